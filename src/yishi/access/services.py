@@ -1,0 +1,68 @@
+"""Granting and revoking roles."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yishi.audit.services import record
+from yishi.errors import Refused
+from yishi.regions.models import Level, Region, Unit
+
+from .models import RoleAssignment
+from .queries import forget_roles, grantable_roles
+from .roles import LEVELS, Expertise, Role
+
+
+def assign_role(
+    *, actor, person, role: str, region: Region, unit: Unit | None = None, expertise: str = "", title: str = ""
+) -> RoleAssignment:
+    try:
+        role = Role(role)
+    except ValueError:
+        raise Refused(_("Unknown role."), "unknown_role", field="role") from None
+    if not (actor.is_superuser or role in grantable_roles(actor, region)):
+        raise Refused(_("You may not give this role at this place."), Refused.FORBIDDEN)
+    if region.level not in LEVELS[role]:
+        levels = "、".join(str(Level(level).label) for level in sorted(LEVELS[role]))
+        raise Refused(
+            _("This role is held at a %(levels)s, not at a %(level)s.")
+            % {"levels": levels, "level": region.get_level_display()},
+            "wrong_level",
+            field="region",
+        )
+    if role == Role.UNIT_STAFF and unit is None:
+        raise Refused(_("Unit staff must belong to a responsible unit."), "unit_required", field="unit")
+    if role != Role.UNIT_STAFF:
+        unit = None
+    if role == Role.EXPERT and expertise not in Expertise.values:
+        raise Refused(_("An expert needs a field: law or social management."), "expertise_required", field="expertise")
+    if role != Role.EXPERT:
+        expertise = ""
+    with transaction.atomic():
+        if RoleAssignment.objects.active().filter(person=person, role=role, region=region).exists():
+            raise Refused(_("This person already holds this role here."), "role_held")
+        assignment = RoleAssignment.objects.create(
+            person=person, role=role, region=region, unit=unit, expertise=expertise, title=title.strip()[:50],
+            granted_by=actor if actor.is_authenticated else None,
+        )
+        record(
+            actor=actor, action="access.assign_role", target=assignment,
+            data={"person": person.pk, "role": role.value, "region": region.pk, "unit": unit.pk if unit else None},
+        )
+    forget_roles(person)
+    return assignment
+
+
+def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
+    if not (actor.is_superuser or Role(assignment.role) in grantable_roles(actor, assignment.region)):
+        raise Refused(_("You may not take away this role."), Refused.FORBIDDEN)
+    with transaction.atomic():
+        updated = RoleAssignment.objects.filter(pk=assignment.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
+        if not updated:
+            raise Refused(_("This role has already been taken away."), "already_revoked")
+        assignment.refresh_from_db()
+        record(actor=actor, action="access.revoke_role", target=assignment, data={"role": assignment.role})
+    forget_roles(assignment.person)
+    return assignment

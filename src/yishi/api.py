@@ -1,0 +1,31 @@
+"""The JSON API (OpenAPI at /api/v1/docs). Each app has a router; ``Refused`` has one handler here."""
+
+from ninja import NinjaAPI
+
+from .errors import Refused
+
+api = NinjaAPI(
+    title="Yishi 议事 API",
+    version="1",
+    description="Community consultation (八步议事): regions, people, matters and their procedure.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Refused)
+def refused(request, exc: Refused):
+    status = 403 if exc.code == Refused.FORBIDDEN else 409
+    return api.create_response(request, {"detail": str(exc.reason), "code": exc.code}, status=status)
+
+
+def _mount():
+    from yishi.audit.api import router as audit_router
+    from yishi.people.api import router as people_router
+    from yishi.regions.api import router as regions_router
+
+    api.add_router("/regions", regions_router)
+    api.add_router("/people", people_router)
+    api.add_router("/audit", audit_router)
+
+
+_mount()

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["seq", "at", "action", "target_type", "target_id", "actor_ref"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["target_id", "actor_ref", "hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,44 @@
+"""Pure hashing of audit entries: no database, so anyone can re-implement and check it."""
+
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def entry_hash(
+    *, seq: int, at: datetime, actor_ref: str, action: str, target_type: str, target_id: str,
+    data: dict, personal_digest: str, prev_hash: str,
+) -> str:
+    body = canonical_json(
+        [
+            seq,
+            at.astimezone(UTC).isoformat(timespec="microseconds"),
+            actor_ref,
+            action,
+            target_type,
+            target_id,
+            data,
+            personal_digest,
+            prev_hash,
+        ]
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def personal_digest(key: str, personal: dict | None) -> str:
+    """A keyed digest: a plain hash of a phone number could be reversed by trying every number."""
+    if not personal:
+        return ""
+    return hmac.new(key.encode(), canonical_json(personal).encode(), hashlib.sha256).hexdigest()
+
+
+def actor_ref(key: str, person_id: int | None) -> str:
+    if person_id is None:
+        return ""
+    return hmac.new(key.encode(), f"person:{person_id}".encode(), hashlib.sha256).hexdigest()[:32]

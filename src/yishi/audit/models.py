@@ -1,0 +1,51 @@
+"""The hash-chained audit log (审计记录): one entry per state change, each carrying its predecessor's hash."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(models.Model):
+    # seq is assigned under a lock, one more than the last: a gap means a deleted entry. (Database ids
+    # cannot serve: a PostgreSQL sequence skips numbers on every rolled-back insert.)
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("time"))
+    # Who acted, as a keyed pseudonym: the public can verify the chain without learning who raised what
+    # (a back-to-back submitter must never be traceable); staff find a person's entries with actor_ref_for().
+    actor_ref = models.CharField(_("actor"), max_length=32, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.CharField(_("object type"), max_length=64)
+    target_id = models.CharField(_("object id"), max_length=64)
+    # Facts that are not personal (ids, states, codes), readable by anyone who checks the chain.
+    data = models.JSONField(_("data"), default=dict)
+    # A keyed digest of the personal part of the change: proves what was recorded without revealing it.
+    personal_digest = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit entries are append-only")
+
+
+class AuditHead(models.Model):
+    """One row: the last entry's sequence number and hash. Writers lock it, so the chain never forks."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit chain head")

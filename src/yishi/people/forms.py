@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .phones import normalize_phone
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "tel", "autocomplete": "tel", "placeholder": "13812345678"}
+        )
+
+    def clean(self, value):
+        return normalize_phone(super().clean(value))
+
+
+class PasswordLoginForm(forms.Form):
+    phone = PhoneField()
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.person = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        self.person = authenticate(self.request, phone=data["phone"], password=data["password"])
+        if self.person is None:
+            raise ValidationError(_("The phone number or password is wrong."), code="invalid_login")
+        return data
+
+
+class CodeRequestForm(forms.Form):
+    phone = PhoneField()
+
+
+class CodeLoginForm(forms.Form):
+    phone = PhoneField(widget=forms.HiddenInput)
+    code = forms.RegexField(
+        label=_("Code from the text message"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has 6 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}),
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.person = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        self.person = authenticate(self.request, phone=data["phone"], code=data["code"].strip())
+        if self.person is None:
+            raise ValidationError(_("The code is wrong or has expired. Ask for a new one."), code="invalid_code")
+        return data

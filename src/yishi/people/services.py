@@ -1,0 +1,104 @@
+"""Writes about people: registering them, one-time login codes."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from yishi.audit.chain import personal_digest
+from yishi.audit.services import record
+from yishi.errors import Refused
+
+from .models import Gender, Person
+from .phones import normalize_phone
+from .sms import send_sms
+
+RESEND_INTERVAL = timedelta(seconds=60)
+
+
+def clean_name(raw: str) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise Refused(_("A name is required."), "name_required", field="name")
+    if len(name) > 50:
+        raise Refused(_("A name may have at most 50 characters."), "name_too_long", field="name")
+    return name
+
+
+def clean_phone(raw: str) -> str:
+    try:
+        return normalize_phone(raw)
+    except ValidationError as exc:
+        raise Refused(exc.messages[0], "invalid_phone", field="phone") from exc
+
+
+def register_person(*, actor, name: str, phone: str = "", gender: str = "", password: str | None = None) -> Person:
+    """Record a person. Names are stored as typed (escaped when shown), never interpreted."""
+    name = clean_name(name)
+    phone_value = clean_phone(phone) if phone else None
+    if gender not in Gender.values:
+        raise Refused(_("Unknown gender."), "invalid_gender", field="gender")
+    with transaction.atomic():
+        if phone_value and Person.objects.filter(phone=phone_value).exists():
+            raise Refused(_("This phone number is already registered."), "phone_taken", field="phone")
+        person = Person.objects.create_user(phone_value, name, password, gender=gender)
+        record(actor=actor, action="people.register_person", target=person, personal={"name": name, "phone": phone_value})
+    return person
+
+
+def _code_digest(phone: str, code: str) -> str:
+    return personal_digest(settings.SECRET_KEY, {"phone": phone, "code": code})
+
+
+def send_login_code(*, phone: str) -> None:
+    """Send a six-digit code to a registered, active person's phone.
+
+    The caller always shows the same message, whether or not the number is registered, so the login
+    page cannot be used to find out who lives here.
+    """
+    from .models import OneTimeCode
+
+    phone = clean_phone(phone)
+    now = timezone.now()
+    if OneTimeCode.objects.filter(phone=phone, created_at__gt=now - RESEND_INTERVAL).exists():
+        raise Refused(_("A code was sent less than a minute ago. Please wait before asking again."), "code_too_soon")
+    if not Person.objects.filter(phone=phone, is_active=True).exists():
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    OneTimeCode.objects.create(
+        phone=phone,
+        digest=_code_digest(phone, code),
+        expires_at=now + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS),
+    )
+    minutes = settings.ONE_TIME_CODE_TTL_SECONDS // 60
+    send_sms(phone, gettext("Your Yishi login code is %(code)s, valid for %(minutes)s minutes.") % {
+        "code": code, "minutes": minutes,
+    })
+
+
+def check_login_code(*, phone: str, code: str) -> Person | None:
+    """The person, if ``code`` is the latest unused, unexpired code for ``phone``; each code works once."""
+    from .models import OneTimeCode
+
+    now = timezone.now()
+    code = strip_tags(code or "").strip()
+    with transaction.atomic():
+        latest = (
+            OneTimeCode.objects.select_for_update()
+            .filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        if latest is None or latest.attempts >= settings.ONE_TIME_CODE_MAX_ATTEMPTS:
+            return None
+        if not secrets.compare_digest(latest.digest, _code_digest(phone, code)):
+            OneTimeCode.objects.filter(pk=latest.pk).update(attempts=latest.attempts + 1)
+            return None
+        OneTimeCode.objects.filter(pk=latest.pk).update(used_at=now)
+    return Person.objects.filter(phone=phone, is_active=True).first()

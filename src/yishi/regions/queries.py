@@ -1,0 +1,22 @@
+"""Reads about regions for pages and the API."""
+
+from django.db.models import Count
+
+from .models import Household, Level, Region, within
+
+
+def roots() -> list[Region]:
+    return list(Region.objects.filter(parent__isnull=True).order_by("name"))
+
+
+def region_page_context(region: Region) -> dict:
+    children = list(region.children.annotate(n_children=Count("children")).order_by("code", "name"))
+    households = Household.objects.filter(within(region, "region"))
+    return {
+        "region": region,
+        "ancestors": list(region.ancestors().exclude(pk=region.pk)),
+        "children": children,
+        "household_count": households.count() if region.level >= Level.STREET else None,
+        "vacant_count": households.filter(occupancy="vacant").count() if region.level >= Level.COMPOUND else None,
+        "units": list(region.units.order_by("name")) if region.level >= Level.COMMUNITY else [],
+    }

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("r/<int:pk>/", views.region_page, name="region"),
+    path("elderly/", views.toggle_elderly, name="elderly"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,53 @@
+"""Public pages: the home page, a region's page, and the switches for language and elderly mode."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yishi.regions import queries as region_queries
+from yishi.regions.models import Region
+
+from .middleware import ELDERLY_COOKIE
+
+
+def home(request):
+    roots = region_queries.roots()
+    if len(roots) == 1:
+        return region_page(request, roots[0].pk)
+    return render(request, "web/home.html", {"roots": roots})
+
+
+def region_page(request, pk: int):
+    region = get_object_or_404(Region, pk=pk)
+    return render(request, "web/region.html", region_queries.region_page_context(region))
+
+
+def _safe_next(request, fallback="/"):
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or fallback
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+def toggle_elderly(request):
+    response = redirect(_safe_next(request))
+    if request.POST.get("on") == "1":
+        response.set_cookie(ELDERLY_COOKIE, "1", max_age=60 * 60 * 24 * 365 * 5, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(ELDERLY_COOKIE)
+    return response
+
+
+def rate_limited(request, exception):
+    return render(
+        request, "web/message.html",
+        {"title": _("Too many attempts"), "message": _("Too many attempts in a short time. Please wait a few minutes and try again.")},
+        status=429,
+    )
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
