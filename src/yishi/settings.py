@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "yishi.people",
     "yishi.access",
     "yishi.web",
+    "yishi.demo",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,11 @@ from .queries import forget_roles, grantable_roles
 from .roles import LEVELS, Expertise, Role
 
 
+def _may_grant(actor, role: Role, region: Region) -> bool:
+    """``actor=None`` is the system (a command run by the operator); the superuser may grant anything."""
+    return actor is None or actor.is_superuser or role in grantable_roles(actor, region)
+
+
 def assign_role(
     *, actor, person, role: str, region: Region, unit: Unit | None = None, expertise: str = "", title: str = ""
 ) -> RoleAssignment:
@@ -20,7 +25,7 @@ def assign_role(
         role = Role(role)
     except ValueError:
         raise Refused(_("Unknown role."), "unknown_role", field="role") from None
-    if not (actor.is_superuser or role in grantable_roles(actor, region)):
+    if not _may_grant(actor, role, region):
         raise Refused(_("You may not give this role at this place."), Refused.FORBIDDEN)
     if region.level not in LEVELS[role]:
         levels = "、".join(str(Level(level).label) for level in sorted(LEVELS[role]))
@@ -43,7 +48,7 @@ def assign_role(
             raise Refused(_("This person already holds this role here."), "role_held")
         assignment = RoleAssignment.objects.create(
             person=person, role=role, region=region, unit=unit, expertise=expertise, title=title.strip()[:50],
-            granted_by=actor if actor.is_authenticated else None,
+            granted_by=actor if actor is not None and actor.is_authenticated else None,
         )
         record(
             actor=actor, action="access.assign_role", target=assignment,
@@ -54,7 +59,7 @@ def assign_role(
 
 
 def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
-    if not (actor.is_superuser or Role(assignment.role) in grantable_roles(actor, assignment.region)):
+    if not _may_grant(actor, Role(assignment.role), assignment.region):
         raise Refused(_("You may not take away this role."), Refused.FORBIDDEN)
     with transaction.atomic():
         updated = RoleAssignment.objects.filter(pk=assignment.pk, revoked_at__isnull=True).update(
