@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/pytest -m "not e2e" -n $(PYTEST_WORKERS) -q
 
 e2e: $(STAMP)
-	$(BIN)/pytest -m e2e -q -p no:xdist
+	$(BIN)/pytest -m e2e -q -p no:xdist --screenshot only-on-failure --output var/test-results
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
