@@ -10,6 +10,8 @@ def _isolated(settings, tmp_path):
     from yishi.people.sms import MemoryBackend
 
     settings.SMS_BACKEND = "yishi.people.sms.MemoryBackend"
+    # Real hashing costs a third of a second per password; tests are not about its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     MemoryBackend.outbox.clear()
     cache.clear()

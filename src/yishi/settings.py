@@ -83,10 +83,20 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_ratelimit",
+    "ninja",
     "yishi.audit",
     "yishi.regions",
     "yishi.people",
     "yishi.access",
+    "yishi.matters",
+    "yishi.procedures",
+    "yishi.meetings",
+    "yishi.plans",
+    "yishi.reviews",
+    "yishi.votes",
+    "yishi.works",
+    "yishi.notices",
     "yishi.web",
     "yishi.demo",
 ]
@@ -104,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yishi.web.middleware.ElderlyModeMiddleware",
+    # Turns a tripped rate limit into the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,15 +189,20 @@ AXES_USERNAME_FORM_FIELD = "phone"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "yishi.web.views.rate_limited"
 # Rate limits need a counter shared by all workers; locmem is per process, so it is for one-process
 # development and tests only. Production sets CACHE_URL to Redis.
+# Behind a proxy every request comes from the proxy's address: name the header that carries the client's.
+RATELIMIT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY") or None
 # Lock-out is per phone number only: a community office behind one address must not be locked out by
 # one resident's typos. Per-address limits come from django-ratelimit on the login views instead.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-if not CACHE_URL:
-    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+# W001 warns about caches ratelimit does not know; Django's own Redis cache counts atomically.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "django_ratelimit.W001"]
+if not CACHE_URL and not PRODUCTION:
+    # One development process: local memory is a shared counter. Production must set CACHE_URL.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 
 # One-time login codes for residents, sent through a pluggable SMS backend.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "yishi.people.sms.ConsoleBackend")
@@ -230,6 +247,7 @@ CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -248,6 +266,12 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Procedure rules. Defaults from the seed report; every region may come to override them (rules issue).
+# Reviewer fields whose approval step 5 needs: one legal expert.
+YISHI_REQUIRED_REVIEWS = env_list("YISHI_REQUIRED_REVIEWS", ["legal"])
+# Eight-step vote: at least 2/3 of all representatives in favour (以上 includes the bound).
+YISHI_VOTE_THRESHOLD = (2, 3)
 
 # Personal data in the audit log is kept only as a keyed digest; the key never leaves the server.
 AUDIT_KEY = os.environ.get("AUDIT_KEY") or SECRET_KEY

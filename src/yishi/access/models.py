@@ -20,7 +20,9 @@ class RoleAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roles", verbose_name=_("person")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="roles", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="roles", verbose_name=_("region")
+    )
     # For unit staff: the unit they act for. For experts: their field.
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("unit")
@@ -50,7 +52,9 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=~Q(role=Role.UNIT_STAFF) | Q(unit__isnull=False), name="unit_staff_have_a_unit"
             ),
-            models.CheckConstraint(condition=~Q(role=Role.EXPERT) | ~Q(expertise=""), name="experts_have_a_field"),
+            models.CheckConstraint(
+                condition=~Q(role=Role.EXPERT) | ~Q(expertise=""), name="experts_have_a_field"
+            ),
         ]
         indexes = [models.Index(fields=["person", "revoked_at"])]
 

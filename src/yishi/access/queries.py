@@ -32,7 +32,7 @@ def _is_system_admin(user) -> bool:
 
 
 def region_of(target) -> Region | None:
-    """The region an object belongs to: a region itself, or anything with a ``region`` (or ``scope_region``)."""
+    """The region an object belongs to: a region itself, or anything with a ``scope_region`` or ``region``."""
     if isinstance(target, Region):
         return target
     for attr in ("scope_region", "region"):
@@ -49,6 +49,7 @@ def holding_roles(user, action: str, roles=None) -> list[RoleAssignment]:
 
 def can(user, action: str, target) -> bool:
     """May ``user`` take ``action`` on ``target``? True when a role allowing it is held at or above it."""
+    roles_for(action)  # an unknown action is a bug, for the system administrator too
     region = region_of(target)
     if region is None:
         return False
@@ -59,6 +60,7 @@ def can(user, action: str, target) -> bool:
 
 def regions_where(user, action: str):
     """The queryset twin of ``can``: every region where ``user`` may take ``action``."""
+    roles_for(action)
     if _is_system_admin(user):
         return Region.objects.all()
     q = Q()
@@ -87,9 +89,11 @@ def may_see_contact(viewer, person) -> bool:
 
 
 def grantable_roles(user, region: Region) -> set[Role]:
-    """Roles ``user`` may hand out at ``region``."""
+    """Roles ``user`` may hand out at ``region``: all of them for the system administrator."""
     from .roles import GRANTABLE
 
+    if _is_system_admin(user):
+        return set(Role)
     granted: set[Role] = set()
     for assignment in holding_roles(user, "access.assign_roles"):
         if assignment.region.contains(region):

@@ -42,6 +42,18 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "regions.manage_units": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
     "access.assign_roles": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
     "access.view_roles": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
+    # Matters. Raising and supporting are open to every resident who is logged in; these are staff actions.
+    "matters.record_matter": frozenset({R.COMMITTEE, R.ADMIN}),
+    "matters.screen_matter": frozenset({R.COMMITTEE, R.ADMIN}),
+    # The procedure. Step-bound actions are allowed only while the matter's step enables them.
+    "procedures.advance": frozenset({R.COMMITTEE, R.ADMIN}),
+    "procedures.record_session": frozenset({R.COMMITTEE, R.COUNCIL, R.ADMIN}),
+    "procedures.draft_plan": frozenset({R.COUNCIL, R.COMMITTEE, R.ADMIN}),
+    "procedures.record_consensus": frozenset({R.COMMITTEE, R.ADMIN}),
+    "procedures.review_plan": frozenset({R.EXPERT}),
+    "procedures.record_vote": frozenset({R.COMMITTEE, R.ADMIN}),
+    "procedures.assign_work": frozenset({R.COMMITTEE, R.ADMIN}),
+    "procedures.publish_result": frozenset({R.COMMITTEE, R.ADMIN}),
 }
 
 # Which roles a holder of each role may hand out (always at their own region or below).

@@ -1,6 +1,6 @@
 """Granting and revoking roles."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +14,22 @@ from .roles import LEVELS, Expertise, Role
 
 
 def _may_grant(actor, role: Role, region: Region) -> bool:
-    """``actor=None`` is the system (a command run by the operator); the superuser may grant anything."""
-    return actor is None or actor.is_superuser or role in grantable_roles(actor, region)
+    """``actor=None`` is the system (a command run by the operator); see ``grantable_roles`` for people."""
+    return actor is None or role in grantable_roles(actor, region)
+
+
+def _person_acting(actor):
+    """The person to name as granter or revoker: nobody for the system."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _role_held() -> Refused:
+    return Refused(_("This person already holds this role here."), "role_held")
 
 
 def assign_role(
-    *, actor, person, role: str, region: Region, unit: Unit | None = None, expertise: str = "", title: str = ""
+    *, actor, person, role: str, region: Region, unit: Unit | None = None, expertise: str = "",
+    title: str = "",
 ) -> RoleAssignment:
     try:
         role = Role(role)
@@ -40,34 +50,46 @@ def assign_role(
     if role != Role.UNIT_STAFF:
         unit = None
     if role == Role.EXPERT and expertise not in Expertise.values:
-        raise Refused(_("An expert needs a field: law or social management."), "expertise_required", field="expertise")
+        raise Refused(
+            _("An expert needs a field: law or social management."), "expertise_required", field="expertise"
+        )
     if role != Role.EXPERT:
         expertise = ""
     with transaction.atomic():
         if RoleAssignment.objects.active().filter(person=person, role=role, region=region).exists():
-            raise Refused(_("This person already holds this role here."), "role_held")
-        assignment = RoleAssignment.objects.create(
-            person=person, role=role, region=region, unit=unit, expertise=expertise, title=title.strip()[:50],
-            granted_by=actor if actor is not None and actor.is_authenticated else None,
-        )
+            raise _role_held()
+        try:
+            # Two grants at once both pass the check above; the constraint stops the second.
+            with transaction.atomic():
+                assignment = RoleAssignment.objects.create(
+                    person=person, role=role, region=region, unit=unit, expertise=expertise,
+                    title=title.strip()[:50], granted_by=_person_acting(actor),
+                )
+        except IntegrityError:
+            raise _role_held() from None
         record(
             actor=actor, action="access.assign_role", target=assignment,
-            data={"person": person.pk, "role": role.value, "region": region.pk, "unit": unit.pk if unit else None},
+            data={"person": person.pk, "role": role.value, "region": region.pk, "unit": unit and unit.pk},
         )
     forget_roles(person)
+    if actor is not None and actor.pk == person.pk:
+        forget_roles(actor)
     return assignment
 
 
 def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     if not _may_grant(actor, Role(assignment.role), assignment.region):
         raise Refused(_("You may not take away this role."), Refused.FORBIDDEN)
+    person = assignment.person  # the object the caller may hold; refresh_from_db() would drop it
     with transaction.atomic():
         updated = RoleAssignment.objects.filter(pk=assignment.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_by=actor
+            revoked_at=timezone.now(), revoked_by=_person_acting(actor)
         )
         if not updated:
             raise Refused(_("This role has already been taken away."), "already_revoked")
         assignment.refresh_from_db()
         record(actor=actor, action="access.revoke_role", target=assignment, data={"role": assignment.role})
-    forget_roles(assignment.person)
+    forget_roles(person)
+    if actor is not None and actor.pk == person.pk:
+        forget_roles(actor)
     return assignment

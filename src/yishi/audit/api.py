@@ -41,4 +41,8 @@ def entries(request, filters: Query[FeedFilter]):
 @router.get("/verify", response=VerifyOut, summary="Check the whole chain")
 def verify_chain(request):
     broken = verify()
-    return {"intact": broken is None, "entries": AuditEntry.objects.count(), "first_break": str(broken) if broken else None}
+    return {
+        "intact": broken is None,
+        "entries": AuditEntry.objects.count(),
+        "first_break": str(broken) if broken else None,
+    }

@@ -1,12 +1,13 @@
 """Appending to the audit chain and verifying it."""
 
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from .chain import actor_ref, entry_hash, personal_digest
+from .chain import actor_ref, canonical_json, entry_hash, personal_digest
 from .models import GENESIS_HASH, AuditEntry, AuditHead
 
 
@@ -17,16 +18,29 @@ def actor_ref_for(person) -> str:
     return actor_ref(settings.AUDIT_KEY, person.pk)
 
 
-def record(*, actor, action: str, target: models.Model, data: dict | None = None, personal: dict | None = None):
+def _locked_head() -> AuditHead:
+    """The chain head, locked until the caller's transaction ends; created on the first append.
+
+    Two first appends may race: the insert that loses is ignored (on PostgreSQL it waits for the winner
+    to commit), and both then lock the one row, so the chain cannot fork or fail at its start.
+    """
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditHead.objects.bulk_create([AuditHead(pk=1)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def record(
+    *, actor, action: str, target: models.Model, data: dict | None = None, personal: dict | None = None
+) -> AuditEntry:
     """Append one entry for a state change. Must run inside the transaction that makes the change.
 
     ``data`` is stored in clear and must hold nothing personal; ``personal`` is kept only as a keyed digest.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the transaction that changes the state")
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = AuditHead.objects.create(pk=1)
+    head = _locked_head()
     fields = {
         "seq": head.last_seq + 1,
         "at": timezone.now(),
@@ -34,7 +48,8 @@ def record(*, actor, action: str, target: models.Model, data: dict | None = None
         "action": action,
         "target_type": target._meta.label_lower,
         "target_id": str(target.pk),
-        "data": data or {},
+        # Stored exactly as hashed: a Decimal or a date becomes the string the hash was computed over.
+        "data": json.loads(canonical_json(data or {})),
         "personal_digest": personal_digest(settings.AUDIT_KEY, personal),
         "prev_hash": head.last_hash,
     }
@@ -53,25 +68,50 @@ class Break:
         return f"entry #{self.seq}: {self.reason}"
 
 
+_HASHED_FIELDS = (
+    "seq", "at", "actor_ref", "action", "target_type", "target_id", "data", "personal_digest", "prev_hash",
+)
+
+
+def _head() -> tuple[int, str]:
+    head = AuditHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+    return head if head is not None else (0, GENESIS_HASH)
+
+
 def verify(batch_size: int = 5000) -> Break | None:
-    """Walk the chain from the start; return the first broken entry, or None when it is whole."""
+    """Walk the chain from the start; return the first broken entry, or None when it is whole.
+
+    The head is read before the walk: every entry up to it was committed together with it, so entries
+    appended while the walk runs are never mistaken for a break.
+    """
+    head_seq, head_hash = _head()
     expected_seq = 1
     prev_hash = GENESIS_HASH
-    entries = AuditEntry.objects.order_by("seq").values(
-        "seq", "at", "actor_ref", "action", "target_type", "target_id", "data", "personal_digest", "prev_hash", "hash"
-    )
+    entries = AuditEntry.objects.order_by("seq").values(*_HASHED_FIELDS, "hash")
     for row in entries.iterator(chunk_size=batch_size):
         stored_hash = row.pop("hash")
         if row["seq"] != expected_seq:
             return Break(expected_seq, f"missing (the next entry present is #{row['seq']})")
-        if row["prev_hash"] != prev_hash:
-            return Break(row["seq"], "does not follow the previous entry's hash")
         if entry_hash(**row) != stored_hash:
             return Break(row["seq"], "its content does not match its hash (edited)")
+        if row["prev_hash"] != prev_hash:
+            if row["seq"] == 1:
+                return Break(1, "does not start from the genesis hash")
+            # This entry is whole, but was sealed over another hash of its predecessor.
+            reason = f"its hash is not the one entry #{row['seq']} was sealed with (one was rewritten)"
+            return Break(row["seq"] - 1, reason)
+        if row["seq"] == head_seq and stored_hash != head_hash:
+            return Break(row["seq"], "its hash is not the one the chain head recorded (rewritten)")
         prev_hash = stored_hash
         expected_seq += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    last_seq, last_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
-    if last_seq != expected_seq - 1 or last_hash != prev_hash:
-        return Break(expected_seq, f"missing (the chain head records #{last_seq})")
+    last_seq = expected_seq - 1
+    if last_seq < head_seq:
+        return Break(expected_seq, f"missing (the chain head records #{head_seq})")
+    if last_seq > head_seq:
+        # Entries past the head read at the start: appended since, or slipped in around record().
+        now_seq, now_hash = _head()
+        if now_seq < last_seq:
+            return Break(now_seq + 1, f"not recorded in the chain head, which ends at #{now_seq} (inserted)")
+        if now_seq == last_seq and now_hash != prev_hash:
+            return Break(last_seq, "its hash is not the one the chain head recorded (rewritten)")
     return None

@@ -32,7 +32,12 @@ def me(request):
         "name": view.name,
         "phone": view.phone,
         "roles": [
-            {"role": a.role, "role_label": a.get_role_display(), "region_id": a.region_id, "region_name": a.region.name}
+            {
+                "role": a.role,
+                "role_label": a.get_role_display(),
+                "region_id": a.region_id,
+                "region_name": a.region.name,
+            }
             for a in active_roles(user)
         ],
     }

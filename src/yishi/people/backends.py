@@ -1,6 +1,7 @@
 """Authentication by phone number: with a password (staff), or with a one-time code (residents)."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 
 from .models import Person
 from .phones import normalize_phone
@@ -9,13 +10,15 @@ from .phones import normalize_phone
 def _phone_or_none(raw):
     try:
         return normalize_phone(raw)
-    except Exception:
+    except ValidationError:
         return None
 
 
 class PhonePasswordBackend(ModelBackend):
-    def authenticate(self, request, phone=None, password=None, **kwargs):
-        phone = _phone_or_none(phone)
+    def authenticate(self, request, phone=None, password=None, username=None, **kwargs):
+        # ``username`` is Django's name for the USERNAME_FIELD: the admin's login form and
+        # ``Client.login(username=…)`` pass the phone number under it.
+        phone = _phone_or_none(phone if phone is not None else username)
         if phone is None or not password:
             return None
         person = Person.objects.filter(phone=phone).first()

@@ -21,7 +21,9 @@ class PhoneField(forms.CharField):
 
 class PasswordLoginForm(forms.Form):
     phone = PhoneField()
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, request, *args, **kwargs):
         self.request = request
@@ -48,7 +50,9 @@ class CodeLoginForm(forms.Form):
         label=_("Code from the text message"),
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("The code has 6 digits.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}
+        ),
     )
 
     def __init__(self, request, *args, **kwargs):
@@ -62,5 +66,7 @@ class CodeLoginForm(forms.Form):
             return data
         self.person = authenticate(self.request, phone=data["phone"], code=data["code"].strip())
         if self.person is None:
-            raise ValidationError(_("The code is wrong or has expired. Ask for a new one."), code="invalid_code")
+            raise ValidationError(
+                _("The code is wrong or has expired. Ask for a new one."), code="invalid_code"
+            )
         return data

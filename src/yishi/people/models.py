@@ -71,13 +71,18 @@ class Relation(models.TextChoices):
 class Membership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
-    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices, default=Relation.MEMBER)
+    relation = models.CharField(
+        _("relation"), max_length=10, choices=Relation.choices, default=Relation.MEMBER
+    )
     is_head = models.BooleanField(_("head of household"), default=False)
 
     class Meta:
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
         constraints = [models.UniqueConstraint(fields=["person", "household"], name="membership_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.household}"
 
 
 class OneTimeCode(models.Model):
@@ -93,3 +98,7 @@ class OneTimeCode(models.Model):
     class Meta:
         verbose_name = _("one-time code")
         verbose_name_plural = _("one-time codes")
+
+    def __str__(self) -> str:
+        # Never the code (only its digest is stored) nor the whole number.
+        return f"{mask_phone(self.phone)} {self.created_at:%Y-%m-%d %H:%M}"

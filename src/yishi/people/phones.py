@@ -1,21 +1,28 @@
 """Phone numbers and ID numbers: validation and masking (个人信息保护法; the masking format is ours)."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: Python's \d also matches full-width and other scripts' digits, which would be
+# stored as a different number and never match the one the SMS gateway or a login uses.
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def normalize_phone(raw: str) -> str:
-    """Strip spaces, dashes and a +86 prefix; return the 11 digits or raise ValidationError."""
-    phone = re.sub(r"[\s\-]", "", raw or "")
+    """Strip spaces, dashes and a +86 / 0086 prefix; return the 11 digits or raise ValidationError.
+
+    Full-width digits (typed with a Chinese input method) are read as the ASCII digits they look like.
+    """
+    phone = unicodedata.normalize("NFKC", raw or "")
+    phone = re.sub(r"[\s\-]", "", phone)
     if phone.startswith("+86"):
         phone = phone[3:]
     elif phone.startswith("0086"):
         phone = phone[4:]
-    if not MOBILE_RE.match(phone):
+    if not MOBILE_RE.fullmatch(phone):
         raise ValidationError(
             _("%(value)s is not a mainland mobile number (11 digits starting with 1)."),
             code="invalid_phone",
@@ -25,6 +32,7 @@ def normalize_phone(raw: str) -> str:
 
 
 def mask_phone(phone: str | None) -> str:
+    """138****5678; anything too short to mask that way is hidden whole."""
     if not phone:
         return ""
     if len(phone) < 8:
@@ -33,6 +41,7 @@ def mask_phone(phone: str | None) -> str:
 
 
 def mask_id_number(id_number: str | None) -> str:
+    """The first 6 and the last 4 characters; anything too short to mask that way is hidden whole."""
     if not id_number:
         return ""
     if len(id_number) <= 10:

@@ -1,13 +1,14 @@
 """Writes about people: registering them, one-time login codes."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,18 +16,19 @@ from yishi.audit.chain import personal_digest
 from yishi.audit.services import record
 from yishi.errors import Refused
 
-from .models import Gender, Person
+from .models import Gender, OneTimeCode, Person
 from .phones import normalize_phone
 from .sms import send_sms
 
 RESEND_INTERVAL = timedelta(seconds=60)
+NAME_MAX_LENGTH = 50
 
 
 def clean_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
         raise Refused(_("A name is required."), "name_required", field="name")
-    if len(name) > 50:
+    if len(name) > NAME_MAX_LENGTH:
         raise Refused(_("A name may have at most 50 characters."), "name_too_long", field="name")
     return name
 
@@ -38,7 +40,13 @@ def clean_phone(raw: str) -> str:
         raise Refused(exc.messages[0], "invalid_phone", field="phone") from exc
 
 
-def register_person(*, actor, name: str, phone: str = "", gender: str = "", password: str | None = None) -> Person:
+def _phone_taken():
+    return Refused(_("This phone number is already registered."), "phone_taken", field="phone")
+
+
+def register_person(
+    *, actor, name: str, phone: str = "", gender: str = "", password: str | None = None
+) -> Person:
     """Record a person. Names are stored as typed (escaped when shown), never interpreted."""
     name = clean_name(name)
     phone_value = clean_phone(phone) if phone else None
@@ -46,9 +54,19 @@ def register_person(*, actor, name: str, phone: str = "", gender: str = "", pass
         raise Refused(_("Unknown gender."), "invalid_gender", field="gender")
     with transaction.atomic():
         if phone_value and Person.objects.filter(phone=phone_value).exists():
-            raise Refused(_("This phone number is already registered."), "phone_taken", field="phone")
-        person = Person.objects.create_user(phone_value, name, password, gender=gender)
-        record(actor=actor, action="people.register_person", target=person, personal={"name": name, "phone": phone_value})
+            raise _phone_taken()
+        try:
+            # Two offices registering one number at once: the unique index decides, the loser is refused.
+            with transaction.atomic():
+                person = Person.objects.create_user(phone_value, name, password, gender=gender)
+        except IntegrityError:
+            if phone_value and Person.objects.filter(phone=phone_value).exists():
+                raise _phone_taken() from None
+            raise
+        record(
+            actor=actor, action="people.register_person", target=person,
+            personal={"name": name, "phone": phone_value},
+        )
     return person
 
 
@@ -56,46 +74,72 @@ def _code_digest(phone: str, code: str) -> str:
     return personal_digest(settings.SECRET_KEY, {"phone": phone, "code": code})
 
 
+def _requested_key(phone: str) -> str:
+    # A keyed digest, so the cache never holds a phone number in clear.
+    return "yishi:code-requested:" + hashlib.sha256(f"{settings.SECRET_KEY}:{phone}".encode()).hexdigest()
+
+
+def code_ttl_minutes() -> int:
+    return max(1, settings.ONE_TIME_CODE_TTL_SECONDS // 60)
+
+
 def send_login_code(*, phone: str) -> None:
     """Send a six-digit code to a registered, active person's phone.
 
     The caller always shows the same message, whether or not the number is registered, so the login
-    page cannot be used to find out who lives here.
+    page cannot be used to find out who lives here. For the same reason asking twice within a minute is
+    refused for every number, registered or not.
     """
-    from .models import OneTimeCode
-
     phone = clean_phone(phone)
     now = timezone.now()
+    too_soon = Refused(
+        _("A code was sent less than a minute ago. Please wait before asking again."), "code_too_soon"
+    )
     if OneTimeCode.objects.filter(phone=phone, created_at__gt=now - RESEND_INTERVAL).exists():
-        raise Refused(_("A code was sent less than a minute ago. Please wait before asking again."), "code_too_soon")
+        raise too_soon
+    # add() is atomic (SET NX on Redis): of two requests at the same moment, one sends and one is refused.
+    key, timeout = _requested_key(phone), int(RESEND_INTERVAL.total_seconds())
+    if not cache.add(key, now, timeout=timeout):
+        last_request = cache.get(key)
+        if last_request is not None and now - last_request < RESEND_INTERVAL:
+            raise too_soon
+        cache.set(key, now, timeout=timeout)
     if not Person.objects.filter(phone=phone, is_active=True).exists():
         return
     code = f"{secrets.randbelow(10**6):06d}"
     OneTimeCode.objects.create(
         phone=phone,
         digest=_code_digest(phone, code),
+        created_at=now,
         expires_at=now + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS),
     )
-    minutes = settings.ONE_TIME_CODE_TTL_SECONDS // 60
-    send_sms(phone, gettext("Your Yishi login code is %(code)s, valid for %(minutes)s minutes.") % {
-        "code": code, "minutes": minutes,
-    })
+    text = gettext("Your Yishi login code is %(code)s, valid for %(minutes)s minutes.") % {
+        "code": code, "minutes": code_ttl_minutes(),
+    }
+    send_sms(phone, text)
 
 
 def check_login_code(*, phone: str, code: str) -> Person | None:
-    """The person, if ``code`` is the latest unused, unexpired code for ``phone``; each code works once."""
-    from .models import OneTimeCode
+    """The person, if ``code`` is the latest code sent to ``phone``, unused and unexpired.
 
+    Each code works once, and sending a new code retires the older ones: only the latest counts.
+    A wrong code counts against the latest code's attempts; after the limit it no longer works.
+    """
     now = timezone.now()
-    code = strip_tags(code or "").strip()
+    code = (code or "").strip()
     with transaction.atomic():
         latest = (
             OneTimeCode.objects.select_for_update()
-            .filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at")
+            .filter(phone=phone)
+            .order_by("-created_at", "-pk")
             .first()
         )
-        if latest is None or latest.attempts >= settings.ONE_TIME_CODE_MAX_ATTEMPTS:
+        if (
+            latest is None
+            or latest.used_at is not None
+            or latest.expires_at <= now
+            or latest.attempts >= settings.ONE_TIME_CODE_MAX_ATTEMPTS
+        ):
             return None
         if not secrets.compare_digest(latest.digest, _code_digest(phone, code)):
             OneTimeCode.objects.filter(pk=latest.pk).update(attempts=latest.attempts + 1)

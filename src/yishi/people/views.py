@@ -1,24 +1,58 @@
 """Login by phone number (password or one-time code) and logout."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from yishi.errors import Refused
+from yishi.web.views import rate_limited
 
 from .forms import CodeLoginForm, CodeRequestForm, PasswordLoginForm
-from .services import send_login_code
+from .phones import normalize_phone
+from .services import code_ttl_minutes, send_login_code
 
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
+
+
+def phone_key(group, request) -> str:
+    """The rate-limit key for "per phone number": the number as normalised, so that "138 1234 5678",
+    "+8613812345678" and "13812345678" share one counter."""
+    raw = request.POST.get("phone", "")
+    try:
+        return normalize_phone(raw)
+    except ValidationError:
+        return raw.strip()
+
+
+def limited_page(view):
+    """Answer a tripped rate limit with the 429 page, wherever the limit sits in the decorator stack.
+
+    django-ratelimit raises ``Ratelimited`` (a PermissionDenied, so a bare 403 without its middleware).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Ratelimited as exc:
+            return rate_limited(request, exc)
+
+    return wrapper
 
 
 def _render_login(request, *, password_form=None, request_form=None, code_form=None, status=200):
@@ -35,6 +69,7 @@ def _render_login(request, *, password_form=None, request_form=None, code_form=N
     )
 
 
+@limited_page
 @ratelimit(key="ip", rate="30/5m", method="POST", block=True)
 def login_view(request):
     if request.method != "POST":
@@ -47,23 +82,31 @@ def login_view(request):
 
 
 @require_POST
+@limited_page
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
-@ratelimit(key="post:phone", rate="5/h", method="POST", block=True)
+@ratelimit(key=phone_key, rate="5/h", method="POST", block=True)
 def request_code(request):
     form = CodeRequestForm(request.POST)
     if not form.is_valid():
         return _render_login(request, request_form=form, status=400)
+    phone = form.cleaned_data["phone"]
+    code_form = CodeLoginForm(request, initial={"phone": phone})
     try:
-        send_login_code(phone=form.cleaned_data["phone"])
+        send_login_code(phone=phone)
     except Refused as exc:
-        form.add_error(None, exc.reason)
-        return _render_login(request, request_form=form, status=409)
-    messages.info(request, _("If this number is registered, a code is on its way. It is valid for 5 minutes."))
-    code_form = CodeLoginForm(request, initial={"phone": form.cleaned_data["phone"]})
+        # Asked again too soon: say so, and keep the box for the code already sent.
+        messages.error(request, exc.reason)
+        return _render_login(request, request_form=form, code_form=code_form, status=409)
+    messages.info(
+        request,
+        _("If this number is registered, a code is on its way. It is valid for %(minutes)s minutes.")
+        % {"minutes": code_ttl_minutes()},
+    )
     return _render_login(request, request_form=form, code_form=code_form)
 
 
 @require_POST
+@limited_page
 @ratelimit(key="ip", rate="30/5m", method="POST", block=True)
 def code_login(request):
     form = CodeLoginForm(request, request.POST)

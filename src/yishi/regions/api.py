@@ -17,8 +17,8 @@ class RegionOut(Schema):
     parent_id: int | None
 
     @staticmethod
-    def resolve_level_label(obj: Region) -> str:
-        return obj.kind_label
+    def resolve_level_label(obj) -> str:
+        return obj["level_label"] if isinstance(obj, dict) else obj.kind_label
 
 
 class RegionDetail(RegionOut):

@@ -23,7 +23,7 @@ def normalize_code(raw, level: int) -> str | None:
         return None
     if level not in PREFIX_LENGTH:
         raise CodeError(_("Compounds and buildings have no division code."))
-    if not re.fullmatch(r"\d{2,12}", text):
+    if not re.fullmatch(r"[0-9]{2,12}", text):
         raise CodeError(_("A division code has up to 12 digits."))
     code = text.ljust(12, "0")
     if code[PREFIX_LENGTH[level] :].strip("0"):

@@ -1,4 +1,7 @@
-"""The Django admin is for the system administrator (superuser) only, and reads; writes go through services."""
+"""The Django admin is for the system administrator (superuser) only, and reads.
+
+Writes go through services.
+"""
 
 from django.contrib import admin
 

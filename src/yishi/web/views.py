@@ -11,6 +11,8 @@ from yishi.regions.models import Region
 
 from .middleware import ELDERLY_COOKIE
 
+ELDERLY_COOKIE_AGE = 60 * 60 * 24 * 365 * 5
+
 
 def home(request):
     roots = region_queries.roots()
@@ -26,7 +28,9 @@ def region_page(request, pk: int):
 
 def _safe_next(request, fallback="/"):
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or fallback
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -35,16 +39,23 @@ def _safe_next(request, fallback="/"):
 def toggle_elderly(request):
     response = redirect(_safe_next(request))
     if request.POST.get("on") == "1":
-        response.set_cookie(ELDERLY_COOKIE, "1", max_age=60 * 60 * 24 * 365 * 5, samesite="Lax", httponly=True)
+        response.set_cookie(
+            ELDERLY_COOKIE, "1", max_age=ELDERLY_COOKIE_AGE, samesite="Lax", httponly=True,
+            secure=request.is_secure(),
+        )
     else:
-        response.delete_cookie(ELDERLY_COOKIE)
+        response.delete_cookie(ELDERLY_COOKIE, samesite="Lax")
     return response
 
 
 def rate_limited(request, exception):
     return render(
-        request, "web/message.html",
-        {"title": _("Too many attempts"), "message": _("Too many attempts in a short time. Please wait a few minutes and try again.")},
+        request,
+        "web/message.html",
+        {
+            "title": _("Too many attempts"),
+            "message": _("Too many attempts in a short time. Please wait a few minutes and try again."),
+        },
         status=429,
     )
 

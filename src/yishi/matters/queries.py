@@ -1,0 +1,53 @@
+"""Reads about matters: scoped lists, similar matters, lookups that check authority."""
+
+from django.http import Http404
+
+from yishi.regions.models import Level, Region, within
+
+from .models import Matter, Status
+from .similarity import cosine, grams
+
+SIMILAR_THRESHOLD = 0.25
+SIMILAR_CANDIDATES = 300
+
+
+def community_of(region: Region) -> Region:
+    if region.level <= Level.COMMUNITY:
+        return region
+    return region.ancestors().filter(level=Level.COMMUNITY).first() or region
+
+
+def similar_matters(*, region: Region, text: str, limit: int = 5, exclude: Matter | None = None) -> list:
+    """Open matters in the same community that read like ``text``, most alike first, with their score."""
+    target = grams(text)
+    candidates = (
+        Matter.objects.filter(within(community_of(region), "region"), status__in=[Status.NEW, Status.OPEN])
+        .only("pk", "title", "description", "supporter_count", "status", "raised_at")
+        .order_by("-raised_at")[:SIMILAR_CANDIDATES]
+    )
+    scored = []
+    for matter in candidates:
+        if exclude is not None and matter.pk == exclude.pk:
+            continue
+        score = cosine(target, grams(f"{matter.title} {matter.title} {matter.description}"))
+        if score >= SIMILAR_THRESHOLD:
+            scored.append((matter, round(score, 2)))
+    scored.sort(key=lambda pair: -pair[1])
+    return scored[:limit]
+
+
+def public_matters(region: Region):
+    """Matters anyone may read: everything at or below ``region`` (back-to-back submitters are hidden by presenters)."""
+    return (
+        Matter.objects.filter(within(region, "region"))
+        .select_related("region", "category")
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def get_matter(pk: int) -> Matter:
+    """Matters are public: any existing matter may be read. Acting on it is checked by the services."""
+    try:
+        return Matter.objects.select_related("region", "category", "submitter").get(pk=pk)
+    except Matter.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,40 @@
+"""Posting notices on the public board. A matter's result notice completes its last step."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from yishi.audit.services import record
+from yishi.errors import Refused
+from yishi.matters.models import Matter
+from yishi.procedures.services import require_step_action
+from yishi.regions.models import Level
+
+from .models import Notice, NoticeKind
+
+DEFAULT_PERIOD_DAYS = 10
+
+
+def board_of(region):
+    """Matters are posted on their community's (or village's) board."""
+    if region.level <= Level.COMMUNITY:
+        return region
+    return region.ancestors().filter(level=Level.COMMUNITY).first() or region
+
+
+@transaction.atomic
+def publish_result(*, actor, matter: Matter, title: str, body: str, kind: str = NoticeKind.RESULT,
+                   period_days: int = DEFAULT_PERIOD_DAYS) -> Notice:
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    require_step_action(actor, matter, "procedures.publish_result")
+    if kind not in (NoticeKind.RESULT, NoticeKind.RESOLUTION):
+        raise Refused(_("Unknown kind of notice."), "invalid_kind", field="kind")
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or not body:
+        raise Refused(_("A notice needs a title and a text."), "notice_incomplete")
+    if not 1 <= period_days <= 365:
+        raise Refused(_("The posting period is 1 to 365 days."), "invalid_period", field="period_days")
+    notice = Notice.objects.create(region=board_of(matter.region), matter=matter, kind=kind, title=title[:150],
+                                   body=body[:10000], period_days=period_days, posted_by=actor)
+    record(actor=actor, action="notices.publish", target=notice,
+           data={"matter": matter.pk, "kind": kind, "region": notice.region_id, "period_days": period_days})
+    return notice

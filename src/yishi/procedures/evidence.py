@@ -1,0 +1,125 @@
+"""Evidence checks: ``matter -> list of reasons`` (empty when satisfied), named in one mapping.
+
+Each reason is written for a community worker: what is missing, in plain words.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from yishi.matters.models import Status
+
+
+def screened(matter) -> list:
+    if matter.status == Status.NEW:
+        return [_("The matter has not been screened yet.")]
+    return []
+
+
+def consultation_held(matter) -> list:
+    sessions = list(matter.sessions.all())
+    if not sessions:
+        return [_("No consultation session has been recorded.")]
+    if not any(s.ideas.exists() for s in sessions):
+        return [_("The consultation session recorded no ideas.")]
+    return []
+
+
+def _latest_version(matter):
+    return matter.plan_versions.order_by("-number").first()
+
+
+def plan_drafted(matter) -> list:
+    version = _latest_version(matter)
+    if version is None:
+        return [_("No plan has been drafted.")]
+    parts = list(version.parts.all())
+    if not parts:
+        return [_("The plan does not yet say what is to be done by whom.")]
+    if any(not (p.unit_id or p.responsible) for p in parts):
+        return [_("Every part of the plan needs a responsible unit or person.")]
+    return []
+
+
+def consensus_recorded(matter) -> list:
+    version = _latest_version(matter)
+    if version is None:
+        return [_("No plan has been drafted.")]
+    if not matter.consensus_records.filter(version=version).exists():
+        return [_("No meeting has yet agreed on version %(n)s of the plan.") % {"n": version.number}]
+    return []
+
+
+def required_reviews() -> tuple[str, ...]:
+    return tuple(settings.YISHI_REQUIRED_REVIEWS)
+
+
+def review_approved(matter) -> list:
+    from yishi.reviews.models import Decision
+
+    version = _latest_version(matter)
+    if version is None:
+        return [_("No plan has been drafted.")]
+    reasons = []
+    reviews = list(version.reviews.order_by("at", "pk"))
+    for field in required_reviews():
+        latest = [r for r in reviews if r.expertise == field]
+        if not latest or latest[-1].decision != Decision.APPROVE:
+            reasons.append(_("The expert review has not approved version %(n)s of the plan yet.") % {"n": version.number})
+            break
+    return reasons
+
+
+def vote_passed(matter) -> list:
+    version = _latest_version(matter)
+    result = matter.vote_results.filter(version=version).order_by("-recorded_at", "-pk").first() if version else None
+    if result is None:
+        return [_("The representatives have not voted on the plan yet.")]
+    if not result.passed:
+        return [_("The plan did not pass the representatives' vote.")]
+    return []
+
+
+def works_confirmed(matter) -> list:
+    from yishi.works.models import WorkStatus
+
+    works = list(matter.works.all())
+    if not works:
+        return [_("No tasks have been assigned.")]
+    waiting = [w for w in works if w.status != WorkStatus.CONFIRMED]
+    if waiting:
+        return [_("%(n)s task(s) are not yet confirmed by the residents.") % {"n": len(waiting)}]
+    return []
+
+
+def _notice_posted(kind):
+    def check(matter) -> list:
+        if not matter.notices.filter(kind=kind).exists():
+            if kind == "resolution":
+                return [_("The resolution has not been posted on the public board.")]
+            return [_("The result has not been posted on the public board.")]
+        return []
+
+    return check
+
+
+CHECKS: dict[str, Callable] = {
+    "screened": screened,
+    "consultation_held": consultation_held,
+    "plan_drafted": plan_drafted,
+    "consensus_recorded": consensus_recorded,
+    "review_approved": review_approved,
+    "vote_passed": vote_passed,
+    "works_confirmed": works_confirmed,
+    "resolution_published": _notice_posted("resolution"),
+    "result_published": _notice_posted("result"),
+}
+
+
+def missing(matter, step) -> list:
+    """Every reason the step's evidence is not yet complete."""
+    reasons = []
+    for key in step.evidence:
+        reasons += CHECKS[key](matter)
+    return reasons

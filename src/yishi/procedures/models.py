@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionKind(models.TextChoices):
+    START = "start", _("procedure chosen")
+    ADVANCE = "advance", _("step completed")
+    RETURN = "return", _("returned to an earlier step")
+    WITHDRAW = "withdraw", _("withdrawn")
+    CLOSE_UNRESOLVED = "close_unresolved", _("closed unresolved")
+    RESOLVE = "resolve", _("resolved and closed")
+
+
+class Transition(models.Model):
+    """One move of a matter through its procedure. Append-only: the matter's history is these rows."""
+
+    matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="transitions")
+    kind = models.CharField(_("kind"), max_length=20, choices=TransitionKind.choices)
+    procedure_key = models.CharField(_("procedure"), max_length=30)
+    from_step = models.CharField(_("from step"), max_length=30, blank=True)
+    to_step = models.CharField(_("to step"), max_length=30, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("step change")
+        verbose_name_plural = _("step changes")
+        ordering = ["at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("step changes are append-only")
+        super().save(*args, **kwargs)

@@ -1,0 +1,124 @@
+"""Reads about a matter's procedure: the compliance checklist and the deviations the bureau counts."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from yishi.matters.models import Status
+
+from . import definitions
+from .evidence import missing
+from .models import Transition, TransitionKind
+
+
+@dataclass
+class ChecklistRow:
+    key: str
+    label: str
+    state: str  # done | current | waiting | skipped
+    completed_at: datetime | None = None
+    completed_by: str = ""
+    missing: list = field(default_factory=list)
+    returns: int = 0
+
+
+@dataclass
+class Deviation:
+    kind: str
+    text: str
+
+
+def checklist(matter) -> list[ChecklistRow]:
+    """Each step of the matter's procedure with its state, when and by whom it was completed."""
+    procedure = matter.procedure
+    if procedure is None:
+        return [ChecklistRow(s.key, s.label, "current" if i == 0 else "waiting")
+                for i, s in enumerate(definitions.DEFAULT.steps)]
+    transitions = list(Transition.objects.filter(matter=matter).select_related("actor").order_by("at", "pk"))
+    completed: dict[str, Transition] = {}
+    returns: dict[str, int] = {}
+    for t in transitions:
+        if t.kind in (TransitionKind.ADVANCE, TransitionKind.RESOLVE):
+            completed[t.from_step] = t
+        elif t.kind == TransitionKind.RETURN:
+            returns[t.to_step] = returns.get(t.to_step, 0) + 1
+            # Steps after the one returned to must be done again.
+            back = procedure.index(t.to_step)
+            for step in procedure.steps[back:]:
+                completed.pop(step.key, None)
+    rows = []
+    for step in procedure.steps:
+        done = completed.get(step.key)
+        if done is not None:
+            state = "done"
+        elif step.key == matter.step_key and matter.status == Status.OPEN:
+            state = "current"
+        else:
+            state = "waiting"
+        rows.append(ChecklistRow(
+            key=step.key, label=step.label, state=state,
+            completed_at=done.at if done else None,
+            completed_by=done.actor.name if done and done.actor else "",
+            missing=missing(matter, step) if state == "current" else [],
+            returns=returns.get(step.key, 0),
+        ))
+    return rows
+
+
+def deviations(matter) -> list[Deviation]:
+    """What departs from the default eight steps: a shorter procedure (with its reason), returns, early closes."""
+    found = []
+    procedure = matter.procedure
+    if procedure is not None and procedure.key != definitions.DEFAULT.key:
+        own = {s.key for s in procedure.steps}
+        skipped = [str(s.label) for s in definitions.DEFAULT.steps if s.key not in own]
+        if procedure.needs_reason:
+            found.append(Deviation("short_path", _("Took “%(procedure)s”, leaving out: %(steps)s. Reason: %(reason)s")
+                                   % {"procedure": procedure.label, "steps": "、".join(skipped),
+                                      "reason": matter.procedure_reason}))
+    for t in Transition.objects.filter(matter=matter, kind=TransitionKind.RETURN).order_by("at", "pk"):
+        step = procedure.step(t.from_step).label if procedure else t.from_step
+        found.append(Deviation("returned", _("Sent back from “%(step)s”: %(reason)s") % {"step": step, "reason": t.reason}))
+    if matter.status == Status.UNRESOLVED:
+        found.append(Deviation("unresolved", _("Closed unresolved: %(reason)s") % {"reason": matter.public_reason}))
+    return found
+
+
+STEP_ACTIONS = (
+    "procedures.record_session", "procedures.draft_plan", "procedures.record_consensus", "procedures.review_plan",
+    "procedures.record_vote", "procedures.assign_work", "procedures.publish_result",
+)
+
+
+def available_actions(user, matter) -> set[str]:
+    """What ``user`` may do on ``matter`` right now: the pages show exactly these forms."""
+    from yishi.access.queries import can
+    from yishi.works.services import supervisors_of
+
+    if user is None or not user.is_authenticated:
+        return set()
+    actions: set[str] = set()
+    if matter.status == Status.NEW:
+        if can(user, "matters.screen_matter", matter):
+            actions.add("matters.screen_matter")
+    if not matter.is_closed:
+        if user.pk != matter.submitter_id:
+            actions.add("matters.support")
+        if can(user, "matters.record_matter", matter):
+            actions.add("matters.record_support")
+        if user.pk == matter.submitter_id or can(user, "procedures.advance", matter):
+            actions.add("procedures.withdraw")
+    if matter.status == Status.OPEN:
+        if can(user, "matters.screen_matter", matter):
+            actions.add("matters.merge_matter")
+        if can(user, "procedures.advance", matter):
+            actions |= {"procedures.advance", "procedures.close_unresolved"}
+            if matter.step.returns_to:
+                actions.add("procedures.return")
+        for action in STEP_ACTIONS:
+            if matter.procedure.enables(matter.step_key, action) and can(user, action, matter):
+                actions.add(action)
+        if matter.procedure.enables(matter.step_key, "procedures.confirm_work") and user.pk in supervisors_of(matter):
+            actions.add("procedures.confirm_work")
+    return actions

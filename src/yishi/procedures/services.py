@@ -1,0 +1,182 @@
+"""The one place a matter moves through its procedure: start, advance, return, withdraw, close.
+
+Each move: in a transaction, re-read the matter locked, check authority and evidence, refuse with the
+first reason in plain words, update with compare-and-set on the old step (of two concurrent clicks the
+loser is refused clearly), write the append-only transition and the audit entry.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yishi.access.queries import require
+from yishi.audit.services import record
+from yishi.errors import Refused
+from yishi.matters.models import Matter, Status
+
+from . import definitions
+from .evidence import missing
+from .models import Transition, TransitionKind
+
+
+def _locked(matter: Matter) -> Matter:
+    return Matter.objects.select_for_update().get(pk=matter.pk)
+
+
+def _require_open(matter: Matter) -> None:
+    if matter.status != Status.OPEN:
+        raise Refused(
+            _("This matter is %(status)s; its procedure cannot move.") % {"status": matter.get_status_display()},
+            "not_open",
+        )
+
+
+def _expect(matter: Matter, expected_step: str | None) -> None:
+    if expected_step is not None and matter.step_key != expected_step:
+        raise Refused(
+            _("Someone else has just moved this matter on; reload the page to see where it is now."),
+            "stale_step",
+        )
+
+
+def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str = "") -> Matter:
+    """Compare-and-set the step, then write the transition and the audit entry. Caller holds the lock."""
+    now = timezone.now()
+    fields = {"step_key": to_step, "step_since": now, "status": status}
+    if status != Status.OPEN:
+        fields["closed_at"] = now
+    updated = Matter.objects.filter(pk=matter.pk, step_key=matter.step_key, status=matter.status).update(**fields)
+    if updated != 1:
+        raise Refused(
+            _("Someone else has just moved this matter on; reload the page to see where it is now."), "stale_step"
+        )
+    Transition.objects.create(
+        matter=matter, kind=kind, procedure_key=matter.procedure_key, from_step=matter.step_key, to_step=to_step,
+        reason=reason, actor=actor if actor is not None and actor.is_authenticated else None, at=now,
+    )
+    record(actor=actor, action=f"procedures.{kind}", target=matter,
+           data={"procedure": matter.procedure_key, "from": matter.step_key, "to": to_step, "status": status})
+    for field, value in fields.items():
+        setattr(matter, field, value)
+    return matter
+
+
+def start(*, actor, matter: Matter, procedure_key: str, reason: str = "") -> Matter:
+    """Put a screened matter on its procedure, at its first step. Called by screening, inside its transaction."""
+    try:
+        procedure = definitions.get(procedure_key)
+    except KeyError:
+        raise Refused(_("Unknown procedure."), "unknown_procedure", field="procedure") from None
+    reason = (reason or "").strip()
+    if procedure.needs_reason and not reason:
+        raise Refused(
+            _("“%(procedure)s” leaves out steps of the eight-step model: give the reason for taking it.")
+            % {"procedure": procedure.label},
+            "reason_required",
+            field="procedure_reason",
+        )
+    Matter.objects.filter(pk=matter.pk).update(procedure_key=procedure.key, procedure_reason=reason)
+    matter.procedure_key, matter.procedure_reason = procedure.key, reason
+    return _move(matter, actor=actor, kind=TransitionKind.START, to_step=procedure.first.key, reason=reason)
+
+
+def evidence_missing(matter: Matter) -> list:
+    step = matter.step
+    return missing(matter, step) if step else []
+
+
+@transaction.atomic
+def advance(*, actor, matter: Matter, expected_step: str | None = None) -> Matter:
+    """Complete the current step and move to the next; completing the last step resolves the matter."""
+    matter = _locked(matter)
+    require(actor, "procedures.advance", matter)
+    return advance_locked(actor=actor, matter=matter, expected_step=expected_step)
+
+
+def advance_locked(*, actor, matter: Matter, expected_step: str | None = None) -> Matter:
+    _require_open(matter)
+    _expect(matter, expected_step)
+    procedure, step = matter.procedure, matter.step
+    reasons = missing(matter, step)
+    following = procedure.next_after(step.key)
+    if reasons:
+        target = following.label if following else _("the close of the matter")
+        raise Refused(
+            _("%(reason)s It cannot move on to “%(step)s” yet.") % {"reason": reasons[0], "step": target},
+            "evidence_missing",
+        )
+    if following is None:
+        return _move(matter, actor=actor, kind=TransitionKind.RESOLVE, to_step=step.key, status=Status.RESOLVED)
+    return _move(matter, actor=actor, kind=TransitionKind.ADVANCE, to_step=following.key)
+
+
+def return_locked(*, actor, matter: Matter, step_key: str, reason: str) -> Matter:
+    """Send the matter back (a rejected review, a failed vote). Caller holds the lock and has checked authority."""
+    _require_open(matter)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Give the reason for sending the matter back."), "reason_required", field="reason")
+    if step_key not in matter.step.returns_to:
+        raise Refused(
+            _("From “%(step)s” a matter cannot go back to that step.") % {"step": matter.step.label}, "invalid_return"
+        )
+    return _move(matter, actor=actor, kind=TransitionKind.RETURN, to_step=step_key, reason=reason)
+
+
+@transaction.atomic
+def return_to(*, actor, matter: Matter, step_key: str, reason: str, expected_step: str | None = None) -> Matter:
+    matter = _locked(matter)
+    require(actor, "procedures.advance", matter)
+    _expect(matter, expected_step)
+    return return_locked(actor=actor, matter=matter, step_key=step_key, reason=reason)
+
+
+@transaction.atomic
+def withdraw(*, actor, matter: Matter, reason: str) -> Matter:
+    """The submitter withdraws their matter, or staff do so at their request."""
+    matter = _locked(matter)
+    if not (actor is not None and actor.is_authenticated and actor.pk == matter.submitter_id):
+        require(actor, "procedures.advance", matter)
+    if matter.is_closed:
+        raise Refused(_("This matter is already closed."), "closed")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Give the reason for withdrawing the matter."), "reason_required", field="reason")
+    return _move(matter, actor=actor, kind=TransitionKind.WITHDRAW, to_step=matter.step_key,
+                 status=Status.WITHDRAWN, reason=reason)
+
+
+@transaction.atomic
+def close_unresolved(*, actor, matter: Matter, reason: str) -> Matter:
+    matter = _locked(matter)
+    require(actor, "procedures.advance", matter)
+    _require_open(matter)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Give the reason the matter is closed unresolved; it is shown publicly."),
+                      "reason_required", field="reason")
+    Matter.objects.filter(pk=matter.pk).update(public_reason=reason)
+    matter.public_reason = reason
+    return _move(matter, actor=actor, kind=TransitionKind.CLOSE_UNRESOLVED, to_step=matter.step_key,
+                 status=Status.UNRESOLVED, reason=reason)
+
+
+def require_step_action(actor, matter: Matter, action: str) -> None:
+    """Refuse unless the matter is open, its current step enables ``action``, and the actor holds authority.
+
+    "The current step enables this action" is part of every step-bound permission: a tally can be recorded
+    only in the vote step, whatever page or client asks.
+    """
+    _require_open(matter)
+    if not matter.procedure.enables(matter.step_key, action):
+        raise Refused(
+            _("This cannot be done while the matter is at “%(step)s”.") % {"step": matter.step.label}, "wrong_step"
+        )
+    require(actor, action, matter)
+
+
+def return_after_failure(*, actor, matter: Matter, reason: str) -> Matter:
+    """A rejected review or a failed vote sends the matter to the first step its current step returns to."""
+    if matter.step.returns_to:
+        return return_locked(actor=actor, matter=matter, step_key=matter.step.returns_to[0], reason=reason)
+    return matter

@@ -1,0 +1,81 @@
+"""Implementation tasks (落实任务): assigned to a unit or person, reported on, and confirmed by the residents
+who benefit (谁受益谁监督)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkStatus(models.TextChoices):
+    OPEN = "open", _("to do")
+    DONE = "done", _("reported done, awaiting confirmation")
+    CONFIRMED = "confirmed", _("confirmed by residents")
+
+
+class Work(models.Model):
+    matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="works")
+    part = models.ForeignKey("plans.PlanPart", null=True, blank=True, on_delete=models.PROTECT, related_name="works")
+    title = models.CharField(_("task"), max_length=200)
+    unit = models.ForeignKey("regions.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="works",
+                             verbose_name=_("responsible unit"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="works", verbose_name=_("responsible person"))
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.OPEN)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def responsible_label(self) -> str:
+        if self.unit_id:
+            return self.unit.name
+        return self.assignee.name if self.assignee_id else ""
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == WorkStatus.OPEN and self.due_on < today
+
+
+class ProgressReport(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="reports")
+    text = models.TextField(_("progress"), max_length=2000)
+    done = models.BooleanField(_("the task is finished"), default=False)
+    photo = models.ImageField(upload_to="works/%Y/%m/", null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Verdict(models.TextChoices):
+    CONFIRM = "confirm", _("fixed: I confirm")
+    REOPEN = "reopen", _("not fixed")
+
+
+class Supervision(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="supervisions")
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    rating = models.PositiveSmallIntegerField(_("rating (1–5)"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                                   name="supervision_rating_1_to_5"),
+        ]

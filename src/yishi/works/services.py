@@ -1,0 +1,115 @@
+"""Implementation (step 7): tasks assigned to units, progress reported, confirmed by the residents who benefit.
+
+谁负责谁执行: the unit (or person) responsible reports. 谁受益谁监督: the residents who raised or supported the
+matter confirm the work, rate it, or say it is not fixed, which reopens it.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yishi.access.queries import active_roles, can
+from yishi.access.roles import Role
+from yishi.audit.services import record
+from yishi.errors import Refused
+from yishi.matters.models import Matter, Support
+from yishi.procedures.services import require_step_action
+from yishi.regions.models import Unit
+from yishi.uploads import clean_photo
+
+from .models import ProgressReport, Supervision, Verdict, Work, WorkStatus
+
+
+@transaction.atomic
+def assign_work(*, actor, matter: Matter, title: str, due_on, unit: Unit | None = None, assignee=None,
+                part=None) -> Work:
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    require_step_action(actor, matter, "procedures.assign_work")
+    title = (title or "").strip()
+    if not title:
+        raise Refused(_("Say what the task is."), "title_required", field="title")
+    if unit is None and assignee is None:
+        raise Refused(_("Name the responsible unit or person."), "responsible_required", field="unit")
+    if due_on is None:
+        raise Refused(_("Give a due date."), "due_required", field="due_on")
+    if part is not None and part.version.matter_id != matter.pk:
+        raise Refused(_("That plan part belongs to another matter."), "part_mismatch", field="part")
+    work = Work.objects.create(matter=matter, part=part, title=title[:200], unit=unit, assignee=assignee,
+                               due_on=due_on, assigned_by=actor)
+    record(actor=actor, action="works.assign_work", target=work,
+           data={"matter": matter.pk, "unit": unit.pk if unit else None, "due_on": due_on.isoformat()})
+    return work
+
+
+def is_responsible(actor, work: Work) -> bool:
+    """The unit's own staff, the person assigned, or the committee where the matter is."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if work.assignee_id == actor.pk:
+        return True
+    if work.unit_id and any(a.role == Role.UNIT_STAFF and a.unit_id == work.unit_id for a in active_roles(actor)):
+        return True
+    return can(actor, "procedures.assign_work", work.matter)
+
+
+def supervisors_of(matter: Matter) -> set[int]:
+    """谁受益谁监督: the residents who raised or supported the matter."""
+    people = set(Support.objects.filter(matter=matter).values_list("person_id", flat=True))
+    if matter.submitter_id:
+        people.add(matter.submitter_id)
+    return people
+
+
+def _locked_work(work: Work) -> Work:
+    work = Work.objects.select_for_update().select_related("matter").get(pk=work.pk)
+    Matter.objects.select_for_update().filter(pk=work.matter_id).first()
+    return work
+
+
+@transaction.atomic
+def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=None) -> ProgressReport:
+    work = _locked_work(work)
+    matter = work.matter
+    if not is_responsible(actor, work):
+        raise Refused(_("Only the responsible unit reports on this task."), Refused.FORBIDDEN)
+    if matter.step is None or not matter.procedure.enables(matter.step_key, "procedures.report_progress"):
+        raise Refused(_("This matter is not being carried out now."), "wrong_step")
+    if work.status == WorkStatus.CONFIRMED:
+        raise Refused(_("This task is already confirmed by the residents."), "already_confirmed")
+    text = (text or "").strip()
+    if not text:
+        raise Refused(_("Say what has been done."), "text_required", field="text")
+    report = ProgressReport(work=work, text=text[:2000], done=done, by=actor)
+    if photo is not None:
+        content, _w, _h = clean_photo(photo)
+        report.photo.save(content.name, content, save=False)
+    report.save()
+    if done:
+        Work.objects.filter(pk=work.pk).update(status=WorkStatus.DONE, done_at=timezone.now())
+    record(actor=actor, action="works.report_progress", target=work, data={"done": done, "photo": photo is not None})
+    return report
+
+
+@transaction.atomic
+def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, reason: str = "") -> Supervision:
+    work = _locked_work(work)
+    matter = work.matter
+    if actor is None or not actor.is_authenticated or actor.pk not in supervisors_of(matter):
+        raise Refused(_("Only the residents who raised or supported this matter confirm its tasks."), Refused.FORBIDDEN)
+    if verdict not in Verdict.values:
+        raise Refused(_("Say whether it is fixed."), "invalid_verdict", field="verdict")
+    if work.status != WorkStatus.DONE:
+        raise Refused(_("The unit has not reported this task finished yet."), "not_done")
+    if rating is not None and not (1 <= rating <= 5):
+        raise Refused(_("A rating is 1 to 5 stars."), "invalid_rating", field="rating")
+    reason = (reason or "").strip()
+    if verdict == Verdict.REOPEN and not reason:
+        raise Refused(_("Say what is still wrong, so the unit can fix it."), "reason_required", field="reason")
+    supervision = Supervision.objects.create(work=work, supervisor=actor, verdict=verdict, rating=rating,
+                                             reason=reason[:2000])
+    if verdict == Verdict.CONFIRM:
+        Work.objects.filter(pk=work.pk).update(status=WorkStatus.CONFIRMED, confirmed_at=timezone.now())
+    else:
+        Work.objects.filter(pk=work.pk).update(status=WorkStatus.OPEN, done_at=None)
+    record(actor=actor, action="works.supervise", target=work, data={"verdict": verdict, "rating": rating})
+    return supervision

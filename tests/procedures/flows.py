@@ -1,0 +1,61 @@
+"""Walk a matter through steps with the services, as the pages do. Shared by the procedure tests."""
+
+from yishi.matters import services as matters
+from yishi.meetings.services import record_session
+from yishi.notices.services import publish_result
+from yishi.plans.services import draft_version, record_consensus
+from yishi.procedures import services as engine
+from yishi.reviews.services import submit_review
+from yishi.votes.services import record_result
+from yishi.works.services import assign_work, report_progress, supervise
+
+
+def raise_flood(p, **kwargs):
+    return matters.raise_matter(
+        actor=p.resident, region=p.tree.compound, category=p.category,
+        title="小区西侧小路积水", description="那里一下雨就积水，昨天有个老邻居在那儿摔伤了。", **kwargs,
+    )
+
+
+def session(p, m):
+    return record_session(actor=p.secretary, matter=m, title="让居民出行安全，对低洼路段进行维修", held_at=p.now,
+                          place="社区协商议事厅", attendance=12, ideas=[("先修补坑洼", "居民代表")])
+
+
+def plan(p, m):
+    return draft_version(actor=p.council, matter=m, summary="修复小区西侧坑洼路段", parts=[
+        {"what": "维修坑洼路面", "unit": p.fire, "due_on": p.soon},
+        {"what": "提示辖区居民", "responsible": "丽景社区居委会"},
+        {"what": "维持现场秩序", "unit": p.property},
+    ])
+
+
+def to_review(p, m):
+    session(p, m)
+    engine.advance(actor=p.secretary, matter=m)
+    version = plan(p, m)
+    engine.advance(actor=p.secretary, matter=m)
+    record_consensus(actor=p.secretary, matter=m, version=version, minutes="各单位各负其责")
+    engine.advance(actor=p.secretary, matter=m)
+    return version
+
+
+def approve(p, m):
+    submit_review(actor=p.lawyer, matter=m, decision="approve", opinion="方案合法可行。")
+    return engine.advance(actor=p.secretary, matter=m)
+
+
+def vote(p, m, in_favour, electorate=30):
+    return record_result(actor=p.secretary, matter=m, electorate=electorate, present=electorate,
+                         in_favour=in_favour, against=electorate - in_favour, abstain=0)
+
+
+def implement_and_confirm(p, m, supervisor):
+    work = assign_work(actor=p.secretary, matter=m, title="维修坑洼路面", unit=p.fire, due_on=p.soon)
+    report_progress(actor=p.fire_staff, work=work, text="4处破损路面已维修", done=True)
+    supervise(actor=supervisor, work=work, verdict="confirm", rating=5)
+    return work
+
+
+def publish(p, m):
+    return publish_result(actor=p.secretary, matter=m, title="小路维修完成", body="4处破损路面已维修。")
