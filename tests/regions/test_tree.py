@@ -293,7 +293,6 @@ def test_a_household_cannot_belong_to_a_region_above_a_village(t, where):
     assert counts() == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in regions/services.py parse_area: Decimal('NaN') <= 0 raises")
 def test_a_floor_area_of_nan_is_refused_not_an_error(t):
     with pytest.raises(Refused) as exc:
         create_household(actor=None, region=t.building, room="101", floor_area="NaN")
@@ -345,7 +344,6 @@ def test_create_unit_refuses_bad_input_and_saves_nothing(t, kwargs, refusal):
     assert counts() == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in regions/services.py create_unit: '-------' passes as a phone")
 def test_a_contact_phone_without_digits_is_refused(t):
     with pytest.raises(Refused) as exc:
         create_unit(actor=None, name="新物业", kind="property", home_region=t.community, contact_phone="-------")

@@ -1,5 +1,6 @@
 """Reads about matters: scoped lists, similar matters, lookups that check authority."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from yishi.regions.models import Level, Region, within
@@ -51,3 +52,44 @@ def get_matter(pk: int) -> Matter:
         return Matter.objects.select_related("region", "category", "submitter").get(pk=pk)
     except Matter.DoesNotExist:
         raise Http404 from None
+
+
+def to_screen(user):
+    """New matters waiting for screening where ``user`` screens."""
+    from yishi.access.queries import regions_where
+
+    scope = regions_where(user, "matters.screen_matter")
+    return (Matter.objects.filter(status=Status.NEW, region__in=scope).select_related("region", "category")
+            .order_by("raised_at", "pk"))
+
+
+def waiting_on(user):
+    """Open matters whose current step enables something ``user`` may do, oldest in its step first."""
+    from yishi.access.queries import holding_roles
+    from yishi.access.roles import ACTIONS
+    from yishi.procedures.definitions import PROCEDURES
+
+    pairs = []
+    for action in ACTIONS:
+        if not action.startswith("procedures."):
+            continue
+        for assignment in holding_roles(user, action):
+            steps = [(p.key, s.key) for p in PROCEDURES.values() for s in p.steps
+                     if action in s.actions or action == "procedures.advance"]
+            pairs.append((assignment.region, steps))
+    if not pairs:
+        return Matter.objects.none()
+    q = Q()
+    for region, steps in pairs:
+        step_q = Q()
+        for procedure_key, step_key in steps:
+            step_q |= Q(procedure_key=procedure_key, step_key=step_key)
+        q |= within(region, "region") & step_q
+    return (Matter.objects.filter(q, status=Status.OPEN).select_related("region", "category")
+            .order_by("step_since", "pk").distinct())
+
+
+def mine(user):
+    """Matters ``user`` raised or supports (a back-to-back matter is theirs to follow too)."""
+    return (Matter.objects.filter(Q(submitter=user) | Q(supports__person=user)).select_related("region", "category")
+            .order_by("-raised_at", "-pk").distinct())

@@ -9,6 +9,19 @@ def roots() -> list[Region]:
     return list(Region.objects.filter(parent__isnull=True).order_by("name"))
 
 
+def landing_region() -> Region | None:
+    """The home page's region: the single root, and down while there is only one child (河北省 → 沧州市)."""
+    found = roots()
+    if len(found) != 1:
+        return None
+    region = found[0]
+    while True:
+        children = list(region.children.all()[:2])
+        if len(children) != 1:
+            return region
+        region = children[0]
+
+
 def region_page_context(region: Region) -> dict:
     children = list(region.children.annotate(n_children=Count("children")).order_by("code", "name"))
     households = Household.objects.filter(within(region, "region"))
@@ -18,5 +31,6 @@ def region_page_context(region: Region) -> dict:
         "children": children,
         "household_count": households.count() if region.level >= Level.STREET else None,
         "vacant_count": households.filter(occupancy="vacant").count() if region.level >= Level.COMPOUND else None,
+        "can_raise_here": region.level >= Level.COMMUNITY,
         "units": list(region.units.order_by("name")) if region.level >= Level.COMMUNITY else [],
     }

@@ -99,11 +99,14 @@ def parse_area(raw) -> Decimal | None:
     if raw is None or str(raw).strip() == "":
         return None
     try:
-        area = Decimal(str(raw).strip()).quantize(Decimal("0.01"))
+        area = Decimal(str(raw).strip())
+        if not area.is_finite():
+            raise InvalidOperation
+        area = area.quantize(Decimal("0.01"))
     except InvalidOperation:
         raise Refused(_("The floor area must be a number of square metres."), "invalid_area", field="floor_area") from None
-    if area <= 0 or area >= Decimal("1000000"):
-        raise Refused(_("The floor area must be more than 0 m²."), "invalid_area", field="floor_area")
+    if area <= 0 or area >= Decimal("100000"):
+        raise Refused(_("The floor area must be between 0 and 100,000 m²."), "invalid_area", field="floor_area")
     return area
 
 
@@ -138,7 +141,9 @@ def create_unit(*, actor, name: str, kind: str, home_region: Region, serves: lis
     if Unit.objects.filter(name=name).exists():
         raise Refused(_("%(name)s already exists here.") % {"name": name}, "name_taken", field="name")
     contact_phone = " ".join((contact_phone or "").split())
-    if contact_phone and not re.fullmatch(r"[0-9+\- ]{7,20}", contact_phone):
+    if contact_phone and not (
+        re.fullmatch(r"[0-9+\- ]{7,20}", contact_phone) and len(re.sub(r"[^0-9]", "", contact_phone)) >= 7
+    ):
         raise Refused(_("A contact phone has 7 to 20 digits."), "invalid_phone", field="contact_phone")
     unit = Unit.objects.create(name=name, kind=kind, home_region=home_region, contact_phone=contact_phone)
     for region in serves:

@@ -1,6 +1,10 @@
 from django.urls import path
 
+from . import views
+
 app_name = "regions"
 urlpatterns: list = [
-    # Import pages are added here by the imports work.
+    path("r/<int:pk>/import/regions/", views.import_regions, name="import_regions"),
+    path("r/<int:pk>/import/households/", views.import_households, name="import_households"),
+    path("r/<int:pk>/import/<slug:kind>/template.xlsx", views.import_template, name="import_template"),
 ]

@@ -6,6 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yishi.matters import queries as matter_queries
+from yishi.notices import queries as notice_queries
 from yishi.regions import queries as region_queries
 from yishi.regions.models import Region
 
@@ -15,15 +17,18 @@ ELDERLY_COOKIE_AGE = 60 * 60 * 24 * 365 * 5
 
 
 def home(request):
-    roots = region_queries.roots()
-    if len(roots) == 1:
-        return region_page(request, roots[0].pk)
-    return render(request, "web/home.html", {"roots": roots})
+    landing = region_queries.landing_region()
+    if landing is not None:
+        return region_page(request, landing.pk)
+    return render(request, "web/home.html", {"roots": region_queries.roots()})
 
 
 def region_page(request, pk: int):
     region = get_object_or_404(Region, pk=pk)
-    return render(request, "web/region.html", region_queries.region_page_context(region))
+    context = region_queries.region_page_context(region)
+    context["recent_matters"] = list(matter_queries.public_matters(region)[:5])
+    context["board"] = notice_queries.posted_on(region)
+    return render(request, "web/region.html", context)
 
 
 def _safe_next(request, fallback="/"):

@@ -1,0 +1,34 @@
+"""Reads about tasks: a unit's list, overdue ones in a scope, the ones waiting for a resident's verdict."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from yishi.regions.models import within
+
+from .models import Work, WorkStatus
+
+
+def for_unit_staff(user):
+    from yishi.access.queries import active_roles
+    from yishi.access.roles import Role
+
+    units = [a.unit_id for a in active_roles(user) if a.role == Role.UNIT_STAFF]
+    return (Work.objects.filter(Q(unit_id__in=units) | Q(assignee=user))
+            .exclude(status=WorkStatus.CONFIRMED).select_related("matter", "unit").order_by("due_on", "pk"))
+
+
+def overdue_in(regions, today=None):
+    today = today or timezone.localdate()
+    q = Q()
+    for region in regions:
+        q |= within(region, "matter__region")
+    if not q:
+        return Work.objects.none()
+    return (Work.objects.filter(q, status=WorkStatus.OPEN, due_on__lt=today).select_related("matter", "unit")
+            .order_by("due_on", "pk"))
+
+
+def to_confirm(user):
+    """Tasks reported done on matters ``user`` raised or supports."""
+    return (Work.objects.filter(Q(matter__submitter=user) | Q(matter__supports__person=user), status=WorkStatus.DONE)
+            .select_related("matter", "unit").order_by("done_at", "pk").distinct())
