@@ -126,6 +126,9 @@ class Support(models.Model):
         verbose_name_plural = _("supports")
         constraints = [models.UniqueConstraint(fields=["matter", "person"], name="support_once")]
 
+    def __str__(self) -> str:
+        return f"{self.matter_id} · {self.person_id}"
+
 
 def photo_path(instance, filename: str) -> str:
     return f"matters/{instance.matter_id}/{instance.token}.jpg"
@@ -146,3 +149,6 @@ class Photo(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name

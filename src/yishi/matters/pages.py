@@ -47,8 +47,7 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
 
     work_rows = [{
         "work": w,
-        "can_report": not dossier and "procedures.assign_work" in actions or (not dossier and is_responsible(user, w)
-                                                                                and matter.status == "open"),
+        "can_report": not dossier and matter.status == "open" and is_responsible(user, w),
         "can_supervise": not dossier and "procedures.confirm_work" in actions and w.status == "done",
         "report_form": bound.get(f"report_{w.pk}") or forms.ReportForm(),
         "supervise_form": bound.get(f"supervise_{w.pk}") or forms.SuperviseForm(),

@@ -52,3 +52,6 @@ class Idea(models.Model):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -36,14 +36,14 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("notices are never edited; post a new one that replaces it")
+        super().save(*args, **kwargs)
+
     @property
     def ends_at(self):
         return self.posted_at + timedelta(days=self.period_days)
 
     def is_posted(self, now=None) -> bool:
         return (now or timezone.now()) < self.ends_at
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("notices are never edited; post a new one that replaces it")
-        super().save(*args, **kwargs)

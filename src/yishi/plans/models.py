@@ -47,6 +47,9 @@ class PlanPart(models.Model):
     class Meta:
         ordering = ["version", "position"]
 
+    def __str__(self) -> str:
+        return self.what
+
     @property
     def responsible_label(self) -> str:
         return self.unit.name if self.unit_id else self.responsible
@@ -66,3 +69,6 @@ class Consensus(models.Model):
         verbose_name = _("consensus")
         verbose_name_plural = _("consensus records")
         ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} · v{self.version_id}"

@@ -30,6 +30,9 @@ class Transition(models.Model):
         verbose_name_plural = _("step changes")
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.kind} {self.from_step}→{self.to_step}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("step changes are append-only")

@@ -99,9 +99,8 @@ def available_actions(user, matter) -> set[str]:
     if user is None or not user.is_authenticated:
         return set()
     actions: set[str] = set()
-    if matter.status == Status.NEW:
-        if can(user, "matters.screen_matter", matter):
-            actions.add("matters.screen_matter")
+    if matter.status == Status.NEW and can(user, "matters.screen_matter", matter):
+        actions.add("matters.screen_matter")
     if not matter.is_closed:
         if user.pk != matter.submitter_id:
             actions.add("matters.support")

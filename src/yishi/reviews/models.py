@@ -26,6 +26,9 @@ class Review(models.Model):
         verbose_name_plural = _("expert reviews")
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.matter_id} · {self.decision}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("reviews are append-only")

@@ -29,6 +29,9 @@ class VoteResult(models.Model):
         verbose_name_plural = _("vote results")
         ordering = ["recorded_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.in_favour}/{self.electorate}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("vote results are append-only")

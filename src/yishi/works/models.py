@@ -59,6 +59,9 @@ class ProgressReport(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return self.text[:50]
+
 
 class Verdict(models.TextChoices):
     CONFIRM = "confirm", _("fixed: I confirm")
@@ -79,3 +82,6 @@ class Supervision(models.Model):
             models.CheckConstraint(condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                                    name="supervision_rating_1_to_5"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} · {self.verdict}"
