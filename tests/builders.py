@@ -46,3 +46,12 @@ def household(region, room="101", unit="1", **kwargs):
 
 def unit(name="万泰物业", kind="property", home_region=None, serves=()):
     return create_unit(actor=None, name=name, kind=kind, home_region=home_region, serves=list(serves))
+
+
+def category(key="environment"):
+    """A seeded category. Transactional tests flush the seed rows, so re-create them when missing."""
+    from yishi.matters.models import Category
+
+    names = {"disputes": "矛盾纠纷", "property": "物业管理服务", "environment": "小区环境", "renovation": "老旧小区改造",
+             "facilities": "公共设施", "safety": "安全隐患", "other": "其他"}
+    return Category.objects.get_or_create(key=key, defaults={"name": names[key]})[0]

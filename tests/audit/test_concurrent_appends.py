@@ -13,7 +13,7 @@ from yishi.regions.models import Region
 THREADS = 8
 PER_THREAD = 25
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def run_in_threads(count: int, work) -> list[BaseException]:

@@ -123,7 +123,7 @@ def test_record_stores_decimals_and_dates_as_the_text_it_hashed_so_the_chain_sti
     assert verify() is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_record_refuses_to_run_outside_a_transaction():
     region = create_region(actor=None, parent=None, level=Level.CITY, name="沧州市", code="130900000000")
     assert not connection.in_atomic_block

@@ -37,3 +37,13 @@ def _browser_test_settings(settings, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _seeded(transactional_db):
+    """The live server sees only committed rows; a transactional test empties the tables after it runs,
+    so the seeded categories are put back for each test."""
+    from tests import builders
+
+    for key in ("disputes", "property", "environment", "renovation", "facilities", "safety", "other"):
+        builders.category(key)

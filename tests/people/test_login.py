@@ -69,7 +69,7 @@ def test_login_refuses_to_send_anyone_off_site(client, staff, next_url):
     response = password_login(client, next=next_url)
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/work/"  # the workbench, never the given address
     assert logged_in_as(client) == str(staff.pk)
 
 

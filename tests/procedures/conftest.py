@@ -5,7 +5,6 @@ import pytest
 from django.utils import timezone
 
 from tests import builders
-from yishi.matters.models import Category
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def place(db):
     ns.outsider = builders.person("外人")
     ns.other_secretary = builders.person("艾丽丽")
     builders.role(ns.other_secretary, "committee", t.sibling)
-    ns.category = Category.objects.get(key="environment")
+    ns.category = builders.category("environment")
     ns.today = timezone.localdate()
     ns.now = timezone.now()
     ns.soon = ns.today + datetime.timedelta(days=30)

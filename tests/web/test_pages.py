@@ -134,7 +134,7 @@ def test_a_logged_in_person_sees_their_name_and_a_logout_form_not_a_link(client,
 
     html = page(client.get(f"/r/{t.community.pk}/"))
 
-    assert '<span class="who">张金利</span>' in html
+    assert '张金利 · ' in html and 'href="/work/"' in html
     assert re.search(r'<form method="post" action="/logout/"', html)
     assert 'href="/logout/' not in html
     assert 'href="/admin/' not in html

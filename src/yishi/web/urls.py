@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("r/<int:pk>/", views.region_page, name="region"),
     path("elderly/", views.toggle_elderly, name="elderly"),
+    path("work/", views.workbench, name="workbench"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,5 +1,6 @@
 """Public pages: the home page, a region's page, and the switches for language and elderly mode."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -67,3 +68,24 @@ def rate_limited(request, exception):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def workbench(request):
+    """What waits on the signed-in person, by what they can do: screen, run steps, review, report, confirm."""
+    from yishi.access.queries import active_roles, regions_where
+    from yishi.works import queries as work_queries
+
+    user = request.user
+    scope_roots = [a.region for a in active_roles(user) if a.role in ("committee", "bureau", "admin")]
+    context = {
+        "to_screen": list(matter_queries.to_screen(user)[:50]),
+        "waiting": list(matter_queries.waiting_on(user)[:50]),
+        "unit_tasks": list(work_queries.for_unit_staff(user)[:50]),
+        "overdue": list(work_queries.overdue_in(scope_roots)[:50]),
+        "to_confirm": list(work_queries.to_confirm(user)[:50]),
+        "mine": list(matter_queries.mine(user)[:20]),
+        "can_record": regions_where(user, "matters.record_matter").exists(),
+        "roles": active_roles(user),
+    }
+    return render(request, "web/workbench.html", context)
