@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from yishi.matters import queries as matter_queries
 from yishi.notices import queries as notice_queries
 from yishi.regions import queries as region_queries
-from yishi.regions.models import Region
+from yishi.access.queries import can
+from yishi.regions.models import Level, Region
 
 from .middleware import ELDERLY_COOKIE
 
@@ -29,6 +30,9 @@ def region_page(request, pk: int):
     context = region_queries.region_page_context(region)
     context["recent_matters"] = list(matter_queries.public_matters(region)[:5])
     context["board"] = notice_queries.posted_on(region)
+    context["may_import_regions"] = can(request.user, "regions.import_regions", region) and region.level < Level.COMPOUND
+    context["may_import_households"] = can(request.user, "regions.import_households", region) and region.level in (
+        Level.COMMUNITY, Level.COMPOUND)
     return render(request, "web/region.html", context)
 
 
