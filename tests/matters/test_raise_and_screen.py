@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests import builders
 from tests.procedures import flows
@@ -9,6 +10,12 @@ from yishi.matters.models import Matter, Status, Support
 from yishi.matters.presenters import submitter_label
 from yishi.matters.queries import similar_matters
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Reasons are composed in the active language when refused; these tests read them in English."""
+    with translation.override("en"):
+        yield
 
 def test_a_resident_raises_a_matter_online(place):
     m = flows.raise_flood(place)

@@ -1,6 +1,7 @@
 """The eight-step procedure walked to the end, each guard and each return."""
 
 import pytest
+from django.utils import translation
 
 from tests.procedures import flows
 from yishi.audit.models import AuditEntry
@@ -12,6 +13,16 @@ from yishi.procedures import services as engine
 from yishi.procedures.models import Transition
 from yishi.reviews.services import submit_review
 from yishi.votes.services import record_result
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Reasons are composed in the active language when refused; these tests read them in English."""
+    with translation.override("en"):
+        yield
+
+def english(exc_info) -> str:
+    return str(exc_info.value.reason)
 
 
 def accepted(p):
@@ -48,7 +59,7 @@ def test_advancing_without_a_session_is_refused_in_plain_words(place):
     with pytest.raises(Refused) as exc:
         engine.advance(actor=place.secretary, matter=m)
     assert exc.value.code == "evidence_missing"
-    assert "No consultation session" in str(exc.value)
+    assert "No consultation session" in english(exc)
     m.refresh_from_db()
     assert m.step_key == "ideas"
 
@@ -59,7 +70,7 @@ def test_the_vote_cannot_be_reached_without_an_approved_review(place):
     with pytest.raises(Refused) as exc:
         engine.advance(actor=place.secretary, matter=m)
     assert exc.value.code == "evidence_missing"
-    assert "expert review has not approved" in str(exc.value)
+    assert "expert review has not approved" in english(exc)
     with pytest.raises(Refused) as exc:
         record_result(actor=place.secretary, matter=m, electorate=30, present=30, in_favour=30, against=0, abstain=0)
     assert exc.value.code == "wrong_step"
@@ -71,7 +82,7 @@ def test_implementation_cannot_be_reached_without_a_passed_vote(place):
     flows.approve(place, m)
     with pytest.raises(Refused) as exc:
         engine.advance(actor=place.secretary, matter=m)
-    assert "have not voted" in str(exc.value)
+    assert "have not voted" in english(exc)
 
 
 def test_a_rejected_review_returns_the_matter_to_drafting(place):
@@ -104,7 +115,8 @@ def test_nineteen_of_thirty_fails_and_returns_to_drafting_twenty_passes(place):
     result = flows.vote(place, m, in_favour=19)
     m.refresh_from_db()
     assert not result.passed and m.step_key == "draft"
-    assert "19 of 30" in Transition.objects.filter(matter=m).last().reason
+    reason = Transition.objects.filter(matter=m).last().reason
+    assert "19" in reason and "30" in reason and "20" in reason
 
 
 def test_vote_counts_that_do_not_add_up_are_refused_and_nothing_is_saved(place):
@@ -145,3 +157,14 @@ def test_withdraw_by_the_submitter_and_close_unresolved_by_staff_need_reasons(pl
         engine.withdraw(actor=place.neighbour, matter=m2, reason="不想办")
     m2 = engine.close_unresolved(actor=place.secretary, matter=m2, reason="超出社区职权，已向上级反映")
     assert m2.status == Status.UNRESOLVED and m2.public_reason
+
+
+def test_the_submitter_is_told_of_each_move_after_it_is_committed(place, django_capture_on_commit_callbacks):
+    from yishi.people.sms import MemoryBackend
+
+    m = flows.raise_flood(place, back_to_back=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        matters.accept(actor=place.secretary, matter=m, procedure_key="eight_steps")
+    texts = [msg.text for msg in MemoryBackend.outbox if msg.phone == place.resident.phone]
+    assert len(texts) == 2 and "小区西侧小路积水" in texts[-1]
+    assert all(msg.phone == place.resident.phone for msg in MemoryBackend.outbox)

@@ -13,6 +13,7 @@ from yishi.access.queries import require
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
+from yishi.notifications import matter_moved
 
 from . import definitions
 from .evidence import missing
@@ -58,6 +59,7 @@ def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str 
            data={"procedure": matter.procedure_key, "from": matter.step_key, "to": to_step, "status": status})
     for field, value in fields.items():
         setattr(matter, field, value)
+    matter_moved(matter)
     return matter
 
 

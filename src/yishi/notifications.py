@@ -1,0 +1,36 @@
+"""Telling people what happened, after the change is committed, through the SMS backend (console by default).
+
+A back-to-back submitter is told too: the message goes to them alone and names no one.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
+
+from yishi.people.sms import send_sms
+
+
+def notify(person, message_id: str, **params) -> None:
+    """Queue ``message_id`` (an English msgid, sent in Chinese) to ``person`` once the transaction commits."""
+    phone = getattr(person, "phone", None)
+    if not phone:
+        return
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            send_sms(phone, gettext(message_id) % params)
+
+    transaction.on_commit(send)
+
+
+def matter_moved(matter) -> None:
+    """The submitter follows their matter: each step change and the close reach them."""
+    if matter.submitter_id is None:
+        return
+    if matter.is_closed:
+        notify(matter.submitter, "Yishi: your matter “%(title)s” is now closed (%(status)s).",
+               title=matter.title, status=str(matter.get_status_display()))
+    elif matter.step is not None:
+        notify(matter.submitter, "Yishi: your matter “%(title)s” has moved to “%(step)s”.",
+               title=matter.title, step=str(matter.step.label))
