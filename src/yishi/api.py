@@ -20,12 +20,14 @@ def refused(request, exc: Refused):
 
 def _mount():
     from yishi.audit.api import router as audit_router
+    from yishi.matters.api import router as matters_router
     from yishi.people.api import router as people_router
     from yishi.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/people", people_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/matters", matters_router)
 
 
 _mount()
