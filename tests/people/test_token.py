@@ -178,3 +178,16 @@ def test_a_deactivated_persons_token_stops_working(secretary_and_matter):
     Person.objects.filter(pk=staff.pk).update(is_active=False)
     assert decline(Client(), matter, **bearer(token)).status_code == 401
     assert Matter.objects.get(pk=matter.pk).status == Status.NEW
+
+
+def test_changing_the_password_ends_every_token_issued_before(db):
+    from tests import builders
+    from yishi.people.tokens import issue_token, person_for_token
+
+    person = builders.person("张金利", password="first-password-1")
+    token = issue_token(person)
+    assert person_for_token(token) == person
+    person.set_password("second-password-2")
+    person.save()
+    assert person_for_token(token) is None
+    assert person_for_token(issue_token(person)) == person

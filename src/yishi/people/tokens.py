@@ -1,8 +1,8 @@
 """API tokens for clients (a mobile app, a mini-program): a signed person id, valid for 30 days.
 
 No table: the token is ``TimestampSigner``-signed with the site's key, so it cannot be forged and it expires by
-itself. A token stops working when its person is deactivated or the signing key changes; it cannot be revoked
-one by one.
+itself. A token stops working when its person is deactivated, changes their password, or the signing key
+changes.
 
 Browsers use the session instead (``SessionAuth``), with the CSRF check that a cookie needs.
 """
@@ -10,6 +10,7 @@ Browsers use the session instead (``SessionAuth``), with the CSRF check that a c
 from datetime import timedelta
 
 from django.core import signing
+from django.utils.crypto import constant_time_compare
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -25,7 +26,8 @@ def _signer() -> signing.TimestampSigner:
 
 
 def issue_token(person: Person) -> str:
-    return _signer().sign(str(person.pk))
+    # The session hash changes with the password: changing it ends every token issued before.
+    return _signer().sign(f"{person.pk}:{person.get_session_auth_hash()}")
 
 
 def person_for_token(token: str) -> Person | None:
@@ -37,9 +39,13 @@ def person_for_token(token: str) -> Person | None:
     except ValueError:
         # Signed with our key and salt but without a timestamp (a plain Signer): unsign() cannot split it.
         return None
-    if not value.isdigit():
+    pk, _sep, auth_hash = value.partition(":")
+    if not pk.isdigit() or not auth_hash:
         return None
-    return Person.objects.filter(pk=int(value), is_active=True).first()
+    person = Person.objects.filter(pk=int(pk), is_active=True).first()
+    if person is None or not constant_time_compare(auth_hash, person.get_session_auth_hash()):
+        return None
+    return person
 
 
 class BearerToken(HttpBearer):

@@ -11,6 +11,7 @@ from yishi.errors import Refused
 from yishi.matters.models import Matter
 from yishi.procedures.services import require_step_action
 from yishi.regions.models import Unit
+from yishi.regions.queries import units_serving
 
 from .models import Consensus, PlanPart, PlanVersion
 
@@ -38,6 +39,7 @@ def draft_version(*, actor, matter: Matter, summary: str, parts: list[dict], bud
         raise Refused(_("Say what the plan will do."), "summary_required", field="summary")
     if not parts:
         raise Refused(_("Split the plan into parts, each with who is responsible."), "parts_required", field="parts")
+    serving = set(units_serving(matter.region).values_list("pk", flat=True))
     cleaned = []
     for i, part in enumerate(parts, start=1):
         what = (part.get("what") or "").strip()
@@ -46,6 +48,9 @@ def draft_version(*, actor, matter: Matter, summary: str, parts: list[dict], bud
             raise Refused(_("Part %(n)s: say what is to be done.") % {"n": i}, "part_what_required", field="parts")
         if unit is not None and not isinstance(unit, Unit):
             raise Refused(_("Part %(n)s: unknown unit.") % {"n": i}, "part_unit_invalid", field="parts")
+        if unit is not None and unit.pk not in serving:
+            raise Refused(_("Part %(n)s: %(unit)s does not serve this place.") % {"n": i, "unit": unit.name},
+                          "unit_not_serving", field="parts")
         if unit is None and not responsible:
             raise Refused(_("Part %(n)s: name the responsible unit or person.") % {"n": i},
                           "part_responsible_required", field="parts")

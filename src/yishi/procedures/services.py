@@ -144,7 +144,8 @@ def withdraw(*, actor, matter: Matter, reason: str) -> Matter:
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_("Give the reason for withdrawing the matter."), "reason_required", field="reason")
-    return _move(matter, actor=actor, kind=TransitionKind.WITHDRAW, to_step=matter.step_key,
+    hidden = matter.back_to_back and actor is not None and actor.pk == matter.submitter_id
+    return _move(matter, actor=None if hidden else actor, kind=TransitionKind.WITHDRAW, to_step=matter.step_key,
                  status=Status.WITHDRAWN, reason=reason)
 
 

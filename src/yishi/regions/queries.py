@@ -34,3 +34,10 @@ def region_page_context(region: Region) -> dict:
         "can_raise_here": region.level >= Level.COMMUNITY,
         "units": list(region.units.order_by("name")) if region.level >= Level.COMMUNITY else [],
     }
+
+
+def units_serving(region: Region):
+    """Units that serve ``region`` or a region above it: the ones work there may be given to."""
+    from .models import Unit
+
+    return Unit.objects.filter(serves__pk__in=region.ancestor_ids).distinct().order_by("name")

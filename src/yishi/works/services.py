@@ -15,6 +15,7 @@ from yishi.errors import Refused
 from yishi.matters.models import Matter, Support
 from yishi.procedures.services import require_step_action
 from yishi.regions.models import Unit
+from yishi.regions.queries import units_serving
 from yishi.uploads import clean_photo
 
 from .models import ProgressReport, Supervision, Verdict, Work, WorkStatus
@@ -32,6 +33,8 @@ def assign_work(*, actor, matter: Matter, title: str, due_on, unit: Unit | None 
         raise Refused(_("Name the responsible unit or person."), "responsible_required", field="unit")
     if due_on is None:
         raise Refused(_("Give a due date."), "due_required", field="due_on")
+    if unit is not None and not units_serving(matter.region).filter(pk=unit.pk).exists():
+        raise Refused(_("%(unit)s does not serve this place.") % {"unit": unit.name}, "unit_not_serving", field="unit")
     if part is not None and part.version.matter_id != matter.pk:
         raise Refused(_("That plan part belongs to another matter."), "part_mismatch", field="part")
     work = Work.objects.create(matter=matter, part=part, title=title[:200], unit=unit, assignee=assignee,
@@ -111,5 +114,8 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.CONFIRMED, confirmed_at=timezone.now())
     else:
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.OPEN, done_at=None)
-    record(actor=actor, action="works.supervise", target=work, data={"verdict": verdict, "rating": rating})
+    # A back-to-back submitter's verdict must not carry their pseudonym: it would tie them to the matter.
+    hidden = matter.back_to_back and actor.pk == matter.submitter_id
+    record(actor=None if hidden else actor, action="works.supervise", target=work,
+           data={"verdict": verdict, "rating": rating})
     return supervision
