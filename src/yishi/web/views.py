@@ -7,10 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yishi.access.queries import can
 from yishi.matters import queries as matter_queries
 from yishi.notices import queries as notice_queries
 from yishi.regions import queries as region_queries
-from yishi.access.queries import can
 from yishi.regions.models import Level, Region
 
 from .middleware import ELDERLY_COOKIE
