@@ -3,6 +3,9 @@
 A back-to-back submitter is told too: the message goes to them alone and names no one.
 """
 
+import contextlib
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -10,11 +13,23 @@ from django.utils.translation import gettext
 
 from yishi.people.sms import send_sms
 
+_muted: ContextVar[bool] = ContextVar("yishi_notifications_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted():
+    """No messages for changes made inside: bulk loads and imports of what happened in the past."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
 
 def notify(person, message_id: str, **params) -> None:
     """Queue ``message_id`` (an English msgid, sent in Chinese) to ``person`` once the transaction commits."""
     phone = getattr(person, "phone", None)
-    if not phone:
+    if not phone or _muted.get():
         return
 
     def send():

@@ -168,3 +168,13 @@ def test_the_submitter_is_told_of_each_move_after_it_is_committed(place, django_
     texts = [msg.text for msg in MemoryBackend.outbox if msg.phone == place.resident.phone]
     assert len(texts) == 2 and "小区西侧小路积水" in texts[-1]
     assert all(msg.phone == place.resident.phone for msg in MemoryBackend.outbox)
+
+
+def test_nothing_is_sent_for_changes_made_while_muted(place, django_capture_on_commit_callbacks):
+    from yishi.notifications import muted
+    from yishi.people.sms import MemoryBackend
+
+    m = flows.raise_flood(place)
+    with muted(), django_capture_on_commit_callbacks(execute=True):
+        matters.accept(actor=place.secretary, matter=m, procedure_key="eight_steps")
+    assert MemoryBackend.outbox == []

@@ -7,12 +7,15 @@ the district level are made up in the official shape.
 
 import random
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from yishi.access.roles import Role
 from yishi.access.services import assign_role
+from yishi.notifications import muted
 from yishi.people.models import Membership, Person, Relation
 from yishi.people.services import register_person
 from yishi.regions.models import Household, Level, Occupancy, Region, UnitKind
@@ -35,6 +38,9 @@ class Login:
 class Demo:
     regions: dict[str, Region] = field(default_factory=dict)
     logins: list[Login] = field(default_factory=list)
+    # The matters the stories made (see stories.py), in the order they were made: read them again for their state.
+    matters: list = field(default_factory=list)
+    started: datetime = field(default_factory=timezone.now)
 
 
 # (district, street name, street code, community, community code, [(compound, buildings, entrances, floors, vacant share)])
@@ -102,8 +108,13 @@ def _residents(households: list, rng, phone_counter) -> list[Person]:
     return people
 
 
-@transaction.atomic
 def load(seed: int = 2020) -> Demo:
+    # The stories happened weeks or months ago: nobody is texted about them.
+    with muted(), transaction.atomic():
+        return _load(seed)
+
+
+def _load(seed: int) -> Demo:
     rng = random.Random(seed)
     demo = Demo()
     province = _region(demo, None, Level.PROVINCE, "河北省", "130000000000")
@@ -132,6 +143,9 @@ def load(seed: int = 2020) -> Demo:
         _community_roles(demo, community, community_people, rng)
 
     _units(demo)
+    from .stories import load_stories  # the stories build on this module
+
+    load_stories(demo)
     _set_demo_passwords(demo)
     return demo
 
@@ -200,8 +214,15 @@ def logins() -> list[Login]:
     rows += [Login(a.person.name, a.person.phone, f"{a.title or a.get_role_display()} · {a.region.name}", "password")
              for a in staff]
     for community in Region.objects.filter(level=Level.COMMUNITY, name__in=REPRESENTATIVES).order_by("path"):
-        rep = (RoleAssignment.objects.active().filter(role=Role.REPRESENTATIVE, region=community)
-               .select_related("person").order_by("pk").first())
+        reps = (RoleAssignment.objects.active().filter(role=Role.REPRESENTATIVE, region=community)
+                .select_related("person").order_by("pk"))
+        rep = reps.first()
         if rep:
             rows.append(Login(rep.person.name, rep.person.phone, f"{Role.REPRESENTATIVE.label} · {community.name}", "code"))
+        # The same resident load() printed: the first one with a phone who is not a representative.
+        resident = (Person.objects.filter(memberships__household__region__path__startswith=community.path,
+                                          phone__isnull=False)
+                    .exclude(pk__in=reps.values("person")).order_by("pk").first())
+        if resident:
+            rows.append(Login(resident.name, resident.phone, f"{Role.RESIDENT.label} · {community.name}", "code"))
     return rows

@@ -1,0 +1,124 @@
+"""The demo city tells the seed report's stories, made through the services, with a whole audit chain."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from yishi.audit.models import AuditEntry
+from yishi.audit.services import verify
+from yishi.demo import city, stories
+from yishi.matters.models import Channel, Matter, Status
+from yishi.notices.models import NoticeKind
+from yishi.procedures.definitions import EIGHT_STEPS
+from yishi.procedures.models import Transition
+from yishi.works.models import WorkStatus
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for this module and rolled back after it (each test runs in a savepoint)."""
+    media = tmp_path_factory.mktemp("media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast), transaction.atomic():
+        yield city.load()
+        transaction.set_rollback(True)
+
+
+def days_ago(n: int):
+    return timezone.localdate() - timedelta(days=n)
+
+
+def test_s1_the_flooded_lane_is_resolved_on_the_short_path_and_posted(demo, db):
+    m = Matter.objects.get(title=stories.S1_TITLE)
+    assert (m.status, m.procedure_key) == (Status.RESOLVED, "short_path")
+    assert m.procedure_reason == "小型维修，无需公约和表决"
+    assert m.region.name == "万泰丽景小区" and m.category.key == "environment"
+    assert m.photos.count() == 1
+    # The neighbour who came to the office was recorded by the secretary, then merged in as a supporter.
+    visit = m.merged_from.get()
+    assert visit.channel == Channel.VISIT and visit.recorded_by.name == "张金利"
+    assert visit.raised_at.date() == m.raised_at.date()
+    assert m.supports.filter(person=visit.submitter, from_matter=visit).exists()
+    session = m.sessions.get()
+    assert session.title == "让居民出行安全，对低洼路段进行维修" and session.place == "社区协商议事厅"
+    assert timezone.localtime(session.held_at).date() == days_ago(44)  # 10月15日 when loaded on 2026-11-28
+    assert session.ideas.count() >= 4 and session.attendees.count() > 5
+    works = list(m.works.select_related("unit"))
+    assert len(works) == 4 and {w.status for w in works} == {WorkStatus.CONFIRMED}
+    assert {w.responsible_label for w in works} >= {"市消防救援支队", "万泰丽景小区物业服务公司", "运河区城管"}
+    repair = next(w for w in works if w.unit and w.unit.name == "市消防救援支队")
+    assert repair.due_on == days_ago(13)  # 11月15日
+    assert repair.reports.filter(done=True, text__contains="4处破损路面已维修").exclude(photo="").exists()
+    assert all(w.supervisions.get().rating for w in works)
+    notice = m.notices.get(kind=NoticeKind.RESULT)
+    assert notice.region.name == "丽景社区" and notice.is_posted()
+
+
+def test_s2_the_gardening_team_waits_for_the_expert_review(demo, db):
+    m = Matter.objects.get(title=stories.S2_TITLE)
+    assert (m.status, m.step_key) == (Status.OPEN, "review")
+    latest = m.plan_versions.order_by("-number").first()
+    assert latest.number == 2 and m.consensus_records.filter(version=latest).exists()
+    assert all(team in latest.summary for team in ("沧州绿源园林绿化队", "青禾绿化服务队", "四季园艺养护队"))
+    assert latest.parts.filter(unit__name="沧州绿源园林绿化队").exists()
+    assert "150元" in latest.cost_sharing and "100元" in latest.cost_sharing
+    assert not m.reviews.exists()
+
+
+def test_s3_the_rubbish_heap_has_many_voices_and_three_tasks_in_three_states(demo, db):
+    m = Matter.objects.get(title=stories.S3_TITLE)
+    assert (m.status, m.step_key) == (Status.OPEN, "implement")
+    assert m.merged_from.count() >= 4 and m.supporter_count >= 15
+    result = m.vote_results.get()
+    assert result.passed and result.electorate == city.REPRESENTATIVES["朝东社区"]
+    works = list(m.works.select_related("unit"))
+    assert len({w.unit_id for w in works}) == 3
+    assert sorted(w.status for w in works) == sorted([WorkStatus.CONFIRMED, WorkStatus.DONE, WorkStatus.OPEN])
+    assert [w.title for w in works if w.is_overdue()] == ["安装一套健身器材"]
+
+
+def test_s4_both_smaller_matters_are_gathering_ideas(demo, db):
+    for title in (stories.S4_METERS_TITLE, stories.S4_STRUCTURES_TITLE):
+        m = Matter.objects.get(title=title)
+        assert (m.status, m.procedure_key, m.step_key) == (Status.OPEN, "eight_steps", "ideas")
+    assert Matter.objects.get(title=stories.S4_METERS_TITLE).region.name == "生产资料小区"
+    assert Matter.objects.get(title=stories.S4_STRUCTURES_TITLE).region.name == "馨泰花园小区"
+
+
+def test_matters_exist_in_every_status_and_at_every_step(demo, db):
+    assert set(Matter.objects.values_list("status", flat=True)) == set(Status.values)
+    open_steps = set(Matter.objects.filter(status=Status.OPEN, procedure_key="eight_steps").values_list("step_key", flat=True))
+    assert open_steps == {s.key for s in EIGHT_STEPS.steps[1:]}  # and "raise" is the matters still to screen
+    assert all(m.public_reason for m in Matter.objects.filter(status__in=[Status.DECLINED, Status.UNRESOLVED]))
+    assert all(m.referred_to for m in Matter.objects.filter(status=Status.REFERRED))
+    assert Matter.objects.filter(back_to_back=True).exists()
+    assert len(set(Matter.objects.values_list("channel", flat=True))) >= 6
+    assert Matter.objects.filter(transitions__kind="return").exists()
+
+
+def test_times_read_as_the_stories_tell_them(demo, db):
+    now = timezone.now()
+    assert not Matter.objects.filter(raised_at__gt=now).exists()
+    for m in Matter.objects.all():
+        assert all(s.at >= m.raised_at for s in m.supports.all()), m.title
+    for m in Matter.objects.exclude(procedure_key=""):
+        times = list(Transition.objects.filter(matter=m).order_by("pk").values_list("at", flat=True))
+        assert times == sorted(times), m.title
+        assert times[0] >= m.raised_at and m.step_since == times[-1]
+
+
+def test_the_audit_chain_is_whole(demo, db):
+    assert verify() is None
+
+
+def test_a_second_load_through_the_command_does_nothing(demo, db):
+    counts = (Matter.objects.count(), AuditEntry.objects.count())
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert (Matter.objects.count(), AuditEntry.objects.count()) == counts
