@@ -123,3 +123,16 @@ def test_only_the_communitys_committee_screens(place):
         with pytest.raises(Refused) as exc:
             matters.accept(actor=who, matter=m)
         assert exc.value.code == "forbidden"
+
+
+def test_screening_decisions_are_posted_on_the_community_board_without_the_submitter(place):
+    from yishi.notices.models import Notice
+
+    accepted = matters.accept(actor=place.secretary, matter=flows.raise_flood(place, back_to_back=True),
+                              procedure_key="short_path", procedure_reason="小型维修")
+    declined = matters.decline(actor=place.secretary, matter=flows.raise_flood(place), reason="属于个人纠纷")
+    notices = {n.matter_id: n for n in Notice.objects.all()}
+    assert notices[accepted.pk].kind == "accepted" and notices[accepted.pk].region == place.tree.community
+    assert "小型维修" in notices[accepted.pk].body
+    assert notices[declined.pk].kind == "declined" and "属于个人纠纷" in notices[declined.pk].body
+    assert all(place.resident.name not in n.title + n.body for n in notices.values())

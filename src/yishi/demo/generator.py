@@ -7,7 +7,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from yishi.audit.services import record
 from yishi.regions.models import Household, Level, Occupancy, Region
@@ -111,4 +111,7 @@ def generate(*, city: Region, communities: int = 5904, seed: int = 1, households
         n_regions = len(missing) + len(streets) + len(villages) + len(compounds)
         record(actor=None, action="demo.generate_city", target=city,
                data={"regions": n_regions, "households": n_households, "communities": communities, "seed": seed})
+    # Fresh statistics, or the planner guesses the new half-million rows wrong (seen: 25 ms → 2 ms).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return Generated(n_regions, n_households, time.monotonic() - started)

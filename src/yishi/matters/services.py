@@ -155,8 +155,12 @@ def accept(*, actor, matter: Matter, procedure_key: str = "eight_steps", procedu
     Matter.objects.filter(pk=matter.pk).update(**fields)
     record(actor=actor, action="matters.accept", target=matter,
            data={"procedure": procedure_key, "region": matter.region_id, "category": matter.category_id})
+    from yishi.notices.services import post_screening_notice
+
     engine.start(actor=actor, matter=matter, procedure_key=procedure_key, reason=procedure_reason)
-    return engine.advance_locked(actor=actor, matter=matter)
+    matter = engine.advance_locked(actor=actor, matter=matter)
+    post_screening_notice(actor=actor, matter=matter)
+    return matter
 
 
 def _close_screening(actor, matter, *, status, reason, **fields) -> Matter:
@@ -170,16 +174,24 @@ def _close_screening(actor, matter, *, status, reason, **fields) -> Matter:
 
 @transaction.atomic
 def decline(*, actor, matter: Matter, reason: str) -> Matter:
+    from yishi.notices.services import post_screening_notice
+
     matter = _screenable(actor, matter)
-    return _close_screening(actor, matter, status=Status.DECLINED, reason=_reason(reason))
+    matter = _close_screening(actor, matter, status=Status.DECLINED, reason=_reason(reason))
+    post_screening_notice(actor=actor, matter=matter)
+    return matter
 
 
 @transaction.atomic
 def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
     """转办: the matter belongs to another body (a department, the street, a court)."""
     matter = _screenable(actor, matter)
+    from yishi.notices.services import post_screening_notice
+
     to = _clean_text(to, field="referred_to", label=_("The receiving body"), limit=100)
-    return _close_screening(actor, matter, status=Status.REFERRED, reason=(reason or "").strip()[:2000], referred_to=to)
+    matter = _close_screening(actor, matter, status=Status.REFERRED, reason=(reason or "").strip()[:2000], referred_to=to)
+    post_screening_notice(actor=actor, matter=matter)
+    return matter
 
 
 @transaction.atomic

@@ -38,3 +38,30 @@ def publish_result(*, actor, matter: Matter, title: str, body: str, kind: str = 
     record(actor=actor, action="notices.publish", target=notice,
            data={"matter": matter.pk, "kind": kind, "region": notice.region_id, "period_days": period_days})
     return notice
+
+
+def post_screening_notice(*, actor, matter: Matter) -> Notice:
+    """Screening is public: an accepted, declined or referred matter is posted with its procedure or reason.
+
+    The notice names the matter, never who raised it. Called inside the screening's transaction.
+    """
+    from yishi.matters.models import Status
+
+    if matter.status == Status.OPEN:
+        kind = NoticeKind.ACCEPTED
+        title = _("Accepted for consultation: %(title)s") % {"title": matter.title}
+        body = _("The community has accepted this matter and will handle it by “%(procedure)s”.") % {
+            "procedure": matter.procedure.label}
+        if matter.procedure_reason:
+            body = f"{body}\n{matter.procedure_reason}"
+    else:
+        kind = NoticeKind.DECLINED
+        title = _("Not taken up: %(title)s") % {"title": matter.title}
+        body = matter.public_reason
+        if matter.referred_to:
+            body = _("Referred to %(body)s.") % {"body": matter.referred_to} + (f"\n{body}" if body else "")
+    notice = Notice.objects.create(region=board_of(matter.region), matter=matter, kind=kind, title=str(title)[:150],
+                                   body=str(body)[:10000] or "—", period_days=DEFAULT_PERIOD_DAYS, posted_by=actor)
+    record(actor=actor, action="notices.publish", target=notice,
+           data={"matter": matter.pk, "kind": kind, "region": notice.region_id, "period_days": DEFAULT_PERIOD_DAYS})
+    return notice
