@@ -33,6 +33,7 @@ from yishi.procedures import services as engine
 from yishi.procedures.models import Transition
 from yishi.procedures.queries import available_actions, checklist, deviations
 from yishi.regions.models import Region, Unit
+from yishi.regions.queries import units_serving
 from yishi.reviews.models import Decision
 from yishi.reviews.services import submit_review
 from yishi.votes.services import record_result
@@ -708,9 +709,7 @@ def _category(key: str) -> Category:
 
 
 def _units_for(matter: Matter):
-    from .views import units_for
-
-    return units_for(matter)
+    return units_serving(matter.region)
 
 
 def _unit(matter: Matter, unit_id: int | None) -> Unit | None:

@@ -72,6 +72,17 @@ class ScreenForm(forms.Form):
     reason = forms.CharField(label=_("Reason (shown publicly)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def auto_id(name: str) -> str:
+    """Each form on the matter page gets its own element ids: several have a ``reason`` field."""
+    return f"id_{name}_%s"
+
+
+class SupportForm(forms.Form):
+    """附议: empty for oneself; staff give the mobile number of a resident who came in person."""
+
+    phone = forms.CharField(label=_("Resident's mobile"), max_length=20, required=False)
+
+
 class MergeForm(forms.Form):
     into = forms.IntegerField(label=_("Number of the matter to merge into"), min_value=1)
     reason = forms.CharField(label=_("Reason"), required=False)

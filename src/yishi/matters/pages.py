@@ -1,62 +1,139 @@
-"""Everything the matter page and the dossier show, gathered in a fixed number of queries."""
+"""Everything the matter page and the dossier show, gathered in a fixed number of queries.
 
+The number of queries does not grow with the number of sessions, ideas, plan versions and parts, tasks,
+reports or supervisions: each list is one query with its children prefetched.
+"""
+
+from django.forms.forms import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
 
 from yishi.plans.services import diff
+from yishi.procedures import definitions
 from yishi.procedures.models import Transition
 from yishi.procedures.queries import available_actions, checklist, deviations
-from yishi.works.models import Work
+from yishi.regions.queries import units_serving
+from yishi.works.models import Work, WorkStatus
 
 from . import forms
+from .models import Status, Support
 from .presenters import is_own, submitter_label
 
 
-def _forms(matter, actions: set[str], bound: dict) -> dict:
-    from .views import units_for
+def units_for(matter):
+    return units_serving(matter.region)
 
+
+# name on the page -> (the action that shows it, how to build it empty)
+def _fresh_forms(matter, units) -> dict:
     step = matter.step
-    units = units_for(matter) if actions & {"procedures.draft_plan", "procedures.assign_work"} else None
-    fresh = {
-        "screen": ("matters.screen_matter", lambda: forms.ScreenForm()),
-        "merge": ("matters.merge_matter", lambda: forms.MergeForm()),
-        "advance": ("procedures.advance", lambda: forms.AdvanceForm(initial={"expected_step": matter.step_key})),
-        "return": ("procedures.return", lambda: forms.ReturnForm(initial={
-            "expected_step": matter.step_key, "step": step.returns_to[0] if step and step.returns_to else ""})),
-        "withdraw": ("procedures.withdraw", lambda: forms.ReasonForm()),
-        "close": ("procedures.close_unresolved", lambda: forms.ReasonForm()),
-        "session": ("procedures.record_session", lambda: forms.SessionForm()),
-        "plan": ("procedures.draft_plan", lambda: forms.PlanForm(units=units)),
-        "consensus": ("procedures.record_consensus", lambda: forms.ConsensusForm()),
-        "review": ("procedures.review_plan", lambda: forms.ReviewForm()),
-        "vote": ("procedures.record_vote", lambda: forms.VoteForm()),
-        "work": ("procedures.assign_work", lambda: forms.WorkForm(units=units)),
-        "publish": ("procedures.publish_result", lambda: forms.PublishForm()),
+    first_return = step.returns_to[0] if step and step.returns_to else ""
+
+    def make(name, cls, **kwargs):
+        return lambda: cls(auto_id=forms.auto_id(name), **kwargs)
+
+    return {
+        "screen": ("matters.screen_matter", make("screen", forms.ScreenForm)),
+        "merge": ("matters.merge_matter", make("merge", forms.MergeForm)),
+        "advance": ("procedures.advance", make("advance", forms.AdvanceForm,
+                                               initial={"expected_step": matter.step_key})),
+        "return": ("procedures.return", make("return", forms.ReturnForm,
+                                             initial={"expected_step": matter.step_key, "step": first_return})),
+        "withdraw": ("procedures.withdraw", make("withdraw", forms.ReasonForm)),
+        "close": ("procedures.close_unresolved", make("close", forms.ReasonForm)),
+        "session": ("procedures.record_session", make("session", forms.SessionForm)),
+        "plan": ("procedures.draft_plan", make("plan", forms.PlanForm, units=units)),
+        "consensus": ("procedures.record_consensus", make("consensus", forms.ConsensusForm)),
+        "review": ("procedures.review_plan", make("review", forms.ReviewForm)),
+        "vote": ("procedures.record_vote", make("vote", forms.VoteForm)),
+        "work": ("procedures.assign_work", make("work", forms.WorkForm, units=units)),
+        "publish": ("procedures.publish_result", make("publish", forms.PublishForm)),
+        "record_support": ("matters.record_support", make("support", forms.SupportForm)),
     }
-    return {name: bound.get(name) or make() for name, (action, make) in fresh.items() if action in actions}
+
+
+def _forms(matter, actions: set[str], bound: dict) -> dict:
+    units = units_for(matter) if actions & {"procedures.draft_plan", "procedures.assign_work"} else None
+    shown = {}
+    for name, (action, make) in _fresh_forms(matter, units).items():
+        if action in actions:
+            shown[name] = bound.get("support" if name == "record_support" else name) or make()
+    return shown
+
+
+def _refusals(bound: dict) -> list[str]:
+    """Every error of the form just sent, in words, for the summary at the top of the page."""
+    out = []
+    for form in bound.values():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field != NON_FIELD_ERRORS and field in form.fields else None
+            for error in errors:
+                out.append(f"{label}: {error}" if label else str(error))
+    return out
+
+
+def _steps(matter) -> tuple[str, list]:
+    """The step indicator: the procedure's name and its rows. A new matter shows the default procedure at
+    its first step, with what is missing; a matter closed at screening shows none."""
+    rows = checklist(matter)
+    if matter.procedure is not None:
+        return matter.procedure.label, rows
+    return (definitions.DEFAULT.label, rows) if rows else ("", [])
+
+
+def _step_label(procedure_key: str, step_key: str) -> str:
+    try:
+        return definitions.get(procedure_key).step(step_key).label
+    except KeyError:
+        return step_key
+
+
+def _history(matter) -> list[dict]:
+    """Raised, every step change, and a close at screening (declined, referred, merged), oldest first."""
+    rows = [{"at": matter.raised_at, "kind": _("matter raised"), "reason": matter.get_channel_display(), "to": ""}]
+    for t in Transition.objects.filter(matter=matter).order_by("at", "pk"):
+        rows.append({
+            "at": t.at, "kind": t.get_kind_display(), "reason": t.reason,
+            "to": _step_label(t.procedure_key, t.to_step) if t.kind in ("start", "advance", "return") else "",
+        })
+    if matter.procedure is None and matter.status != Status.NEW and matter.closed_at:
+        rows.append({"at": matter.closed_at, "kind": matter.get_status_display(), "reason": matter.public_reason,
+                     "to": ""})
+    return rows
 
 
 def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
+    from yishi.works.services import is_responsible
+
     user = request.user
     actions = set() if dossier else available_actions(user, matter)
+    supports = user.is_authenticated and Support.objects.filter(matter=matter, person=user).exists()
     versions = list(matter.plan_versions.prefetch_related("parts__unit", "reviews__reviewer").order_by("number"))
     version_rows = [{"version": v, "diff": diff(versions[i - 1] if i else None, v)} for i, v in enumerate(versions)]
     works = list(
         Work.objects.filter(matter=matter).select_related("unit", "assignee")
         .prefetch_related("reports", "supervisions").order_by("due_on", "pk")
     )
-    from yishi.works.services import is_responsible
-
-    work_rows = [{
-        "work": w,
-        "can_report": not dossier and matter.status == "open" and is_responsible(user, w),
-        "can_supervise": not dossier and "procedures.confirm_work" in actions and w.status == "done",
-        "report_form": bound.get(f"report_{w.pk}") or forms.ReportForm(),
-        "supervise_form": bound.get(f"supervise_{w.pk}") or forms.SuperviseForm(),
-    } for w in works]
+    reporting = (not dossier and matter.status == Status.OPEN and matter.procedure is not None
+                 and matter.procedure.enables(matter.step_key, "procedures.report_progress"))
+    work_rows = []
+    for w in works:
+        w.matter = matter  # the responsibility check reads it: one matter, not one query per task
+        work_rows.append({
+            "work": w,
+            "can_report": reporting and w.status != WorkStatus.CONFIRMED and is_responsible(user, w),
+            "can_supervise": not dossier and "procedures.confirm_work" in actions and w.status == WorkStatus.DONE,
+            "report_form": bound.get(f"report_{w.pk}") or forms.ReportForm(auto_id=forms.auto_id(f"report_{w.pk}")),
+            "supervise_form": bound.get(f"supervise_{w.pk}") or forms.SuperviseForm(
+                auto_id=forms.auto_id(f"supervise_{w.pk}")),
+        })
+    procedure_label, steps = _steps(matter)
     return {
         "matter": matter,
         "submitter": submitter_label(matter, user),
         "own": is_own(matter, user),
-        "checklist": checklist(matter),
+        "supports": supports,
+        "procedure_label": procedure_label,
+        "checklist": steps,
         "deviations": deviations(matter),
         "photos": list(matter.photos.all()),
         "sessions": list(matter.sessions.prefetch_related("ideas").order_by("held_at", "pk")),
@@ -65,9 +142,10 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "votes": list(matter.vote_results.select_related("version").order_by("recorded_at", "pk")),
         "works": work_rows,
         "notices": list(matter.notices.order_by("posted_at", "pk")),
-        "history": list(Transition.objects.filter(matter=matter).select_related("actor").order_by("at", "pk")),
+        "history": _history(matter),
         "merged_from": list(matter.merged_from.all()),
         "actions": actions,
         "forms": _forms(matter, actions, bound),
+        "refusals": _refusals(bound),
         "dossier": dossier,
     }

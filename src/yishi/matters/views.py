@@ -1,7 +1,14 @@
-"""Matter pages: thin. Parse the form, call the service, render; a Refused becomes the form's error."""
+"""Matter pages: thin. Parse the form, call the service, render; a Refused becomes the form's error.
+
+Every action answers the same way: success redirects to the matter page with a message; input the form or
+the service finds wrong re-renders the page with 400; an action the matter's state refuses (wrong step,
+missing evidence, already done) re-renders with 409; one the person lacks authority for with 403. The
+services run in a transaction, so a refusal leaves nothing half-saved.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from yishi.access.queries import regions_where
 from yishi.errors import Refused
 from yishi.meetings.services import record_session
 from yishi.notices.services import publish_result
@@ -16,7 +24,7 @@ from yishi.people.models import Person
 from yishi.people.phones import normalize_phone
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
-from yishi.regions.models import Level, Region, Unit
+from yishi.regions.models import Level, Region
 from yishi.reviews.services import submit_review
 from yishi.votes.services import record_result
 from yishi.works.models import Work
@@ -24,20 +32,26 @@ from yishi.works.services import assign_work, report_progress, supervise
 
 from . import forms, queries, services
 from .models import Matter, Status
-from .pages import matter_context
+from .pages import matter_context, units_for
 
 STATUS_FILTERS = ["new", "open", "resolved", "closed"]
+PAGE_SIZE = 15
+
+# A service names the field it refuses by its own name; a form may call it differently.
+FIELD_ALIASES = {"photos": "photo", "parts": None}
 
 
 def matter_list(request, pk: int):
     region = get_object_or_404(Region, pk=pk)
     matters = queries.public_matters(region)
     status = request.GET.get("status", "")
+    if status not in STATUS_FILTERS:
+        status = ""
     if status == "closed":
         matters = matters.exclude(status__in=[Status.NEW, Status.OPEN, Status.RESOLVED])
-    elif status in STATUS_FILTERS:
+    elif status:
         matters = matters.filter(status=status)
-    page = Paginator(matters, 15).get_page(request.GET.get("page"))
+    page = Paginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "matters/list.html", {"region": region, "page": page, "status": status,
                                                  "filters": STATUS_FILTERS})
 
@@ -67,6 +81,15 @@ def _raise_regions(request):
     return Region.objects.filter(q, level__in=[Level.COMMUNITY, Level.COMPOUND]).order_by("path")
 
 
+def _refusal_to_form(form, exc: Refused) -> int:
+    """Put the service's reason on the form; answer 403 (authority), 400 (input) or 409 (state)."""
+    field = exc.field if exc.field in form.fields else FIELD_ALIASES.get(exc.field)
+    form.add_error(field if field in form.fields else None, exc.reason)
+    if exc.code == Refused.FORBIDDEN:
+        return 403
+    return 400 if exc.field else 409
+
+
 @login_required
 @ratelimit(key="user", rate="20/h", method="POST", block=True)
 def raise_matter(request):
@@ -76,6 +99,7 @@ def raise_matter(request):
         return render(request, "matters/raise.html", {"form": form})
     form = forms.RaiseForm(request.POST, request.FILES, regions=regions)
     similar = []
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         if not data["confirmed_new"]:
@@ -85,83 +109,119 @@ def raise_matter(request):
                 matter = services.raise_matter(
                     actor=request.user, region=data["region"], title=data["title"], description=data["description"],
                     category=data["category"], location=data["location"], back_to_back=data["back_to_back"],
-                    photos=request.FILES.getlist("photos"),
+                    photos=data["photos"],
                 )
             except Refused as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+                status = _refusal_to_form(form, exc)
             else:
                 messages.success(request, _("Your matter has been recorded. The community will screen it."))
                 return redirect("matters:detail", matter.pk)
         else:
+            # Nothing is created yet: the resident sees the alike matters and sends the form again.
             form.data = form.data.copy()
             form.data["confirmed_new"] = "on"
-    return render(request, "matters/raise.html", {"form": form, "similar": similar}, status=200 if similar else 400)
+            status = 200
+    return render(request, "matters/raise.html",
+                  {"form": form, "similar": similar, "photos_dropped": bool(similar and request.FILES)},
+                  status=status)
 
 
 @login_required
 def record_matter(request):
-    regions = Region.objects.filter(level__in=[Level.COMMUNITY, Level.COMPOUND]).filter(
-        pk__in=_raise_regions(request).values("pk"))
+    """Staff record a matter that came by visit, hotline, box … in the regions where they may.
+
+    As for a resident, open matters that read alike are offered first; with the resident's mobile the
+    offer adds their name to the one it is (附议) instead of opening a second matter.
+    """
+    scope = regions_where(request.user, "matters.record_matter")
+    if not scope.exists():
+        raise PermissionDenied
+    regions = scope.filter(level__in=[Level.COMMUNITY, Level.COMPOUND]).order_by("path")
     if request.method != "POST":
-        return render(request, "matters/raise.html", {"form": forms.RecordForm(regions=regions), "recording": True})
+        form = forms.RecordForm(regions=regions, initial={"region": request.GET.get("region")})
+        return render(request, "matters/raise.html", {"form": form, "recording": True})
     form = forms.RecordForm(request.POST, request.FILES, regions=regions)
+    similar = []
+    submitter = None
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
-            submitter = None
             if data["submitter_phone"]:
                 try:
                     phone = normalize_phone(data["submitter_phone"])
-                except Exception:
+                except ValidationError:
                     raise Refused(_("This is not a mainland mobile number."), "invalid_phone",
                                   field="submitter_phone") from None
                 submitter = Person.objects.filter(phone=phone).first()
                 if submitter is None:
                     raise Refused(_("No resident is registered with this number; give the name instead."),
                                   "unknown_person", field="submitter_phone")
-            matter = services.record_matter(
-                actor=request.user, region=data["region"], title=data["title"], description=data["description"],
-                category=data["category"], channel=data["channel"], location=data["location"], submitter=submitter,
-                submitter_name=data["submitter_name"], back_to_back=data["back_to_back"],
-                photos=request.FILES.getlist("photos"),
-            )
+            named = submitter is not None or data["submitter_name"]
+            if not data["confirmed_new"] and not (data["back_to_back"] and named):  # that one is refused below
+                similar = queries.similar_matters(region=data["region"],
+                                                  text=f"{data['title']} {data['description']}")
+            if not similar:
+                matter = services.record_matter(
+                    actor=request.user, region=data["region"], title=data["title"], description=data["description"],
+                    category=data["category"], channel=data["channel"], location=data["location"],
+                    submitter=submitter, submitter_name=data["submitter_name"], back_to_back=data["back_to_back"],
+                    photos=data["photos"],
+                )
         except Refused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            status = _refusal_to_form(form, exc)
+            similar = []
         else:
-            messages.success(request, _("The matter has been recorded."))
-            return redirect("matters:detail", matter.pk)
-    return render(request, "matters/raise.html", {"form": form, "recording": True}, status=400)
+            if not similar:
+                messages.success(request, _("The matter has been recorded."))
+                return redirect("matters:detail", matter.pk)
+            form.data = form.data.copy()
+            form.data["confirmed_new"] = "on"
+            status = 200
+    return render(request, "matters/raise.html", {
+        "form": form, "recording": True, "similar": similar,
+        # Only a registered resident's name can be added to a matter; a back-to-back one is never added.
+        "offer_phone": submitter.phone if similar and submitter and not form.cleaned_data["back_to_back"] else "",
+        "photos_dropped": bool(similar and request.FILES),
+    }, status=status)
 
 
 def _act(request, pk: int, name: str, form, call, success: str):
     """Run ``call(matter, cleaned_data)`` if the form is valid; re-render the matter page with errors if not."""
     matter = queries.get_matter(pk)
-    if form is not None and not form.is_valid():
+    if not form.is_valid():
         return matter_detail(request, pk, {name: form}, status=400)
     try:
-        call(matter, form.cleaned_data if form is not None else {})
+        call(matter, form.cleaned_data)
     except Refused as exc:
-        if form is None:
-            messages.error(request, exc.reason)
-            return redirect("matters:detail", pk)
-        form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
-        return matter_detail(request, pk, {name: form}, status=403 if exc.code == Refused.FORBIDDEN else 409)
+        return matter_detail(request, pk, {name: form}, status=_refusal_to_form(form, exc))
     messages.success(request, success)
     return redirect("matters:detail", pk)
+
+
+def _bind(name: str, cls, request, **kwargs):
+    return cls(request.POST, request.FILES, auto_id=forms.auto_id(name), **kwargs)
 
 
 @require_POST
 @login_required
 @ratelimit(key="user", rate="60/h", method="POST", block=True)
 def support(request, pk):
-    def call(matter, data):
+    form = _bind("support", forms.SupportForm, request)
+
+    def call(matter, d):
         person = None
-        if request.POST.get("phone"):
-            person = Person.objects.filter(phone=request.POST["phone"].strip()).first()
+        if d["phone"]:
+            try:
+                phone = normalize_phone(d["phone"])
+            except ValidationError:
+                raise Refused(_("This is not a mainland mobile number."), "invalid_phone", field="phone") from None
+            person = Person.objects.filter(phone=phone).first()
             if person is None:
-                raise Refused(_("No resident is registered with this number."), "unknown_person")
+                raise Refused(_("No resident is registered with this number."), "unknown_person", field="phone")
         services.support(actor=request.user, matter=matter, person=person)
-    return _act(request, pk, "support", None, call, _("Your name has been added."))
+    added = _("The resident's name has been added.") if request.POST.get("phone") else _("Your name has been added.")
+    return _act(request, pk, "support", form, call, added)
 
 
 @require_POST
@@ -176,18 +236,20 @@ def screen(request, pk):
             services.decline(actor=request.user, matter=matter, reason=d["reason"])
         else:
             services.refer(actor=request.user, matter=matter, to=d["referred_to"], reason=d["reason"])
-    return _act(request, pk, "screen", forms.ScreenForm(request.POST), call, _("The screening is recorded."))
+    return _act(request, pk, "screen", _bind("screen", forms.ScreenForm, request), call,
+                _("The screening is recorded."))
 
 
 @require_POST
 @login_required
 def merge(request, pk):
     def call(matter, d):
-        into = Matter.objects.filter(pk=d["into"]).first()
+        into = Matter.objects.select_related("region").filter(pk=d["into"]).first()
         if into is None:
             raise Refused(_("There is no matter with that number."), "unknown_matter", field="into")
         services.merge(actor=request.user, matter=matter, into=into, reason=d["reason"])
-    return _act(request, pk, "merge", forms.MergeForm(request.POST), call, _("The matters have been merged."))
+    return _act(request, pk, "merge", _bind("merge", forms.MergeForm, request), call,
+                _("The matters have been merged."))
 
 
 @require_POST
@@ -195,7 +257,8 @@ def merge(request, pk):
 def advance(request, pk):
     def call(matter, d):
         engine.advance(actor=request.user, matter=matter, expected_step=d["expected_step"])
-    return _act(request, pk, "advance", forms.AdvanceForm(request.POST), call, _("The step is complete."))
+    return _act(request, pk, "advance", _bind("advance", forms.AdvanceForm, request), call,
+                _("The step is complete."))
 
 
 @require_POST
@@ -204,7 +267,8 @@ def return_step(request, pk):
     def call(matter, d):
         engine.return_to(actor=request.user, matter=matter, step_key=d["step"], reason=d["reason"],
                          expected_step=d["expected_step"])
-    return _act(request, pk, "return", forms.ReturnForm(request.POST), call, _("The matter has been sent back."))
+    return _act(request, pk, "return", _bind("return", forms.ReturnForm, request), call,
+                _("The matter has been sent back."))
 
 
 @require_POST
@@ -212,7 +276,8 @@ def return_step(request, pk):
 def withdraw(request, pk):
     def call(matter, d):
         engine.withdraw(actor=request.user, matter=matter, reason=d["reason"])
-    return _act(request, pk, "withdraw", forms.ReasonForm(request.POST), call, _("The matter has been withdrawn."))
+    return _act(request, pk, "withdraw", _bind("withdraw", forms.ReasonForm, request), call,
+                _("The matter has been withdrawn."))
 
 
 @require_POST
@@ -220,13 +285,14 @@ def withdraw(request, pk):
 def close_unresolved(request, pk):
     def call(matter, d):
         engine.close_unresolved(actor=request.user, matter=matter, reason=d["reason"])
-    return _act(request, pk, "close", forms.ReasonForm(request.POST), call, _("The matter has been closed."))
+    return _act(request, pk, "close", _bind("close", forms.ReasonForm, request), call,
+                _("The matter has been closed."))
 
 
 @require_POST
 @login_required
 def session(request, pk):
-    form = forms.SessionForm(request.POST)
+    form = _bind("session", forms.SessionForm, request)
 
     def call(matter, d):
         record_session(actor=request.user, matter=matter, title=d["title"], form=d["form"], held_at=d["held_at"],
@@ -235,16 +301,11 @@ def session(request, pk):
     return _act(request, pk, "session", form, call, _("The session has been recorded."))
 
 
-def units_for(matter):
-    """Units that serve the matter's region or one of its ancestors."""
-    return Unit.objects.filter(serves__pk__in=matter.region.ancestor_ids).distinct().order_by("name")
-
-
 @require_POST
 @login_required
 def plan(request, pk):
     matter = queries.get_matter(pk)
-    form = forms.PlanForm(request.POST, units=units_for(matter))
+    form = _bind("plan", forms.PlanForm, request, units=units_for(matter))
 
     def call(matter, d):
         draft_version(actor=request.user, matter=matter, summary=d["summary"], parts=form.parts(), budget=d["budget"],
@@ -260,7 +321,8 @@ def consensus(request, pk):
         if version is None:
             raise Refused(_("No plan has been drafted."), "no_plan")
         record_consensus(actor=request.user, matter=matter, version=version, minutes=d["minutes"])
-    return _act(request, pk, "consensus", forms.ConsensusForm(request.POST), call, _("The consensus is recorded."))
+    return _act(request, pk, "consensus", _bind("consensus", forms.ConsensusForm, request), call,
+                _("The consensus is recorded."))
 
 
 @require_POST
@@ -268,7 +330,8 @@ def consensus(request, pk):
 def review(request, pk):
     def call(matter, d):
         submit_review(actor=request.user, matter=matter, decision=d["decision"], opinion=d["opinion"])
-    return _act(request, pk, "review", forms.ReviewForm(request.POST), call, _("Your review is signed and recorded."))
+    return _act(request, pk, "review", _bind("review", forms.ReviewForm, request), call,
+                _("Your review is signed and recorded."))
 
 
 @require_POST
@@ -276,7 +339,7 @@ def review(request, pk):
 def vote(request, pk):
     def call(matter, d):
         record_result(actor=request.user, matter=matter, **d)
-    return _act(request, pk, "vote", forms.VoteForm(request.POST), call, _("The vote result is recorded."))
+    return _act(request, pk, "vote", _bind("vote", forms.VoteForm, request), call, _("The vote result is recorded."))
 
 
 @require_POST
@@ -286,27 +349,33 @@ def work_new(request, pk):
 
     def call(matter, d):
         assign_work(actor=request.user, matter=matter, title=d["title"], unit=d["unit"], due_on=d["due_on"])
-    return _act(request, pk, "work", forms.WorkForm(request.POST, units=units_for(matter)), call,
+    return _act(request, pk, "work", _bind("work", forms.WorkForm, request, units=units_for(matter)), call,
                 _("The task has been assigned."))
 
 
 @require_POST
 @login_required
 def work_report(request, pk, work_id):
+    get_object_or_404(Work, pk=work_id, matter_id=pk)
+
     def call(matter, d):
-        work = get_object_or_404(Work, pk=work_id, matter=matter)
+        work = Work.objects.get(pk=work_id)
         report_progress(actor=request.user, work=work, text=d["text"], done=d["done"], photo=d["photo"])
-    return _act(request, pk, f"report_{work_id}", forms.ReportForm(request.POST, request.FILES), call,
+    name = f"report_{work_id}"
+    return _act(request, pk, name, _bind(name, forms.ReportForm, request), call,
                 _("Your progress report is recorded."))
 
 
 @require_POST
 @login_required
 def work_supervise(request, pk, work_id):
+    get_object_or_404(Work, pk=work_id, matter_id=pk)
+
     def call(matter, d):
-        work = get_object_or_404(Work, pk=work_id, matter=matter)
+        work = Work.objects.get(pk=work_id)
         supervise(actor=request.user, work=work, verdict=d["verdict"], rating=d["rating"], reason=d["reason"])
-    return _act(request, pk, f"supervise_{work_id}", forms.SuperviseForm(request.POST), call,
+    name = f"supervise_{work_id}"
+    return _act(request, pk, name, _bind(name, forms.SuperviseForm, request), call,
                 _("Thank you: your verdict is recorded."))
 
 
@@ -316,4 +385,5 @@ def publish(request, pk):
     def call(matter, d):
         publish_result(actor=request.user, matter=matter, kind=d["kind"], title=d["title"], body=d["body"],
                        period_days=d["period_days"])
-    return _act(request, pk, "publish", forms.PublishForm(request.POST), call, _("The notice is posted."))
+    return _act(request, pk, "publish", _bind("publish", forms.PublishForm, request), call,
+                _("The notice is posted."))

@@ -33,8 +33,12 @@ def checklist(matter) -> list[ChecklistRow]:
     """Each step of the matter's procedure with its state, when and by whom it was completed."""
     procedure = matter.procedure
     if procedure is None:
-        return [ChecklistRow(s.key, s.label, "current" if i == 0 else "waiting")
-                for i, s in enumerate(definitions.DEFAULT.steps)]
+        if matter.status != Status.NEW:
+            return []  # closed at screening: it never entered a procedure
+        first = definitions.DEFAULT.first
+        return [ChecklistRow(s.key, s.label, "current" if s is first else "waiting",
+                             missing=missing(matter, s) if s is first else [])
+                for s in definitions.DEFAULT.steps]
     transitions = list(Transition.objects.filter(matter=matter).select_related("actor").order_by("at", "pk"))
     completed: dict[str, Transition] = {}
     returns: dict[str, int] = {}
@@ -100,9 +104,10 @@ def available_actions(user, matter) -> set[str]:
         return set()
     actions: set[str] = set()
     if matter.status == Status.NEW and can(user, "matters.screen_matter", matter):
-        actions.add("matters.screen_matter")
+        # Merging a duplicate into an open matter is one way to screen it.
+        actions |= {"matters.screen_matter", "matters.merge_matter"}
     if not matter.is_closed:
-        if user.pk != matter.submitter_id:
+        if user.pk != matter.submitter_id and not matter.supports.filter(person=user).exists():
             actions.add("matters.support")
         if can(user, "matters.record_matter", matter):
             actions.add("matters.record_support")
