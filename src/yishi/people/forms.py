@@ -20,12 +20,15 @@ class PhoneField(forms.CharField):
 
 
 class PasswordLoginForm(forms.Form):
+    # The login page holds two forms with a phone field each: their ids must differ for the labels to work.
+    id_prefix = "password_login"
     phone = PhoneField()
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
     def __init__(self, request, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         self.request = request
         self.person = None
         super().__init__(*args, **kwargs)
@@ -43,8 +46,13 @@ class PasswordLoginForm(forms.Form):
 class CodeRequestForm(forms.Form):
     phone = PhoneField()
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "code_request_%s")
+        super().__init__(*args, **kwargs)
+
 
 class CodeLoginForm(forms.Form):
+    id_prefix = "code_login"
     phone = PhoneField(widget=forms.HiddenInput)
     code = forms.RegexField(
         label=_("Code from the text message"),
@@ -56,6 +64,7 @@ class CodeLoginForm(forms.Form):
     )
 
     def __init__(self, request, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         self.request = request
         self.person = None
         super().__init__(*args, **kwargs)
