@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "yishi.votes",
     "yishi.works",
     "yishi.notices",
+    "yishi.surveys",
+    "yishi.funds",
     "yishi.web",
     "yishi.demo",
 ]

@@ -1,0 +1,1 @@
+"""Filled in by the votes, surveys and cost-sharing work."""
