@@ -1,8 +1,9 @@
 """Writes about matters: raising, recording offline, supporting, photos, screening, merging."""
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
@@ -212,5 +213,8 @@ def merge(*, actor, matter: Matter, into: Matter, reason: str = "") -> Matter:
     for photo in matter.photos.all():
         Photo.objects.create(matter=into, token=new_token(), image=photo.image.name, width=photo.width,
                              height=photo.height, uploaded_by=photo.uploaded_by, from_matter=matter)
-    reason = (reason or "").strip() or str(_("The same matter as “%(title)s”.") % {"title": into.title})
+    if not (reason or "").strip():
+        with translation.override(settings.LANGUAGE_CODE):  # shown publicly, in the board's language
+            reason = str(_("The same matter as “%(title)s”.") % {"title": into.title})
+    reason = reason.strip()
     return _close_screening(actor, matter, status=Status.MERGED, reason=reason[:2000], merged_into=into)

@@ -1,6 +1,8 @@
 """Posting notices on the public board. A matter's result notice completes its last step."""
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yishi.audit.services import record
@@ -47,6 +49,17 @@ def post_screening_notice(*, actor, matter: Matter) -> Notice:
     """
     from yishi.matters.models import Status
 
+    # The board speaks the site's language, whatever language the staff member's browser uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        title, body, kind = _screening_text(matter, Status)
+    notice = Notice.objects.create(region=board_of(matter.region), matter=matter, kind=kind, title=str(title)[:150],
+                                   body=str(body)[:10000] or "—", period_days=DEFAULT_PERIOD_DAYS, posted_by=actor)
+    record(actor=actor, action="notices.publish", target=notice,
+           data={"matter": matter.pk, "kind": kind, "region": notice.region_id, "period_days": DEFAULT_PERIOD_DAYS})
+    return notice
+
+
+def _screening_text(matter, Status):
     if matter.status == Status.OPEN:
         kind = NoticeKind.ACCEPTED
         title = _("Accepted for consultation: %(title)s") % {"title": matter.title}
@@ -60,8 +73,4 @@ def post_screening_notice(*, actor, matter: Matter) -> Notice:
         body = matter.public_reason
         if matter.referred_to:
             body = _("Referred to %(body)s.") % {"body": matter.referred_to} + (f"\n{body}" if body else "")
-    notice = Notice.objects.create(region=board_of(matter.region), matter=matter, kind=kind, title=str(title)[:150],
-                                   body=str(body)[:10000] or "—", period_days=DEFAULT_PERIOD_DAYS, posted_by=actor)
-    record(actor=actor, action="notices.publish", target=notice,
-           data={"matter": matter.pk, "kind": kind, "region": notice.region_id, "period_days": DEFAULT_PERIOD_DAYS})
-    return notice
+    return str(title), str(body), kind

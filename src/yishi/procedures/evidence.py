@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from yishi.matters.models import Status
 
@@ -89,7 +90,8 @@ def works_confirmed(matter) -> list:
         return [_("No tasks have been assigned.")]
     waiting = [w for w in works if w.status != WorkStatus.CONFIRMED]
     if waiting:
-        return [_("%(n)s task(s) are not yet confirmed by the residents.") % {"n": len(waiting)}]
+        return [ngettext_lazy("%(n)s task is not yet confirmed by the residents.",
+                              "%(n)s tasks are not yet confirmed by the residents.", len(waiting)) % {"n": len(waiting)}]
     return []
 
 

@@ -111,7 +111,7 @@ class Household(models.Model):
         ]
 
     def __str__(self) -> str:
-        entrance = _("entrance %(unit)s ") % {"unit": self.unit} if self.unit else ""
+        entrance = _("entrance %(unit)s") % {"unit": self.unit} + " " if self.unit else ""
         return f"{self.region.name} {entrance}{self.room}"
 
     @property
