@@ -63,11 +63,12 @@ FORMS = {
         "expert": {"support"}, "unit": {"support", "report"}, "bureau": {"support"}, "anonymous": set(),
     },
     "publish": {
-        "resident": {"withdraw"}, "supporter": set(), "other": {"support"}, "council": {"support"},
+        "resident": {"withdraw", "rate"}, "supporter": {"rate"}, "other": {"support"}, "council": {"support"},
         "committee": STAFF | {"publish"}, "sibling": {"support"}, "expert": {"support"}, "unit": {"support"},
         "bureau": {"support"}, "anonymous": set(),
     },
-    "resolved": {role: set() for role in ROLES},
+    # Once resolved, only the residents who raised or supported it may still rate the result.
+    "resolved": {role: {"rate"} if role in ("resident", "supporter") else set() for role in ROLES},
 }
 
 L = "login"

@@ -38,7 +38,8 @@ from yishi.reviews.models import Decision
 from yishi.reviews.services import submit_review
 from yishi.votes.services import record_result
 from yishi.works.models import Verdict, Work, WorkStatus
-from yishi.works.services import assign_work, is_responsible, report_progress, supervise
+from yishi.works.queries import satisfaction_of
+from yishi.works.services import assign_work, is_responsible, rate_result, report_progress, supervise
 
 from . import queries, services
 from .models import Category, Channel, Matter
@@ -448,6 +449,16 @@ class SuperviseIn(Schema):
     verdict: VerdictKey  # type: ignore[valid-type]
     rating: int | None = None
     reason: str = ""
+
+
+class RatingIn(Schema):
+    rating: int = Field(..., ge=1, le=5)
+    comment: str = ""
+
+
+class SatisfactionOut(Schema):
+    count: int
+    average: float | None
 
 
 class NoticeIn(Schema):
@@ -1126,6 +1137,18 @@ def add_supervision(request, matter_id: int, work_id: int, body: SuperviseIn):
         reason=body.reason,
     )
     return _created(_supervision(supervision))
+
+
+@router.post(
+    "/{int:matter_id}/satisfaction",
+    auth=WRITE_AUTH,
+    response={201: SatisfactionOut, **WRITE_ERRORS},
+    summary="A resident who raised or supports the matter rates its result (step 8, or once resolved)",
+)
+def add_rating(request, matter_id: int, body: RatingIn):
+    matter = queries.get_matter(matter_id)
+    rate_result(actor=request.auth, matter=matter, rating=body.rating, comment=body.comment)
+    return _created(satisfaction_of(matter))
 
 
 @router.post(

@@ -194,6 +194,13 @@ class SuperviseForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("How satisfied are you with the result?"), coerce=int,
+                                    choices=[(i, "★" * i) for i in range(5, 0, -1)], widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class PublishForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(NoticeKind.RESULT, NoticeKind.RESULT.label),
                                                         (NoticeKind.RESOLUTION, NoticeKind.RESOLUTION.label)])

@@ -13,6 +13,7 @@ from yishi.procedures.models import Transition
 from yishi.procedures.queries import available_actions, checklist, deviations
 from yishi.regions.queries import units_serving
 from yishi.works.models import Work, WorkStatus
+from yishi.works.queries import satisfaction_of
 
 from . import forms
 from .models import Status, Support
@@ -47,6 +48,7 @@ def _fresh_forms(matter, units) -> dict:
         "vote": ("procedures.record_vote", make("vote", forms.VoteForm)),
         "work": ("procedures.assign_work", make("work", forms.WorkForm, units=units)),
         "publish": ("procedures.publish_result", make("publish", forms.PublishForm)),
+        "rate": ("procedures.rate_result", make("rate", forms.RateForm)),
         "record_support": ("matters.record_support", make("support", forms.SupportForm)),
     }
 
@@ -142,6 +144,7 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "votes": list(matter.vote_results.select_related("version").order_by("recorded_at", "pk")),
         "works": work_rows,
         "notices": list(matter.notices.order_by("posted_at", "pk")),
+        "satisfaction": satisfaction_of(matter),
         "history": _history(matter),
         "merged_from": list(matter.merged_from.all()),
         "actions": actions,

@@ -25,4 +25,5 @@ urlpatterns = [
     path("m/<int:pk>/works/<int:work_id>/report/", views.work_report, name="work_report"),
     path("m/<int:pk>/works/<int:work_id>/supervise/", views.work_supervise, name="work_supervise"),
     path("m/<int:pk>/publish/", views.publish, name="publish"),
+    path("m/<int:pk>/rate/", views.rate, name="rate"),
 ]

@@ -28,7 +28,7 @@ from yishi.regions.models import Level, Region
 from yishi.reviews.services import submit_review
 from yishi.votes.services import record_result
 from yishi.works.models import Work
-from yishi.works.services import assign_work, report_progress, supervise
+from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
 from . import forms, queries, services
 from .models import Matter, Status
@@ -387,3 +387,11 @@ def publish(request, pk):
                        period_days=d["period_days"])
     return _act(request, pk, "publish", _bind("publish", forms.PublishForm, request), call,
                 _("The notice is posted."))
+
+
+@require_POST
+@login_required
+def rate(request, pk):
+    def call(matter, d):
+        rate_result(actor=request.user, matter=matter, rating=d["rating"], comment=d["comment"])
+    return _act(request, pk, "rate", _bind("rate", forms.RateForm, request), call, _("Thank you for your rating."))

@@ -98,7 +98,7 @@ STEP_ACTIONS = (
 def available_actions(user, matter) -> set[str]:
     """What ``user`` may do on ``matter`` right now: the pages show exactly these forms."""
     from yishi.access.queries import can
-    from yishi.works.services import supervisors_of
+    from yishi.works.services import may_rate, supervisors_of
 
     if user is None or not user.is_authenticated:
         return set()
@@ -125,4 +125,6 @@ def available_actions(user, matter) -> set[str]:
                 actions.add(action)
         if matter.procedure.enables(matter.step_key, "procedures.confirm_work") and user.pk in supervisors_of(matter):
             actions.add("procedures.confirm_work")
+    if may_rate(user, matter):
+        actions.add("procedures.rate_result")
     return actions

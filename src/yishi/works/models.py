@@ -85,3 +85,25 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_id} · {self.verdict}"
+
+
+class Satisfaction(models.Model):
+    """A resident's rating of the whole result (step 8): one per resident per matter, changed by a new rating."""
+
+    matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="satisfactions")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(_("rating (1–5)"))
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("satisfaction")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "person"], name="satisfaction_once_per_person"),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="satisfaction_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} · {self.rating}"

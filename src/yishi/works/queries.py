@@ -32,3 +32,12 @@ def to_confirm(user):
     """Tasks reported done on matters ``user`` raised or supports."""
     return (Work.objects.filter(Q(matter__submitter=user) | Q(matter__supports__person=user), status=WorkStatus.DONE)
             .select_related("matter", "unit").order_by("done_at", "pk").distinct())
+
+
+def satisfaction_of(matter) -> dict:
+    """The residents' rating of the result: how many rated, and the average to one decimal."""
+    from django.db.models import Avg, Count
+
+    figures = matter.satisfactions.aggregate(n=Count("pk"), average=Avg("rating"))
+    average = figures["average"]
+    return {"count": figures["n"], "average": round(average, 1) if average is not None else None}

@@ -18,7 +18,7 @@ from yishi.regions.models import Unit
 from yishi.regions.queries import units_serving
 from yishi.uploads import clean_photo
 
-from .models import ProgressReport, Supervision, Verdict, Work, WorkStatus
+from .models import ProgressReport, Satisfaction, Supervision, Verdict, Work, WorkStatus
 
 
 @transaction.atomic
@@ -119,3 +119,29 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
     record(actor=None if hidden else actor, action="works.supervise", target=work,
            data={"verdict": verdict, "rating": rating})
     return supervision
+
+
+def may_rate(actor, matter: Matter) -> bool:
+    """Residents who raised or supported a matter rate its result once it is being published or resolved."""
+    from yishi.matters.models import Status
+
+    if actor is None or not actor.is_authenticated or actor.pk not in supervisors_of(matter):
+        return False
+    at_last_step = matter.status == Status.OPEN and matter.procedure.next_after(matter.step_key) is None
+    return at_last_step or matter.status == Status.RESOLVED
+
+
+@transaction.atomic
+def rate_result(*, actor, matter: Matter, rating: int, comment: str = "") -> Satisfaction:
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if not may_rate(actor, matter):
+        raise Refused(_("Only the residents who raised or supported this matter rate its result, once it is "
+                        "being published."), Refused.FORBIDDEN)
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise Refused(_("A rating is 1 to 5 stars."), "invalid_rating", field="rating")
+    satisfaction, _created = Satisfaction.objects.update_or_create(
+        matter=matter, person=actor, defaults={"rating": rating, "comment": (comment or "").strip()[:1000],
+                                               "at": timezone.now()})
+    hidden = matter.back_to_back and actor.pk == matter.submitter_id
+    record(actor=None if hidden else actor, action="works.rate_result", target=matter, data={"rating": rating})
+    return satisfaction
