@@ -219,6 +219,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 # In development WhiteNoise serves straight from the apps (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,3 +15,7 @@ urlpatterns = [
     path("", include("yishi.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Development only: uploaded photos. In production the web server in front serves MEDIA_ROOT.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -22,10 +22,16 @@ def test_staff_member_logs_in_and_switches_to_elderly_mode(page: Page, live_serv
     expect(page.get_by_text("张金利")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/r/{t.community.pk}/$"))
 
+    def font_size(selector):
+        return page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{selector}')).fontSize)")
+
+    standard_heading, standard_text = font_size("h1"), font_size("main p")
     page.get_by_role("button", name="大字模式").click()
     expect(page.locator("body")).to_have_class(re.compile("elderly"))
-    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
-    assert size >= 30, f"elderly mode should enlarge headings, got {size}px"
+    assert font_size("h1") >= standard_heading * 1.3, "elderly mode enlarges headings"
+    assert font_size("main p") >= max(20, standard_text * 1.3), "elderly mode enlarges body text to 20px or more"
+    contrast = page.evaluate("getComputedStyle(document.body).color")
+    assert contrast == "rgb(0, 0, 0)", "elderly mode uses black text for contrast"
 
     # It holds on the next page too, and can be switched back.
     page.get_by_role("link", name="水月寺街道").click()
