@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "yishi.audit",
     "yishi.regions",
     "yishi.people",
@@ -274,6 +276,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Background work (reminders, escalation, digests): the django-tasks backport with its database backend and
+# worker (`yishi db_worker`). The same task code can later run on a Redis queue.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Procedure rules. Defaults from the seed report; every region may come to override them (rules issue).
 # Reviewer fields whose approval step 5 needs: one legal expert.
