@@ -3,10 +3,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yishi.append_only import AppendOnly
+
 GENESIS_HASH = "0" * 64
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     # seq is assigned under a lock, one more than the last: a gap means a deleted entry. (Database ids
     # cannot serve: a PostgreSQL sequence skips numbers on every rolled-back insert.)
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
@@ -32,13 +34,7 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("audit entries are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValueError("audit entries are append-only")
 
 
 class AuditHead(models.Model):

@@ -115,3 +115,24 @@ def verify(batch_size: int = 5000) -> Break | None:
         if now_seq == last_seq and now_hash != prev_hash:
             return Break(last_seq, "its hash is not the one the chain head recorded (rewritten)")
     return None
+
+
+VERIFY_CACHE_SECONDS = 600
+
+
+def verify_recent() -> Break | None:
+    """``verify()`` for the public page and API, reused for ten minutes while the chain's head is unchanged.
+
+    A full walk reads every entry; anyone can ask for it, so it must not be one request away from
+    reading the whole log again. The ``verify-audit`` command always walks the whole chain.
+    """
+    from django.core.cache import cache
+
+    head = AuditHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first() or (0, GENESIS_HASH)
+    key = f"yishi:audit-verify:{head[0]}:{head[1]}"
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached == "intact" else Break(*cached)
+    broken = verify()
+    cache.set(key, "intact" if broken is None else (broken.seq, broken.reason), VERIFY_CACHE_SECONDS)
+    return broken

@@ -5,8 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.append_only import AppendOnly
 
-class PlanVersion(models.Model):
+
+class PlanVersion(AppendOnly):
     """One version of a matter's plan. Never edited: a change is a new version."""
 
     matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="plan_versions")
@@ -28,10 +30,6 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return _("version %(n)s") % {"n": self.number}
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("plan versions are never edited; draft a new version")
-        super().save(*args, **kwargs)
 
 
 class PlanPart(models.Model):

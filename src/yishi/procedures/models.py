@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.append_only import AppendOnly
+
 
 class TransitionKind(models.TextChoices):
     START = "start", _("procedure chosen")
@@ -13,7 +15,7 @@ class TransitionKind(models.TextChoices):
     RESOLVE = "resolve", _("resolved and closed")
 
 
-class Transition(models.Model):
+class Transition(AppendOnly):
     """One move of a matter through its procedure. Append-only: the matter's history is these rows."""
 
     matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="transitions")
@@ -33,7 +35,3 @@ class Transition(models.Model):
     def __str__(self) -> str:
         return f"{self.matter_id} {self.kind} {self.from_step}→{self.to_step}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("step changes are append-only")
-        super().save(*args, **kwargs)

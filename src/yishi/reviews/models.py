@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.append_only import AppendOnly
+
 
 class Decision(models.TextChoices):
     APPROVE = "approve", _("approve")
@@ -12,7 +14,7 @@ class Decision(models.TextChoices):
     REJECT = "reject", _("reject")
 
 
-class Review(models.Model):
+class Review(AppendOnly):
     matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="reviews")
     version = models.ForeignKey("plans.PlanVersion", on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
@@ -29,7 +31,3 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.matter_id} · {self.decision}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("reviews are append-only")
-        super().save(*args, **kwargs)
