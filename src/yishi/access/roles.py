@@ -54,6 +54,25 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "procedures.record_vote": frozenset({R.COMMITTEE, R.ADMIN}),
     "procedures.assign_work": frozenset({R.COMMITTEE, R.ADMIN}),
     "procedures.publish_result": frozenset({R.COMMITTEE, R.ADMIN}),
+    # Meetings (会议): schedule, announce, change, cancel, sign people in, close, write the minutes.
+    "meetings.manage_meeting": frozenset({R.COMMITTEE, R.ADMIN}),
+    # The public board: answering residents' objections to a notice, publicly.
+    "notices.reply_objection": frozenset({R.COMMITTEE, R.ADMIN}),
+    # Household surveys (入户调查表). The owners' committee helps enter paper forms in its compound.
+    "surveys.manage_survey": frozenset({R.COMMITTEE, R.ADMIN}),
+    "surveys.record_response": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
+    # Cost sharing (费用分摊) and the compound's public fund. Charges per household (arrears) are not public.
+    "funds.manage_charges": frozenset({R.COMMITTEE, R.ADMIN}),
+    "funds.view_charges": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
+    "funds.record_payment": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
+    "funds.record_ledger": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
+    # Votes. Voting itself is by the electors frozen when a vote opens, not by a role. An owners' committee
+    # runs the owners' votes of its compound (业主大会); closing a vote on a matter's plan also needs
+    # "procedures.record_vote".
+    "votes.manage_vote": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
+    "votes.enter_tally": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
+    "votes.record_proxy": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
+    "votes.correct": frozenset({R.COMMITTEE, R.ADMIN}),
 }
 
 # Which roles a holder of each role may hand out (always at their own region or below).
