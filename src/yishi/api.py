@@ -20,14 +20,20 @@ def refused(request, exc: Refused):
 
 def _mount():
     from yishi.audit.api import router as audit_router
+    from yishi.funds.api import router as funds_router
     from yishi.matters.api import router as matters_router
     from yishi.people.api import router as people_router
     from yishi.regions.api import router as regions_router
+    from yishi.surveys.api import router as surveys_router
+    from yishi.votes.api import router as votes_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/people", people_router)
     api.add_router("/audit", audit_router)
     api.add_router("/matters", matters_router)
+    api.add_router("/surveys", surveys_router)
+    api.add_router("/funds", funds_router)
+    api.add_router("/votes", votes_router)
 
 
 _mount()

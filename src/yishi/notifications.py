@@ -1,17 +1,21 @@
-"""Telling people what happened, after the change is committed, through the SMS backend (console by default).
+"""Telling people what happened: in the app at once, and on their own channels after the change is committed.
 
-A back-to-back submitter is told too: the message goes to them alone and names no one.
+Each piece of news is recorded as an in-app notification in the transaction that makes the change (so a
+change rolled back tells no one), then delivered once it commits: by SMS (the default) and/or e-mail, or held
+for the person's daily digest (``yishi.reminders``). A back-to-back submitter is told too: the message goes to
+them alone and names no one.
 """
 
 import contextlib
 from contextvars import ContextVar
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
-
-from yishi.people.sms import send_sms
 
 _muted: ContextVar[bool] = ContextVar("yishi_notifications_muted", default=False)
 
@@ -26,26 +30,49 @@ def muted():
         _muted.reset(token)
 
 
-def notify(person, message_id: str, **params) -> None:
-    """Queue ``message_id`` (an English msgid, sent in Chinese) to ``person`` once the transaction commits."""
-    phone = getattr(person, "phone", None)
-    if not phone or _muted.get():
-        return
+def notify(person, message_id: str, *, link: str = "", dedupe_key: str | None = None, **params) -> bool:
+    """Tell ``person`` ``message_id`` (an English msgid, composed in the site's language).
 
-    def send():
-        with translation.override(settings.LANGUAGE_CODE):
-            send_sms(phone, gettext(message_id) % params)
+    ``dedupe_key`` names the event: a person is told of one event once, however often this is called (without
+    one, every call is news of its own). ``link`` is the page the news is about. Returns whether the person was
+    told now, i.e. it was not muted and not already known.
+    """
+    from yishi.reminders.services import deliver, record_notification
 
-    transaction.on_commit(send)
+    if person is None or _muted.get():
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(message_id) % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+    notification = record_notification(person=person, text=text, link=link, key=dedupe_key)
+    if notification is None:
+        return False
+    transaction.on_commit(partial(deliver, notification.pk), robust=True)
+    return True
 
 
 def matter_moved(matter) -> None:
     """The submitter follows their matter: each step change and the close reach them."""
     if matter.submitter_id is None:
         return
+    # One move is one event: its new status and step, at the moment it was made.
+    moved_at = matter.closed_at if matter.is_closed else matter.step_since
+    key = f"matter-moved:{matter.pk}:{matter.status}:{matter.step_key}:{moved_at.isoformat() if moved_at else ''}"
+    link = reverse("matters:detail", args=[matter.pk])
     if matter.is_closed:
-        notify(matter.submitter, "Yishi: your matter “%(title)s” is now closed (%(status)s).",
-               title=matter.title, status=str(matter.get_status_display()))
+        notify(
+            matter.submitter,
+            "Yishi: your matter “%(title)s” is now closed (%(status)s).",
+            link=link,
+            dedupe_key=key,
+            title=matter.title,
+            status=matter.get_status_display(),
+        )
     elif matter.step is not None:
-        notify(matter.submitter, "Yishi: your matter “%(title)s” has moved to “%(step)s”.",
-               title=matter.title, step=str(matter.step.label))
+        notify(
+            matter.submitter,
+            "Yishi: your matter “%(title)s” has moved to “%(step)s”.",
+            link=link,
+            dedupe_key=key,
+            title=matter.title,
+            step=matter.step.label,
+        )

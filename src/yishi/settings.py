@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "yishi.notices",
     "yishi.surveys",
     "yishi.funds",
+    "yishi.reminders",
     "yishi.web",
     "yishi.demo",
 ]

@@ -56,6 +56,10 @@ PLACES = [
 SECRETARIES = {"丽景社区": "张金利", "三角线社区": "孙丽", "朝东社区": "艾丽丽"}
 SECRETARY_PHONES = {"丽景社区": "13900000101", "三角线社区": "13900000201", "朝东社区": "13900000301"}
 REPRESENTATIVES = {"丽景社区": 15, "三角线社区": 30, "朝东社区": 12}
+# The two committees (两委) beyond the secretary, where a story needs them: 三角线社区's show of hands in S2
+# counts the committee members, and a second member enters the check count of each tally.
+COMMITTEE_MEMBERS = {"三角线社区": [("刘卫东", "13900000202", "社区居委会主任", "M"),
+                                    ("赵淑芳", "13900000203", "社区居委会委员", "F")]}
 
 
 def _region(demo, parent, level, name, code=None):
@@ -135,6 +139,8 @@ def _load(seed: int) -> Demo:
         community = _region(demo, street, Level.COMMUNITY, community_name, community_code)
         _staff(demo, SECRETARIES[community_name], SECRETARY_PHONES[community_name], Role.COMMITTEE, community,
                title="社区党委书记", gender="F" if community_name != "丽景社区" else "M")
+        for name, phone, title, gender in COMMITTEE_MEMBERS.get(community_name, []):
+            _staff(demo, name, phone, Role.COMMITTEE, community, title=title, gender=gender)
         community_people: list[Person] = []
         for compound_name, *shape in compounds:
             compound = _region(demo, community, Level.COMPOUND, compound_name)

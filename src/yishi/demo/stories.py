@@ -5,40 +5,63 @@ step by step by the people who hold the authority. The services stamp their rows
 step runs inside ``Clock.at(day)``, and once all are made the times each step stamped are moved back to its day
 (the audit entries are never touched: they record when the demo was loaded, and the chain stays whole). Days
 count back from today, so a demo loaded on 2026-11-28 reads as the report: S1's meeting on 10月15日, the repair
-on 11月15日.
+on 11月15日; S2's survey in December 2025 and its meeting and vote in January 2026. Surveys, votes, charges,
+payments and the public fund are made through their services too: a show of hands and a paper count are
+entered twice by two members of staff, and every payment has its receipt number.
 """
 
 import io
+import random
 from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from yishi.access.models import RoleAssignment
 from yishi.access.roles import Role
+from yishi.funds import services as funds
+from yishi.funds.models import ChargeRule, Exemption, Fund, FundEntry, Method, Payment, PaymentMethod
+from yishi.funds.queries import collected
 from yishi.matters import services as matters
 from yishi.matters.models import Category, Channel, Matter, Photo, Support
 from yishi.meetings.models import Session, SessionForm
 from yishi.meetings.services import record_session
-from yishi.notices.models import Notice
-from yishi.notices.services import publish_result
-from yishi.people.models import Person
+from yishi.notices.models import Notice, NoticeKind
+from yishi.notices.services import post_notice, publish_result
+from yishi.people.models import Membership, Person
 from yishi.plans.models import Consensus, PlanVersion
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
 from yishi.procedures.models import Transition
-from yishi.regions.models import Level, Region, Unit, UnitKind
+from yishi.regions.models import Household, Level, Region, Unit, UnitKind
 from yishi.regions.services import create_unit
 from yishi.reviews.models import Review
 from yishi.reviews.services import submit_review
-from yishi.votes.models import VoteResult
+from yishi.surveys import services as surveys
+from yishi.surveys.models import QuestionKind, Response, Survey
+from yishi.surveys.queries import code_for
+from yishi.votes import services as votes
+from yishi.votes.models import (
+    Ballot,
+    Correction,
+    ElectorateKind,
+    Kind,
+    NamedChoice,
+    Participation,
+    Proxy,
+    TallyEntry,
+    Vote,
+    VoteResult,
+)
 from yishi.votes.services import record_result
-from yishi.works.models import ProgressReport, Supervision, Work
+from yishi.works.models import ProgressReport, Satisfaction, Supervision, Work
 from yishi.works.services import assign_work, report_progress, supervise
 
 from .city import REPRESENTATIVES, Demo, _staff
@@ -79,6 +102,21 @@ STAMPED = (
     (ProgressReport, ("at",)),
     (Supervision, ("at",)),
     (Notice, ("posted_at",)),
+    (Satisfaction, ("at",)),
+    (Survey, ("created_at", "opened_at", "closed_at")),
+    (Response, ("submitted_at", "voided_at")),
+    (Vote, ("created_at", "opened_at", "closed_at")),
+    (Participation, ("at",)),
+    (Ballot, ("cast_at",)),
+    (NamedChoice, ("at",)),
+    (TallyEntry, ("entered_at",)),
+    (Proxy, ("recorded_at",)),
+    (Correction, ("signed_at",)),
+    (ChargeRule, ("created_at", "issued_at")),
+    (Exemption, ("recorded_at",)),
+    (Payment, ("recorded_at",)),
+    (Fund, ("opened_at",)),
+    (FundEntry, ("recorded_at",)),
 )
 
 
@@ -146,6 +184,11 @@ def picture(kind: str) -> ContentFile:
         draw.polygon([(150, 560), (300, 360), (420, 420), (560, 340), (690, 560)], fill=(120, 96, 60))
         for x, y in ((260, 470), (380, 440), (500, 500), (600, 460)):
             draw.ellipse((x, y, x + 50, y + 30), fill=(40, 110, 160))
+    elif kind == "greenbelt":  # the green belt weeded, hedges trimmed, young trees planted
+        draw.rectangle((0, 400, 800, 520), fill=(92, 140, 70))
+        for x in range(40, 800, 120):
+            draw.rectangle((x + 26, 300, x + 34, 420), fill=(96, 72, 48))
+            draw.ellipse((x, 230, x + 60, 320), fill=(58, 120, 52))
     else:  # cleared
         draw.rectangle((60, 380, 740, 580), fill=(150, 150, 146))
     out = io.BytesIO()
@@ -161,6 +204,7 @@ class Town:
     units: dict[str, Unit] = field(default_factory=dict)
     unit_staff: dict[str, Person] = field(default_factory=dict)
     secretary: dict[str, Person] = field(default_factory=dict)
+    committee: dict[str, list[Person]] = field(default_factory=dict)  # the two committees, secretary first
     council: dict[str, list[Person]] = field(default_factory=dict)
     representatives: dict[str, list[Person]] = field(default_factory=dict)
     experts: dict[str, Person] = field(default_factory=dict)
@@ -231,6 +275,7 @@ def _town(demo: Demo) -> Town:
             town.unit_staff.setdefault(assignment.unit.name, person)
         elif assignment.role == Role.COMMITTEE:
             town.secretary.setdefault(region.name, person)
+            town.committee.setdefault(region.name, []).append(person)
         elif assignment.role == Role.COUNCIL:
             town.council.setdefault(region.name, []).append(person)
         elif assignment.role == Role.REPRESENTATIVE:
@@ -668,90 +713,411 @@ def _s1(town: Town) -> Matter:
     return main
 
 
+# S2 took a year. Loaded on 2026-11-28 the demo reads as the report tells it: the survey went round in December
+# 2025, three teams bid at the consultation meeting in January 2026, the representatives voted that month and
+# the team started half a month later. ``before(y, m, d)`` is how many days before that day a date lies.
+REPORT_DAY = date(2026, 11, 28)
+
+
+def before(year: int, month: int, day: int) -> int:
+    return (REPORT_DAY - date(year, month, day)).days
+
+
+S2_SURVEY_TITLE = "建材城小区绿化带管护入户调查表"
+S2_TEAM_VOTE = "建材城小区绿化队竞聘：举手表决选定管护绿化带的队伍"
+# The three teams that answered the recruitment notice, as they presented themselves at the meeting.
+S2_TEAMS = [
+    {"label": "沧州绿源园林绿化队", "price": "12800",
+     "description": "每周养护2次：施肥、浇灌、修剪，及时补植枯死树木，清除杂草；合同期一年，进场时先集中整治一次。"},
+    {"label": "青禾绿化服务队", "price": "9600",
+     "description": "每周养护1次：浇灌、修剪、除草；补植树木另行收费。"},
+    {"label": "四季园艺养护队", "price": "16800",
+     "description": "每周养护3次：施肥、浇灌、修剪、补植，含病虫害防治。"},
+]
+# The show of hands (option key → hands): 3 committee members, 3 of the owners' committee, 9 building heads.
+S2_HANDS = {"1": 10, "2": 3, "3": 2}
+S2_QUESTIONS = [
+    {"kind": QuestionKind.SINGLE, "text": "您是否同意聘请专业绿化队管护小区绿化带？", "choices": ["同意", "不同意", "无所谓"]},
+    {"kind": QuestionKind.SINGLE, "text": "绿化管护费用由全体住户分摊（常住户、空房户区别收费），您是否同意？",
+     "choices": ["同意", "不同意"]},
+    {"kind": QuestionKind.MULTIPLE, "text": "您希望绿化队提供哪些服务？（可多选）", "required": False,
+     "choices": ["施肥、浇灌", "修剪树木花草", "补植枯死树木", "清理圈地种菜和饲养的鸡鸭兔", "病虫害防治"]},
+]
+S2_OCCUPIED, S2_VACANT = Decimal("150.00"), Decimal("100.00")
+
+
+class GardeningTeam:
+    """S2: 建材城小区 (200 households, no property company) hires a gardening team, step by step as it happened."""
+
+    def __init__(self, town: Town):
+        self.town, self.c = town, town.clock
+        r = town.regions
+        self.compound, self.community = r["建材城小区"], r["三角线社区"]
+        self.secretary = town.secretary["三角线社区"]
+        self.committee = town.committee["三角线社区"]  # the secretary first; the second enters check counts
+        self.checker = self.committee[1]
+        self.council = town.council["三角线社区"]
+        self.owners = list(Person.objects.filter(roles__role=Role.OWNERS_COMMITTEE, roles__region=self.compound)
+                           .order_by("pk"))
+        self.heads = list(Person.objects.filter(roles__role=Role.BUILDING_HEAD, roles__region__parent=self.compound)
+                          .distinct().order_by("pk"))
+        self.team = town.units["沧州绿源园林绿化队"]
+        self.team_staff = town.unit_staff["沧州绿源园林绿化队"]
+        self.rng = random.Random(2025)  # made-up answers and payers, the same on every load
+        self.households = list(Household.objects.filter(region__parent=self.compound).select_related("region")
+                               .order_by("region__path", "unit", "room", "pk"))
+        self.head_of = {m.household_id: m.person for m in Membership.objects.filter(
+            household__in=self.households, is_head=True).select_related("person")}
+
+    def at(self, y: int, m: int, d: int, hour: int = 9, minute: int = 0):
+        return self.c.at(self.c.day(before(y, m, d), hour, minute))
+
+    def date(self, y: int, m: int, d: int) -> date:
+        return self.c.date(before(y, m, d))
+
+    def run(self) -> Matter:
+        self.raise_and_talk()
+        self.survey()
+        self.recruit()
+        self.choose_team()
+        self.review()
+        self.representatives_vote()
+        self.carry_out()
+        self.share_the_cost()
+        self.town.demo.matters.append(self.main)
+        return self.main
+
+    # -- November 2025: raised, screened, talked over -------------------------------------------------------
+
+    def raise_and_talk(self):
+        town, compound = self.town, self.compound
+        self.raiser = town.printed_resident("三角线社区", compound)  # the resident login tells this story
+        env = town.categories["environment"]
+        with self.at(2025, 11, 12, 19, 30):
+            self.main = matters.raise_matter(
+                actor=self.raiser, region=compound, category=env, title=S2_TITLE, location="建材城小区中心绿化带",
+                description="小区那条200米长的绿化带没有物业管护，杂草丛生，有的居民圈地种菜，还养了兔子、鸡鸭，"
+                            "严重影响小区环境。去年社区组织志愿者打理过，可手法不专业。能不能找专业队伍干这件事？")
+        self.supporters = town.take(compound, 9, besides=[self.raiser])
+        for k, person in enumerate(self.supporters):
+            with self.at(2025, 11, 13 + k // 3, 9 + 3 * (k % 3)):
+                matters.support(actor=person, matter=self.main)
+        with self.at(2025, 11, 17, 10):
+            matters.accept(actor=self.secretary, matter=self.main, procedure_key="eight_steps",
+                           stakeholders="建材城小区200户居民（常住户、空房户）；小区业主委员会；各单元长；三角线社区“两委”")
+        talk = self.c.day(before(2025, 11, 27), 15)
+        with self.c.at(talk):
+            record_session(
+                actor=self.secretary, matter=self.main, form=SessionForm.TALK, title="建材城小区绿化带管护座谈会",
+                held_at=talk, place=PLACES_OF_MEETING["三角线社区"],
+                attendance=len(self.committee) + len(self.owners) + len(self.heads) + 4,
+                attendees=[*self.committee, *self.council[:2], *self.owners, *self.heads, self.raiser],
+                other_attendees="社区党委负责人、社区居民委员会负责人、小区业主委员会负责人和单元长",
+                ideas=[
+                    ("绿化带没人管，志愿者打理不专业，建议聘请专业绿化队；先入户发放调查表，征求每户的意见。", "业主委员会"),
+                    ("调查表由单元长逐户发放、回收，社区和业委会录入；在外地的住户可以在手机上填写。", "单元长"),
+                    ("面向社会公开招募绿化队，请报名的队伍说明价格和服务内容，再开会选定。", "三角线社区居委会"),
+                    ("费用由居民分摊，常住户和空房户区别收费，结余存入小区公共资金并公开收支。", "居民代表"),
+                    ("圈地种菜、养鸡鸭兔子的，先上门劝导自行清理。", self.raiser.name),
+                ])
+
+    # -- December 2025: the household survey (入户调查表), online and on paper ------------------------------
+
+    def _answers(self, questions, *, agrees: bool = False) -> dict:
+        rng = self.rng
+        hire, share, services = questions
+        r = rng.random()
+        pick = 0 if agrees or r < 0.91 else (1 if r < 0.95 else 2)
+        hire_choices, share_choices = list(hire.choices.all()), list(share.choices.all())
+        answers = {hire.pk: hire_choices[pick].pk}
+        answers[share.pk] = share_choices[0 if rng.random() < (0.94 if pick == 0 else 0.3) else 1].pk
+        if pick != 1:  # those against hiring a team leave the services blank
+            wanted = [choice.pk for choice, p in zip(services.choices.all(), (0.7, 0.8, 0.55, 0.6, 0.35), strict=True)
+                      if rng.random() < p]
+            answers[services.pk] = wanted or [list(services.choices.all())[1].pk]
+        return answers
+
+    def survey(self):
+        rng = self.rng
+        with self.at(2025, 11, 30, 16):
+            survey = surveys.create_survey(
+                actor=self.secretary, region=self.compound, matter=self.main, title=S2_SURVEY_TITLE,
+                description="小区绿化带长约200米，没有物业管护。社区和业主委员会想听听每户的意见：是否聘请专业绿化队，"
+                            "费用怎么分摊。单元长入户发放纸质调查表（表上印有本户编码），也可以在手机上填写，每户填一份。")
+            for question in S2_QUESTIONS:
+                surveys.add_question(actor=self.secretary, survey=survey, **question)
+        with self.at(2025, 12, 1, 9):
+            surveys.open_survey(actor=self.secretary, survey=survey)
+        questions = list(survey.questions.prefetch_related("choices"))
+        mine = next(h for h in self.households if self.head_of.get(h.pk) == self.raiser)
+        with_phone = [h for h in self.households if h.pk in self.head_of and self.head_of[h.pk].phone and h != mine]
+        online = [mine, *rng.sample(with_phone, 39)]
+        occupied = [h for h in self.households if not h.is_vacant and h not in online]
+        away = set(rng.sample(occupied, 9))  # not at home when the building head called, no phone answer
+        vacant = [h for h in self.households if h.is_vacant]
+        reached = set(rng.sample(vacant, 12))  # owners of empty flats reached by telephone, forms filled at the office
+        paper = [h for h in self.households if (h in reached) or (not h.is_vacant and h not in online and h not in away)]
+        # Members answer online in the evenings of the first fortnight.
+        for k, household in enumerate(online):
+            with self.at(2025, 12, 1 + k * 11 // len(online), 19 + k % 3, k * 7 % 60):
+                surveys.submit_response(actor=self.head_of[household.pk], survey=survey,
+                                        answers=self._answers(questions, agrees=household == mine))
+        # Building heads collect the paper forms door to door; staff key in a building's forms each afternoon.
+        staff = [self.secretary, *self.owners]
+        per_day = -(-len(paper) // 10)
+        for k, household in enumerate(paper):
+            day, n = divmod(k, per_day)
+            with self.at(2025, 12, 3 + day, 14 + n * 4 // 60, n * 4 % 60):
+                surveys.record_paper_response(actor=staff[day % len(staff)], survey=survey,
+                                              code=code_for(survey, household), answers=self._answers(questions))
+        with self.at(2025, 12, 15, 17):
+            surveys.close_survey(actor=self.secretary, survey=survey)
+        with self.at(2025, 12, 16, 10):
+            surveys.publish_results(actor=self.secretary, survey=survey, period_days=10)
+        with self.at(2025, 12, 16, 16):
+            engine.advance(actor=self.secretary, matter=self.main)
+        hire = questions[0]
+        self.responded = survey.responses.filter(voided_at__isnull=True).count()
+        self.agreed = hire.answers.filter(choice=hire.choices.get(position=1), response__voided_at__isnull=True).count()
+
+    # -- December 2025: a first plan, and the public recruitment -----------------------------------------------
+
+    def recruit(self):
+        with self.at(2025, 12, 18, 10):
+            draft_version(
+                actor=self.council[0], matter=self.main, budget=None,
+                summary=f"入户调查共收回{self.responded}份调查表，{self.agreed}户同意聘请专业绿化队。面向社会公开招募专业"
+                        "绿化队，负责建材城小区约200米绿化带的日常养护（施肥、浇灌、修剪、更换枯死树木）。通过网络群和"
+                        "张贴通知招募，报名的绿化队在议事协商会议上说明价格和服务内容，由社区“两委”成员、业主委员会成员"
+                        "和单元长举手表决选定。",
+                cost_sharing="常住户每户每年150元，空房户每户每年100元；支付绿化队费用后的结余存入小区公共资金，收支公示。",
+                parts=[{"what": "通过网络群、张贴通知面向社会招募专业绿化队", "responsible": "三角线社区居委会"},
+                       {"what": "组织议事协商会议，举手表决选定绿化队", "responsible": "三角线社区“两委”"}])
+        with self.at(2025, 12, 18, 16):
+            engine.advance(actor=self.secretary, matter=self.main)
+        closes, meets = self.date(2026, 1, 5), self.date(2026, 1, 10)
+        # No notice kind or service exists for an announcement like this: posted as the matter's progress.
+        with self.at(2025, 12, 19, 9), transaction.atomic():
+            post_notice(
+                actor=self.secretary, region=self.community, matter=self.main, kind=NoticeKind.PROGRESS,
+                period_days=20, title="建材城小区公开招募专业绿化队",
+                body=f"建材城小区绿化带长约200米，现面向社会公开招募专业绿化队，负责绿化带的日常养护：施肥、浇灌、修剪、"
+                     f"更换枯死树木，合同期一年。报名时间：即日起至{md(closes)}，请到三角线社区居委会报名，写明年度报价和"
+                     f"服务内容。{md(meets)}上午在{PLACES_OF_MEETING['三角线社区']}召开议事协商会议，报名的绿化队当场说明"
+                     "价格和服务内容，由社区“两委”成员、业主委员会成员和单元长举手表决选定。本通知同时在小区居民群发布。")
+
+    # -- January 2026: three teams bid; the committees, the owners' committee and the building heads choose -----
+
+    def choose_team(self):
+        c = self.c
+        electorate = [*self.committee, *self.owners, *self.heads]
+        with self.at(2026, 1, 8, 16):
+            vote = votes.create_vote(
+                actor=self.secretary, region=self.compound, question=S2_TEAM_VOTE, kind=Kind.OPTIONS, options=S2_TEAMS,
+                electorate=ElectorateKind.LIST, people=electorate, preset="plurality",
+                description="报名竞聘的3支绿化队在议事协商会议上说明价格和服务内容后，由社区“两委”成员、小区业主委员会成员"
+                            "和单元长举手表决，得票最多的绿化队当选。")
+        teams = {o.key: o for o in vote.options.all()}
+        hands = [p for p in electorate if p != self.heads[-1]]  # one building head was away
+        meeting = c.day(before(2026, 1, 10), 9, 30)
+        tally = "，".join(f"{teams[k].label}{n}票" for k, n in S2_HANDS.items())
+        with c.at(meeting):
+            self.session = record_session(
+                actor=self.secretary, matter=self.main, title="建材城小区绿化队竞聘议事协商会议", held_at=meeting,
+                place=PLACES_OF_MEETING["三角线社区"], attendance=len(hands) + 6,
+                attendees=[*self.committee, *self.owners, *[p for p in self.heads if p in hands], self.team_staff],
+                other_attendees="报名竞聘的3支绿化队负责人：" + "、".join(t["label"] for t in S2_TEAMS),
+                ideas=[*[(f"{t['label']}：年报价{t['price']}元。{t['description']}", t["label"]) for t in S2_TEAMS],
+                       (f"举手表决结果：{tally}。", "三角线社区居委会")])
+        with self.at(2026, 1, 10, 10, 30):
+            votes.open_vote(actor=self.secretary, vote=vote)
+        with self.at(2026, 1, 10, 10, 40):
+            votes.record_participation(actor=self.secretary, vote=vote, channel="hands", electors=hands)
+        # Counted by the secretary, checked by a second member of the committee: accepted when both agree.
+        with self.at(2026, 1, 10, 10, 45):
+            votes.enter_tally(actor=self.secretary, vote=vote, channel="hands", counts=S2_HANDS)
+        with self.at(2026, 1, 10, 10, 50):
+            votes.enter_tally(actor=self.checker, vote=vote, channel="hands", counts=S2_HANDS)
+        with self.at(2026, 1, 10, 11):
+            vote = votes.close_vote(actor=self.secretary, vote=vote)
+        self.winner = vote.winner
+        others = [t for k, t in teams.items() if k not in (self.winner.key, "abstain")]
+        start, end = self.date(2026, 2, 5), self.date(2027, 2, 4)
+        self.price = self.winner.price
+        with self.at(2026, 1, 10, 15):
+            self.version = draft_version(
+                actor=self.council[0], matter=self.main, budget=self.price,
+                summary=f"聘请举手表决选出的{self.winner.label}（年报价{self.price:.0f}元，每周养护2次）负责建材城小区约200米"
+                        "绿化带的日常养护：施肥、浇灌、修剪、更换枯死树木；进场时先集中清理杂草和圈占的菜地、鸡鸭兔笼舍。"
+                        "竞聘的另两支队伍：" + "、".join(f"{o.label}年报价{o.price:.0f}元" for o in others) + "。",
+                cost_sharing="常住户每户每年150元，空房户每户每年100元，由业主委员会登记收取；支付绿化队费用后的结余存入"
+                             "小区公共资金，用于维护小区公共设施，收支定期公示。",
+                timeline=f"方案表决通过后半个月内绿化队进场（{md(start)}），合同期一年，至{end.year}年{md(end)}。",
+                beneficiaries="建材城小区200户居民；业主委员会和单元长监督养护质量",
+                parts=[{"what": "进场整治：清除绿化带杂草，清理圈占的菜地和鸡鸭兔笼舍", "unit": self.team,
+                        "due_on": self.date(2026, 2, 28)},
+                       {"what": "绿化带日常养护：每周2次施肥、浇灌、修剪，补植枯死树木（合同期一年）", "unit": self.team,
+                        "budget": self.price, "due_on": end},
+                       {"what": "按常住户每年150元、空房户每年100元登记收取绿化费并记账",
+                        "responsible": "建材城小区业主委员会"},
+                       {"what": "入户告知收费标准，协助收费", "responsible": "各单元长"},
+                       {"what": "公示费用收支和结余使用情况", "responsible": "三角线社区居委会"}])
+        with self.at(2026, 1, 10, 16):
+            record_consensus(actor=self.secretary, matter=self.main, version=self.version, session=self.session,
+                             minutes=f"参会的社区“两委”成员、业主委员会成员和单元长举手表决（{tally}），选定{self.winner.label}；"
+                                     "同意按常住户每年150元、空房户每年100元的标准分摊费用。方案第2版提交专家审查。")
+        with self.at(2026, 1, 11, 9):
+            engine.advance(actor=self.secretary, matter=self.main)
+
+    # -- January 2026: expert review and the representatives' vote -------------------------------------------
+
+    def review(self):
+        experts = self.town.experts
+        with self.at(2026, 1, 14, 10):
+            submit_review(actor=experts["social"], matter=self.main, decision="approve",
+                          opinion="方案经入户调查征求了全体住户意见，队伍经公开招募、举手表决选定，常住户与空房户区别收费合理，"
+                                  "结余纳入小区公共资金并公示，社会风险可控，同意。")
+        with self.at(2026, 1, 15, 15):
+            submit_review(actor=experts["legal"], matter=self.main, decision="approve",
+                          opinion="方案内容和程序符合法律法规及居民公约；建议与绿化队签订书面合同，写明服务标准和考核办法。"
+                                  "同意提交居民代表会议表决。")
+        with self.at(2026, 1, 15, 17):
+            engine.advance(actor=self.secretary, matter=self.main)
+
+    def representatives_vote(self):
+        reps = self.town.representatives["三角线社区"]
+        with self.at(2026, 1, 15, 17, 30):
+            vote = votes.create_vote(
+                actor=self.secretary, region=self.community, matter=self.main,
+                question=f"是否同意聘请{self.winner.label}管护建材城小区绿化带，并按常住户每年150元、空房户每年100元分摊费用",
+                description=f"居民代表可在{md(self.date(2026, 1, 16))}至{md(self.date(2026, 1, 19))}在网上投票，也可在"
+                            f"{md(self.date(2026, 1, 20))}居民代表会议上投纸质票；每人只投一次。")
+        with self.at(2026, 1, 16, 9):
+            votes.open_vote(actor=self.secretary, vote=vote)
+        # Twelve vote online (the representative whose login the demo prints among them), one abstaining.
+        online, paper = reps[:12], reps[12:28]  # the last two were absent
+        for k, rep in enumerate(online):
+            with self.at(2026, 1, 16 + k // 4, 19 + k % 3, k * 5):
+                votes.cast_ballot(actor=rep, vote=vote, option="abstain" if k == 7 else "yes")
+        # The sixteen at the meeting vote on paper; two staff count the ballots.
+        with self.at(2026, 1, 20, 15):
+            votes.record_participation(actor=self.secretary, vote=vote, channel="paper", electors=paper)
+        counted = {"yes": 13, "no": 1, "abstain": 2}
+        with self.at(2026, 1, 20, 15, 20):
+            votes.enter_tally(actor=self.secretary, vote=vote, channel="paper", counts=counted)
+        with self.at(2026, 1, 20, 15, 25):
+            votes.enter_tally(actor=self.checker, vote=vote, channel="paper", counts=counted)
+        with self.at(2026, 1, 20, 15, 30):
+            self.plan_vote = votes.close_vote(actor=self.secretary, vote=vote)
+        with self.at(2026, 1, 21, 9):
+            engine.advance(actor=self.secretary, matter=self.main)
+
+    # -- From February 2026: the team at work, tracked as tasks; the residents rate each quarter ----------------
+
+    def carry_out(self):
+        parts = list(self.version.parts.order_by("position"))
+        clearing, care, fees, inform, disclose = parts
+        bounds = [self.date(2026, 2, 5), self.date(2026, 5, 5), self.date(2026, 8, 5), self.date(2026, 11, 5),
+                  self.date(2027, 2, 5)]
+        contract_end = bounds[-1] - timedelta(days=1)
+        tasks = [(clearing.what, clearing, self.team, None, clearing.due_on)]
+        for k, name in enumerate(("第一季度", "第二季度", "第三季度", "第四季度")):
+            first, last = bounds[k], bounds[k + 1] - timedelta(days=1)
+            tasks.append((f"绿化带日常养护：{name}（{md(first)}—{md(last)}）", care, self.team, None, last))
+        tasks += [(fees.what, fees, None, self.owners[0], contract_end),
+                  (inform.what, inform, None, self.heads[0], self.date(2026, 1, 31)),
+                  (disclose.what, disclose, None, self.secretary, contract_end)]
+        works = []
+        for k, (title, part, unit, person, due) in enumerate(tasks):
+            with self.at(2026, 1, 21, 10, k):
+                works.append(assign_work(actor=self.secretary, matter=self.main, title=title, due_on=due, part=part,
+                                         unit=unit, assignee=person))
+        clear, q1, q2, q3, q4, self.fee_work, told, self.disclose_work = works
+        staff, who = self.team_staff, self.supporters
+        with self.at(2026, 1, 24, 18):
+            report_progress(actor=self.heads[0], work=told, done=True,
+                            text="各单元长已逐户送达收费标准通知，空房户业主已电话告知。")
+        with self.at(2026, 1, 26, 10):
+            supervise(actor=who[0], work=told, verdict="confirm", rating=5)
+        with self.at(2026, 2, 5, 8, 30):
+            report_progress(actor=staff, work=clear, text="绿化队今天正式进场，先清理绿化带里的杂草和圈占的菜地。")
+        with self.at(2026, 2, 13, 17):
+            report_progress(actor=staff, work=clear, done=True, photo=picture("greenbelt"),
+                            text="杂草已全部清除，圈占的菜地和鸡鸭兔笼舍已清理（住户已自行搬走家禽），请居民验收。")
+        with self.at(2026, 2, 14, 10):
+            supervise(actor=self.raiser, work=clear, verdict="confirm", rating=5,
+                      reason="绿化带干净整齐了，比志愿者打理得专业多了，谢谢绿化队！")
+        with self.at(2026, 3, 20, 16):
+            report_progress(actor=staff, work=q1, text="已完成春季施肥和修剪，补植枯死的冬青6棵、国槐2棵。")
+        for work, (y, m, d), rating, reason, k in ((q1, (2026, 5, 4), 5, "", 1),
+                                                   (q2, (2026, 8, 4), 4, "养护认真，就是夏天浇水再勤一些更好。", 2),
+                                                   (q3, (2026, 11, 4), 5, "", 3)):
+            with self.at(y, m, d, 17):
+                report_progress(actor=staff, work=work, done=True,
+                                text="本季度按合同每周养护2次，施肥、浇灌、修剪均已完成，养护记录已交业主委员会。")
+            with self.at(y, m, d + 2, 10):
+                supervise(actor=who[k], work=work, verdict="confirm", rating=rating, reason=reason)
+        with self.at(2026, 11, 20, 16):
+            report_progress(actor=staff, work=q4, text="入冬前已完成树木涂白和浇灌封冻水，修剪了枯枝。")
+
+    # -- The cost shared: charges, payments, the surplus into the compound's fund, disclosed ---------------------
+
+    def share_the_cost(self):
+        rng, owners = self.rng, self.owners
+        start, end = self.date(2026, 2, 5), self.date(2027, 2, 4)
+        with self.at(2026, 1, 21, 14):
+            rule = funds.create_charge_rule(
+                actor=self.secretary, compound=self.compound, matter=self.main, title="建材城小区2026年度绿化管护费",
+                period_start=start, period_end=end, method=Method.OCCUPANCY, occupied_amount=S2_OCCUPIED,
+                vacant_amount=S2_VACANT, contract_price=self.price)
+        with self.at(2026, 1, 22, 10):
+            rule = funds.issue_charges(actor=self.secretary, rule=rule)
+        # Half of the households have paid (three of them half of it so far); the other half are in arrears.
+        charges = list(rule.charges.select_related("household").order_by("household__region__path",
+                                                                          "household__unit", "household__room"))
+        mine = next(ch for ch in charges if self.head_of.get(ch.household_id) == self.raiser)
+        occupied = [ch for ch in charges if not ch.household.is_vacant and ch != mine]
+        vacant = [ch for ch in charges if ch.household.is_vacant]
+        payers = [mine, *rng.sample(occupied, 87), *rng.sample(vacant, 12)]
+        partial = set(rng.sample(payers[1:88], 3))
+        rng.shuffle(payers)
+        days = before(2026, 1, 23) - before(2026, 3, 28)
+        for k, charge in enumerate(payers):
+            day = before(2026, 1, 23) - k * days // len(payers)
+            with self.c.at(self.c.day(day, 9 + k % 9, k * 13 % 60)):
+                funds.record_payment(
+                    actor=owners[k % len(owners)], charge=charge, paid_on=self.c.date(day),
+                    amount=charge.amount / 2 if charge in partial else charge.amount,
+                    method=PaymentMethod.WECHAT if k % 5 < 2 else PaymentMethod.CASH, receipt_no=f"LH2026-{k + 1:04d}")
+        money_in = collected(rule)
+        if money_in <= self.price:
+            raise RuntimeError(f"S2 collected {money_in}, not more than the team's price {self.price}")
+        with self.at(2026, 3, 31, 16):
+            funds.post_surplus(actor=owners[0], rule=rule, occurred_on=self.date(2026, 3, 31))
+            report_progress(actor=owners[0], work=self.fee_work,
+                            text=f"已有{len(payers)}户交费，共{money_in}元（{len(partial)}户先交了一半）；超出绿化队合同价"
+                                 f"{self.price}元的{money_in - self.price}元已存入小区公共资金。未交的住户继续由单元长上门提醒。")
+        with self.at(2026, 4, 8, 11):
+            funds.record_fund_entry(
+                actor=owners[0], compound=self.compound, kind="spending", amount="680.00",
+                occurred_on=self.date(2026, 4, 8), description="购买绿化带养护工具：修枝剪4把、高枝锯1把、浇水软管50米",
+                evidence_text="新华区建材五金店收据（编号0042），业主委员会三名委员签字确认。")
+        with self.at(2026, 6, 12, 15):
+            funds.record_fund_entry(
+                actor=owners[1], compound=self.compound, kind="spending", amount="96.00",
+                occurred_on=self.date(2026, 6, 12), description="更换绿化带旁损坏的庭院灯灯泡2个",
+                evidence_text="电料门市收据一张，单元长验收签字。")
+        # The disclosure is dated the day it is posted, so it is posted now: as of today.
+        with self.c.at(timezone.now() - timedelta(minutes=5)):
+            funds.publish_disclosure(actor=self.secretary, compound=self.compound, period_days=10)
+            report_progress(actor=self.secretary, work=self.disclose_work,
+                            text="已在社区公示栏和小区居民群公示绿化费收缴情况和小区公共资金收支明细。")
+        self.rule = rule
+
+
 def _s2(town: Town) -> Matter:
-    """S2: 建材城小区's gardening team; consensus on the chosen team reached, waiting for the expert review."""
-    c, r = town.clock, town.regions
-    compound = r["建材城小区"]
-    secretary, council = town.secretary["三角线社区"], town.council["三角线社区"]
-    owners = list(Person.objects.filter(roles__role=Role.OWNERS_COMMITTEE, roles__region=compound).order_by("pk"))
-    heads = list(Person.objects.filter(roles__role=Role.BUILDING_HEAD, roles__region__parent=compound)
-                 .distinct().order_by("pk"))
-    raiser = town.one(compound)
-    env = town.categories["environment"]
-    with c.at(c.day(80, 19, 30)):
-        main = matters.raise_matter(
-            actor=raiser, region=compound, category=env, title=S2_TITLE, location="建材城小区中心绿化带",
-            description="小区那条200米长的绿化带没有物业管护，杂草丛生，有的居民圈地种菜，还养了兔子、鸡鸭，"
-                        "严重影响小区环境。去年社区组织志愿者打理过，可手法不专业。能不能找专业队伍干这件事？")
-    for k, person in enumerate(town.take(compound, 9, besides=[raiser])):
-        with c.at(c.day(79 - k // 3, 9 + 3 * (k % 3))):
-            matters.support(actor=person, matter=main)
-    with c.at(c.day(76, 10)):
-        matters.accept(actor=secretary, matter=main, procedure_key="eight_steps",
-                       stakeholders="建材城小区200户居民（常住户、空房户）；小区业主委员会；各单元长；三角线社区“两委”")
-    talk = c.day(62, 15)
-    with c.at(talk):
-        record_session(
-            actor=secretary, matter=main, form=SessionForm.TALK, title="建材城小区绿化带管护座谈会", held_at=talk,
-            place=PLACES_OF_MEETING["三角线社区"], attendance=len(owners) + len(heads) + 4,
-            attendees=[secretary, *council[:2], *owners, *heads],
-            other_attendees="社区党委负责人、社区居民委员会负责人、小区业主委员会负责人和单元长",
-            ideas=[
-                ("入户发放调查表由单元长录入，加上线上问卷，共收回186份，其中171户同意聘请专业绿化队。", "业主委员会"),
-                ("志愿者打理不专业，建议面向社会公开招募专业绿化队，说明价格和服务内容后由大家选。", "单元长"),
-                ("费用由居民平摊，常住户和空房户区别收费，结余存入小区公共资金并公开收支。", "三角线社区居委会"),
-                ("圈地种菜、养鸡鸭兔子的，先上门劝导自行清理。", "居民代表"),
-            ])
-    with c.at(c.day(61, 10)):
-        engine.advance(actor=secretary, matter=main)
-    with c.at(c.day(45, 10)):
-        draft_version(
-            actor=council[0], matter=main, budget=None,
-            summary="面向社会公开招募专业绿化队，负责建材城小区约200米绿化带的日常养护（施肥、浇灌、修剪、更换枯死树木）。"
-                    "通过网络群和张贴通知招募，报名的绿化队在议事协商会议上说明价格和服务内容，由社区“两委”成员、"
-                    "业主委员会成员和单元长举手表决选定。",
-            cost_sharing="常住户每户每年150元，空房户每户每年100元；支付绿化队费用后的结余存入小区公共资金，收支公示。",
-            parts=[{"what": "通过网络群、张贴通知面向社会招募专业绿化队", "responsible": "三角线社区居委会"},
-                   {"what": "组织议事协商会议，举手表决选定绿化队", "responsible": "三角线社区“两委”"}])
-    with c.at(c.day(45, 16)):
-        engine.advance(actor=secretary, matter=main)
-    meeting = c.day(4, 9, 30)
-    with c.at(meeting):
-        session = record_session(
-            actor=secretary, matter=main, title="建材城小区绿化队竞聘议事协商会议", held_at=meeting,
-            place=PLACES_OF_MEETING["三角线社区"], attendance=len(owners) + len(heads) + 6,
-            attendees=[secretary, *council, *owners, *heads],
-            other_attendees="报名竞聘的3支绿化队：沧州绿源园林绿化队、青禾绿化服务队、四季园艺养护队",
-            ideas=[
-                ("沧州绿源园林绿化队：年报价24000元，每周养护2次，含施肥、浇灌、修剪、补植枯死树木。", "沧州绿源园林绿化队"),
-                ("青禾绿化服务队：年报价21600元，每周养护1次，补植树木另行收费。", "青禾绿化服务队"),
-                ("四季园艺养护队：年报价27000元，每周养护3次，含病虫害防治。", "四季园艺养护队"),
-                ("举手表决结果：沧州绿源园林绿化队17票，青禾绿化服务队5票，四季园艺养护队3票。", "三角线社区居委会"),
-            ])
-    units = town.units
-    with c.at(c.day(4, 15)):
-        version = draft_version(
-            actor=council[0], matter=main, budget=24000,
-            summary="聘请举手表决选出的沧州绿源园林绿化队（年报价24000元，每周养护2次）负责建材城小区约200米绿化带的"
-                    "日常养护：施肥、浇灌、修剪、更换枯死树木。竞聘的另两支队伍：青禾绿化服务队年报价21600元、"
-                    "四季园艺养护队年报价27000元。",
-            cost_sharing="常住户每户每年150元，空房户每户每年100元，由业主委员会登记收取；"
-                         "支付绿化队费用后的结余存入小区公共资金，用于维护小区公共设施，收支定期公示。",
-            timeline="方案表决通过后半个月内绿化队进场，合同期一年。",
-            beneficiaries="建材城小区200户居民；业主委员会和单元长监督养护质量",
-            parts=[{"what": "与沧州绿源园林绿化队签订一年养护合同，负责绿化带日常养护", "unit": units["沧州绿源园林绿化队"],
-                    "budget": 24000},
-                   {"what": "按标准登记收取绿化费并记账", "responsible": "建材城小区业主委员会"},
-                   {"what": "入户通知收费标准，协助收费", "responsible": "各单元长"},
-                   {"what": "公示费用收支和结余使用情况", "responsible": "三角线社区居委会"}])
-    with c.at(c.day(4, 16)):
-        record_consensus(actor=secretary, matter=main, version=version, session=session,
-                         minutes="参会的社区“两委”成员、业主委员会成员和单元长举手表决，选定沧州绿源园林绿化队；"
-                                 "同意按常住户每年150元、空房户每年100元的标准分摊费用。方案第2版提交专家审查。")
-    with c.at(c.day(3, 9)):
-        engine.advance(actor=secretary, matter=main)
-    town.demo.matters.append(main)
-    return main
+    """S2: 建材城小区's gardening team, at its real stage: chosen, voted, at work, its cost shared and half paid."""
+    return GardeningTeam(town).run()
 
 
 def _s3(town: Town) -> Matter:

@@ -272,3 +272,18 @@ class FundEntry(models.Model):
     @property
     def signed_amount(self):
         return self.amount if self.kind == EntryKind.INCOME else -self.amount
+
+
+class Disclosure(models.Model):
+    """A fee and fund disclosure (财务公开) of a compound: the notice on the board that carries it."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    notice = models.OneToOneField("notices.Notice", on_delete=models.PROTECT, related_name="fund_disclosure")
+
+    class Meta:
+        verbose_name = _("fee and fund disclosure")
+        verbose_name_plural = _("fee and fund disclosures")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} · {self.notice_id}"

@@ -297,3 +297,169 @@ def get_rule_for(user, pk) -> ChargeRule:
     if rule.status == RuleStatus.DRAFT and not can(user, "funds.manage_charges", rule.region):
         raise Http404
     return rule
+
+
+# ---- for the pages and the API ---------------------------------------------------------------------------
+
+MANAGE = "funds.manage_charges"
+VIEW = "funds.view_charges"
+PAY = "funds.record_payment"
+LEDGER = "funds.record_ledger"
+
+
+def get_compound(pk) -> Region:
+    """A compound: the place charges and a public fund belong to (else 404)."""
+    from yishi.regions.models import Level
+
+    try:
+        return Region.objects.get(pk=pk, level=Level.COMPOUND)
+    except (Region.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def rules_for(user, compound: Region):
+    """The compound's rules as ``user`` may list them: the issued ones, and drafts for those who manage them."""
+    rules = rules_of(compound)
+    if not can(user, MANAGE, compound):
+        rules = rules.filter(status=RuleStatus.ISSUED)
+    return rules
+
+
+def compounds_below(region: Region, limit: int = 200) -> list[Region]:
+    """The compounds at or below ``region`` with their fund's income, spending and balance, in one query."""
+    from yishi.regions.models import Level
+
+    income = Sum("fund__entries__amount", filter=Q(fund__entries__kind=EntryKind.INCOME))
+    spending = Sum("fund__entries__amount", filter=Q(fund__entries__kind=EntryKind.SPENDING))
+    compounds = list(
+        Region.objects.filter(within(region), level=Level.COMPOUND)
+        .annotate(
+            income=Coalesce(income, Value(ZERO), output_field=_MONEY),
+            spending=Coalesce(spending, Value(ZERO), output_field=_MONEY),
+        )
+        .order_by("path")[:limit]
+    )
+    for compound in compounds:
+        compound.income, compound.spending = fen(compound.income), fen(compound.spending)
+        compound.balance = compound.income - compound.spending
+    return compounds
+
+
+def charges_visible(user, rule: ChargeRule) -> bool:
+    """Who owes what is for the committee and the owners' committee; the public sees totals only."""
+    return can(user, VIEW, rule.region)
+
+
+def _households_of(user):
+    return Household.objects.filter(memberships__person=user)
+
+
+def get_charge_for(user, pk) -> Charge:
+    """A charge for staff who may see charges there, or for a member of the household charged (else 404)."""
+    try:
+        charge = Charge.objects.select_related("rule__region", "household__region").get(pk=pk)
+    except (Charge.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if can(user, VIEW, charge.rule.region):
+        return charge
+    if (
+        user is not None
+        and user.is_authenticated
+        and _households_of(user).filter(pk=charge.household_id).exists()
+    ):
+        return charge
+    raise Http404
+
+
+def payments_of_charge(charge: Charge):
+    """The charge's payments and reversals in date order, each with whether it has been reversed."""
+    return (
+        charge.payments.select_related("reverses")
+        .annotate(n_reversals=Count("reversal"))
+        .order_by("paid_on", "pk")
+    )
+
+
+def payments_of(rule: ChargeRule):
+    """The rule's payments and reversals, newest first, with the household and whether each was reversed."""
+    from .models import Payment
+
+    return (
+        Payment.objects.filter(charge__rule=rule)
+        .select_related("charge__household__region", "reverses")
+        .annotate(n_reversals=Count("reversal"))
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def get_payment_for(user, pk):
+    from .models import Payment
+
+    try:
+        payment = Payment.objects.select_related("charge__rule__region").get(pk=pk)
+    except (Payment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can(user, VIEW, payment.charge.rule.region):
+        raise Http404
+    return payment
+
+
+def exemptions_of(rule: ChargeRule):
+    from .models import Exemption
+
+    return (
+        Exemption.objects.filter(rule=rule)
+        .select_related("household__region")
+        .order_by("household__region__path", "household__unit", "household__room", "pk")
+    )
+
+
+def get_exemption_for(user, rule: ChargeRule, pk):
+    from .models import Exemption
+
+    if not can(user, VIEW, rule.region):
+        raise Http404
+    try:
+        return Exemption.objects.select_related("rule__region").get(pk=pk, rule=rule)
+    except (Exemption.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_entry(pk) -> FundEntry:
+    """A fund entry: public, like the ledger."""
+    try:
+        return FundEntry.objects.select_related("fund__region").get(pk=pk)
+    except (FundEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def entries_corrected(compound: Region) -> set[int]:
+    """The ids of the compound's entries already corrected (one query)."""
+    return set(
+        FundEntry.objects.filter(fund__region=compound, corrects__isnull=False).values_list(
+            "corrects_id", flat=True
+        )
+    )
+
+
+def my_charges(user) -> list[Charge]:
+    """Every charge of the households the user belongs to, newest period first, with the payments on each."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Charge.objects.filter(household__in=_households_of(user))
+        .select_related("rule__region", "household__region")
+        .prefetch_related("payments")
+        .order_by("-rule__period_start", "-rule__pk", "household__pk")
+    )
+
+
+def disclosures_of(compound: Region):
+    """The fee and fund disclosures posted for the compound, newest first, with their notices."""
+    from .models import Disclosure
+
+    return (
+        Disclosure.objects.filter(region=compound)
+        .select_related("notice")
+        .order_by("-notice__posted_at", "-pk")
+    )

@@ -28,6 +28,7 @@ from .apportion import parse_amount
 from .models import (
     Charge,
     ChargeRule,
+    Disclosure,
     EntryKind,
     Exemption,
     Fund,
@@ -588,6 +589,7 @@ def publish_disclosure(*, actor, compound: Region, period_days: int = DEFAULT_PE
         period_days=period_days,
         posted_by=actor,
     )
+    Disclosure.objects.create(region=compound, notice=notice)
     record(
         actor=actor,
         action="notices.publish",

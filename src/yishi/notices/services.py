@@ -1,19 +1,23 @@
-"""Posting notices on the public board. A matter's result notice completes its last step."""
+"""Posting notices on the public board, objections to them and the replies. A matter's result notice
+completes its last step; a meeting's announcement, change and cancellation are posted by the meetings app."""
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from yishi.access.queries import require
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter
 from yishi.procedures.services import require_step_action
 from yishi.regions.models import Level
 
-from .models import Notice, NoticeKind
+from . import rules
+from .models import Notice, NoticeKind, Objection, Reply
 
-DEFAULT_PERIOD_DAYS = 10
+DEFAULT_PERIOD_DAYS = rules.POSTING_DAYS
+MAX_PERIOD_DAYS = 365
 
 
 def board_of(region):
@@ -21,6 +25,29 @@ def board_of(region):
     if region.level <= Level.COMMUNITY:
         return region
     return region.ancestors().filter(level=Level.COMMUNITY).first() or region
+
+
+def post_notice(*, actor, region, kind: str, title: str, body: str, period_days: int, matter=None,
+                replaces: Notice | None = None) -> Notice:
+    """Post a notice on ``region``'s board. The caller checks authority and holds the transaction."""
+    if not 1 <= period_days <= MAX_PERIOD_DAYS:
+        raise Refused(_("The posting period is 1 to 365 days."), "invalid_period", field="period_days")
+    notice = Notice.objects.create(
+        region=region, matter=matter, kind=kind, title=str(title)[:150], body=str(body)[:10000] or "—",
+        posted_at=timezone.now(), period_days=period_days, posted_by=actor if _is_person(actor) else None,
+        replaces=replaces,
+    )
+    data = {"kind": kind, "region": region.pk, "period_days": period_days}
+    if matter is not None:
+        data["matter"] = matter.pk
+    if replaces is not None:
+        data["replaces"] = replaces.pk
+    record(actor=actor, action="notices.publish", target=notice, data=data)
+    return notice
+
+
+def _is_person(actor) -> bool:
+    return actor is not None and actor.is_authenticated
 
 
 @transaction.atomic
@@ -33,13 +60,8 @@ def publish_result(*, actor, matter: Matter, title: str, body: str, kind: str = 
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
         raise Refused(_("A notice needs a title and a text."), "notice_incomplete")
-    if not 1 <= period_days <= 365:
-        raise Refused(_("The posting period is 1 to 365 days."), "invalid_period", field="period_days")
-    notice = Notice.objects.create(region=board_of(matter.region), matter=matter, kind=kind, title=title[:150],
-                                   body=body[:10000], period_days=period_days, posted_by=actor)
-    record(actor=actor, action="notices.publish", target=notice,
-           data={"matter": matter.pk, "kind": kind, "region": notice.region_id, "period_days": period_days})
-    return notice
+    return post_notice(actor=actor, region=board_of(matter.region), matter=matter, kind=kind, title=title,
+                       body=body, period_days=period_days)
 
 
 def post_screening_notice(*, actor, matter: Matter) -> Notice:
@@ -52,11 +74,8 @@ def post_screening_notice(*, actor, matter: Matter) -> Notice:
     # The board speaks the site's language, whatever language the staff member's browser uses.
     with translation.override(settings.LANGUAGE_CODE):
         title, body, kind = _screening_text(matter, Status)
-    notice = Notice.objects.create(region=board_of(matter.region), matter=matter, kind=kind, title=str(title)[:150],
-                                   body=str(body)[:10000] or "—", period_days=DEFAULT_PERIOD_DAYS, posted_by=actor)
-    record(actor=actor, action="notices.publish", target=notice,
-           data={"matter": matter.pk, "kind": kind, "region": notice.region_id, "period_days": DEFAULT_PERIOD_DAYS})
-    return notice
+    return post_notice(actor=actor, region=board_of(matter.region), matter=matter, kind=kind, title=title,
+                       body=body, period_days=DEFAULT_PERIOD_DAYS)
 
 
 def _screening_text(matter, Status):
@@ -74,3 +93,48 @@ def _screening_text(matter, Status):
         if matter.referred_to:
             body = _("Referred to %(body)s.") % {"body": matter.referred_to} + (f"\n{body}" if body else "")
     return str(title), str(body), kind
+
+
+# --- objections (异议) and replies ------------------------------------------------------------------------
+
+
+def objection_window_open(notice: Notice, now=None) -> bool:
+    return (now or timezone.now()) < notice.objections_close_at
+
+
+@transaction.atomic
+def object_to(*, actor, notice: Notice, text: str) -> Objection:
+    """A logged-in resident objects to a notice within its objection window. The objection is public."""
+    if not _is_person(actor):
+        raise Refused(_("Log in to object to a notice."), Refused.FORBIDDEN)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if Notice.objects.filter(replaces=notice).exists():
+        raise Refused(_("This notice has been replaced; object to the notice that replaced it."), "replaced")
+    if not objection_window_open(notice):
+        raise Refused(_("Objections to this notice closed on %(date)s.")
+                      % {"date": timezone.localdate(notice.objections_close_at).isoformat()}, "objections_closed")
+    text = (text or "").strip()
+    if not text:
+        raise Refused(_("Write what you object to."), "text_required", field="text")
+    objection = Objection.objects.create(notice=notice, person=actor, text=text[:2000], at=timezone.now())
+    record(actor=actor, action="notices.object", target=objection, data={"notice": notice.pk},
+           personal={"text": objection.text})
+    return objection
+
+
+@transaction.atomic
+def reply_to(*, actor, objection: Objection, text: str) -> Reply:
+    """Staff of the board's region answer an objection publicly, once. A late answer is shown as late."""
+    objection = Objection.objects.select_for_update().select_related("notice__region").get(pk=objection.pk)
+    require(actor, "notices.reply_objection", objection.notice.region)
+    if not _is_person(actor):
+        raise Refused(_("A reply is signed by the person who writes it."), Refused.FORBIDDEN)
+    if Reply.objects.filter(objection=objection).exists():
+        raise Refused(_("This objection has already been answered."), "already_answered")
+    text = (text or "").strip()
+    if not text:
+        raise Refused(_("Write the answer; it is shown publicly."), "text_required", field="text")
+    reply = Reply.objects.create(objection=objection, text=text[:2000], by=actor, at=timezone.now())
+    record(actor=actor, action="notices.reply", target=reply,
+           data={"notice": objection.notice_id, "objection": objection.pk, "late": reply.late})
+    return reply

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from yishi.matters.models import Status
+from yishi.reminders.queries import escalation_deviations
 
 from . import definitions
 from .evidence import missing
@@ -86,6 +87,10 @@ def deviations(matter) -> list[Deviation]:
         found.append(Deviation("returned", _("Sent back from “%(step)s”: %(reason)s") % {"step": step, "reason": t.reason}))
     if matter.status == Status.UNRESOLVED:
         found.append(Deviation("unresolved", _("Closed unresolved: %(reason)s") % {"reason": matter.public_reason}))
+    found += escalation_deviations(matter)
+    from yishi.meetings.queries import late_notices  # a meeting on this matter announced at short notice
+
+    found += [Deviation("late_notice", text) for text in late_notices(matter)]
     return found
 
 

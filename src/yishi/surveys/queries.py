@@ -265,3 +265,79 @@ def public_surveys(region: Region):
         .select_related("region")
         .order_by("-created_at", "-pk")
     )
+
+
+# ---- for the pages and the API ---------------------------------------------------------------------------
+
+MANAGE = "surveys.manage_survey"
+RECORD = "surveys.record_response"
+
+
+def surveys_for(user, region: Region):
+    """Surveys at or below ``region`` as ``user`` may list them: every open, closed or published one, and the
+    drafts of the places where the user manages surveys. Newest first."""
+    from django.db.models import Q
+
+    from yishi.access.queries import regions_where
+
+    managed = regions_where(user, MANAGE).values("pk")
+    return (
+        Survey.objects.filter(within(region, "region"))
+        .filter(~Q(status=SurveyStatus.DRAFT) | Q(region__in=managed))
+        .select_related("region", "notice")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def results_visible(user, survey: Survey) -> bool:
+    """Counts and the response rate are public once published; before that, for the staff running it."""
+    return survey.is_published or can(user, MANAGE, survey.region) or can(user, RECORD, survey.region)
+
+
+def texts_visible(user, survey: Survey) -> bool:
+    """Written answers may name people: they are read by those who manage the survey, never on a public page."""
+    return can(user, MANAGE, survey.region)
+
+
+def answering(user, survey: Survey) -> list[tuple[Household, bool]]:
+    """The user's households in the survey's area, each with whether it has answered (two queries)."""
+    if user is None or not user.is_authenticated:
+        return []
+    households = list(
+        Household.objects.filter(within(survey.region, "region"), memberships__person=user)
+        .select_related("region")
+        .distinct()
+        .order_by("region__path", "unit", "room", "pk")
+    )
+    if not households:
+        return []
+    answered = set(live_responses_of([survey], households).values_list("household_id", flat=True))
+    return [(household, household.pk in answered) for household in households]
+
+
+def responses_of(survey: Survey):
+    """Every response of the survey, live and voided, newest first, with the household it is filed under."""
+    return (
+        Response.objects.filter(survey=survey)
+        .select_related("household__region")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def get_response_for(user, survey: Survey, pk) -> Response:
+    """A response of ``survey`` for the staff who may see which household answered (else 404)."""
+    if not (can(user, MANAGE, survey.region) or can(user, RECORD, survey.region)):
+        raise Http404
+    try:
+        return Response.objects.select_related("household__region").get(pk=pk, survey=survey)
+    except (Response.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_question(survey: Survey, pk):
+    from .models import Question
+
+    try:
+        return Question.objects.get(pk=pk, survey=survey)
+    except (Question.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

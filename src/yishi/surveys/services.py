@@ -24,6 +24,8 @@ from .models import Answer, Channel, Choice, Question, QuestionKind, Response, S
 from .queries import results, results_text
 
 MAX_QUESTIONS = 50
+# Where a survey is held: a compound, or a whole community (or village).
+SURVEY_LEVELS = (Level.COMMUNITY, Level.COMPOUND)
 MAX_CHOICES = 20
 MAX_TEXT_ANSWER = 2000
 
@@ -57,9 +59,19 @@ def _open(survey: Survey) -> None:
 
 
 @transaction.atomic
-def create_survey(*, actor, region: Region, title: str, description: str = "", matter=None) -> Survey:
+def create_survey(
+    *,
+    actor,
+    region: Region,
+    title: str,
+    description: str = "",
+    matter=None,
+    questions: Iterable[Mapping] = (),
+) -> Survey:
+    """A draft survey; ``questions`` (each ``kind``, ``text``, ``choices``, ``required``) are added in order,
+    all or nothing: a question refused leaves no survey behind."""
     require(actor, "surveys.manage_survey", region)
-    if region.level not in (Level.COMMUNITY, Level.COMPOUND):
+    if region.level not in SURVEY_LEVELS:
         raise Refused(_("A survey is held in a compound or a community."), "wrong_level", field="region")
     title = _one_line(
         title,
@@ -84,6 +96,15 @@ def create_survey(*, actor, region: Region, title: str, description: str = "", m
         target=survey,
         data={"region": region.pk, "matter": matter.pk if matter is not None else None},
     )
+    for question in questions:
+        add_question(
+            actor=actor,
+            survey=survey,
+            kind=question.get("kind", ""),
+            text=question.get("text", ""),
+            choices=question.get("choices") or (),
+            required=question.get("required", True),
+        )
     return survey
 
 

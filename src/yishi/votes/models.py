@@ -72,6 +72,12 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+# How a vote's status reads on its pages and in the API. Not the field's choices (their words are shared with
+# other labels in the catalogue, where "closed" reads as a closing time).
+STATUS_LABELS = {Status.DRAFT: _("draft, not open yet"), Status.OPEN: _("open for voting"),
+                 Status.CLOSED: _("voting closed")}
+
+
 class Vote(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="votes",
                                verbose_name=_("region"))
@@ -159,6 +165,10 @@ class Vote(models.Model):
             threshold_numerator=self.threshold_numerator, threshold_denominator=self.threshold_denominator,
             base=Base(self.threshold_base), strict=self.threshold_strict, by_area=self.by_area,
         )
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[Status(self.status)])
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notices"
+urlpatterns = [
+    path("r/<int:pk>/board/", views.board, name="board"),
+    path("r/<int:pk>/board/archive/", views.archive, name="archive"),
+    path("r/<int:pk>/board/feed/", views.feed, name="feed"),
+    path("n/<int:pk>/", views.detail, name="detail"),
+    path("n/<int:pk>/print/", views.printable, name="print"),
+    path("n/<int:pk>/object/", views.object_to, name="object"),
+    path("n/<int:pk>/objections/<int:objection_id>/reply/", views.reply, name="reply"),
+]

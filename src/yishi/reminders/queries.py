@@ -1,0 +1,60 @@
+"""Reads: a person's notifications and preferences, a matter's escalations, progress drafts a person may see."""
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Escalation, Notification, Preference, ProgressDraft
+
+INBOX_SIZE = 50
+
+
+def inbox(user, limit: int = INBOX_SIZE) -> list[Notification]:
+    if user is None or not user.is_authenticated:
+        return []
+    return list(Notification.objects.filter(person=user).order_by("-created_at", "-pk")[:limit])
+
+
+def unread_count(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(person=user, read_at__isnull=True).count()
+
+
+def preference_of(user) -> Preference:
+    """The person's saved choices, or the defaults (unsaved) when they never chose."""
+    return Preference.objects.filter(person=user).first() or Preference(person=user)
+
+
+def escalations_of(matter) -> list[Escalation]:
+    return list(
+        Escalation.objects.filter(work__matter=matter).select_related("work", "region").order_by("at", "pk")
+    )
+
+
+def escalation_deviations(matter) -> list:
+    """Each overdue task the worker escalated to the street or town, as a deviation shown on the matter."""
+    from yishi.procedures.queries import Deviation
+
+    return [
+        Deviation(
+            "escalated",
+            _("Task “%(task)s” was overdue (due %(due)s) and was escalated to %(region)s on %(date)s (督办).")
+            % {
+                "task": e.work.title,
+                "due": formats.date_format(e.due_on, "DATE_FORMAT"),
+                "region": e.region.name,
+                "date": formats.date_format(timezone.localdate(e.at), "DATE_FORMAT"),
+            },
+        )
+        for e in escalations_of(matter)
+    ]
+
+
+def get_draft_for(user, pk: int) -> ProgressDraft | None:
+    """A progress draft, for the staff who post that community's notices; None for anyone else."""
+    from yishi.access.queries import can
+
+    draft = ProgressDraft.objects.select_related("region").filter(pk=pk).first()
+    if draft is None or not can(user, "procedures.publish_result", draft.region):
+        return None
+    return draft
