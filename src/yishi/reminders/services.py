@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from yishi.audit.services import record
@@ -593,5 +593,50 @@ def remind_meetings(*, today: datetime.date) -> int:
                     title=meeting.title,
                     place=meeting.place,
                     when=when,
+                )
+    return made
+
+
+def disclosures_due(today: datetime.date) -> list[tuple[str, str]]:
+    """The statutory disclosure rhythm (村民委员会组织法 Art. 30): finances monthly, general affairs quarterly.
+
+    Returns (kind, period) pairs due on ``today``: the first day of a month for last month's finances, the
+    first day of a quarter for last quarter's general affairs. Major matters are posted as they happen, by
+    the procedure's own publication step.
+    """
+    if today.day != 1:
+        return []
+    last_month = today - datetime.timedelta(days=1)
+    due = [("finances", f"{last_month.year}-{last_month.month:02d}")]
+    if today.month in (1, 4, 7, 10):
+        due.append(("affairs", f"{last_month.year}-Q{(last_month.month - 1) // 3 + 1}"))
+    return due
+
+
+def remind_disclosures(*, today: datetime.date) -> int:
+    """Remind every community's committee of the disclosures due today, once per community and period."""
+    from yishi.access.models import RoleAssignment
+    from yishi.access.roles import Role
+    from yishi.notifications import notify
+
+    due = disclosures_due(today)
+    if not due:
+        return 0
+    messages = {
+        "finances": gettext_noop("Yishi: please post the finance disclosure for %(period)s on %(board)s's public board."),
+        "affairs": gettext_noop("Yishi: please post the general-affairs disclosure for %(period)s on %(board)s's "
+                                "public board."),
+    }
+    made = 0
+    holders = (RoleAssignment.objects.active().filter(role=Role.COMMITTEE).select_related("person", "region")
+               .order_by("region__path", "pk"))
+    for assignment in holders:
+        link = reverse("notices:board", args=[assignment.region_id])
+        with transaction.atomic():
+            for kind, period in due:
+                made += notify(
+                    assignment.person, messages[kind], link=link,
+                    dedupe_key=f"disclosure:{kind}:{period}:{assignment.region_id}",
+                    period=period, board=assignment.region.name,
                 )
     return made

@@ -39,10 +39,16 @@ def draft_progress_reports(day: str | None = None) -> dict:
     return {"drafts": services.draft_progress_reports(today=_day(day))}
 
 
+@task(priority=10)
+def remind_disclosures(day: str | None = None) -> dict:
+    return {"reminders": services.remind_disclosures(today=_day(day))}
+
+
 @task()
 def send_digests(day: str | None = None) -> dict:
     return {"digests": services.send_digests(day=_day(day))}
 
 
 #: What ``schedule-reminders`` enqueues.
-PERIODIC = (remind_due_soon, remind_meetings, escalate_overdue, draft_progress_reports, send_digests)
+PERIODIC = (remind_due_soon, remind_meetings, escalate_overdue, draft_progress_reports, remind_disclosures,
+            send_digests)
