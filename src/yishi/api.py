@@ -22,6 +22,8 @@ def _mount():
     from yishi.audit.api import router as audit_router
     from yishi.funds.api import router as funds_router
     from yishi.matters.api import router as matters_router
+    from yishi.meetings.api import router as meetings_router
+    from yishi.notices.api import router as board_router
     from yishi.people.api import router as people_router
     from yishi.regions.api import router as regions_router
     from yishi.surveys.api import router as surveys_router
@@ -34,6 +36,8 @@ def _mount():
     api.add_router("/surveys", surveys_router)
     api.add_router("/funds", funds_router)
     api.add_router("/votes", votes_router)
+    api.add_router("/meetings", meetings_router)
+    api.add_router("/board", board_router)
 
 
 _mount()

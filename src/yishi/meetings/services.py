@@ -697,7 +697,8 @@ def edit_minutes(*, actor, minutes: Minutes, text: str) -> Minutes:
     meeting, minutes = _locked_minutes(minutes)
     require(actor, MANAGE, meeting)
     _require_draft_minutes(meeting, minutes)
-    text = (text or "").strip()
+    # A browser's textarea sends CRLF; the minutes (and their digest) keep the drafted text's LF line ends.
+    text = (text or "").replace("\r\n", "\n").strip()
     if not text:
         raise Refused(_("The minutes cannot be empty."), "text_required", field="text")
     minutes.text, minutes.edited_by, minutes.edited_at = text[:20000], _person(actor), timezone.now()
