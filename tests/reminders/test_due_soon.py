@@ -74,5 +74,5 @@ def test_scheduling_twice_before_the_worker_runs_queues_each_task_once(place):
     first = schedule()
     second = schedule()
 
-    assert DBTaskResult.objects.ready().count() == len(PERIODIC) == 5
+    assert DBTaskResult.objects.ready().count() == len(PERIODIC) == 6
     assert "enqueued" in first and "already waiting" in second and "enqueued" not in second

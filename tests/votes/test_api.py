@@ -362,3 +362,23 @@ def test_anonymous_writes_are_401_and_change_nothing(town, path):
     assert response.status_code == 401
     assert Vote.objects.get(pk=vote.pk).status == "open" and Vote.objects.count() == 1
     assert not Participation.objects.exists()
+
+
+def test_the_detail_and_the_receipts_cost_as_many_queries_with_forty_voters_as_with_four(town):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    costs = {}
+    for n in (4, 40):
+        voters = [builders.person(f"选民{n}-{i}") for i in range(n)]
+        vote = opened(town, electorate="list", people=voters, question=f"表决{n}")
+        for voter in voters[: n // 2]:
+            services.cast_ballot(actor=voter, vote=vote, option="yes")
+        services.close_vote(actor=town.secretary, vote=vote)
+        counted = []
+        for path in (f"/{vote.pk}", f"/{vote.pk}/receipts", f"/{vote.pk}/named"):
+            with CaptureQueriesContext(connection) as ctx:
+                ok(with_token(voters[-1]).get(f"{API}{path}"))
+            counted.append(len(ctx.captured_queries))
+        costs[n] = counted
+    assert costs[4] == costs[40]

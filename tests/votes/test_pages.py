@@ -96,6 +96,17 @@ def test_anyone_sees_the_question_the_options_with_prices_the_rule_and_its_sourc
     assert "Result" not in html(response) and not section(response, "receipts-h")
 
 
+def test_an_elector_is_offered_the_ballot_from_the_public_page_and_others_are_not(town):
+    vote = opened(town)
+    ballot = f'href="/votes/{vote.pk}/ballot/?seat=self"'
+    assert ballot in html(client_for(town.reps[0]).get(f"/votes/{vote.pk}/"))
+    for viewer in (None, town.resident, town.secretary):
+        assert "/ballot/" not in html(client_for(viewer).get(f"/votes/{vote.pk}/"))
+    cast(vote, town.reps[:1], "yes")
+    after = client_for(town.reps[0]).get(f"/votes/{vote.pk}/")
+    assert ballot not in html(after) and f'href="/votes/{vote.pk}/receipt/"' in html(after)
+
+
 def test_the_eight_step_rule_shows_the_seed_report_as_its_source(town):
     vote = opened(town)
     response = client_for().get(f"/votes/{vote.pk}/")
@@ -137,6 +148,8 @@ def test_a_voter_checks_their_code_against_the_list(town):
     assert shows(found, f"{mine} is among the ballots counted.")
     missing = client.get(f"/votes/{vote.pk}/", {"code": "2222-3333-4444"})
     assert shows(missing, "2222-3333-4444 is not among the ballots counted.")
+    paging = client.get(f"/votes/{vote.pk}/", {"page": "1"})
+    assert "not among" not in html(paging) and 'class="error"' not in html(paging)
 
 
 def test_a_draft_is_not_found_by_the_public_but_its_organisers_see_it(town):
@@ -304,6 +317,34 @@ def test_only_staff_with_authority_prepare_votes(town):
     assert not Vote.objects.exists()
 
 
+def test_a_draft_is_changed_until_it_opens_and_then_it_is_frozen(town):
+    draft = services.create_vote(actor=town.secretary, region=town.tree.community, question="选哪家？",
+                                 kind="options", preset="plurality", options=["甲", "乙"])
+    staff = client_for(town.clerk)
+    form = staff.get(f"/votes/{draft.pk}/edit/")
+    assert form.status_code == 200 and 'value="甲"' in html(form) and 'name="region"' not in html(form)
+    data = {"question": "选哪家养护队伍？", "preset": "plurality", "proxy_cap": "2", "option_1_label": "绿源园林",
+            "option_1_price": "28000", "option_2_label": "四季花木", "option_3_label": "常青绿化"}
+    bad = staff.post(f"/votes/{draft.pk}/edit/", {**data, "preset": "eight_step"})
+    assert bad.status_code == 400 and shows(bad, "A choice among options is decided by the most votes.")
+    assert Vote.objects.get(pk=draft.pk).question == "选哪家？"
+    assert client_for(town.reps[0]).post(f"/votes/{draft.pk}/edit/", data).status_code == 404  # a draft is not public
+    assert client_for(town.owners_committee).get(f"/votes/{draft.pk}/edit/").status_code == 404
+
+    assert staff.post(f"/votes/{draft.pk}/edit/", data).status_code == 302
+    vote = Vote.objects.get(pk=draft.pk)
+    assert (vote.question, vote.proxy_cap) == ("选哪家养护队伍？", 2)
+    assert list(vote.options.values_list("label", flat=True))[:3] == ["绿源园林", "四季花木", "常青绿化"]
+
+    services.open_vote(actor=town.secretary, vote=vote)
+    frozen = staff.post(f"/votes/{draft.pk}/edit/", {**data, "question": "改一改"})
+    assert frozen.status_code == 409
+    assert shows(frozen, "The vote is open: its question, rule, options and electorate can no longer change.")
+    assert Vote.objects.get(pk=draft.pk).question == "选哪家养护队伍？"
+    assert staff.get(f"/votes/{draft.pk}/edit/")["Location"] == f"/votes/{draft.pk}/run/"
+    assert client_for(town.other_secretary).post(f"/votes/{draft.pk}/edit/", data).status_code == 403
+
+
 # --- from a matter at its vote step ----------------------------------------------------------------------
 
 
@@ -323,7 +364,7 @@ def test_the_matter_page_at_its_vote_step_starts_the_representatives_vote_on_the
     page = staff.get(f"/m/{m.pk}/")
     assert f'href="/votes/new/?matter={m.pk}"' in html(page)
     assert "Start the representatives' vote on plan version 1" in html(page)
-    assert 'action="/m/{}/vote/"'.format(m.pk) in html(page)  # the manual result form stays
+    assert f'action="/m/{m.pk}/vote/"' in html(page)  # the manual result form stays
     assert f"/votes/new/?matter={m.pk}" not in html(client_for(p.resident).get(f"/m/{m.pk}/"))
 
     form = staff.get(f"/votes/new/?matter={m.pk}")
@@ -534,6 +575,7 @@ def test_an_unused_proxy_is_withdrawn_by_a_signed_correction(town):
     assert empty.status_code == 400 and not Correction.objects.exists()
     done = staff.post(f"/votes/{vote.pk}/proxies/withdraw/", {"proxy": proxy.pk, "reason": "本人到场投票"})
     assert done.status_code == 302
+    assert shows(client_for().get(f"/votes/{vote.pk}/"), "本人到场投票")  # public while the vote runs
     correction = Correction.objects.get()
     assert (correction.target, correction.target_id, correction.signed_by) == ("proxy", str(proxy.pk), town.secretary)
     assert f"p{town.reps[1].pk}" not in html(client_for(town.reps[0]).get(f"/votes/{vote.pk}/ballot/"))

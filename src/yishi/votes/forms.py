@@ -77,6 +77,38 @@ class VoteForm(forms.Form):
                 for i in range(1, OPTION_ROWS + 1)]
 
 
+class DraftForm(VoteForm):
+    """Change a draft: what ``services.change_draft`` may change (not where, what kind, or who votes)."""
+
+    FIXED = ("region", "kind", "electorate", "body_role", "matter", "version", "secret_proxies")
+
+    def __init__(self, *args, vote=None, **kwargs):
+        super().__init__(*args, regions=None, **kwargs)
+        for name in self.FIXED:
+            del self.fields[name]
+        if vote.kind != Kind.OPTIONS:
+            for i in range(1, OPTION_ROWS + 1):
+                for part in ("label", "price", "description"):
+                    del self.fields[f"option_{i}_{part}"]
+        if vote.electorate_kind != ElectorateKind.LIST:
+            del self.fields["people"]
+
+    @property
+    def option_fields(self):
+        return super().option_fields if "option_1_label" in self.fields else []
+
+    @classmethod
+    def initial_for(cls, vote) -> dict:
+        initial = {"question": vote.question, "description": vote.description, "preset": vote.preset,
+                   "secret": vote.secret, "proxies_allowed": vote.proxies_allowed, "proxy_cap": vote.proxy_cap,
+                   "people": "\n".join(p.phone or "" for p in vote.listed.order_by("pk"))}
+        for i, o in enumerate(vote.options.exclude(key="abstain").order_by("position"), start=1):
+            if vote.kind == Kind.OPTIONS and i <= OPTION_ROWS:
+                initial.update({f"option_{i}_label": o.label, f"option_{i}_price": o.price,
+                                f"option_{i}_description": o.description})
+        return initial
+
+
 class ConfirmForm(forms.Form):
     """Open or close: a button, with the state the person saw."""
 

@@ -88,8 +88,10 @@ def vote_context(request, vote) -> dict:
         context["area"] = area
         context["count_rows"] = [(label, n, area["counts"].get(key) if area else None)
                                  for key, label, n in result.counts]
-    else:
-        context["corrections"] = _corrections(vote, result, options, labels) if result.corrections else []
+    elif vote.is_open:
+        # Proxies withdrawn while the vote runs are public at once.
+        result.corrections = list(vote.corrections.select_related("signed_by").order_by("signed_at", "pk"))
+        context["corrections"] = _corrections(vote, result, options, labels)
     return context
 
 
@@ -109,9 +111,9 @@ def detail_context(request, vote) -> dict:
     if vote.is_closed:
         context["receipts"] = Paginator(queries.counted_ballots(vote), LIST_PAGE).get_page(request.GET.get("page"))
         context["named"] = Paginator(queries.named_choices(vote), LIST_PAGE).get_page(request.GET.get("named"))
-        check = forms.ReceiptCheckForm(request.GET or None, auto_id="id_check_%s")
+        check = forms.ReceiptCheckForm(request.GET if "code" in request.GET else None, auto_id="id_check_%s")
         context["check"] = check
-        if request.GET.get("code") and check.is_valid():
+        if check.is_bound and check.is_valid():
             code = queries.normalize_receipt(check.cleaned_data["code"])
             context["checked"] = {"code": code or check.cleaned_data["code"],
                                   "counted": bool(code) and queries.receipt_counted(vote, code)}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("votes/new/", views.new, name="new"),
     path("votes/<int:pk>/", views.detail, name="detail"),
     path("votes/<int:pk>/run/", views.run, name="run"),
+    path("votes/<int:pk>/edit/", views.edit, name="edit"),
     path("votes/<int:pk>/open/", views.open_vote, name="open"),
     path("votes/<int:pk>/close/", views.close_vote, name="close"),
     path("votes/<int:pk>/participation/", views.participation, name="participation"),

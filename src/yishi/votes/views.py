@@ -156,6 +156,42 @@ def new(request):
     return render(request, "votes/new.html", context, status=status)
 
 
+@login_required
+def edit(request, pk: int):
+    """Change a draft. Once the vote is open nothing about its question, rule, options or electorate changes."""
+    vote = _vote(request, pk)
+    if not queries.may_manage(request.user, vote):
+        raise PermissionDenied
+    context = {"vote": vote, "presets": pages.presets(), "editing": True}
+    if request.method != "POST" and vote.status != Status.DRAFT:
+        messages.info(request, _("The vote is open: its question, rule, options and electorate can no longer "
+                                 "change."))
+        return redirect("votes:run", vote.pk)
+    if request.method != "POST":
+        context["form"] = forms.DraftForm(vote=vote, initial=forms.DraftForm.initial_for(vote))
+        return render(request, "votes/new.html", context)
+    form = forms.DraftForm(request.POST, vote=vote)
+    context["form"] = form
+    status = 400
+    if form.is_valid():
+        d = form.cleaned_data
+        changes = {"question": d["question"], "description": d["description"], "preset": d["preset"],
+                   "secret": d["secret"], "proxies_allowed": d["proxies_allowed"], "proxy_cap": d["proxy_cap"]}
+        try:
+            if "option_1_label" in form.fields:
+                changes["options"] = form.option_rows()
+            if "people" in form.fields:
+                changes["people"] = [_person_by_phone(phone, "people") for phone in form.phones()]
+            services.change_draft(actor=request.user, vote=vote, **changes)
+        except Refused as exc:
+            status = _refused(form, exc)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("votes:run", vote.pk)
+    context["refusals"] = pages.refusals({"vote": form})
+    return render(request, "votes/new.html", context, status=status)
+
+
 # --- the public page and the staff page ----------------------------------------------------------------------
 
 
