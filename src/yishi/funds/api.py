@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import can
+from yishi.api_schemas import WRITE_ERRORS, Problem, created
 from yishi.errors import Refused
 from yishi.matters.models import Matter
 from yishi.notices.services import DEFAULT_PERIOD_DAYS
@@ -37,11 +38,6 @@ Money = Decimal | str
 
 
 # --- what comes out --------------------------------------------------------------------------------------
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = None
 
 
 class Ref(Schema):
@@ -391,11 +387,6 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-def _created(value: dict) -> Status:
-    return Status(201, value)
-
-
-WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem}
 XLSX = {
     200: {
         "description": "An Excel workbook",
@@ -470,7 +461,7 @@ def add_entry(request, region_id: int, body: EntryIn):
         description=body.description,
         evidence_text=body.evidence_text,
     )
-    return _created(_entry(entry))
+    return created(_entry(entry))
 
 
 @router.post(
@@ -483,7 +474,7 @@ def correct_entry(request, entry_id: int, body: ReasonIn):
     entry = services.correct_fund_entry(
         actor=request.auth, entry=queries.get_entry(entry_id), reason=body.reason
     )
-    return _created(_entry(entry))
+    return created(_entry(entry))
 
 
 @router.post(
@@ -498,7 +489,7 @@ def publish_disclosure(request, region_id: int, body: PublishIn | None = None):
         compound=queries.get_compound(region_id),
         period_days=body.period_days if body is not None else DEFAULT_PERIOD_DAYS,
     )
-    return _created(_notice(notice))
+    return created(_notice(notice))
 
 
 # --- charge rules ----------------------------------------------------------------------------------------
@@ -538,7 +529,7 @@ def create_rule(request, body: RuleIn):
         contract_price=body.contract_price,
         matter=_matter(body.matter),
     )
-    return _created(_rule_detail(queries.get_rule_for(request.auth, rule.pk), request.auth))
+    return created(_rule_detail(queries.get_rule_for(request.auth, rule.pk), request.auth))
 
 
 def _matter(pk: int | None):
@@ -613,7 +604,7 @@ def add_exemption(request, rule_id: int, body: ExemptionIn):
     exemption = services.exempt_household(
         actor=request.auth, rule=rule, household=household, reason=body.reason
     )
-    return _created({"id": exemption.pk, "household": _household(household), "reason": exemption.reason})
+    return created({"id": exemption.pk, "household": _household(household), "reason": exemption.reason})
 
 
 @router.delete(
@@ -685,7 +676,7 @@ def post_surplus(request, rule_id: int, body: SurplusIn | None = None):
         rule=queries.get_rule_for(request.auth, rule_id),
         occurred_on=body.occurred_on if body is not None else None,
     )
-    return _created(_entry(entry))
+    return created(_entry(entry))
 
 
 # --- charges and payments --------------------------------------------------------------------------------
@@ -734,7 +725,7 @@ def record_payment(request, charge_id: int, body: PaymentIn):
         method=body.method,
         receipt_no=body.receipt_no,
     )
-    return _created(_payment(payment))
+    return created(_payment(payment))
 
 
 @router.post(
@@ -747,4 +738,4 @@ def reverse_payment(request, payment_id: int, body: ReasonIn):
     reversal = services.reverse_payment(
         actor=request.auth, payment=queries.get_payment_for(request.auth, payment_id), reason=body.reason
     )
-    return _created(_payment(reversal))
+    return created(_payment(reversal))

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import require
+from yishi.api_schemas import WRITE_ERRORS, Problem, created
 from yishi.errors import Refused
 from yishi.meetings.models import SessionForm
 from yishi.meetings.services import record_session
@@ -64,11 +65,6 @@ NoticeKindKey = _one_of([NoticeKind.RESULT, NoticeKind.RESOLUTION])
 
 
 # --- what comes out --------------------------------------------------------------------------------------
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = None
 
 
 class Ref(Schema):
@@ -734,11 +730,6 @@ def _aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _created(value: dict) -> Status:
-    return Status(201, value)
-
-
-WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem}
 
 
 # --- reads -----------------------------------------------------------------------------------------------
@@ -846,7 +837,7 @@ def raise_matter(request, body: RaiseIn):
         location=body.location,
         back_to_back=body.back_to_back,
     )
-    return _created(_detail(queries.get_matter(matter.pk), request.auth))
+    return created(_detail(queries.get_matter(matter.pk), request.auth))
 
 
 @router.post(
@@ -874,7 +865,7 @@ def record_matter(request, body: RecordIn):
         submitter_name=body.submitter_name,
         back_to_back=body.back_to_back,
     )
-    return _created(_detail(queries.get_matter(matter.pk), request.auth))
+    return created(_detail(queries.get_matter(matter.pk), request.auth))
 
 
 @router.post(
@@ -1007,7 +998,7 @@ def add_session(request, matter_id: int, body: SessionIn):
         other_attendees=body.other_attendees,
         ideas=[(i.text, i.voiced_by) for i in body.ideas],
     )
-    return _created(_session(session))
+    return created(_session(session))
 
 
 @router.post(
@@ -1038,7 +1029,7 @@ def add_plan_version(request, matter_id: int, body: PlanIn):
         timeline=body.timeline,
         beneficiaries=body.beneficiaries,
     )
-    return _created(_version(version))
+    return created(_version(version))
 
 
 @router.post(
@@ -1056,7 +1047,7 @@ def add_consensus(request, matter_id: int, body: ConsensusIn):
     else:
         version = get_object_or_404(matter.plan_versions, number=body.version)
     consensus = record_consensus(actor=request.auth, matter=matter, version=version, minutes=body.minutes)
-    return _created(_consensus(consensus, {version.pk: version.number}))
+    return created(_consensus(consensus, {version.pk: version.number}))
 
 
 @router.post(
@@ -1069,7 +1060,7 @@ def add_review(request, matter_id: int, body: ReviewIn):
     review = submit_review(
         actor=request.auth, matter=queries.get_matter(matter_id), decision=body.decision, opinion=body.opinion
     )
-    return _created(_review(review, {review.version_id: review.version.number}))
+    return created(_review(review, {review.version_id: review.version.number}))
 
 
 @router.post(
@@ -1080,7 +1071,7 @@ def add_review(request, matter_id: int, body: ReviewIn):
 )
 def add_vote(request, matter_id: int, body: VoteIn):
     result = record_result(actor=request.auth, matter=queries.get_matter(matter_id), **body.dict())
-    return _created(_vote(result, {result.version_id: result.version.number}))
+    return created(_vote(result, {result.version_id: result.version.number}))
 
 
 @router.post(
@@ -1102,7 +1093,7 @@ def add_work(request, matter_id: int, body: WorkIn):
     )
     matter = queries.get_matter(matter_id)
     work.matter = matter
-    return _created(_work(work, request.auth, available_actions(request.auth, matter)))
+    return created(_work(work, request.auth, available_actions(request.auth, matter)))
 
 
 def _matter_work(matter_id: int, work_id: int) -> Work:
@@ -1119,7 +1110,7 @@ def add_report(request, matter_id: int, work_id: int, body: ReportIn):
     report = report_progress(
         actor=request.auth, work=_matter_work(matter_id, work_id), text=body.text, done=body.done
     )
-    return _created(_report(report))
+    return created(_report(report))
 
 
 @router.post(
@@ -1136,7 +1127,7 @@ def add_supervision(request, matter_id: int, work_id: int, body: SuperviseIn):
         rating=body.rating,
         reason=body.reason,
     )
-    return _created(_supervision(supervision))
+    return created(_supervision(supervision))
 
 
 @router.post(
@@ -1148,7 +1139,7 @@ def add_supervision(request, matter_id: int, work_id: int, body: SuperviseIn):
 def add_rating(request, matter_id: int, body: RatingIn):
     matter = queries.get_matter(matter_id)
     rate_result(actor=request.auth, matter=matter, rating=body.rating, comment=body.comment)
-    return _created(satisfaction_of(matter))
+    return created(satisfaction_of(matter))
 
 
 @router.post(
@@ -1166,4 +1157,4 @@ def add_notice(request, matter_id: int, body: NoticeIn):
         body=body.body,
         period_days=body.period_days,
     )
-    return _created(_notice(notice))
+    return created(_notice(notice))

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import require
+from yishi.api_schemas import WRITE_ERRORS, Problem
 from yishi.errors import Refused
 from yishi.matters.models import Matter
 from yishi.people.models import Person
@@ -31,11 +32,6 @@ router = Router(tags=["meetings"])
 FormKey = Literal[tuple(SessionForm.values)]  # type: ignore[valid-type]
 PlatformKey = Literal[tuple(Platform.values)]  # type: ignore[valid-type]
 StatusKey = Literal[tuple(MeetingStatus.values)]  # type: ignore[valid-type]
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = None
 
 
 class Ref(Schema):
@@ -229,7 +225,6 @@ class TextIn(Schema):
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem}
 
 
 def _aware(moment: datetime) -> datetime:

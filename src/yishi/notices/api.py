@@ -14,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from yishi.api_schemas import WRITE_ERRORS, Problem
 from yishi.people.tokens import WRITE_AUTH
 from yishi.regions.models import Region
 
@@ -22,11 +23,6 @@ from .models import Notice, Objection
 
 router = Router(tags=["board"])
 PAGE_SIZE = 20
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = None
 
 
 class Ref(Schema):
@@ -90,7 +86,6 @@ class TextIn(Schema):
     text: str = Field(..., max_length=2000)
 
 
-WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem}
 
 
 def _meeting_of(notice: Notice) -> int | None:

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import active_roles
+from yishi.api_schemas import Problem
 
 from .phones import normalize_phone
 from .presenters import present_person
@@ -29,11 +30,6 @@ class MeOut(Schema):
     name: str = ""
     phone: str = ""
     roles: list[RoleOut] = []
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = None
 
 
 class TokenIn(Schema):

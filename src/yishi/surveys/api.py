@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import can
+from yishi.api_schemas import WRITE_ERRORS, Problem, created
 from yishi.errors import Refused
 from yishi.matters.models import Matter
 from yishi.notices.services import DEFAULT_PERIOD_DAYS
@@ -32,11 +33,6 @@ StatusKey = Literal[tuple(SurveyStatus.values)]  # type: ignore[valid-type]
 
 
 # --- what comes out --------------------------------------------------------------------------------------
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = None
 
 
 class Ref(Schema):
@@ -348,11 +344,6 @@ def _household_in(pk: int | None):
     return get_object_or_404(Household, pk=pk) if pk is not None else None
 
 
-def _created(value: dict) -> Status:
-    return Status(201, value)
-
-
-WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem}
 
 
 # --- reads -----------------------------------------------------------------------------------------------
@@ -470,7 +461,7 @@ def create_survey(request, body: SurveyIn):
         matter=get_object_or_404(Matter, pk=body.matter) if body.matter is not None else None,
         questions=[q.dict() for q in body.questions],
     )
-    return _created(_detail(_survey(request.auth, survey.pk), request.auth))
+    return created(_detail(_survey(request.auth, survey.pk), request.auth))
 
 
 @router.post(
@@ -488,7 +479,7 @@ def add_question(request, survey_id: int, body: QuestionIn):
         choices=body.choices,
         required=body.required,
     )
-    return _created(_question(question))
+    return created(_question(question))
 
 
 @router.delete(
@@ -541,7 +532,7 @@ def publish(request, survey_id: int, body: PublishIn | None = None):
         survey=_survey(request.auth, survey_id),
         period_days=body.period_days if body is not None else DEFAULT_PERIOD_DAYS,
     )
-    return _created(
+    return created(
         {
             "id": notice.pk,
             "title": notice.title,
@@ -566,7 +557,7 @@ def answer(request, survey_id: int, body: AnswerIn):
         answers=body.answers,
         household=_household_in(body.household),
     )
-    return _created({**_household(response.household), "answered": True})
+    return created({**_household(response.household), "answered": True})
 
 
 @router.post(
@@ -583,7 +574,7 @@ def record_paper(request, survey_id: int, body: PaperIn):
         code=body.code,
         household=_household_in(body.household),
     )
-    return _created(
+    return created(
         {
             "id": response.pk,
             "household": _household(response.household),

@@ -21,6 +21,7 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from yishi.access.queries import can, require
+from yishi.api_schemas import WRITE_ERRORS, Problem
 from yishi.errors import Refused
 from yishi.matters.queries import get_matter
 from yishi.people.models import Person
@@ -43,11 +44,6 @@ TalliedKey = Literal[tuple(c.value for c in TALLIED_CHANNELS)]  # type: ignore[v
 
 
 # --- what comes out --------------------------------------------------------------------------------------
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = None
 
 
 class Ref(Schema):
@@ -307,7 +303,6 @@ class CorrectionIn(Schema):
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem}
 
 
 def _vote(user, vote_id: int) -> Vote:
