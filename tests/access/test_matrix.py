@@ -24,6 +24,7 @@ EVERY_ACTION = frozenset(
         "regions.manage_households",
         "regions.import_households",
         "regions.manage_units",
+        "regions.manage_rules",
         "access.assign_roles",
         "access.view_roles",
         "matters.record_matter",
@@ -101,6 +102,7 @@ MAY: dict[str, frozenset[str]] = {
             "regions.manage_regions",
             "regions.import_regions",
             "regions.manage_units",
+            "regions.manage_rules",
             "access.assign_roles",
             "access.view_roles",
         }

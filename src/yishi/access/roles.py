@@ -40,6 +40,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "regions.manage_households": frozenset({R.COMMITTEE, R.ADMIN}),
     "regions.import_households": frozenset({R.COMMITTEE, R.ADMIN}),
     "regions.manage_units": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
+    # Change a region's rules (notice days, vote thresholds …) for it and the regions below it.
+    "regions.manage_rules": frozenset({R.BUREAU, R.ADMIN}),
     "access.assign_roles": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
     "access.view_roles": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
     # Matters. Raising and supporting are open to every resident who is logged in; these are staff actions.

@@ -2,7 +2,7 @@
 
 Defaults for the whole city. A deployment may override the notice periods with the setting
 ``YISHI_MEETING_NOTICE_DAYS`` (a dict form -> days, ``None`` for no minimum); per-region values are for the
-rules issue. The design brief's rules table is the reference.
+``regions.RegionRule`` (see ``notice_days``). The design brief's rules table is the reference.
 """
 
 from dataclasses import dataclass
@@ -34,8 +34,7 @@ NOTICE_DAYS: dict[str, NoticeRule] = {
 }
 
 
-def notice_days(form: str) -> int | None:
-    """The minimum notice in days for a meeting of ``form``, or None when the form has none."""
+def _default_notice_days(form: str) -> int | None:
     overrides = getattr(settings, "YISHI_MEETING_NOTICE_DAYS", None) or {}
     if form in overrides:
         value = overrides[form]
@@ -44,12 +43,31 @@ def notice_days(form: str) -> int | None:
     return rule.days if rule else None
 
 
-def notice_source(form: str) -> str:
+def _default_notice_source(form: str) -> str:
     overrides = getattr(settings, "YISHI_MEETING_NOTICE_DAYS", None) or {}
     if form in overrides:
         return str(_("set by this deployment"))
     rule = NOTICE_DAYS.get(form)
     return rule.source if rule else ""
+
+
+def _notice_rule(form: str, region) -> tuple[int | None, str]:
+    from yishi.regions.queries import rule_for
+
+    return rule_for(region, f"meeting_notice_days:{form}", (_default_notice_days(form), _default_notice_source(form)))
+
+
+def notice_days(form: str, region=None) -> int | None:
+    """The minimum notice in days for a meeting of ``form`` (in ``region``, which may set its own), or None."""
+    if region is None:
+        return _default_notice_days(form)
+    return _notice_rule(form, region)[0]
+
+
+def notice_source(form: str, region=None) -> str:
+    if region is None:
+        return _default_notice_source(form)
+    return _notice_rule(form, region)[1]
 
 
 @dataclass(frozen=True)

@@ -283,7 +283,7 @@ def notice_given(starts_at, now) -> int:
 
 def _post(*, actor, meeting: Meeting, kind: str, now, matters: list[Matter], subject: bool, late_reason: str = "",
           reason: str = "", replaces=None) -> Announcement:
-    required = rules.notice_days(meeting.form)
+    required = rules.notice_days(meeting.form, meeting.region)
     given = notice_given(meeting.starts_at, now)
     late = subject and required is not None and given < required
     late_reason = (late_reason or "").strip()
@@ -292,7 +292,7 @@ def _post(*, actor, meeting: Meeting, kind: str, now, matters: list[Matter], sub
             _("A %(form)s must be announced at least %(days)s days ahead (%(source)s); this is %(given)s days "
               "ahead. Give the reason for the short notice: it is posted with the notice and shown on every "
               "matter on the agenda.")
-            % {"form": meeting.get_form_display(), "days": required, "source": rules.notice_source(meeting.form),
+            % {"form": meeting.get_form_display(), "days": required, "source": rules.notice_source(meeting.form, meeting.region),
                "given": given},
             "short_notice", field="late_reason",
         )

@@ -1,5 +1,6 @@
 """The administrative tree (区划), households (户) and responsible units (责任单位)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +148,25 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegionRule(models.Model):
+    """A region's own value for one of the rules (notice days, vote thresholds …). It holds for the region and
+    every region below it, unless a nearer region sets its own. The keys are declared in ``regions.queries``."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="rules", verbose_name=_("region"))
+    key = models.CharField(_("rule"), max_length=60)
+    value = models.JSONField(_("value"), null=True, blank=True)
+    source = models.TextField(_("source"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("set by")
+    )
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        verbose_name = _("region rule")
+        verbose_name_plural = _("region rules")
+        constraints = [models.UniqueConstraint(fields=["region", "key"], name="region_rule_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.key}"

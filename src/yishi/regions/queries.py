@@ -1,6 +1,10 @@
 """Reads about regions for pages and the API."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from .models import Household, Level, Region, within
 
@@ -41,3 +45,71 @@ def units_serving(region: Region):
     from .models import Unit
 
     return Unit.objects.filter(serves__pk__in=region.ancestor_ids).distinct().order_by("name")
+
+
+# --- rules a region may change (DESIGN.md, "Rules and defaults") ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleKey:
+    key: str
+    label: object  # lazy text
+    kind: str  # "days": whole days 0–60 or None (no minimum); "fraction": [numerator, denominator]
+
+
+def known_rules() -> dict[str, RuleKey]:
+    """Every rule a region may set, by key. Declared here; the apps that apply them read them with rule_for."""
+    from yishi.meetings.models import SessionForm
+
+    found = [RuleKey(f"meeting_notice_days:{form.value}",
+                     _("Minimum notice for a %(form)s, in days") % {"form": form.label}, "days")
+             for form in SessionForm]
+    found.append(RuleKey("vote_threshold:eight_steps",
+                         _("Share of all representatives needed to pass an eight-step vote"), "fraction"))
+    return {r.key: r for r in found}
+
+
+def rule_default(key: str) -> tuple[object, str]:
+    """The value and source that hold where no region has set ``key``."""
+    if key.startswith("meeting_notice_days:"):
+        from yishi.meetings import rules
+
+        form = key.split(":", 1)[1]
+        return rules.notice_days(form), rules.notice_source(form)
+    if key == "vote_threshold:eight_steps":
+        from yishi.votes import rules_math
+
+        return list(settings.YISHI_VOTE_THRESHOLD), rules_math.PRESETS["eight_step"].source
+    raise KeyError(key)
+
+
+def nearest_rule(region: Region, key: str):
+    """The RegionRule for ``key`` set at ``region`` or its nearest ancestor, or None."""
+    from .models import RegionRule
+
+    return (RegionRule.objects.filter(region_id__in=region.ancestor_ids, key=key)
+            .select_related("region").order_by("-region__path").first())
+
+
+def rule_for(region: Region | None, key: str, default) -> tuple[object, str]:
+    """(value, source) of ``key`` at ``region``: its own or its nearest ancestor's setting, else ``default``.
+
+    ``default`` is the (value, source) pair that holds where no region has set the rule.
+    """
+    found = nearest_rule(region, key) if region is not None else None
+    if found is None:
+        return default
+    return found.value, str(_("set by %(region)s: %(source)s") % {"region": found.region.name,
+                                                                  "source": found.source})
+
+
+def rules_page_rows(region: Region) -> list[dict]:
+    rows = []
+    for rule in known_rules().values():
+        found = nearest_rule(region, rule.key)
+        default_value, default_source = rule_default(rule.key)
+        rows.append({"rule": rule, "value": found.value if found else default_value,
+                     "source": found.source if found else default_source,
+                     "set_at": found.region if found else None, "default": default_value,
+                     "default_source": default_source})
+    return rows

@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
@@ -12,7 +13,8 @@ from yishi.audit.services import record
 from yishi.errors import Refused
 
 from .codes import CodeError, code_belongs_under, normalize_code
-from .models import PATH_WIDTH, Household, Level, Occupancy, Region, Unit, UnitKind
+from .models import PATH_WIDTH, Household, Level, Occupancy, Region, RegionRule, Unit, UnitKind
+from .queries import known_rules
 
 
 def path_for(parent: Region | None, pk: int) -> str:
@@ -152,3 +154,51 @@ def create_unit(*, actor, name: str, kind: str, home_region: Region, serves: lis
     record(actor=actor, action="regions.create_unit", target=unit,
            data={"kind": kind, "home_region": home_region.pk, "serves": [r.pk for r in serves]})
     return unit
+
+
+# --- the region's rules -------------------------------------------------------------------------------------------
+
+MAX_NOTICE_DAYS = 60
+MAX_DENOMINATOR = 100
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def clean_rule_value(kind: str, value):
+    if kind == "days":
+        if value is None:
+            return None
+        if not _whole(value) or not 0 <= value <= MAX_NOTICE_DAYS:
+            raise Refused(_("Notice days must be a whole number from 0 to 60, or none."), "invalid_value",
+                          field="value")
+        return value
+    if kind == "fraction":
+        if (not isinstance(value, list | tuple) or len(value) != 2 or not all(_whole(v) for v in value)
+                or not 1 <= value[1] <= MAX_DENOMINATOR or not 1 <= value[0] <= value[1]):
+            raise Refused(_("A threshold is a fraction n/d with 1 ≤ n ≤ d ≤ 100."), "invalid_value", field="value")
+        return [value[0], value[1]]
+    raise Refused(_("Unknown rule."), "unknown_rule", field="key")
+
+
+@transaction.atomic
+def set_region_rule(*, actor, region: Region, key: str, value, source: str) -> RegionRule:
+    """Set ``key`` at ``region`` (for it and everything below it). ``source`` says who decided and why."""
+    require(actor, "regions.manage_rules", region)
+    known = known_rules().get(key)
+    if known is None:
+        raise Refused(_("Unknown rule."), "unknown_rule", field="key")
+    value = clean_rule_value(known.kind, value)
+    source = " ".join((source or "").split())
+    if not source:
+        raise Refused(_("Say who decided this and why."), "source_required", field="source")
+    if len(source) > 500:
+        raise Refused(_("The source may have at most 500 characters."), "source_too_long", field="source")
+    rule, _created = RegionRule.objects.update_or_create(
+        region=region, key=key,
+        defaults={"value": value, "source": source, "set_by": actor, "set_at": timezone.now()},
+    )
+    record(actor=actor, action="regions.set_rule", target=region,
+           data={"key": key, "value": value, "source": source})
+    return rule

@@ -3,12 +3,13 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,10 @@ from yishi.access.queries import can
 from yishi.errors import Refused
 
 from . import imports
+from . import services as region_services
 from .forms import ImportForm
 from .models import Region
+from .queries import known_rules, rules_page_rows
 
 # Room for the form's other fields and the multipart boundaries around the file.
 MULTIPART_SLACK = 64 * 1024
@@ -186,3 +189,60 @@ def import_template(request, pk: int, kind: str):
         as_attachment=True, filename=import_kind.filename
     )
     return response
+
+
+# --- the region's rules -------------------------------------------------------------------------------------------
+
+
+class RuleForm(forms.Form):
+    key = forms.ChoiceField(label=_("Rule"), choices=lambda: [(r.key, r.label) for r in known_rules().values()])
+    value = forms.CharField(label=_("Value"), required=False, max_length=20,
+                            help_text=_("Days as a number (empty for no minimum), or a threshold such as 2/3."))
+    source = forms.CharField(label=_("Source: who decided this, and why"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def parse_rule_value(raw: str):
+    """'5' → 5, '' → None, '2/3' → [2, 3]; anything else is passed on for the service to refuse."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if "/" in raw:
+        parts = [p.strip() for p in raw.split("/", 1)]
+        return [int(p) if p.isdigit() else p for p in parts]
+    return int(raw) if raw.isdigit() else raw
+
+
+def _rule_text(value) -> str:
+    if value is None:
+        return str(_("no minimum"))
+    if isinstance(value, list | tuple):
+        return "/".join(str(v) for v in value)
+    return str(value)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def region_rules(request, pk: int):
+    """The rules at a region, each with its value and source. Public; holders of regions.manage_rules may set one."""
+    region = get_object_or_404(Region, pk=pk)
+    may_set = request.user.is_authenticated and can(request.user, "regions.manage_rules", region)
+    form = RuleForm(request.POST) if request.method == "POST" else RuleForm()
+    status = 200
+    if request.method == "POST":
+        if not may_set:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                region_services.set_region_rule(
+                    actor=request.user, region=region, key=form.cleaned_data["key"],
+                    value=parse_rule_value(form.cleaned_data["value"]), source=form.cleaned_data["source"],
+                )
+            except Refused as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                return redirect("regions:rules", pk=region.pk)
+        status = 400
+    rows = [{**row, "value_text": _rule_text(row["value"]), "default_text": _rule_text(row["default"])}
+            for row in rules_page_rows(region)]
+    return render(request, "regions/rules.html",
+                  {"region": region, "rows": rows, "form": form if may_set else None}, status=status)

@@ -57,6 +57,7 @@ from yishi.matters.models import Matter
 from yishi.people.models import Membership, Person, Relation
 from yishi.procedures import services as engine
 from yishi.regions.models import Household, Region, within
+from yishi.regions.queries import rule_for
 from yishi.uploads import clean_photo, new_token
 
 from . import rules_math
@@ -102,7 +103,7 @@ def record_result(*, actor, matter: Matter, electorate: int, present: int, in_fa
         raise Refused(_("More present than entitled to vote: check the numbers."), "present_exceeds_electorate", field="present")
     if in_favour + against + abstain > present:
         raise Refused(_("More votes than people present: check the numbers."), "votes_exceed_present", field="in_favour")
-    numerator, denominator = settings.YISHI_VOTE_THRESHOLD
+    numerator, denominator = eight_step_threshold(matter.region)
     version = matter.plan_versions.order_by("-number").first()
     result = VoteResult.objects.create(
         matter=matter, version=version, electorate=electorate, present=present, in_favour=in_favour,
@@ -281,7 +282,14 @@ def _clean_options(kind: str, options) -> list[Option]:
     return cleaned
 
 
-def _rule_for(preset: str, rule: Rule | None) -> tuple[str, Rule]:
+def eight_step_threshold(region: Region | None) -> tuple[int, int]:
+    """The eight-step vote's threshold at ``region``: the region's own (or nearest ancestor's), else the city's."""
+    value, _source = rule_for(region, "vote_threshold:eight_steps", (tuple(settings.YISHI_VOTE_THRESHOLD), ""))
+    numerator, denominator = value
+    return numerator, denominator
+
+
+def _rule_for(preset: str, rule: Rule | None, region: Region | None = None) -> tuple[str, Rule]:
     if rule is not None:
         if not isinstance(rule, Rule):
             raise Refused(_("Unknown voting rule."), "unknown_rule", field="rule")
@@ -291,7 +299,7 @@ def _rule_for(preset: str, rule: Rule | None) -> tuple[str, Rule]:
     chosen = rules_math.PRESETS[preset].rule
     if preset == "eight_step":
         # The city's setting for the eight-step vote (also what record_result applies).
-        numerator, denominator = settings.YISHI_VOTE_THRESHOLD
+        numerator, denominator = eight_step_threshold(region)
         chosen = Rule(threshold_numerator=numerator, threshold_denominator=denominator)
     return preset, chosen
 
@@ -342,7 +350,7 @@ def create_vote(
         raise Refused(_("Unknown kind of vote."), "unknown_kind", field="kind")
     if electorate not in ElectorateKind.values:
         raise Refused(_("Unknown electorate."), "unknown_electorate", field="electorate")
-    preset, chosen = _rule_for(preset, rule)
+    preset, chosen = _rule_for(preset, rule, region)
     if matter is not None:
         if not region.contains(matter.region):
             raise Refused(_("The vote must be held where the matter is, or above it."), "region_outside_matter",
@@ -393,7 +401,8 @@ def change_draft(*, actor, vote: Vote, question=_UNSET, description=_UNSET, opti
         vote.description = str(description or "").strip()
         changed.append("description")
     if preset is not _UNSET or rule is not _UNSET:
-        vote.preset, chosen = _rule_for(vote.preset if preset is _UNSET else preset, None if rule is _UNSET else rule)
+        vote.preset, chosen = _rule_for(vote.preset if preset is _UNSET else preset, None if rule is _UNSET else rule,
+                                           vote.region)
         for name, value in _rule_fields(chosen).items():
             setattr(vote, name, value)
         changed.append("rule")
