@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yishi.access.queries import can
 from yishi.errors import Refused
-from yishi.matters.models import Matter
+from yishi.matters.queries import matter_numbered
 from yishi.regions.models import Level, Region
 
 from . import exports, forms, pages, queries, services
@@ -149,11 +149,7 @@ def new_rule(request, pk: int):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            matter = None
-            if d["matter"]:
-                matter = Matter.objects.select_related("region").filter(pk=d["matter"]).first()
-                if matter is None:
-                    raise Refused(_("There is no matter with that number."), "unknown_matter", field="matter")
+            matter = matter_numbered(d["matter"], field="matter")
             rule = services.create_charge_rule(
                 actor=request.user,
                 compound=compound,

@@ -93,3 +93,17 @@ def mine(user):
     """Matters ``user`` raised or supports (a back-to-back matter is theirs to follow too)."""
     return (Matter.objects.filter(Q(submitter=user) | Q(supports__person=user)).select_related("region", "category")
             .order_by("-raised_at", "-pk").distinct())
+
+
+def matter_numbered(number: int | None, *, field: str) -> Matter | None:
+    """The matter a person typed the number of into a form (None when left empty), or a refusal on ``field``."""
+    from django.utils.translation import gettext_lazy as _
+
+    from yishi.errors import Refused
+
+    if not number:
+        return None
+    matter = Matter.objects.select_related("region").filter(pk=number).first()
+    if matter is None:
+        raise Refused(_("There is no matter with that number."), "unknown_matter", field=field)
+    return matter

@@ -31,7 +31,7 @@ from yishi.works.models import Work
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
 from . import forms, queries, services
-from .models import Matter, Status
+from .models import Status
 from .pages import matter_context, units_for
 
 STATUS_FILTERS = ["new", "open", "resolved", "closed"]
@@ -244,9 +244,7 @@ def screen(request, pk):
 @login_required
 def merge(request, pk):
     def call(matter, d):
-        into = Matter.objects.select_related("region").filter(pk=d["into"]).first()
-        if into is None:
-            raise Refused(_("There is no matter with that number."), "unknown_matter", field="into")
+        into = queries.matter_numbered(d["into"], field="into")
         services.merge(actor=request.user, matter=matter, into=into, reason=d["reason"])
     return _act(request, pk, "merge", _bind("merge", forms.MergeForm, request), call,
                 _("The matters have been merged."))

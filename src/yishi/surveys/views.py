@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from yishi.access.queries import can
 from yishi.errors import Refused
-from yishi.matters.models import Matter
+from yishi.matters.queries import matter_numbered
 from yishi.notices.printing import qr_svg
 from yishi.regions.models import Household, Region
 
@@ -72,11 +72,7 @@ def new(request, pk: int):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            matter = None
-            if d["matter"]:
-                matter = Matter.objects.select_related("region").filter(pk=d["matter"]).first()
-                if matter is None:
-                    raise Refused(_("There is no matter with that number."), "unknown_matter", field="matter")
+            matter = matter_numbered(d["matter"], field="matter")
             survey = services.create_survey(
                 actor=request.user,
                 region=region,
