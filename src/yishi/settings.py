@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "yishi.surveys",
     "yishi.funds",
     "yishi.reminders",
+    "yishi.comments",
+    "yishi.stats",
+    "yishi.ops",
     "yishi.web",
     "yishi.demo",
 ]
