@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("yishi.meetings.urls")),
     path("", include("yishi.notices.urls")),
     path("", include("yishi.reminders.urls")),
+    path("", include("yishi.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("yishi.audit.urls")),
