@@ -49,6 +49,7 @@ EVERY_ACTION = frozenset(
         "votes.enter_tally",
         "votes.record_proxy",
         "votes.correct",
+        "stats.view_figures",
     }
 )
 
@@ -86,6 +87,7 @@ MAY: dict[str, frozenset[str]] = {
             "votes.enter_tally",
             "votes.record_proxy",
             "votes.correct",
+            "stats.view_figures",
         }
     ),
     "council": frozenset({"procedures.record_session", "procedures.draft_plan"}),
@@ -105,6 +107,7 @@ MAY: dict[str, frozenset[str]] = {
             "regions.manage_rules",
             "access.assign_roles",
             "access.view_roles",
+            "stats.view_figures",
         }
     ),
     # The system administrator does everything except sign an expert's review.

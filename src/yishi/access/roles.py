@@ -75,6 +75,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "votes.enter_tally": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
     "votes.record_proxy": frozenset({R.COMMITTEE, R.OWNERS_COMMITTEE, R.ADMIN}),
     "votes.correct": frozenset({R.COMMITTEE, R.ADMIN}),
+    # See a region's figures (dashboard, exports, yearly report) and those of every region below it.
+    "stats.view_figures": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
 }
 
 # Which roles a holder of each role may hand out (always at their own region or below).
