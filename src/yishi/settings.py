@@ -143,6 +143,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "yishi.web.context.site",
             ],
+            # |yuan (money as ¥150.00) on every template without a {% load %}.
+            "builtins": ["yishi.web.templatetags.yishi_formats"],
         },
     }
 ]
@@ -223,6 +225,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates as 2026年10月15日 in zh-hans (yishi/formats/zh_Hans); English keeps Django's English formats.
+FORMAT_MODULE_PATH = ["yishi.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

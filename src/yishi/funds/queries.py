@@ -10,11 +10,13 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from yishi.access.queries import can
 from yishi.errors import Refused
+from yishi.formats import yuan
 from yishi.regions.models import Household, Region, within
 
 from .apportion import FEN, by_area, by_occupancy, equal_shares, from_fen
@@ -233,7 +235,8 @@ def disclosure_text(compound: Region) -> str:
     )
     for rule in rules:
         t = rule_totals(rule)
-        lines.append(f"【{rule.title}】 {rule.period_start:%Y-%m-%d} – {rule.period_end:%Y-%m-%d}")
+        lines.append(f"【{rule.title}】 {date_format(rule.period_start, 'DATE_FORMAT')} – "
+                     f"{date_format(rule.period_end, 'DATE_FORMAT')}")
         lines.append(
             ngettext(
                 "%(households)d household charged, %(exempt)d exempt; total %(charged)s yuan.",
@@ -263,7 +266,7 @@ def disclosure_text(compound: Region) -> str:
     entries = ledger(compound)
     for entry, _after in entries[-DISCLOSED_ENTRIES:]:
         sign = "+" if entry.kind == EntryKind.INCOME else "−"
-        lines.append(f"{entry.occurred_on:%Y-%m-%d} {sign}{entry.amount} {entry.description}")
+        lines.append(f"{date_format(entry.occurred_on, 'DATE_FORMAT')} {sign}{yuan(entry.amount)} {entry.description}")
     if len(entries) > DISCLOSED_ENTRIES:
         hidden = len(entries) - DISCLOSED_ENTRIES
         lines.append(

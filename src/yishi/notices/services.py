@@ -3,7 +3,7 @@ completes its last step; a meeting's announcement, change and cancellation are p
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
@@ -112,7 +112,8 @@ def object_to(*, actor, notice: Notice, text: str) -> Objection:
         raise Refused(_("This notice has been replaced; object to the notice that replaced it."), "replaced")
     if not objection_window_open(notice):
         raise Refused(_("Objections to this notice closed on %(date)s.")
-                      % {"date": timezone.localdate(notice.objections_close_at).isoformat()}, "objections_closed")
+                      % {"date": formats.date_format(timezone.localdate(notice.objections_close_at), "DATE_FORMAT")},
+                      "objections_closed")
     text = (text or "").strip()
     if not text:
         raise Refused(_("Write what you object to."), "text_required", field="text")
