@@ -1,25 +1,174 @@
-"""The JSON API (OpenAPI at /api/v1/docs). Each app has a router; ``Refused`` has one handler here."""
+"""The JSON API (OpenAPI at /api/v1/docs). Each app has a router; every error is answered here as a Problem.
 
+Whatever goes wrong, a client gets JSON of one shape (``yishi.api_schemas.Problem``) with a stable ``code``:
+a malformed input 422 ``invalid``, an unknown id 404 ``not_found``, no or a bad token 401 ``unauthenticated``,
+a refusal 403 ``forbidden`` or 409 with the service's code, too many attempts 429, a bug 500 ``server_error``.
+The codes are listed in docs/api-errors.md; each operation's schema lists the answers it may give.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import DataError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from .errors import Refused
 
-api = NinjaAPI(
+logger = logging.getLogger("yishi.api")
+
+BEARER_HELP = (
+    "A client (a mobile app, a mini-program) sends `Authorization: Bearer <token>`, the token from "
+    "`POST /api/v1/people/token` (phone and password; valid 30 days; it stops working when the password "
+    "changes or the person is deactivated). A presented token that does not hold is refused with 401, "
+    "never ignored."
+)
+SESSION_HELP = (
+    "A browser signed in on the site uses its session cookie; writes then also need the `X-CSRFToken` header "
+    "(the `csrftoken` cookie's value)."
+)
+
+
+class YishiAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _document_errors(schema)
+        schemes = schema.get("components", {}).get("securitySchemes", {})
+        if "BearerToken" in schemes:
+            schemes["BearerToken"].update(bearerFormat="signed token", description=BEARER_HELP)
+        if "SessionAuth" in schemes:
+            schemes["SessionAuth"]["description"] = SESSION_HELP
+        return schema
+
+
+api = YishiAPI(
     title="Yishi 议事 API",
     version="1",
-    description="Community consultation (八步议事): regions, people, matters and their procedure.",
+    description=(
+        "Community consultation (八步议事): regions, people, matters and their procedure, meetings, votes, "
+        "surveys, funds and the public board.\n\n"
+        "Reads are public unless marked; writes need a token or the browser's session (see the security "
+        "schemes). Lists take `limit` (1-100) and `offset` and answer `{count, limit, offset, items}`. "
+        "Every error is a Problem `{detail, code, field?, errors?}` with a stable `code` "
+        "(docs/api-errors.md)."
+    ),
     urls_namespace="api",
 )
+
+_PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_WHY = {
+    401: "Not signed in, or the token does not hold (code `unauthenticated`)",
+    403: "The caller lacks the authority (code `forbidden`), or the session's CSRF check failed",
+    404: "Not found, or not visible to the caller (code `not_found`)",
+    422: "Malformed input (code `invalid`, with `errors`) or a number out of range (`out_of_range`)",
+}
+
+
+def _document_errors(schema: dict) -> None:
+    """Add to each operation the Problem answers the handlers below may give it, where its router did not."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            params = operation.get("parameters", [])
+            statuses = []
+            if params or "requestBody" in operation:
+                statuses.append(422)
+            if any(p["in"] == "path" for p in params):
+                statuses.append(404)
+            if operation.get("security"):
+                statuses += [401, 403]
+            for status in statuses:
+                responses.setdefault(status, {"description": _WHY[status], "content": _PROBLEM})
+            for param in params:
+                # Ids are positive: a client need not send anything else (the URL does not match it either).
+                if param["in"] == "path" and param.get("schema", {}).get("type") == "integer":
+                    param["schema"].setdefault("minimum", 0)
+
+
+def problem(request, status: int, detail, code: str, **extra) -> JsonResponse:
+    body = {"detail": str(detail), "code": code}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(Refused)
 def refused(request, exc: Refused):
     status = 403 if exc.code == Refused.FORBIDDEN else 409
-    return api.create_response(request, {"detail": str(exc.reason), "code": exc.code}, status=status)
+    return problem(request, status, exc.reason, exc.code, field=exc.field)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc.errors
+    ]
+    first = errors[0] if errors else None
+    detail = _("Some input is missing or malformed.")
+    if first:
+        detail = f"{detail} {'.'.join(map(str, first['loc']))}: {first['msg']}"
+    return problem(request, 422, detail, "invalid", errors=errors)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return problem(request, 404, _("Not found."), "not_found")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return problem(request, 401, _("Sign in first: send a valid token or use a signed-in session."),
+                   "unauthenticated")
+
+
+@api.exception_handler(AuthorizationError)
+def unauthorized(request, exc):
+    return problem(request, 403, _("You do not have the authority to do this here."), Refused.FORBIDDEN)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return problem(request, 403, _("You do not have the authority to do this here."), Refused.FORBIDDEN)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return problem(request, 403, _("The CSRF check failed: send the X-CSRFToken header with a session."),
+                       "csrf_failed")
+    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "rate_limited"}
+    return problem(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+
+
+def _out_of_range(request, exc):
+    return problem(request, 422, _("A number or a date is out of the range this field accepts."), "out_of_range")
+
+
+# A number past what the database column or a date can hold: the input's fault, not the server's.
+api.add_exception_handler(OverflowError, _out_of_range)
+api.add_exception_handler(DataError, _out_of_range)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    logger.exception("API error on %s %s", request.method, request.path)
+    return problem(request, 500, _("Something went wrong on the server. It has been logged."), "server_error")
+
+
+def not_found_view(request, exception=None):
+    """The site's 404 for a URL that matches no route: JSON under the API's prefix, the HTML page elsewhere."""
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Not found.")), "code": "not_found"}, status=404)
+    return page_not_found(request, exception)
 
 
 def _mount():
     from yishi.audit.api import router as audit_router
+    from yishi.comments.api import router as comments_router
     from yishi.funds.api import router as funds_router
     from yishi.matters.api import router as matters_router
     from yishi.meetings.api import router as meetings_router
@@ -33,6 +182,7 @@ def _mount():
     api.add_router("/people", people_router)
     api.add_router("/audit", audit_router)
     api.add_router("/matters", matters_router)
+    api.add_router("/comments", comments_router)
     api.add_router("/surveys", surveys_router)
     api.add_router("/funds", funds_router)
     api.add_router("/votes", votes_router)

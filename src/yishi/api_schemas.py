@@ -1,18 +1,49 @@
-"""What every router of the JSON API shares: the error body and the answers a write may give."""
+"""What every router of the JSON API shares: the error body, the answers a write may give, and paging.
 
-from ninja import Schema
+Every answer that is not a success is a ``Problem``: ``detail`` in words (the page's words, translated) and a
+stable machine ``code`` (listed in docs/api-errors.md). ``yishi.api`` turns every exception into one.
+"""
+
+from ninja import Field, Schema
 from ninja.responses import Status
+
+
+class FieldError(Schema):
+    """One malformed input: where (``["body", "title"]``, ``["query", "limit"]``) and what is wrong."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
 
 
 class Problem(Schema):
     """A refusal: ``detail`` is the same translated text the page shows, ``code`` is stable for clients."""
 
     detail: str
-    code: str | None = None
+    code: str = Field(..., description="Stable machine code, e.g. not_found, invalid, forbidden, rate_limited")
+    field: str | None = Field(None, description="The input the refusal is about, when it is about one")
+    errors: list[FieldError] | None = Field(None, description="Each malformed input (code `invalid` only)")
 
 
-#: The refusals any write may answer with (422 for a malformed body is ninja's own).
+#: The refusals any write may answer with (422 for a malformed body is added to every operation by yishi.api).
 WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem}
+
+#: The largest page a list gives; a larger ``limit`` is refused with 422 (code ``invalid``).
+MAX_LIMIT = 100
+
+
+class Paging(Schema):
+    """``limit``/``offset`` paging, as every list takes it; the answer carries the total ``count``."""
+
+    limit: int = Field(20, ge=1, le=MAX_LIMIT, description=f"How many items (1 to {MAX_LIMIT})")
+    offset: int = Field(0, ge=0, le=2**31, description="How many items to skip")
+
+
+def page_of(rows, paging: Paging, item=lambda row: row) -> dict:
+    """A page of a queryset or list as ``{count, limit, offset, items}``, each row presented by ``item``."""
+    count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+    chunk = rows[paging.offset : paging.offset + paging.limit]
+    return {"count": count, "limit": paging.limit, "offset": paging.offset, "items": [item(r) for r in chunk]}
 
 
 def created(value) -> Status:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("yishi.people.urls")),
     path("", include("yishi.regions.urls")),
     path("", include("yishi.matters.urls")),
+    path("", include("yishi.comments.urls")),
     path("", include("yishi.surveys.urls")),
     path("", include("yishi.funds.urls")),
     path("", include("yishi.votes.urls")),
@@ -22,6 +23,9 @@ urlpatterns = [
     path("", include("yishi.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A URL that matches no route answers JSON under /api/ (the API's Problem), the HTML page elsewhere.
+handler404 = "yishi.api.not_found_view"
 
 if settings.DEBUG:
     # Development only: uploaded photos. In production the web server in front serves MEDIA_ROOT.

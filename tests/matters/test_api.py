@@ -383,7 +383,7 @@ def test_a_malformed_body_is_422_as_ninja_reports_it(place):
     m = flows.raise_flood(place)
     response = post(as_(place.secretary), f"/{m.pk}/screen", {"decision": "maybe"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "decision"
+    assert response.json()["code"] == "invalid" and response.json()["errors"][0]["loc"][-1] == "decision"
     m.refresh_from_db()
     assert m.status == Status.NEW
 
@@ -463,7 +463,7 @@ def test_anonymous_writes_are_401(place, path):
     before = Matter.objects.count()
     response = post(Client(), path.format(m=m.pk, w=1), flood(place))
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json()["code"] == "unauthenticated"
     assert Matter.objects.count() == before
 
 

@@ -170,7 +170,7 @@ def test_creating_needs_authority_and_valid_input_and_saves_nothing_otherwise(to
     refused(post(as_(town.secretary), "/", {**body, "electorate": "list", "people": ["13999999999"]}), 409,
             "unknown_person")
     response = post(as_(town.secretary), "/", {**body, "kind": "maybe"})
-    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "kind"
+    assert response.status_code == 422 and response.json()["errors"][0]["loc"][-1] == "kind"
     assert not Vote.objects.exists()
     created = ok(post(with_token(town.secretary), "/", body), 201)
     assert created["rule"]["threshold"] == "2/3" and created["rule"]["preset"] == "eight_step"
