@@ -49,6 +49,7 @@ EVERY_ACTION = frozenset(
         "votes.enter_tally",
         "votes.record_proxy",
         "votes.correct",
+        "comments.moderate",
         "stats.view_figures",
     }
 )
@@ -87,6 +88,7 @@ MAY: dict[str, frozenset[str]] = {
             "votes.enter_tally",
             "votes.record_proxy",
             "votes.correct",
+            "comments.moderate",
             "stats.view_figures",
         }
     ),

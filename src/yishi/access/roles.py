@@ -77,6 +77,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "votes.correct": frozenset({R.COMMITTEE, R.ADMIN}),
     # See a region's figures (dashboard, exports, yearly report) and those of every region below it.
     "stats.view_figures": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
+    # Hide (with a public reason) or show again a resident's comment on a matter; the trace stays public.
+    "comments.moderate": frozenset({R.COMMITTEE, R.ADMIN}),
 }
 
 # Which roles a holder of each role may hand out (always at their own region or below).

@@ -1,0 +1,168 @@
+"""Writes about comments: posting, replying, hiding and showing again. Every rule about comments lives here.
+
+Who may comment: any logged-in person, on a matter that is still being worked on or was resolved (the result
+is worth talking about). A matter closed otherwise (declined, referred, withdrawn, closed unresolved) takes no
+more comments; a merged one sends people to the matter it was merged into. Replies go one level deep.
+
+A back-to-back matter never leads back to its submitter: the comments of residents on it are recorded in the
+audit chain without an actor (the author only as a keyed digest), whoever wrote them, so the submitter's own
+comments look like everyone else's there as on the page.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yishi.access.queries import can, holding_roles, require
+from yishi.access.roles import Role
+from yishi.audit.services import record
+from yishi.errors import Refused
+from yishi.matters.models import Matter, Status
+from yishi.notifications import notify
+
+from .models import MAX_BODY, MAX_REASON, Comment
+
+MODERATE = "comments.moderate"
+OPEN_TO_COMMENTS = frozenset({Status.NEW, Status.OPEN, Status.RESOLVED})
+
+
+def _clean_body(body: str) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise Refused(_("Write your comment first."), "body_required", field="body")
+    if len(text) > MAX_BODY:
+        raise Refused(_("A comment may have at most %(n)s characters (this one has %(m)s).") % {"n": MAX_BODY, "m": len(text)},
+                      "body_too_long", field="body")
+    return text
+
+
+def _clean_reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise Refused(_("Give the reason for hiding; it is shown publicly."), "reason_required", field="reason")
+    if len(text) > MAX_REASON:
+        raise Refused(_("The reason may have at most %(n)s characters.") % {"n": MAX_REASON}, "reason_too_long",
+                      field="reason")
+    return text
+
+
+def comments_refused(matter: Matter) -> Refused | None:
+    """Why ``matter`` takes no comments now, or None when it does (pages show the reason instead of the form)."""
+    if matter.status in OPEN_TO_COMMENTS:
+        return None
+    if matter.status == Status.MERGED:
+        return Refused(_("This matter was merged into No. %(n)s: comment there.") % {"n": matter.merged_into_id},
+                       "merged")
+    return Refused(_("This matter is closed (%(status)s) and takes no more comments.")
+                   % {"status": matter.get_status_display()}, "closed")
+
+
+def staff_role_for(actor, matter: Matter) -> str:
+    """The role under which ``actor`` speaks for the community on ``matter`` ("" for a resident)."""
+    if not can(actor, MODERATE, matter):
+        return ""
+    region = matter.region
+    for assignment in holding_roles(actor, MODERATE):
+        if assignment.region.contains(region):
+            return assignment.role
+    return Role.ADMIN  # the system administrator (superuser) holds no row
+
+
+def _require_login(actor) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise Refused(_("Log in to comment."), Refused.FORBIDDEN)
+
+
+def _locked_matter(matter: Matter) -> Matter:
+    # Locked so that a comment cannot slip in beside a concurrent close.
+    matter = Matter.objects.select_for_update(of=("self",)).select_related("region").get(pk=matter.pk)
+    refused = comments_refused(matter)
+    if refused is not None:
+        raise refused
+    return matter
+
+
+def _audit(actor, action: str, comment: Comment, matter: Matter, *, staff: bool) -> None:
+    anonymous = matter.back_to_back and not staff
+    record(actor=None if anonymous else actor, action=action, target=comment,
+           data={"matter": matter.pk, "parent": comment.parent_id}, personal={"author": comment.author_id})
+
+
+def _tell(comment: Comment, matter: Matter) -> None:
+    """The submitter hears of each new comment, and a commenter of each reply; the message names no one."""
+    link = reverse("matters:detail", args=[matter.pk]) + f"#comment-{comment.pk}"
+    told = {comment.author_id}
+    if matter.submitter_id and matter.submitter_id not in told:
+        notify(matter.submitter, "Yishi: someone commented on your matter “%(title)s”.", link=link,
+               dedupe_key=f"comment:{comment.pk}", title=matter.title)
+        told.add(matter.submitter_id)
+    parent = comment.parent
+    if parent is not None and parent.author_id not in told:
+        notify(parent.author, "Yishi: someone replied to your comment on “%(title)s”.", link=link,
+               dedupe_key=f"comment-reply:{comment.pk}", title=matter.title)
+
+
+@transaction.atomic
+def post_comment(*, actor, matter: Matter, body: str) -> Comment:
+    """A logged-in person comments on a matter; staff who moderate there answer for the community."""
+    _require_login(actor)
+    body = _clean_body(body)
+    matter = _locked_matter(matter)
+    staff_role = staff_role_for(actor, matter)
+    comment = Comment.objects.create(matter=matter, author=actor, body=body, staff_role=staff_role)
+    _audit(actor, "comments.post", comment, matter, staff=bool(staff_role))
+    _tell(comment, matter)
+    return comment
+
+
+@transaction.atomic
+def reply(*, actor, comment: Comment, body: str) -> Comment:
+    """A reply to a top-level comment (one level only). A hidden comment takes no replies."""
+    _require_login(actor)
+    body = _clean_body(body)
+    parent = Comment.objects.select_for_update().get(pk=comment.pk)
+    if parent.parent_id is not None:
+        raise Refused(_("Answer the comment this reply belongs to: replies go one level deep."), "nested_reply")
+    matter = _locked_matter(parent.matter)
+    if parent.is_hidden:
+        raise Refused(_("This comment was hidden and takes no replies."), "hidden")
+    staff_role = staff_role_for(actor, matter)
+    answer = Comment.objects.create(matter=matter, parent=parent, author=actor, body=body, staff_role=staff_role)
+    _audit(actor, "comments.reply", answer, matter, staff=bool(staff_role))
+    _tell(answer, matter)
+    return answer
+
+
+def _moderated(actor, comment: Comment) -> Comment:
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("matter__region").get(pk=comment.pk)
+    require(actor, MODERATE, comment.matter)
+    return comment
+
+
+@transaction.atomic
+def hide(*, actor, comment: Comment, reason: str) -> Comment:
+    """Hide a comment's text from everyone but moderators; when and why stays public."""
+    _require_login(actor)
+    comment = _moderated(actor, comment)
+    reason = _clean_reason(reason)
+    if comment.is_hidden:
+        raise Refused(_("This comment is already hidden."), "already_hidden")
+    comment.hidden_at, comment.hidden_by, comment.hidden_reason = timezone.now(), actor, reason
+    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    record(actor=actor, action="comments.hide", target=comment,
+           data={"matter": comment.matter_id, "reason": reason})
+    return comment
+
+
+@transaction.atomic
+def unhide(*, actor, comment: Comment) -> Comment:
+    """Show a hidden comment again (a mistake, or the reason no longer holds)."""
+    _require_login(actor)
+    comment = _moderated(actor, comment)
+    if not comment.is_hidden:
+        raise Refused(_("This comment is not hidden."), "not_hidden")
+    comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
+    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    record(actor=actor, action="comments.unhide", target=comment, data={"matter": comment.matter_id})
+    return comment

@@ -1,0 +1,116 @@
+"""Comment pages: thin. Every form posts here and goes back to the matter page at the comment.
+
+A refusal re-renders the matter page with the form as it was sent (the text kept) and its error: 400 for bad
+input, 403 without the authority, 409 when the matter or the comment is in the wrong state. Posting is limited
+per person (5 a minute, 30 an hour); a tripped limit answers with the 429 page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from yishi.errors import Refused
+from yishi.matters.pages import matter_context
+from yishi.matters.queries import get_matter
+
+from . import forms, queries, services
+
+POST_RATES = ("5/m", "30/h")
+# One counter for comments and replies: a flood is a flood whichever form it comes through.
+POST_GROUP = "yishi.comments.post"
+
+
+def _back(matter_pk: int, comment_pk: int | None = None):
+    anchor = f"comment-{comment_pk}" if comment_pk else "comments"
+    return redirect(reverse("matters:detail", args=[matter_pk]) + f"#{anchor}")
+
+
+def _status(exc: Refused) -> int:
+    if exc.code == Refused.FORBIDDEN:
+        return 403
+    return 400 if exc.field else 409
+
+
+def _again(request, matter, name: str, form, exc: Refused, *, on_comment: int | None = None):
+    """The matter page again, with the form as sent and the reason on its field (or above it).
+
+    A moderation refusal that is not about a field (already hidden, no authority) is shown at the comment:
+    its form may not be on the page any more.
+    """
+    context = matter_context(request, matter, {})
+    if on_comment is not None and exc.field not in form.fields:
+        context["comment_errors"] = {on_comment: [str(exc.reason)]}
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+        context["comment_forms"] = {name: form}
+    return render(request, "matters/detail.html", context, status=_status(exc))
+
+
+def _limited(view):
+    for rate in reversed(POST_RATES):
+        view = ratelimit(group=POST_GROUP, key="user", rate=rate, method="POST", block=True)(view)
+    return view
+
+
+@require_POST
+@login_required
+@_limited
+def post_comment(request, pk: int):
+    matter = get_matter(pk)
+    form = forms.CommentForm(request.POST, auto_id=forms.auto_id("comment"))
+    form.is_valid()
+    try:
+        comment = services.post_comment(actor=request.user, matter=matter, body=form.cleaned_data.get("body", ""))
+    except Refused as exc:
+        return _again(request, matter, "comment", form, exc)
+    messages.success(request, _("Your comment has been posted."))
+    return _back(matter.pk, comment.pk)
+
+
+@require_POST
+@login_required
+@_limited
+def reply(request, comment_id: int):
+    parent = queries.get_comment(comment_id)
+    name = f"reply_{parent.pk}"
+    form = forms.ReplyForm(request.POST, auto_id=forms.auto_id(name))
+    form.is_valid()
+    try:
+        answer = services.reply(actor=request.user, comment=parent, body=form.cleaned_data.get("body", ""))
+    except Refused as exc:
+        return _again(request, get_matter(parent.matter_id), name, form, exc)
+    messages.success(request, _("Your reply has been posted."))
+    return _back(parent.matter_id, answer.pk)
+
+
+@require_POST
+@login_required
+def hide(request, comment_id: int):
+    comment = queries.get_comment(comment_id)
+    name = f"hide_{comment.pk}"
+    form = forms.HideForm(request.POST, auto_id=forms.auto_id(name))
+    form.is_valid()
+    try:
+        services.hide(actor=request.user, comment=comment, reason=form.cleaned_data.get("reason", ""))
+    except Refused as exc:
+        return _again(request, get_matter(comment.matter_id), name, form, exc, on_comment=comment.pk)
+    messages.success(request, _("The comment is hidden; the reason is shown in its place."))
+    return _back(comment.matter_id, comment.pk)
+
+
+@require_POST
+@login_required
+def unhide(request, comment_id: int):
+    comment = queries.get_comment(comment_id)
+    name = f"unhide_{comment.pk}"
+    form = forms.UnhideForm(request.POST)
+    try:
+        services.unhide(actor=request.user, comment=comment)
+    except Refused as exc:
+        return _again(request, get_matter(comment.matter_id), name, form, exc, on_comment=comment.pk)
+    messages.success(request, _("The comment is shown again."))
+    return _back(comment.matter_id, comment.pk)
