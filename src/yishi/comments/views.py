@@ -38,15 +38,15 @@ def _status(exc: Refused) -> int:
 def _again(request, matter, name: str, form, exc: Refused, *, on_comment: int | None = None):
     """The matter page again, with the form as sent and the reason on its field (or above it).
 
-    A moderation refusal that is not about a field (already hidden, no authority) is shown at the comment:
-    its form may not be on the page any more.
+    A refusal about a comment that is not about a field (already hidden, no authority, a reply to a reply)
+    is shown at the comment: its form may not be on the page.
     """
     context = matter_context(request, matter, {})
     if on_comment is not None and exc.field not in form.fields:
         context["comment_errors"] = {on_comment: [str(exc.reason)]}
     else:
         form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
-        context["comment_forms"] = {name: form}
+    context["comment_forms"] = {name: form}
     return render(request, "matters/detail.html", context, status=_status(exc))
 
 
@@ -82,7 +82,7 @@ def reply(request, comment_id: int):
     try:
         answer = services.reply(actor=request.user, comment=parent, body=form.cleaned_data.get("body", ""))
     except Refused as exc:
-        return _again(request, get_matter(parent.matter_id), name, form, exc)
+        return _again(request, get_matter(parent.matter_id), name, form, exc, on_comment=parent.pk)
     messages.success(request, _("Your reply has been posted."))
     return _back(parent.matter_id, answer.pk)
 
