@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.plans.services import diff
 from yishi.procedures import definitions
 from yishi.procedures.models import Transition
-from yishi.procedures.queries import available_actions, checklist, deviations
+from yishi.procedures.queries import available_actions, checklist, deviations, who_acts
 from yishi.regions.queries import units_serving
 from yishi.works.models import Work, WorkStatus
 from yishi.works.queries import satisfaction_of
@@ -89,17 +89,47 @@ def _step_label(procedure_key: str, step_key: str) -> str:
         return step_key
 
 
-def _history(matter) -> list[dict]:
-    """Raised, every step change, and a close at screening (declined, referred, merged), oldest first."""
-    rows = [{"at": matter.raised_at, "kind": _("matter raised"), "reason": matter.get_channel_display(), "to": ""}]
-    for t in Transition.objects.filter(matter=matter).order_by("at", "pk"):
+def _actor_labels(matter, actors: set[int], viewer) -> dict[int, str]:
+    """How each person who moved the matter appears on its timeline: by the role they hold over the matter's
+    region (its title when it has one) and their name. The submitter appears as the presenter says, so a
+    back-to-back submitter who withdraws stays hidden. One query for every actor together."""
+    from yishi.access.models import RoleAssignment
+
+    labels: dict[int, str] = {}
+    if matter.submitter_id in actors:
+        labels[matter.submitter_id] = submitter_label(matter, viewer)
+    others = actors - set(labels)
+    if not others:
+        return labels
+    held = (RoleAssignment.objects.active().filter(person__in=others).select_related("person", "region")
+            .order_by("-region__level", "pk"))
+    for a in held:
+        if a.person_id in labels or not a.region.contains(matter.region):
+            continue
+        labels[a.person_id] = f"{a.title or a.get_role_display()} {a.person.name}"
+    for pk in others - set(labels):
+        labels[pk] = str(_("a member of staff"))  # whose role has since been revoked
+    return labels
+
+
+def _history(matter, viewer=None) -> list[dict]:
+    """Raised, every step change, and a close at screening (declined, referred, merged), oldest first, each with
+    who acted (see ``_actor_labels``) and the step it concerns in the report's words."""
+    raised_by = submitter_label(matter, viewer)
+    rows = [{"at": matter.raised_at, "kind": _("matter raised"), "reason": matter.get_channel_display(), "to": "",
+             "step": "", "who": raised_by}]
+    transitions = list(Transition.objects.filter(matter=matter).order_by("at", "pk"))
+    labels = _actor_labels(matter, {t.actor_id for t in transitions if t.actor_id}, viewer)
+    for t in transitions:
         rows.append({
             "at": t.at, "kind": t.get_kind_display(), "reason": t.reason,
             "to": _step_label(t.procedure_key, t.to_step) if t.kind in ("start", "advance", "return") else "",
+            "step": _step_label(t.procedure_key, t.from_step) if t.from_step else "",
+            "who": labels.get(t.actor_id, "") if t.actor_id else str(_("the system")),
         })
     if matter.procedure is None and matter.status != Status.NEW and matter.closed_at:
         rows.append({"at": matter.closed_at, "kind": matter.get_status_display(), "reason": matter.public_reason,
-                     "to": ""})
+                     "to": "", "step": "", "who": ""})
     return rows
 
 
@@ -145,7 +175,8 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "works": work_rows,
         "notices": list(matter.notices.order_by("posted_at", "pk")),
         "satisfaction": satisfaction_of(matter),
-        "history": _history(matter),
+        "history": _history(matter, user),
+        "next": who_acts(matter),
         "merged_from": list(matter.merged_from.all()),
         "actions": actions,
         "forms": _forms(matter, actions, bound),

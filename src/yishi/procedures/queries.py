@@ -133,3 +133,59 @@ def available_actions(user, matter) -> set[str]:
     if may_rate(user, matter):
         actions.add("procedures.rate_result")
     return actions
+
+
+# Step actions not in the role table: who takes them is decided per matter (its units, its residents).
+_ACTORS_BY_ACTION = {
+    "procedures.report_progress": _("the responsible units, reporting progress with photos"),
+    "procedures.confirm_work": _("the residents who raised or support it, confirming the work is done"),
+}
+
+
+@dataclass
+class NextActors:
+    step: str  # the label of the step that comes now
+    hint: str
+    who: list = field(default_factory=list)  # what each party does, in plain words
+    then: str = ""  # the label of the step after it, "" at the last step
+
+
+def who_acts(matter) -> NextActors | None:
+    """What comes next on ``matter`` and who acts, from the procedure's data and the role table; None once the
+    matter is closed. A new matter waits for the community to screen it."""
+    from yishi.access.roles import Role, roles_for
+
+    def roles(action):
+        return [str(Role(r).label) for r in Role if r in roles_for(action) and r != Role.ADMIN]
+
+    if matter.status == Status.NEW:
+        step = definitions.DEFAULT.first
+        return NextActors(str(step.label), str(step.hint),
+                          [_("%(roles)s: accept, merge, refer or decline it") % {"roles": "、".join(
+                              roles("matters.screen_matter"))}],
+                          str(definitions.DEFAULT.steps[1].label))
+    if matter.status != Status.OPEN or matter.procedure is None:
+        return None
+    procedure, step = matter.procedure, matter.step
+    who = []
+    for action in step.actions:
+        if action in _ACTORS_BY_ACTION:
+            who.append(str(_ACTORS_BY_ACTION[action]))
+        elif action in STEP_ACTIONS:
+            who.append(_("%(roles)s: %(action)s") % {"roles": "、".join(roles(action)),
+                                                     "action": _ACTION_WORDS.get(action, action)})
+    who.append(_("%(roles)s: complete the step once its evidence is in")
+               % {"roles": "、".join(roles("procedures.advance"))})
+    after = procedure.next_after(step.key)
+    return NextActors(str(step.label), str(step.hint), [str(w) for w in who], str(after.label) if after else "")
+
+
+_ACTION_WORDS = {
+    "procedures.record_session": _("record the consultation and its ideas"),
+    "procedures.draft_plan": _("draft the plan"),
+    "procedures.record_consensus": _("record the consensus on a plan version"),
+    "procedures.review_plan": _("review the plan and sign an opinion"),
+    "procedures.record_vote": _("hold and record the representatives' vote"),
+    "procedures.assign_work": _("assign each part to a responsible unit"),
+    "procedures.publish_result": _("post the result on the public board"),
+}
