@@ -1,0 +1,613 @@
+"""THE AUTHORITY TABLE: every page and API operation that changes something, who may take it, and how to build
+a request that would succeed for them.
+
+Each entry is keyed by the URL pattern's name ("matters:screen") or the API operation ("POST /api/v1/…"). Its
+builder makes the object the request needs (a matter at the right step, a meeting that is sitting …) and
+returns the region where authority over it is held and a function making the request. Who may take it is:
+
+- ``action``: the roles of ``yishi/access/roles.py`` for that action, held at the region or above it;
+- ``residents``: anyone logged in (raise, support, comment, object to a notice);
+- ``anyone``: anonymous too (logging in, choosing a language);
+- ``named``: the particular people of the world allowed besides (the convener, the submitter, the electors,
+  the responsible unit's staff …); ``barred``: the ones refused although the rule above would let them.
+
+test_authority.py fails for a changing endpoint missing here, and for every principal whose answer differs.
+"""
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tests.procedures import flows
+
+API = "/api/v1"
+
+
+@dataclass
+class Req:
+    path: str
+    data: Any = None
+    json: bool = False
+    method: str = "post"
+
+
+@dataclass(frozen=True)
+class Entry:
+    build: Callable
+    action: str | None = None
+    residents: bool = False
+    anyone: bool = False
+    named: frozenset = frozenset()
+    barred: frozenset = frozenset()
+    # False where success leaves no row behind (a language cookie, a session).
+    changes: bool = True
+    # The clock for time-bound objects (meetings sit at a time): "sitting" puts it 5 minutes into the meeting.
+    clock: str = ""
+    notes: str = ""
+
+
+ENDPOINTS: dict[str, Entry] = {}
+
+
+def entry(*keys, **kwargs):
+    def register(build):
+        for key in keys:
+            assert key not in ENDPOINTS, key
+            ENDPOINTS[key] = Entry(build=build, **kwargs)
+        return build
+    return register
+
+
+def page(path, data=None):
+    return Req(path, data or {})
+
+
+def api(path, data=None, method="post"):
+    return Req(API + path, data, json=True, method=method)
+
+
+def png(name="photo.png"):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+# ---------------------------------------------------------------- matters and the eight steps
+def walk(w, to, **kwargs):
+    from tests.matters.test_pages import walk as walk_to
+    return walk_to(w, to, **kwargs)
+
+
+def raise_data(w, **changes):
+    return {"region": w.tree.compound.pk, "category": w.category.pk, "title": "小区东门路灯不亮",
+            "description": "东门口的路灯坏了两周，晚上出入不安全。", "location": "东门", "confirmed_new": "on"} | changes
+
+
+@entry("matters:raise", residents=True)
+def _(w):
+    return w.tree.compound, lambda: page("/m/new/", raise_data(w))
+
+
+@entry(f"POST {API}/matters/", residents=True)
+def _(w):
+    return w.tree.compound, lambda: api("/matters/", raise_data(w, category="environment"))
+
+
+@entry("matters:record", action="matters.record_matter")
+def _(w):
+    return w.tree.compound, lambda: page("/m/record/", raise_data(w, channel="visit", submitter_name="老李"))
+
+
+@entry(f"POST {API}/matters/record", action="matters.record_matter")
+def _(w):
+    return w.tree.compound, lambda: api("/matters/record", raise_data(w, category="environment", channel="visit",
+                                                                      submitter_name="老李"))
+
+
+# Supporting is open to every resident but the one who raised it and those already supporting.
+@entry("matters:support", residents=True, barred={"resident", "neighbour"})
+def _(w):
+    m = walk(w, "raise")
+    return m.region, lambda: page(f"/m/{m.pk}/support/")
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/support", residents=True, barred={"resident", "neighbour"})
+def _(w):
+    m = walk(w, "raise")
+    return m.region, lambda: api(f"/matters/{m.pk}/support", {})
+
+
+@entry("matters:screen", action="matters.screen_matter")
+def _(w):
+    m = walk(w, "raise")
+    return m.region, lambda: page(f"/m/{m.pk}/screen/", {"decision": "accept", "procedure": "eight_steps"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/screen", action="matters.screen_matter")
+def _(w):
+    m = walk(w, "raise")
+    return m.region, lambda: api(f"/matters/{m.pk}/screen", {"decision": "accept", "procedure": "eight_steps"})
+
+
+def _two(w):
+    from tests.matters.test_pages import other_matter
+    m = walk(w, "raise", supported=False)
+    other = other_matter(w, title="小区西侧小路一下雨就积水")
+    return m, other
+
+
+@entry("matters:merge", action="matters.screen_matter")
+def _(w):
+    m, other = _two(w)
+    return m.region, lambda: page(f"/m/{other.pk}/merge/", {"into": m.pk, "reason": "同一处积水"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/merge", action="matters.screen_matter")
+def _(w):
+    m, other = _two(w)
+    return m.region, lambda: api(f"/matters/{other.pk}/merge", {"into": m.pk, "reason": "同一处积水"})
+
+
+def _ideas_done(w):
+    m = walk(w, "ideas")
+    flows.session(w, m)
+    return m
+
+
+@entry("matters:advance", action="procedures.advance")
+def _(w):
+    m = _ideas_done(w)
+    return m.region, lambda: page(f"/m/{m.pk}/advance/", {"expected_step": "ideas"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/advance", action="procedures.advance")
+def _(w):
+    m = _ideas_done(w)
+    return m.region, lambda: api(f"/matters/{m.pk}/advance", {"expected_step": "ideas"})
+
+
+RETURN = {"step": "draft", "reason": "方案还需修改", "expected_step": "consensus"}
+
+
+@entry("matters:return", action="procedures.advance")
+def _(w):
+    m = walk(w, "consensus")
+    return m.region, lambda: page(f"/m/{m.pk}/return/", RETURN)
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/return", action="procedures.advance")
+def _(w):
+    m = walk(w, "consensus")
+    return m.region, lambda: api(f"/matters/{m.pk}/return", RETURN)
+
+
+# The resident who raised it may withdraw it, and so may the committee.
+@entry("matters:withdraw", action="procedures.advance", named={"resident"})
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: page(f"/m/{m.pk}/withdraw/", {"reason": "已经自行解决"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/withdraw", action="procedures.advance", named={"resident"})
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: api(f"/matters/{m.pk}/withdraw", {"reason": "已经自行解决"})
+
+
+@entry("matters:close", action="procedures.advance")
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: page(f"/m/{m.pk}/close/", {"reason": "多次协商未果"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/close_unresolved", action="procedures.advance")
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: api(f"/matters/{m.pk}/close_unresolved", {"reason": "多次协商未果"})
+
+
+SESSION = {"title": "低洼路段维修恳谈", "form": "consultation", "held_at": "2026-10-15T19:00",
+           "place": "社区协商议事厅", "attendance": "15", "ideas": "居民代表：先修补坑洼"}
+
+
+@entry("matters:session", action="procedures.record_session")
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: page(f"/m/{m.pk}/session/", SESSION)
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/sessions", action="procedures.record_session")
+def _(w):
+    m = walk(w, "ideas")
+    body = {"title": "低洼路段维修恳谈", "held_at": "2026-10-15T19:00:00+08:00", "place": "社区协商议事厅",
+            "attendance": 15, "ideas": [{"text": "先修补坑洼", "voiced_by": "居民代表"}]}
+    return m.region, lambda: api(f"/matters/{m.pk}/sessions", body)
+
+
+@entry("matters:plan", action="procedures.draft_plan")
+def _(w):
+    m = walk(w, "draft")
+    data = {"summary": "修复小区西侧坑洼路段", "budget": "12000", "part_1_what": "维修坑洼路面",
+            "part_1_unit": w.fire.pk, "part_1_due_on": "2026-11-15"}
+    return m.region, lambda: page(f"/m/{m.pk}/plan/", data)
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/plan_versions", action="procedures.draft_plan")
+def _(w):
+    m = walk(w, "draft")
+    body = {"summary": "修复小区西侧坑洼路段", "parts": [{"what": "维修坑洼路面", "unit": w.fire.pk}]}
+    return m.region, lambda: api(f"/matters/{m.pk}/plan_versions", body)
+
+
+@entry("matters:consensus", action="procedures.record_consensus")
+def _(w):
+    m = walk(w, "consensus")
+    return m.region, lambda: page(f"/m/{m.pk}/consensus/", {"minutes": "各单位各负其责"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/consensus", action="procedures.record_consensus")
+def _(w):
+    m = walk(w, "consensus")
+    return m.region, lambda: api(f"/matters/{m.pk}/consensus", {"minutes": "各单位各负其责", "version": 1})
+
+
+@entry("matters:review", action="procedures.review_plan")
+def _(w):
+    m = walk(w, "review")
+    return m.region, lambda: page(f"/m/{m.pk}/review/", {"decision": "approve", "opinion": "方案合法可行。"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/reviews", action="procedures.review_plan")
+def _(w):
+    m = walk(w, "review")
+    return m.region, lambda: api(f"/matters/{m.pk}/reviews", {"decision": "approve", "opinion": "方案合法可行。"})
+
+
+VOTE = {"electorate": 30, "present": 30, "in_favour": 20, "against": 10, "abstain": 0}
+
+
+@entry("matters:vote", action="procedures.record_vote")
+def _(w):
+    m = walk(w, "vote")
+    return m.region, lambda: page(f"/m/{m.pk}/vote/", VOTE)
+
+
+@entry("matters:work_new", action="procedures.assign_work")
+def _(w):
+    m = walk(w, "implement")
+    data = {"title": "维修坑洼路面", "unit": w.fire.pk, "due_on": w.soon.isoformat()}
+    return m.region, lambda: page(f"/m/{m.pk}/works/", data)
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/works", action="procedures.assign_work")
+def _(w):
+    m = walk(w, "implement")
+    body = {"title": "维修坑洼路面", "unit": w.fire.pk, "due_on": w.soon.isoformat()}
+    return m.region, lambda: api(f"/matters/{m.pk}/works", body)
+
+
+def _work(w, done=False):
+    from yishi.works.services import assign_work, report_progress
+    m = walk(w, "implement")
+    work = assign_work(actor=w.secretary, matter=m, title="维修坑洼路面", unit=w.fire, due_on=w.soon)
+    if done:
+        report_progress(actor=w.fire_staff, work=work, text="已维修", done=True)
+    return m, work
+
+
+# The responsible unit's own staff report, and the committee where the matter is.
+@entry("matters:work_report", action="procedures.assign_work", named={"fire_staff"})
+def _(w):
+    m, work = _work(w)
+    return m.region, lambda: page(f"/m/{m.pk}/works/{work.pk}/report/", {"text": "已维修2处", "done": "on"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/works/{{work_id}}/reports", action="procedures.assign_work",
+       named={"fire_staff"})
+def _(w):
+    m, work = _work(w)
+    return m.region, lambda: api(f"/matters/{m.pk}/works/{work.pk}/reports", {"text": "已维修2处", "done": True})
+
+
+# 谁受益谁监督: the resident who raised the matter and those who supported it confirm its tasks.
+@entry("matters:work_supervise", named={"resident", "neighbour"})
+def _(w):
+    m, work = _work(w, done=True)
+    return m.region, lambda: page(f"/m/{m.pk}/works/{work.pk}/supervise/", {"verdict": "confirm", "rating": "5"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/works/{{work_id}}/supervise", named={"resident", "neighbour"})
+def _(w):
+    m, work = _work(w, done=True)
+    return m.region, lambda: api(f"/matters/{m.pk}/works/{work.pk}/supervise", {"verdict": "confirm", "rating": 5})
+
+
+PUBLISH = {"kind": "result", "title": "小路维修完成", "body": "4处破损路面已维修。", "period_days": "10"}
+
+
+@entry("matters:publish", action="procedures.publish_result")
+def _(w):
+    m = walk(w, "publish")
+    return m.region, lambda: page(f"/m/{m.pk}/publish/", PUBLISH)
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/notices", action="procedures.publish_result")
+def _(w):
+    m = walk(w, "publish")
+    return m.region, lambda: api(f"/matters/{m.pk}/notices", PUBLISH | {"period_days": 10})
+
+
+@entry("matters:rate", named={"resident", "neighbour"})
+def _(w):
+    m = walk(w, "publish")
+    return m.region, lambda: page(f"/m/{m.pk}/rate/", {"rating": "5", "comment": "修得好"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/satisfaction", named={"resident", "neighbour"})
+def _(w):
+    m = walk(w, "publish")
+    return m.region, lambda: api(f"/matters/{m.pk}/satisfaction", {"rating": 5, "comment": "修得好"})
+
+
+
+# ---------------------------------------------------------------- meetings
+# Meetings are bound to the clock: the test installs ``w.clock`` (tests/meetings/conftest.py's Clock).
+def _meeting(w, state, matter_step="ideas"):
+    from yishi.meetings import services as ms
+
+    m = walk(w, matter_step)
+    starts = w.clock.now + datetime.timedelta(days=10)
+    meeting = ms.create_meeting(actor=w.secretary, region=w.tree.community, form="consultation",
+                                platform="party_hall", title="低洼路段维修协商会", starts_at=starts,
+                                place="社区协商议事厅", agenda=[m])
+    if state == "draft":
+        return meeting, m
+    ms.invite(actor=w.secretary, meeting=meeting, people=[w.resident, w.neighbour], units=[w.fire])
+    ms.announce(actor=w.secretary, meeting=meeting)
+    if state == "announced":
+        return meeting, m
+    w.clock.set(meeting.starts_at + datetime.timedelta(minutes=5))
+    ms.check_in(actor=w.secretary, meeting=meeting, person=w.resident)
+    if state == "sitting":
+        return meeting, m
+    ms.record_ideas(actor=w.secretary, meeting=meeting, matter=m, ideas=[("先修补坑洼", "居民代表")])
+    ms.close_meeting(actor=w.secretary, meeting=meeting)
+    meeting.refresh_from_db()
+    if state == "closed":
+        return meeting, m
+    ms.confirm_minutes(actor=w.secretary, meeting=meeting)
+    return meeting, m
+
+
+def _minutes(meeting):
+    return meeting.minutes.order_by("pk").first()
+
+
+MEETING = {"title": "低洼路段维修协商会", "form": "consultation", "platform": "party_hall", "place": "社区协商议事厅"}
+
+
+def _starts(w, days=12):
+    return (w.clock.now + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
+@entry("meetings:new", action="meetings.manage_meeting")
+def _(w):
+    return w.tree.community, lambda: page("/meetings/new/", MEETING | {"region": w.tree.community.pk,
+                                                                       "starts_at": _starts(w)})
+
+
+@entry(f"POST {API}/meetings/", action="meetings.manage_meeting")
+def _(w):
+    return w.tree.community, lambda: api("/meetings/", MEETING | {"region": w.tree.community.pk,
+                                                                   "starts_at": _starts(w) + ":00+08:00"})
+
+
+@entry("meetings:edit", action="meetings.manage_meeting")
+def _(w):
+    meeting, m = _meeting(w, "draft")
+    data = MEETING | {"region": w.tree.community.pk, "starts_at": _starts(w, 14), "place": "社区活动室",
+                      "agenda": [m.pk], "convener": w.secretary.pk}
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/edit/", data)
+
+
+@entry("meetings:invite", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "draft")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/invite/", {"names": "老党员王大爷"})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/invitations", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "draft")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/invitations", {"names": ["老党员王大爷"]})
+
+
+@entry("meetings:announce", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "draft")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/announce/")
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/announce", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "draft")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/announce", {})
+
+
+@entry("meetings:change", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "announced")
+    data = MEETING | {"starts_at": meeting.starts_at.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+                      .strftime("%Y-%m-%dT%H:%M"), "place": "社区活动室", "reason": "换到活动室"}
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/change/", data)
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/change", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "announced")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/change", {"reason": "换到活动室", "place": "社区活动室"})
+
+
+@entry("meetings:cancel", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "announced")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/cancel/", {"reason": "暴雨"})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/cancel", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "announced")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/cancel", {"reason": "暴雨"})
+
+
+# Only the invited answer whether they will come.
+@entry("meetings:respond", named={"resident", "neighbour"})
+def _(w):
+    meeting, _m = _meeting(w, "announced")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/respond/", {"attending": "yes"})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/reply", named={"resident", "neighbour"})
+def _(w):
+    meeting, _m = _meeting(w, "announced")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/reply", {"attending": True})
+
+
+# The meeting is public: whoever scans its code while it sits is counted as present (the resident already is).
+@entry("meetings:sign_in", residents=True, barred={"resident"})
+def _(w):
+    from yishi.meetings.services import sign_in_token
+    meeting, _m = _meeting(w, "sitting")
+    return meeting.region, lambda: page(f"/meetings/sign-in/{sign_in_token(meeting)}/")
+
+
+@entry(f"POST {API}/meetings/sign-in", residents=True, barred={"resident"})
+def _(w):
+    from yishi.meetings.services import sign_in_token
+    meeting, _m = _meeting(w, "sitting")
+    return meeting.region, lambda: api("/meetings/sign-in", {"token": sign_in_token(meeting)})
+
+
+@entry("meetings:check_in", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "sitting")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/check-in/", {"phone": w.neighbour.phone})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/check-in", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "sitting")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/check-in", {"phone": w.neighbour.phone})
+
+
+@entry("meetings:sheet", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "sitting")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/sheet/", {"photo": png("sheet.png")})
+
+
+@entry("meetings:ideas", action="procedures.record_session")
+def _(w):
+    meeting, m = _meeting(w, "sitting")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/matters/{m.pk}/ideas/", {"ideas": "物业：维持秩序"})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/matters/{{matter_id}}/ideas", action="procedures.record_session")
+def _(w):
+    meeting, m = _meeting(w, "sitting")
+    body = {"ideas": [{"text": "维持秩序", "voiced_by": "物业"}]}
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/matters/{m.pk}/ideas", body)
+
+
+def _deciding(w):
+    from yishi.meetings import services as ms
+    meeting, m = _meeting(w, "sitting", matter_step="consensus")
+    ms.record_ideas(actor=w.secretary, meeting=meeting, matter=m, ideas=[("同意方案", "居民代表")])
+    return meeting, m
+
+
+@entry("meetings:decision", action="procedures.record_consensus")
+def _(w):
+    meeting, m = _deciding(w)
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/matters/{m.pk}/decision/", {"text": "四家单位分工"})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/matters/{{matter_id}}/decision", action="procedures.record_consensus")
+def _(w):
+    meeting, m = _deciding(w)
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/matters/{m.pk}/decision", {"text": "四家单位分工"})
+
+
+@entry("meetings:close", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "sitting")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/close/")
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/close", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "sitting")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/close")
+
+
+@entry("meetings:edit_minutes", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "closed")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/", {"text": "纪要"})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/minutes/{{minutes_id}}", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "closed")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}", {"text": "纪要"})
+
+
+def _redraftable(w):
+    from yishi.meetings import services as ms
+    meeting, _m = _meeting(w, "closed")
+    ms.edit_minutes(actor=w.secretary, minutes=_minutes(meeting), text="手写的纪要")
+    return meeting
+
+
+@entry("meetings:redraft_minutes", action="meetings.manage_meeting")
+def _(w):
+    meeting = _redraftable(w)
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/redraft/")
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/minutes/{{minutes_id}}/redraft", action="meetings.manage_meeting")
+def _(w):
+    meeting = _redraftable(w)
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/redraft")
+
+
+# Only the convener confirms the minutes.
+@entry("meetings:confirm", named={"secretary"})
+def _(w):
+    meeting, _m = _meeting(w, "closed")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/minutes/confirm/")
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/minutes/confirm", named={"secretary"})
+def _(w):
+    meeting, _m = _meeting(w, "closed")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/minutes/confirm")
+
+
+@entry("meetings:addendum", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "confirmed")
+    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/addendum/",
+                                        {"text": "更正：日期为11月15日"})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/minutes/{{minutes_id}}/addendum", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "confirmed")
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/addendum",
+                                       {"text": "更正：日期为11月15日"})

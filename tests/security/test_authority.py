@@ -1,0 +1,215 @@
+"""THE AUTHORITY MATRIX, generated: every page and API operation that changes something, taken by every role held
+at the object's own node, at a parent and at a sibling, by anonymous, by a resident with no role and by the
+people of the stories. Who may take it comes from tests/security/authority.py; everyone else must be refused
+and leave the database exactly as it was. An endpoint missing from the table fails the first test by name.
+"""
+
+import inspect
+
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tests.security import world as world_module
+from tests.security.authority import ENDPOINTS
+from yishi.access.roles import ACTIONS
+
+CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def view_methods(view) -> set[str]:
+    """The HTTP methods a view answers: from its require_http_methods decorator, else from its source."""
+    f = view
+    while f is not None:
+        for cell in f.__closure__ or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if isinstance(value, list | tuple) and value and all(isinstance(v, str) and v.isupper() for v in value):
+                return set(value)
+        inner = getattr(f, "__wrapped__", None)
+        if inner is None:
+            break
+        f = inner
+    try:
+        source = inspect.getsource(f)
+    except (OSError, TypeError):
+        return {"GET", "POST"}  # unknown: assume it may change something
+    return {"GET", "POST"} if ("POST" in source or "request.method" in source) else {"GET"}
+
+
+def page_endpoints(patterns=None, namespace=()) -> dict[str, str]:
+    """name -> route of every URL pattern whose view accepts a changing method (the API and the admin apart)."""
+    found = {}
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace in ("api", "admin"):
+                continue
+            found |= page_endpoints(p.url_patterns, (*namespace, p.namespace) if p.namespace else namespace)
+        elif isinstance(p, URLPattern) and view_methods(p.callback) & CHANGING:
+            name = ":".join((*namespace, p.name)) if p.name else str(p.pattern)
+            found[name] = str(p.pattern)
+    return found
+
+
+def api_endpoints(ninja_api=None) -> set[str]:
+    if ninja_api is None:
+        from yishi.api import api as ninja_api
+    schema = ninja_api.get_openapi_schema()
+    return {f"{method.upper()} {route}" for route, ops in schema["paths"].items() for method in ops
+            if method.upper() in CHANGING}
+
+
+def missing(pages, operations) -> list[str]:
+    return sorted(name for name in (*pages, *operations) if name not in ENDPOINTS)
+
+
+def test_every_changing_page_and_api_operation_has_an_entry():
+    assert missing(page_endpoints(), api_endpoints()) == [], "add these to tests/security/authority.py"
+
+
+def test_every_entry_is_a_real_endpoint():
+    real = set(page_endpoints()) | api_endpoints() | set(ADMIN)
+    assert sorted(set(ENDPOINTS) - real) == []
+
+
+def test_a_new_changing_endpoint_without_an_entry_fails_by_name():
+    from ninja import NinjaAPI, Router
+
+    @require_POST
+    def erase_everything(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    def reads_only(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    patterns = [*get_resolver().url_patterns, path("erase/", erase_everything, name="erase"),
+                path("look/", reads_only, name="look")]
+    fake = NinjaAPI(urls_namespace="fake")
+    router = Router()
+
+    @router.delete("/everything")
+    def delete_everything(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    @router.get("/everything")
+    def list_everything(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    fake.add_router("/fake", router)
+    assert missing(page_endpoints(patterns), api_endpoints(fake)) == ["DELETE /api/fake/everything", "erase"]
+
+
+# ------------------------------------------------------------------------------------------------ the world
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once per module inside a transaction that is rolled back at its end; each test runs in a savepoint."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield world_module.build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# The roles of the stories' people, for the expectation (written here, not asked of the code under test).
+NAMED_ROLES = {
+    "secretary": ("committee", "community"),
+    "council": ("council", "community"),
+    "lawyer": ("expert", "city"),
+    "fire_staff": ("unit_staff", "city"),
+    "other_secretary": ("committee", "sibling"),
+    "resident": None,
+    "neighbour": None,
+    "outsider": None,
+}
+
+
+def principals(w, region):
+    yield "anonymous", None, None, False
+    yield "plain resident", w.plain, None, False
+    for name, held in NAMED_ROLES.items():
+        role, reaches = None, False
+        if held:
+            role = held[0]
+            reaches = getattr(w.tree, held[1]) in world_module.chain(region)
+        yield name, getattr(w, name), role, reaches
+    for label, who, reaches in world_module.positions(w, region):
+        yield label, who, label.split("@")[0], reaches
+
+
+def expected(entry, label, who, role, reaches) -> bool:
+    name = label if label in NAMED_ROLES else None
+    if name in entry.barred:
+        return False
+    if entry.anyone or (entry.residents and who is not None) or name in entry.named:
+        return True
+    return bool(entry.action and role and reaches and role in ACTIONS[entry.action])
+
+
+def send(client, req):
+    if req.json:
+        import json
+
+        body = "" if req.data is None else json.dumps(req.data)
+        return getattr(client, req.method)(req.path, body, content_type="application/json")
+    return getattr(client, req.method)(req.path, req.data or {})
+
+
+def refused(response) -> bool:
+    if response.status_code in (301, 302):
+        return "/login/" in response.get("Location", "")
+    return 400 <= response.status_code < 500
+
+
+def attempt(entry, make, who, clock):
+    """One request in a savepoint rolled back after it: (status, what changed in the database)."""
+    client = Client()
+    with transaction.atomic():
+        if who is not None:
+            client.force_login(who)
+        before = world_module.fingerprint()
+        try:
+            response = send(client, make())
+            after = world_module.fingerprint()
+        finally:
+            transaction.set_rollback(True)
+    return response, world_module.difference(before, after)
+
+
+CASES = []
+
+
+@pytest.mark.parametrize("key", sorted(ENDPOINTS))
+def test_only_those_with_authority_change_anything(key, world, db, monkeypatch):
+    from tests.meetings.conftest import Clock
+
+    entry = ENDPOINTS[key]
+    # Services read the time through timezone.now: a clock the builders move (a meeting sits at its hour).
+    world.clock = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", world.clock)
+    region, make = entry.build(world)
+    problems, count = [], 0
+    for label, who, role, reaches in principals(world, region):
+        allowed = expected(entry, label, who, role, reaches)
+        response, changed = attempt(entry, make, who, None)
+        count += 1
+        ok_status = response.status_code < 400 and not refused(response)
+        if allowed and not (ok_status and (changed or not entry.changes)):
+            problems.append(f"{label}: expected success, got {response.status_code} ({changed or 'nothing changed'})"
+                            f" {response.content[:300]!r}")
+        if not allowed and (changed or not refused(response)):
+            problems.append(f"{label}: UNEXPECTED SUCCESS {response.status_code} {changed}")
+    CASES.append(count)
+    assert not problems, f"{key}:\n" + "\n".join(problems)
+
+
+ADMIN: dict[str, str] = {}
+_ = admin
