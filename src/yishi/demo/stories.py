@@ -26,6 +26,8 @@ from PIL import Image, ImageDraw
 
 from yishi.access.models import RoleAssignment
 from yishi.access.roles import Role
+from yishi.comments import services as comments
+from yishi.comments.models import Comment
 from yishi.funds import services as funds
 from yishi.funds.models import ChargeRule, Exemption, Fund, FundEntry, Method, Payment, PaymentMethod
 from yishi.funds.queries import collected
@@ -117,6 +119,7 @@ STAMPED = (
     (Payment, ("recorded_at",)),
     (Fund, ("opened_at",)),
     (FundEntry, ("recorded_at",)),
+    (Comment, ("created_at", "hidden_at")),
 )
 
 
@@ -709,6 +712,14 @@ def _s1(town: Town) -> Matter:
                  "当天4处破损路面得到维修。经反映问题的居民验收确认，现予公示。")
     with c.at(c.day(8, 10, 5)):
         engine.advance(actor=secretary, matter=main)
+    neighbours = town.take(compound, 3, besides=[online, visitor])
+    _talk(town, main, [
+        (49, 20, neighbours[0], "我家就住西侧楼，晚上下班回来那段路黑，水坑根本看不见，上周电动车差点滑倒。", None),
+        (49, 21, secretary, "已收到，社区明天上午到现场查看，近期召集物业和包片单位一起商量维修办法。", 0),
+        (48, 7, neighbours[1], "建议维修时顺便在路边加个排水沟，不然填平了过两年还会积水。", None),
+        (47, 7, neighbours[2], "物业收钱不办事，一帮骗子，早该换了！！！", None),
+        (12, 19, online, "路修好了，下雨也不积水了，谢谢社区和各单位！", None),
+    ], hide=(3, 47, 9, "含有对他人的侮辱性言语。对物业服务有意见，欢迎到社区或在此理性反映。"))
     town.demo.matters += [main, visit]
     return main
 
@@ -1244,8 +1255,38 @@ def _s3(town: Town) -> Matter:
     with c.at(c.day(15, 11)):
         report_progress(actor=staff["沧州康健体育器材有限公司"], work=fitness,
                         text="器材已订购，厂家发货延期，待地面硬化验收后安装。")
+    voices = town.take(compound, 3, besides=[raiser, *callers])
+    _talk(town, main, [
+        (165, 19, voices[0], "夏天窗户都不敢开，希望这次能彻底清走，别清完又有人往那儿倒。", None),
+        (164, 10, secretary, "清运后会设置分类垃圾桶和提示牌，并排保洁轮值，防止再堆垃圾。具体方案会在协商会上定。", 0),
+        (93, 18, voices[1], "垃圾清走了，空地敞亮多了，给环卫中心点赞！", None),
+        (14, 20, voices[2], "地面硬化好了，健身器材什么时候能装上？老人们都在等。", None),
+        (14, 21, supporters[0], "同问，听说厂家发货延期了。", 3),
+        (13, 9, secretary, "器材公司答复厂家下周发货，到货后三天内安装，装好后请大家一起验收。", 3),
+    ])
     town.demo.matters += [main, *duplicates]
     return main
+
+
+def _talk(town: Town, matter: Matter, lines, hide=None) -> None:
+    """Residents' comments on a story's matter and the community's answers, each on its day.
+
+    ``lines`` are (days ago, hour, who, text, the index of the comment answered or None); ``hide`` is
+    (index, days ago, hour, reason): a comment the secretary hid, its reason shown in its place.
+    """
+    c = town.clock
+    posted: list[Comment] = []
+    for days_ago, hour, who, text, answers in lines:
+        with c.at(c.day(days_ago, hour)):
+            if answers is None:
+                posted.append(comments.post_comment(actor=who, matter=matter, body=text))
+            else:
+                posted.append(comments.reply(actor=who, comment=posted[answers], body=text))
+    if hide is not None:
+        index, days_ago, hour, reason = hide
+        secretary = town.secretary[town.community_of(matter.region).name]
+        with c.at(c.day(days_ago, hour)):
+            comments.hide(actor=secretary, comment=posted[index], reason=reason)
 
 
 def _s4(town: Town) -> tuple[Matter, Matter]:
