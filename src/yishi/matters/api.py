@@ -325,7 +325,9 @@ class MatterFilter(Schema):
 
 class SimilarQuery(Schema):
     region: int = Field(..., description="Where the new matter is: its community is searched")
-    text: str = Field(..., min_length=1, max_length=5100)
+    # A query string: servers refuse a request line past about 4 KB, and a title with the start of the
+    # description finds the same matters as the whole text.
+    text: str = Field(..., min_length=1, max_length=250, description="The new matter's title and start of text")
     exclude: int | None = Field(None, description="A matter id to leave out (the one being screened)")
     limit: int = Field(5, ge=1, le=20)
 
