@@ -611,3 +611,178 @@ def _(w):
     meeting, _m = _meeting(w, "confirmed")
     return meeting.region, lambda: api(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/addendum",
                                        {"text": "更正：日期为11月15日"})
+
+
+# ---------------------------------------------------------------- votes
+def _vote(w, state="open", **kwargs):
+    """A yes/no vote of two listed residents (刘桂兰 and 王建国) in the community."""
+    from yishi.votes import services as vs
+
+    fields = {"region": w.tree.community, "question": "是否同意维修小区西侧道路？", "electorate": "list",
+              "people": [w.resident, w.neighbour], "preset": "eight_step"} | kwargs
+    vote = vs.create_vote(actor=w.secretary, **fields)
+    if state == "draft":
+        return vote
+    vs.open_vote(actor=w.secretary, vote=vote)
+    if state == "counted":
+        vs.record_participation(actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)])
+        vs.enter_tally(actor=w.secretary, vote=vote, channel="hands", counts=_counts(vote, 1))
+        vs.enter_tally(actor=w.council_clerk, vote=vote, channel="hands", counts=_counts(vote, 1))
+        vs.close_vote(actor=w.secretary, vote=vote)
+    vote.refresh_from_db()
+    return vote
+
+
+def _elector(vote, person):
+    return vote.electors.get(person=person)
+
+
+def _counts(vote, yes):
+    keys = list(vote.options.order_by("position").values_list("key", flat=True))
+    return {key: (yes if i == 0 else 0) for i, key in enumerate(keys)}
+
+
+def _proxied(w):
+    from yishi.votes import services as vs
+    vote = _vote(w, proxies_allowed=True)
+    proxy = vs.record_proxy(actor=w.secretary, vote=vote, holder=w.outsider, principal=_elector(vote, w.neighbour),
+                            form_photo=png("proxy.png"))
+    return vote, proxy
+
+
+VOTE_NEW = {"question": "是否同意维修小区西侧道路？", "kind": "yes_no", "electorate": "list", "preset": "eight_step",
+            "proxy_cap": "3"}
+
+
+@entry("votes:new", action="votes.manage_vote")
+def _(w):
+    data = VOTE_NEW | {"region": w.tree.community.pk, "people": f"{w.resident.phone}\n{w.neighbour.phone}"}
+    return w.tree.community, lambda: page("/votes/new/", data)
+
+
+@entry(f"POST {API}/votes/", action="votes.manage_vote")
+def _(w):
+    body = VOTE_NEW | {"region": w.tree.community.pk, "people": [w.resident.phone, w.neighbour.phone],
+                       "proxy_cap": 3}
+    return w.tree.community, lambda: api("/votes/", body)
+
+
+# The representatives' vote on a matter's plan, as counted (pages: matters:vote).
+@entry(f"POST {API}/matters/{{matter_id}}/votes", action="procedures.record_vote")
+def _(w):
+    m = walk(w, "vote")
+    return m.region, lambda: api(f"/matters/{m.pk}/votes", VOTE)
+
+
+@entry("votes:edit", action="votes.manage_vote")
+def _(w):
+    vote = _vote(w, "draft")
+    data = VOTE_NEW | {"question": "是否同意维修西侧道路？", "people": f"{w.resident.phone}"}
+    return vote.region, lambda: page(f"/votes/{vote.pk}/edit/", data)
+
+
+@entry("votes:open", action="votes.manage_vote")
+def _(w):
+    vote = _vote(w, "draft")
+    return vote.region, lambda: page(f"/votes/{vote.pk}/open/")
+
+
+@entry(f"POST {API}/votes/{{vote_id}}/open", action="votes.manage_vote")
+def _(w):
+    vote = _vote(w, "draft")
+    return vote.region, lambda: api(f"/votes/{vote.pk}/open")
+
+
+@entry("votes:close", action="votes.manage_vote")
+def _(w):
+    vote = _vote(w)
+    return vote.region, lambda: page(f"/votes/{vote.pk}/close/")
+
+
+@entry(f"POST {API}/votes/{{vote_id}}/close", action="votes.manage_vote")
+def _(w):
+    vote = _vote(w)
+    return vote.region, lambda: api(f"/votes/{vote.pk}/close")
+
+
+@entry("votes:participation", action="votes.enter_tally")
+def _(w):
+    vote = _vote(w)
+    return vote.region, lambda: page(f"/votes/{vote.pk}/participation/",
+                                     {"channel": "paper", f"took_{_elector(vote, w.neighbour).pk}": "on"})
+
+
+@entry(f"POST {API}/votes/{{vote_id}}/participation", action="votes.enter_tally")
+def _(w):
+    vote = _vote(w)
+    return vote.region, lambda: api(f"/votes/{vote.pk}/participation",
+                                    {"channel": "paper", "electors": [_elector(vote, w.neighbour).pk]})
+
+
+def _participated(w):
+    from yishi.votes import services as vs
+    vote = _vote(w)
+    vs.record_participation(actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)])
+    return vote
+
+
+@entry("votes:tally", action="votes.enter_tally")
+def _(w):
+    vote = _participated(w)
+    data = {"channel": "hands"} | {f"count_{k}": v for k, v in _counts(vote, 1).items()}
+    return vote.region, lambda: page(f"/votes/{vote.pk}/tally/", data)
+
+
+@entry(f"POST {API}/votes/{{vote_id}}/tallies", action="votes.enter_tally")
+def _(w):
+    vote = _participated(w)
+    return vote.region, lambda: api(f"/votes/{vote.pk}/tallies", {"channel": "hands", "counts": _counts(vote, 1)})
+
+
+@entry("votes:proxy", action="votes.record_proxy")
+def _(w):
+    vote = _vote(w, proxies_allowed=True)
+    return vote.region, lambda: page(f"/votes/{vote.pk}/proxies/", {
+        "holder_phone": w.outsider.phone, "principal": _elector(vote, w.neighbour).pk, "form_photo": png("p.png")})
+
+
+@entry(f"POST {API}/votes/{{vote_id}}/proxies", action="votes.record_proxy")
+def _(w):
+    vote = _vote(w, proxies_allowed=True)
+    return vote.region, lambda: Req(f"{API}/votes/{vote.pk}/proxies", {
+        "holder_phone": w.outsider.phone, "principal": _elector(vote, w.neighbour).pk, "form_photo": png("p.png")})
+
+
+@entry("votes:withdraw_proxy", action="votes.correct")
+def _(w):
+    vote, proxy = _proxied(w)
+    return vote.region, lambda: page(f"/votes/{vote.pk}/proxies/withdraw/", {"proxy": proxy.pk, "reason": "本人到场"})
+
+
+@entry("votes:recount", action="votes.correct")
+def _(w):
+    vote = _vote(w, "counted")
+    data = {"channel": "hands", "reason": "复核计票"} | {f"count_{k}": v for k, v in _counts(vote, 0).items()}
+    return vote.region, lambda: page(f"/votes/{vote.pk}/recount/", data)
+
+
+@entry(f"POST {API}/votes/{{vote_id}}/corrections", action="votes.correct")
+def _(w):
+    vote = _vote(w, "counted")
+    return vote.region, lambda: api(f"/votes/{vote.pk}/corrections",
+                                    {"reason": "复核计票", "tallies": {"hands": _counts(vote, 0)}})
+
+
+# Voting is by the electors frozen when the vote opened, not by a role.
+@entry("votes:ballot", named={"resident", "neighbour"})
+def _(w):
+    vote = _vote(w)
+    key = _counts(vote, 1)
+    return vote.region, lambda: page(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": next(iter(key)),
+                                                                    "confirm": "True"})
+
+
+@entry(f"POST {API}/votes/{{vote_id}}/ballots", named={"resident", "neighbour"})
+def _(w):
+    vote = _vote(w)
+    return vote.region, lambda: api(f"/votes/{vote.pk}/ballots", {"option": next(iter(_counts(vote, 1)))})

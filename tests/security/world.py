@@ -31,6 +31,8 @@ def build():
     builders.role(w.secretary, "committee", t.community, title="社区党委书记")
     w.council = builders.person("议事会成员")
     builders.role(w.council, "council", t.community)
+    w.council_clerk = builders.person("李文书")  # a second committee member: tallies are entered twice
+    builders.role(w.council_clerk, "committee", t.community)
     w.lawyer = builders.person("李明")
     builders.role(w.lawyer, "expert", t.city, expertise="legal")
     w.fire = builders.unit("市消防救援支队", kind="fire_rescue", home_region=t.city, serves=[t.community])
