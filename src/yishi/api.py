@@ -7,13 +7,18 @@ The codes are listed in docs/api-errors.md; each operation's schema lists the an
 """
 
 import logging
+import re
+from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DataError
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi import schema as ninja_openapi
+from ninja.schema import NinjaGenerateJsonSchema
 
 from .errors import Refused
 
@@ -31,8 +36,44 @@ SESSION_HELP = (
 )
 
 
+_APP_SCHEMA = re.compile(r"^yishi\.(\w+)\.api\.(\w+)(:\d+)$")
+_shared_names: set[str] = set()
+
+
+def _names_in_several_apps() -> set[str]:
+    """Schema class names that more than one app's api.py (or api_schemas) defines, e.g. ``Ref``."""
+    apps, stack = defaultdict(set), [Schema]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if re.fullmatch(r"yishi\.(\w+\.api|api_schemas)", cls.__module__):
+            apps[cls.__name__].add(cls.__module__)
+    return {name for name, modules in apps.items() if len(modules) > 1}
+
+
+class AppQualifiedNames(NinjaGenerateJsonSchema):
+    """Name a component ``MattersNoticeOut`` when several apps have a ``NoticeOut``.
+
+    ninja merges every model's definitions into one ``components/schemas`` by bare class name, so two apps'
+    ``NoticeOut`` would silently share one schema and every answer of the other would break it.
+    """
+
+    def get_defs_ref(self, core_mode_ref):
+        core_ref, mode = core_mode_ref
+        match = _APP_SCHEMA.match(core_ref)
+        if match and match[2] in _shared_names:
+            app, name, ref_id = match.groups()
+            core_ref = f"yishi.{app}.api.{app.title()}{name}{ref_id}"
+        return super().get_defs_ref((core_ref, mode))
+
+
+ninja_openapi.NinjaGenerateJsonSchema = AppQualifiedNames
+
+
 class YishiAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        _shared_names.clear()
+        _shared_names.update(_names_in_several_apps())
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         _document_errors(schema)
         schemes = schema.get("components", {}).get("securitySchemes", {})
@@ -59,6 +100,7 @@ api = YishiAPI(
 
 _PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 _WHY = {
+    400: "The body cannot be read as the content type it claims (code `bad_request`)",
     401: "Not signed in, or the token does not hold (code `unauthenticated`)",
     403: "The caller lacks the authority (code `forbidden`), or the session's CSRF check failed",
     404: "Not found, or not visible to the caller (code `not_found`)",
@@ -73,10 +115,11 @@ def _document_errors(schema: dict) -> None:
             responses = operation.setdefault("responses", {})
             params = operation.get("parameters", [])
             statuses = []
+            if "requestBody" in operation:
+                statuses.append(400)
             if params or "requestBody" in operation:
-                statuses.append(422)
-            if any(p["in"] == "path" for p in params):
-                statuses.append(404)
+                # Any id given, in the path, the query or the body, may name nothing.
+                statuses += [404, 422]
             if operation.get("security"):
                 statuses += [401, 403]
             for status in statuses:
@@ -140,6 +183,14 @@ def http_error(request, exc: HttpError):
                        "csrf_failed")
     codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "rate_limited"}
     return problem(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+
+
+def _unreadable(request, exc):
+    return problem(request, 400, _("The request body cannot be read as its content type says."), "bad_request")
+
+
+api.add_exception_handler(MultiPartParserError, _unreadable)
+api.add_exception_handler(SuspiciousOperation, _unreadable)
 
 
 def _out_of_range(request, exc):
