@@ -243,3 +243,17 @@ def test_the_matter_page_costs_as_many_queries_with_60_comments_and_replies_as_w
 
     assert _queries(client, f"/m/{big.pk}/") == _queries(client, f"/m/{small.pk}/")
     assert section(client.get(f"/m/{big.pk}/")).count('<li id="comment-') == 60
+
+
+def test_the_admin_lists_comments_read_only(place, client):
+    from yishi.people.models import Person
+
+    comments.post_comment(actor=place.neighbour, matter=flood(place), body="路口也积水")
+    root = Person.objects.create_superuser(phone="13999999999", name="管理员", password="pw-12345678x")
+    login(client, root)
+    listing = client.get("/admin/comments/comment/")
+    assert listing.status_code == 200
+    c = Comment.objects.get()
+    assert client.get(f"/admin/comments/comment/{c.pk}/change/").status_code == 200  # a view, no save
+    assert client.post(f"/admin/comments/comment/{c.pk}/change/", {"body": "改了"}).status_code == 403
+    assert Comment.objects.get().body == "路口也积水"
