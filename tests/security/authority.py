@@ -786,3 +786,317 @@ def _(w):
 def _(w):
     vote = _vote(w)
     return vote.region, lambda: api(f"/votes/{vote.pk}/ballots", {"option": next(iter(_counts(vote, 1)))})
+
+
+# ---------------------------------------------------------------- household surveys
+def _survey(w, state="open"):
+    """One question (agree? yes/no) to the households of 万泰丽景小区."""
+    from yishi.surveys import services as ss
+
+    survey = ss.create_survey(actor=w.secretary, region=w.tree.compound, title="聘请专业绿化队入户调查表")
+    question = ss.add_question(actor=w.secretary, survey=survey, kind="single", text="是否同意聘请专业绿化队？",
+                               choices=["同意", "不同意"])
+    if state != "draft":
+        ss.open_survey(actor=w.secretary, survey=survey)
+    if state in ("closed", "answered"):
+        ss.submit_response(actor=w.neighbour, survey=survey, answers={question.pk: question.choices.first().pk})
+    if state == "closed":
+        ss.close_survey(actor=w.secretary, survey=survey)
+    survey.refresh_from_db()
+    return survey, question
+
+
+def _yes(question):
+    return question.choices.order_by("pk").first().pk
+
+
+@entry("surveys:new", action="surveys.manage_survey")
+def _(w):
+    return w.tree.compound, lambda: page(f"/r/{w.tree.compound.pk}/surveys/new/", {"title": "绿化调查"})
+
+
+@entry(f"POST {API}/surveys/", action="surveys.manage_survey")
+def _(w):
+    return w.tree.compound, lambda: api("/surveys/", {"region": w.tree.compound.pk, "title": "绿化调查"})
+
+
+@entry("surveys:add_question", action="surveys.manage_survey")
+def _(w):
+    survey, _q = _survey(w, "draft")
+    return survey.region, lambda: page(f"/surveys/{survey.pk}/questions/", {"kind": "text", "text": "其他意见",
+                                                                          "required": ""})
+
+
+@entry(f"POST {API}/surveys/{{survey_id}}/questions", action="surveys.manage_survey")
+def _(w):
+    survey, _q = _survey(w, "draft")
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/questions", {"kind": "text", "text": "其他意见"})
+
+
+@entry("surveys:remove_question", action="surveys.manage_survey")
+def _(w):
+    survey, q = _survey(w, "draft")
+    return survey.region, lambda: page(f"/surveys/{survey.pk}/questions/{q.pk}/remove/")
+
+
+@entry(f"DELETE {API}/surveys/{{survey_id}}/questions/{{question_id}}", action="surveys.manage_survey")
+def _(w):
+    survey, q = _survey(w, "draft")
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/questions/{q.pk}", method="delete")
+
+
+@entry("surveys:open", action="surveys.manage_survey")
+def _(w):
+    survey, _q = _survey(w, "draft")
+    return survey.region, lambda: page(f"/surveys/{survey.pk}/open/")
+
+
+@entry(f"POST {API}/surveys/{{survey_id}}/open", action="surveys.manage_survey")
+def _(w):
+    survey, _q = _survey(w, "draft")
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/open")
+
+
+@entry("surveys:close", action="surveys.manage_survey")
+def _(w):
+    survey, _q = _survey(w)
+    return survey.region, lambda: page(f"/surveys/{survey.pk}/close/")
+
+
+@entry(f"POST {API}/surveys/{{survey_id}}/close", action="surveys.manage_survey")
+def _(w):
+    survey, _q = _survey(w)
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/close")
+
+
+@entry("surveys:publish", action="surveys.manage_survey")
+def _(w):
+    survey, _q = _survey(w, "closed")
+    return survey.region, lambda: page(f"/surveys/{survey.pk}/publish/", {"period_days": "10"})
+
+
+@entry(f"POST {API}/surveys/{{survey_id}}/publish", action="surveys.manage_survey")
+def _(w):
+    survey, _q = _survey(w, "closed")
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/publish", {"period_days": 10})
+
+
+# One answer per household: the resident of 1号楼 101 answers for it (the neighbour's household has answered).
+@entry("surveys:answer", named={"resident"})
+def _(w):
+    survey, q = _survey(w, "answered")
+    return survey.region, lambda: page(f"/surveys/{survey.pk}/answer/", {f"question_{q.pk}": _yes(q)})
+
+
+@entry(f"POST {API}/surveys/{{survey_id}}/responses", named={"resident"})
+def _(w):
+    survey, q = _survey(w, "answered")
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/responses", {"answers": {q.pk: _yes(q)}})
+
+
+@entry("surveys:paper", action="surveys.record_response")
+def _(w):
+    from yishi.surveys.queries import code_for
+    survey, q = _survey(w)
+    return survey.region, lambda: page(f"/surveys/{survey.pk}/paper/", {"code": code_for(survey, w.home),
+                                                                        f"question_{q.pk}": _yes(q)})
+
+
+@entry(f"POST {API}/surveys/{{survey_id}}/paper", action="surveys.record_response")
+def _(w):
+    from yishi.surveys.queries import code_for
+    survey, q = _survey(w)
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/paper", {"code": code_for(survey, w.home),
+                                                                      "answers": {q.pk: _yes(q)}})
+
+
+def _answered(w):
+    survey, _q = _survey(w, "answered")
+    return survey, survey.responses.get()
+
+
+@entry("surveys:void", action="surveys.manage_survey")
+def _(w):
+    survey, response = _answered(w)
+    return survey.region, lambda: page(f"/surveys/{survey.pk}/responses/{response.pk}/void/", {"reason": "填错户"})
+
+
+@entry(f"POST {API}/surveys/{{survey_id}}/responses/{{response_id}}/void", action="surveys.manage_survey")
+def _(w):
+    survey, response = _answered(w)
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/responses/{response.pk}/void", {"reason": "填错户"})
+
+
+# ---------------------------------------------------------------- cost sharing and the public fund
+def _rule(w, state="issued", **kwargs):
+    """150 yuan a year per occupied household of 万泰丽景小区 (both are occupied)."""
+    from yishi.funds import services as fs
+
+    fields = {"title": "2025年绿化养护费", "period_start": datetime.date(2025, 1, 1),
+              "period_end": datetime.date(2025, 12, 31), "method": "occupancy", "occupied_amount": "150.00",
+              "vacant_amount": "100.00"} | kwargs
+    rule = fs.create_charge_rule(actor=w.secretary, compound=w.tree.compound, **fields)
+    if state != "draft":
+        fs.issue_charges(actor=w.secretary, rule=rule)
+    rule.refresh_from_db()
+    return rule
+
+
+def _charge(rule, household):
+    return rule.charges.get(household=household)
+
+
+def _paid(w, **kwargs):
+    from yishi.funds import services as fs
+    rule = _rule(w, **kwargs)
+    payment = None
+    for n, home in enumerate((w.home, w.home2)):
+        payment = fs.record_payment(actor=w.secretary, charge=_charge(rule, home), amount="150.00",
+                                    receipt_no=f"NO-{rule.pk}-{n}", paid_on=w.today, method="cash")
+    return rule, payment
+
+
+def _entry(w):
+    from yishi.funds import services as fs
+    return fs.record_fund_entry(actor=w.secretary, compound=w.tree.compound, kind="income", amount="300.00",
+                                occurred_on=w.today, description="废品回收收入")
+
+
+RULE = {"title": "2026年绿化养护费", "period_start": "2026-01-01", "period_end": "2026-12-31", "method": "occupancy",
+        "occupied_amount": "150.00", "vacant_amount": "100.00"}
+PAYMENT = {"amount": "150.00", "method": "cash", "receipt_no": "NO-77"}
+ENTRY = {"kind": "income", "amount": "300.00", "description": "废品回收收入"}
+
+
+@entry("funds:new_rule", action="funds.manage_charges")
+def _(w):
+    return w.tree.compound, lambda: page(f"/r/{w.tree.compound.pk}/funds/rules/new/", RULE)
+
+
+@entry(f"POST {API}/funds/rules", action="funds.manage_charges")
+def _(w):
+    return w.tree.compound, lambda: api("/funds/rules", RULE | {"region": w.tree.compound.pk})
+
+
+@entry("funds:exempt", action="funds.manage_charges")
+def _(w):
+    rule = _rule(w, "draft")
+    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/exemptions/", {"household": w.home2.pk,
+                                                                             "reason": "低保户"})
+
+
+@entry(f"POST {API}/funds/rules/{{rule_id}}/exemptions", action="funds.manage_charges")
+def _(w):
+    rule = _rule(w, "draft")
+    return rule.region, lambda: api(f"/funds/rules/{rule.pk}/exemptions", {"household": w.home2.pk, "reason": "低保户"})
+
+
+def _exempted(w):
+    from yishi.funds import services as fs
+    rule = _rule(w, "draft")
+    return rule, fs.exempt_household(actor=w.secretary, rule=rule, household=w.home2, reason="低保户")
+
+
+@entry("funds:remove_exemption", action="funds.manage_charges")
+def _(w):
+    rule, exemption = _exempted(w)
+    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/exemptions/{exemption.pk}/remove/")
+
+
+@entry(f"DELETE {API}/funds/rules/{{rule_id}}/exemptions/{{exemption_id}}", action="funds.manage_charges")
+def _(w):
+    rule, exemption = _exempted(w)
+    return rule.region, lambda: api(f"/funds/rules/{rule.pk}/exemptions/{exemption.pk}", method="delete")
+
+
+@entry("funds:issue", action="funds.manage_charges")
+def _(w):
+    rule = _rule(w, "draft")
+    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/issue/")
+
+
+@entry(f"POST {API}/funds/rules/{{rule_id}}/issue", action="funds.manage_charges")
+def _(w):
+    rule = _rule(w, "draft")
+    return rule.region, lambda: api(f"/funds/rules/{rule.pk}/issue")
+
+
+@entry("funds:pay", action="funds.record_payment")
+def _(w):
+    rule = _rule(w)
+    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/payments/",
+                                     PAYMENT | {"charge": _charge(rule, w.home).pk, "paid_on": w.today.isoformat()})
+
+
+@entry("funds:charge_pay", action="funds.record_payment")
+def _(w):
+    rule = _rule(w)
+    charge = _charge(rule, w.home)
+    return rule.region, lambda: page(f"/funds/charges/{charge.pk}/payments/", PAYMENT | {"paid_on": w.today.isoformat()})
+
+
+@entry(f"POST {API}/funds/charges/{{charge_id}}/payments", action="funds.record_payment")
+def _(w):
+    rule = _rule(w)
+    charge = _charge(rule, w.home)
+    return rule.region, lambda: api(f"/funds/charges/{charge.pk}/payments", PAYMENT | {"paid_on": w.today.isoformat()})
+
+
+@entry("funds:reverse_payment", action="funds.record_payment")
+def _(w):
+    rule, payment = _paid(w)
+    return rule.region, lambda: page(f"/funds/payments/{payment.pk}/reverse/", {"reason": "收据号填错"})
+
+
+@entry(f"POST {API}/funds/payments/{{payment_id}}/reverse", action="funds.record_payment")
+def _(w):
+    rule, payment = _paid(w)
+    return rule.region, lambda: api(f"/funds/payments/{payment.pk}/reverse", {"reason": "收据号填错"})
+
+
+@entry("funds:surplus", action="funds.record_ledger")
+def _(w):
+    rule, _p = _paid(w, contract_price="200.00")
+    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/surplus/", {"occurred_on": w.today.isoformat()})
+
+
+@entry(f"POST {API}/funds/rules/{{rule_id}}/surplus", action="funds.record_ledger")
+def _(w):
+    rule, _p = _paid(w, contract_price="200.00")
+    return rule.region, lambda: api(f"/funds/rules/{rule.pk}/surplus", {"occurred_on": w.today.isoformat()})
+
+
+@entry("funds:add_entry", action="funds.record_ledger")
+def _(w):
+    return w.tree.compound, lambda: page(f"/r/{w.tree.compound.pk}/funds/entries/",
+                                         ENTRY | {"occurred_on": w.today.isoformat()})
+
+
+@entry(f"POST {API}/funds/compounds/{{region_id}}/entries", action="funds.record_ledger")
+def _(w):
+    return w.tree.compound, lambda: api(f"/funds/compounds/{w.tree.compound.pk}/entries",
+                                        ENTRY | {"occurred_on": w.today.isoformat()})
+
+
+@entry("funds:correct_entry", action="funds.record_ledger")
+def _(w):
+    entry_ = _entry(w)
+    return w.tree.compound, lambda: page(f"/funds/entries/{entry_.pk}/correct/", {"reason": "金额记错"})
+
+
+@entry(f"POST {API}/funds/entries/{{entry_id}}/correct", action="funds.record_ledger")
+def _(w):
+    entry_ = _entry(w)
+    return w.tree.compound, lambda: api(f"/funds/entries/{entry_.pk}/correct", {"reason": "金额记错"})
+
+
+@entry("funds:publish", action="funds.manage_charges")
+def _(w):
+    _entry(w)
+    return w.tree.compound, lambda: page(f"/r/{w.tree.compound.pk}/funds/disclosure/", {"period_days": "10"})
+
+
+@entry(f"POST {API}/funds/compounds/{{region_id}}/disclosures", action="funds.manage_charges")
+def _(w):
+    _entry(w)
+    return w.tree.compound, lambda: api(f"/funds/compounds/{w.tree.compound.pk}/disclosures", {"period_days": 10})
