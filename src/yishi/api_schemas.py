@@ -4,6 +4,8 @@ Every answer that is not a success is a ``Problem``: ``detail`` in words (the pa
 stable machine ``code`` (listed in docs/api-errors.md). ``yishi.api`` turns every exception into one.
 """
 
+from datetime import date
+
 from ninja import Field, Schema
 from ninja.responses import Status
 
@@ -48,3 +50,19 @@ def page_of(rows, paging: Paging, item=lambda row: row) -> dict:
 
 def created(value) -> Status:
     return Status(201, value)
+
+
+class DateRange(Schema):
+    """A list's date filter: both ends inclusive, in the site's time zone."""
+
+    since: date | None = Field(None, description="From this day on (inclusive)")
+    until: date | None = Field(None, description="Up to this day (inclusive)")
+
+
+def within_dates(rows, field: str, dates: DateRange):
+    """``rows`` whose ``field`` (a date-time) falls on a day between ``dates.since`` and ``dates.until``."""
+    if dates.since is not None:
+        rows = rows.filter(**{f"{field}__date__gte": dates.since})
+    if dates.until is not None:
+        rows = rows.filter(**{f"{field}__date__lte": dates.until})
+    return rows

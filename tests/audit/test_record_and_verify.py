@@ -361,7 +361,8 @@ def test_the_public_page_shows_no_personal_data(client, db):
 def test_the_api_lists_the_chain_oldest_first_with_every_field_needed_to_check_it(client, chain):
     response = client.get("/api/v1/audit/entries")
     assert response.status_code == 200
-    body = response.json()
+    body = response.json()["items"]
+    assert response.json()["count"] == 5
     assert [e["seq"] for e in body] == [1, 2, 3, 4, 5]
     assert [e["hash"] for e in body] == [e.hash for e in chain]
     assert set(body[0]) >= {*HASHED, "hash"}
@@ -369,13 +370,15 @@ def test_the_api_lists_the_chain_oldest_first_with_every_field_needed_to_check_i
 
 def test_the_api_pages_the_chain_after_a_sequence_number(client, chain):
     body = client.get("/api/v1/audit/entries", {"after": 2, "limit": 2}).json()
-    assert [e["seq"] for e in body] == [3, 4]
+    assert [e["seq"] for e in body["items"]] == [3, 4] and body["count"] == 3
 
 
 def test_the_api_caps_a_page_between_one_and_500_entries(client, region):
     append(region, 501)
-    assert len(client.get("/api/v1/audit/entries", {"limit": 10_000}).json()) == 500
-    assert len(client.get("/api/v1/audit/entries", {"limit": 0}).json()) == 1
+    assert len(client.get("/api/v1/audit/entries", {"limit": 500}).json()["items"]) == 500
+    for limit in (10_000, 0):
+        response = client.get("/api/v1/audit/entries", {"limit": limit})
+        assert response.status_code == 422 and response.json()["code"] == "invalid"
 
 
 def test_the_api_verify_reports_an_intact_chain(client, chain):

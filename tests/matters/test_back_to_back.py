@@ -156,7 +156,7 @@ def test_the_public_audit_chain_does_not_tie_a_back_to_back_matter_to_its_submit
     supervise(actor=place.resident, work=work, verdict="confirm", rating=5)
     engine.withdraw(actor=place.resident, matter=hidden, reason="不需要了")
 
-    feed = client.get("/api/v1/audit/entries?limit=500").json()
+    feed = client.get("/api/v1/audit/entries?limit=500").json()["items"]
 
     about_named = {e["actor_ref"] for e in feed
                    if (e["action"], e["target_id"]) == ("matters.raise_matter", str(named.pk)) and e["actor_ref"]}

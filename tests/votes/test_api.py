@@ -144,9 +144,9 @@ def test_the_detail_tells_a_voter_their_seats_and_whether_they_have_voted(town):
 def test_my_open_votes(town):
     first, second = opened(town), opened(town, question="第二个")
     services.cast_ballot(actor=town.reps[0], vote=first, option="yes")
-    mine = ok(with_token(town.reps[0]).get(f"{API}/mine"))
+    mine = ok(with_token(town.reps[0]).get(f"{API}/mine"))["items"]
     assert [(row["vote"]["id"], row["voted"]) for row in mine] == [(first.pk, True), (second.pk, False)]
-    assert ok(with_token(town.resident).get(f"{API}/mine")) == []
+    assert ok(with_token(town.resident).get(f"{API}/mine"))["items"] == []
     assert Client().get(f"{API}/mine").status_code == 401
 
 

@@ -311,7 +311,7 @@ def test_anonymous_visitors_do_not_see_the_admin(client):
 def test_api_lists_the_top_level_regions(client, t):
     response = client.get("/api/v1/regions/")
     assert response.status_code == 200
-    assert response.json() == [
+    assert response.json()["items"] == [
         {"id": t.city.pk, "name": "沧州市", "level": 2, "level_label": tr("city"), "code": "130900000000",
          "rural": False, "parent_id": None}
     ]

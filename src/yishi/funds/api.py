@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import can
-from yishi.api_schemas import WRITE_ERRORS, Problem, created
+from yishi.api_schemas import WRITE_ERRORS, Problem, created, page_of
 from yishi.errors import Refused
 from yishi.matters.models import Matter
 from yishi.notices.services import DEFAULT_PERIOD_DAYS
@@ -108,6 +108,13 @@ class ExemptionOut(Schema):
     reason: str
 
 
+class ExemptionPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ExemptionOut]
+
+
 class PaymentOut(Schema):
     id: int
     charge: int
@@ -142,6 +149,13 @@ class ChargePage(Schema):
 class ChargeDetail(ChargeOut):
     rule_title: str
     payments: list[PaymentOut]
+
+
+class MyChargePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ChargeDetail]
 
 
 class EntryOut(Schema):
@@ -580,16 +594,17 @@ def preview(request, rule_id: int, paging: Query[Paging]):
 @router.get(
     "/rules/{int:rule_id}/exemptions",
     auth=WRITE_AUTH,
-    response={200: list[ExemptionOut], **WRITE_ERRORS},
+    response={200: ExemptionPage, **WRITE_ERRORS},
     summary="The households exempted from the rule, with the reasons (not public)",
 )
-def list_exemptions(request, rule_id: int):
+def list_exemptions(request, rule_id: int, paging: Query[Paging]):
     rule = queries.get_rule_for(request.auth, rule_id)
     _see_charges(request.auth, rule)
-    return [
-        {"id": x.pk, "household": _household(x.household), "reason": x.reason}
-        for x in queries.exemptions_of(rule)
-    ]
+    return page_of(
+        queries.exemptions_of(rule),
+        paging,
+        lambda x: {"id": x.pk, "household": _household(x.household), "reason": x.reason},
+    )
 
 
 @router.post(
@@ -685,14 +700,15 @@ def post_surplus(request, rule_id: int, body: SurplusIn | None = None):
 @router.get(
     "/mine",
     auth=WRITE_AUTH,
-    response={200: list[ChargeDetail], 401: Problem},
+    response={200: MyChargePage, 401: Problem},
     summary="The charges of the caller's households, with their payments",
 )
-def mine(request):
-    return [
-        {**_charge(c), "rule_title": c.rule.title, "payments": [_payment(p) for p in c.payments.all()]}
-        for c in queries.my_charges(request.auth)
-    ]
+def mine(request, paging: Query[Paging]):
+    return page_of(
+        queries.my_charges(request.auth),
+        paging,
+        lambda c: {**_charge(c), "rule_title": c.rule.title, "payments": [_payment(p) for p in c.payments.all()]},
+    )
 
 
 @router.get(

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import require
-from yishi.api_schemas import WRITE_ERRORS, Problem, created
+from yishi.api_schemas import WRITE_ERRORS, DateRange, Problem, created, within_dates
 from yishi.errors import Refused
 from yishi.meetings.models import SessionForm
 from yishi.meetings.services import record_session
@@ -314,7 +314,9 @@ class ProcedureDef(Schema):
 # --- what goes in ----------------------------------------------------------------------------------------
 
 
-class MatterFilter(Schema):
+class MatterFilter(DateRange):
+    """``since``/``until`` bound the day the matter was raised."""
+
     region: int | None = Field(None, description="A region id: matters at it and below")
     status: StatusKey | None = None  # type: ignore[valid-type]
     category: str | None = Field(None, description="A category key")
@@ -749,6 +751,7 @@ def list_matters(request, filters: Query[MatterFilter]):
         matters = matters.filter(category__key=filters.category)
     if filters.step:
         matters = matters.filter(step_key=filters.step)
+    matters = within_dates(matters, "raised_at", filters)
     page = matters[filters.offset : filters.offset + filters.limit]
     return {
         "count": matters.count(),

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import require
-from yishi.api_schemas import WRITE_ERRORS, Problem
+from yishi.api_schemas import WRITE_ERRORS, DateRange, Problem, within_dates
 from yishi.errors import Refused
 from yishi.matters.models import Matter
 from yishi.people.models import Person
@@ -150,7 +150,9 @@ class ConsensusOut(Schema):
 # --- what comes in ---------------------------------------------------------------------------------------
 
 
-class MeetingFilter(Schema):
+class MeetingFilter(DateRange):
+    """``since``/``until`` bound the day the meeting starts."""
+
     region: int | None = Field(None, description="Meetings held in this region or below it")
     status: StatusKey | None = None
     limit: int = Field(20, ge=1, le=100)
@@ -314,7 +316,7 @@ def list_meetings(request, filters: Query[MeetingFilter]):
         meetings = meetings.filter(within(region, "region"))
     if filters.status:
         meetings = meetings.filter(status=filters.status)
-    meetings = meetings.order_by("-starts_at", "-pk")
+    meetings = within_dates(meetings, "starts_at", filters).order_by("-starts_at", "-pk")
     page = meetings[filters.offset : filters.offset + filters.limit]
     return {"count": meetings.count(), "limit": filters.limit, "offset": filters.offset,
             "items": [_row(m) for m in page]}

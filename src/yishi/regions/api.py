@@ -1,5 +1,7 @@
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+
+from yishi.api_schemas import Paging, page_of
 
 from . import queries
 from .models import Region
@@ -27,9 +29,16 @@ class RegionDetail(RegionOut):
     household_count: int | None
 
 
-@router.get("/", response=list[RegionOut], summary="Top-level regions")
-def list_roots(request):
-    return queries.roots()
+class RegionPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[RegionOut]
+
+
+@router.get("/", response=RegionPage, summary="Top-level regions (a region's page lists its children)")
+def list_roots(request, paging: Query[Paging]):
+    return page_of(queries.roots(), paging)
 
 
 @router.get("/{int:region_id}", response=RegionDetail, summary="A region with its ancestors and children")

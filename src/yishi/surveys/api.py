@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import can
-from yishi.api_schemas import WRITE_ERRORS, Problem, created
+from yishi.api_schemas import WRITE_ERRORS, DateRange, Problem, created, page_of, within_dates
 from yishi.errors import Refused
 from yishi.matters.models import Matter
 from yishi.notices.services import DEFAULT_PERIOD_DAYS
@@ -140,6 +140,13 @@ class OpenSurveyOut(Schema):
     answered: bool
 
 
+class OpenSurveyPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OpenSurveyOut]
+
+
 class ResponseOut(Schema):
     id: int
     household: HouseholdOut
@@ -185,7 +192,9 @@ class Paging(Schema):
     offset: int = Field(0, ge=0)
 
 
-class SurveyFilter(Paging):
+class SurveyFilter(Paging, DateRange):
+    """``since``/``until`` bound the day the survey was created."""
+
     region: int | None = Field(None, description="A region id: surveys at it and below")
     status: StatusKey | None = None  # type: ignore[valid-type]
 
@@ -362,6 +371,7 @@ def list_surveys(request, filters: Query[SurveyFilter]):
         )
     if filters.status:
         surveys = surveys.filter(status=filters.status)
+    surveys = within_dates(surveys, "created_at", filters)
     page = surveys[filters.offset : filters.offset + filters.limit]
     return {
         "count": surveys.count(),
@@ -374,14 +384,15 @@ def list_surveys(request, filters: Query[SurveyFilter]):
 @router.get(
     "/mine",
     auth=WRITE_AUTH,
-    response={200: list[OpenSurveyOut], 401: Problem},
+    response={200: OpenSurveyPage, 401: Problem},
     summary="The open surveys for the caller's households, and whether each household has answered",
 )
-def mine(request):
-    return [
-        {"survey": _row(row.survey), "household": _household(row.household), "answered": row.answered}
-        for row in queries.open_surveys_for(request.auth)
-    ]
+def mine(request, paging: Query[Paging]):
+    return page_of(
+        queries.open_surveys_for(request.auth),
+        paging,
+        lambda row: {"survey": _row(row.survey), "household": _household(row.household), "answered": row.answered},
+    )
 
 
 @router.get(

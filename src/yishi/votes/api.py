@@ -21,13 +21,13 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from yishi.access.queries import can, require
-from yishi.api_schemas import WRITE_ERRORS, Problem
+from yishi.api_schemas import WRITE_ERRORS, DateRange, Problem, within_dates
 from yishi.errors import Refused
 from yishi.matters.queries import get_matter
 from yishi.people.models import Person
 from yishi.people.phones import normalize_phone
 from yishi.people.tokens import WRITE_AUTH, caller
-from yishi.regions.models import Region
+from yishi.regions.models import Region, within
 
 from . import queries, rules_math, services
 from .models import BODY_ROLES, TALLIED_CHANNELS, ElectorateKind, Kind, Status, Vote
@@ -219,6 +219,13 @@ class OpenVoteOut(Schema):
     voted: bool = Field(..., description="Every seat the caller may vote for themselves has been used")
 
 
+class OpenVotePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OpenVoteOut]
+
+
 class TallyOut(Schema):
     channel: str
     round: int
@@ -242,7 +249,9 @@ class ParticipationOut(Schema):
 # --- what goes in ----------------------------------------------------------------------------------------
 
 
-class VoteFilter(Schema):
+class VoteFilter(DateRange):
+    """``since``/``until`` bound the day the vote opened (a draft has none, so a date filter leaves drafts out)."""
+
     region: int | None = Field(None, description="A region id: votes at it and below")
     status: StatusKey | None = None  # type: ignore[valid-type]
     limit: int = Field(20, ge=1, le=100)
@@ -419,6 +428,10 @@ def _staff(user, vote: Vote) -> None:
     require(user, "votes.enter_tally", vote)
 
 
+def _dated(votes, filters: VoteFilter):
+    return within_dates(votes, "opened_at", filters)
+
+
 def _page(rows, paging, item) -> dict:
     return {"count": rows.count(), "limit": paging.limit, "offset": paging.offset,
             "items": [item(r) for r in rows[paging.offset : paging.offset + paging.limit]]}
@@ -435,7 +448,7 @@ def list_votes(request, filters: Query[VoteFilter]):
         votes = Vote.objects.exclude(status=Status.DRAFT).select_related("region").order_by("-opened_at", "-pk")
     if filters.status:
         votes = votes.filter(status=filters.status)
-    return _page(votes.select_related("version"), filters, _row)
+    return _page(_dated(votes, filters).select_related("version"), filters, _row)
 
 
 @router.get("/presets", response=list[PresetOut], summary="The rules: defaults per body, each with its source")
@@ -447,11 +460,12 @@ def presets(request):
 @router.get(
     "/mine",
     auth=WRITE_AUTH,
-    response={200: list[OpenVoteOut], 401: Problem},
+    response={200: OpenVotePage, 401: Problem},
     summary="The open votes the caller may vote in (own seat, household, or proxy), and whether they have",
 )
-def mine(request):
-    return [{"vote": _row(v), "voted": v.voted} for v in queries.open_votes_for(request.auth).select_related("version")]
+def mine(request, paging: Query[Paging]):
+    votes = queries.open_votes_for(request.auth).select_related("version")
+    return _page(votes, paging, lambda v: {"vote": _row(v), "voted": v.voted})
 
 
 @router.get(
@@ -462,9 +476,11 @@ def mine(request):
 )
 def managed(request, filters: Query[VoteFilter]):
     votes = queries.managed_votes(request.auth).select_related("version")
+    if filters.region is not None:
+        votes = votes.filter(within(get_object_or_404(Region, pk=filters.region), "region"))
     if filters.status:
         votes = votes.filter(status=filters.status)
-    return _page(votes, filters, _row)
+    return _page(_dated(votes, filters), filters, _row)
 
 
 @router.get(
