@@ -1,6 +1,7 @@
 """Reads about meetings: lookups that check, lists for staff and participants, attendance and quorum, the drafted
 minutes, and the late announcements the compliance view shows."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -216,3 +217,28 @@ def minutes_of(meeting: Meeting, *, confirmed_only: bool):
     if confirmed_only:
         qs = qs.filter(confirmed_at__isnull=False)
     return list(qs.prefetch_related("addenda__by").order_by("position", "pk"))
+
+
+
+def _midnight(day) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def week_of(day) -> tuple[datetime.datetime, datetime.datetime]:
+    """Monday to Sunday around ``day``, as two aware datetimes (the week a community worker plans by)."""
+    start = _midnight(day - datetime.timedelta(days=day.weekday()))
+    return start, start + datetime.timedelta(days=7)
+
+
+def this_week(user, today=None):
+    """Meetings ``user`` manages that start this week (Monday to Sunday), drafts and cancelled ones included so
+    that nothing planned is forgotten; the earliest first."""
+    start, end = week_of(today or timezone.localdate())
+    return managed_by(user).filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
+
+
+def upcoming_invitations(user, today=None):
+    """What ``user`` is invited to and has still to attend: announced meetings from today on, the next first."""
+    since = _midnight(today or timezone.localdate())
+    return (invitations_of(user).filter(meeting__status=MeetingStatus.ANNOUNCED, meeting__starts_at__gte=since)
+            .order_by("meeting__starts_at", "pk"))

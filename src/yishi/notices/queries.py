@@ -118,3 +118,21 @@ def _announcement(notice):
     from yishi.meetings.models import Announcement
 
     return Announcement.objects.filter(notice=notice).select_related("meeting").first()
+
+
+def boards_for(user, limit: int = 10) -> list[tuple]:
+    """The public boards of the places ``user`` lives (households) or is a resident of (role), each with its
+    notices still posted: [(board region, [notice, …])]. One query per board, and a person has one or two."""
+    from yishi.access.queries import active_roles
+    from yishi.access.roles import Role
+    from yishi.regions.models import Region
+
+    if user is None or not user.is_authenticated:
+        return []
+    homes = list(Region.objects.filter(households__memberships__person=user).distinct())
+    homes += [a.region for a in active_roles(user) if a.role == Role.RESIDENT]
+    boards = {}
+    for region in homes:
+        board = board_region(region)
+        boards.setdefault(board.pk, board)
+    return [(board, current(board)[:limit]) for board in sorted(boards.values(), key=lambda r: r.path)]

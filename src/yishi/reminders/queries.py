@@ -58,3 +58,23 @@ def get_draft_for(user, pk: int) -> ProgressDraft | None:
     if draft is None or not can(user, "procedures.publish_result", draft.region):
         return None
     return draft
+
+
+def escalated_in(regions):
+    """Overdue tasks escalated (督办) within ``regions`` that are still not done, the longest overdue first.
+
+    One row per task: the escalation of the due date it still has (an earlier date moved since is history).
+    """
+    from django.db.models import F, Q
+
+    from yishi.regions.models import within
+    from yishi.works.models import WorkStatus
+
+    q = Q()
+    for region in regions:
+        q |= within(region, "work__matter__region")
+    if not q:
+        return Escalation.objects.none()
+    return (Escalation.objects.filter(q, work__status=WorkStatus.OPEN, due_on=F("work__due_on"))
+            .select_related("work__matter__region", "work__unit", "work__assignee", "region")
+            .order_by("due_on", "pk"))

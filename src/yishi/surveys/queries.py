@@ -341,3 +341,20 @@ def get_question(survey: Survey, pk):
         return Question.objects.get(pk=pk, survey=survey)
     except (Question.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def open_for_entry(user):
+    """Open surveys where ``user`` enters paper forms, each annotated ``paper`` and ``answered`` (live responses
+    on paper, and in all), oldest first: the staff's pile of forms still to type in."""
+    from django.db.models import Q
+
+    from yishi.access.queries import regions_where
+
+    live = Q(responses__voided_at__isnull=True)
+    return (
+        Survey.objects.filter(status=SurveyStatus.OPEN, region__in=regions_where(user, RECORD))
+        .annotate(answered=Count("responses", filter=live),
+                  paper=Count("responses", filter=live & Q(responses__channel="paper")))
+        .select_related("region")
+        .order_by("created_at", "pk")
+    )

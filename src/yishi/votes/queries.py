@@ -339,3 +339,44 @@ def public_result(vote: Vote, *, lists: bool = True) -> PublicResult:
         out.receipts = receipts_counted(vote)
         out.named = [(str(n.elector), str(n.option.display), n.channel) for n in named_choices(vote)]
     return out
+
+
+@dataclass
+class TallyToEnter:
+    """A paper or show-of-hands count that waits on staff: a first entry waiting for its check by someone else,
+    or two entries that disagreed and must be counted again."""
+
+    vote: Vote
+    channel: str
+    label: str
+    state: str  # pending | mismatch
+    first_by: object = None
+
+
+def tallies_to_enter(user) -> list[TallyToEnter]:
+    """Open votes where ``user`` enters counts and a count waits on them, in two queries whatever their number.
+
+    A first entry that ``user`` made is left out: the check must be entered by a different member of staff.
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    votes = list(
+        Vote.objects.filter(status=Status.OPEN, region__in=regions_where(user, "votes.enter_tally"), by_area=False)
+        .filter(Exists(TallyEntry.objects.filter(vote=OuterRef("pk"))))
+        .select_related("region").order_by("opened_at", "pk")
+    )
+    entries: dict[tuple[int, str], list[TallyEntry]] = {}
+    for e in (TallyEntry.objects.filter(vote__in=votes).select_related("entered_by")
+              .order_by("vote_id", "channel", "round", "position")):
+        entries.setdefault((e.vote_id, e.channel), []).append(e)
+    out = []
+    for vote in votes:
+        for channel in TALLIED_CHANNELS:
+            mine = entries.get((vote.pk, channel.value), [])
+            state, _counts = rules_math.tally_state(
+                [rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts) for e in mine])
+            if state == rules_math.TallyState.PENDING and mine[-1].entered_by_id != user.pk:
+                out.append(TallyToEnter(vote, channel.value, str(channel.label), state.value, mine[-1].entered_by))
+            elif state == rules_math.TallyState.MISMATCH:
+                out.append(TallyToEnter(vote, channel.value, str(channel.label), state.value))
+    return out

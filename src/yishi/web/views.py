@@ -76,20 +76,7 @@ def healthz(request):
 
 @login_required
 def workbench(request):
-    """What waits on the signed-in person, by what they can do: screen, run steps, review, report, confirm."""
-    from yishi.access.queries import active_roles, regions_where
-    from yishi.works import queries as work_queries
+    """The signed-in person's home: a section for each role they hold (see ``homes``), what waits on them first."""
+    from .homes import home_context
 
-    user = request.user
-    scope_roots = [a.region for a in active_roles(user) if a.role in ("committee", "bureau", "admin")]
-    context = {
-        "to_screen": list(matter_queries.to_screen(user)[:50]),
-        "waiting": list(matter_queries.waiting_on(user)[:50]),
-        "unit_tasks": list(work_queries.for_unit_staff(user)[:50]),
-        "overdue": list(work_queries.overdue_in(scope_roots)[:50]),
-        "to_confirm": list(work_queries.to_confirm(user)[:50]),
-        "mine": list(matter_queries.mine(user)[:20]),
-        "can_record": regions_where(user, "matters.record_matter").exists(),
-        "roles": active_roles(user),
-    }
-    return render(request, "web/workbench.html", context)
+    return render(request, "web/workbench.html", home_context(request.user))

@@ -1,0 +1,146 @@
+"""A home for each role: what the signed-in person's roles put in front of them, gathered from each app's queries.
+
+Each section is built only for a person who holds its role, so a resident's page never carries (nor costs) a
+staff list. Every list is one query, or a fixed few, with what its rows show selected alongside: the number
+of queries of a home does not grow with the length of its lists. The rules (what waits on whom) live in the
+owning apps' queries; this module only chooses and groups.
+"""
+
+from dataclasses import dataclass, field
+
+from yishi.access.queries import active_roles, regions_where
+from yishi.access.roles import Role
+
+LIST_LIMIT = 50
+
+# The roles whose holders do the community's work (screening, steps, meetings, counts); the system
+# administrator acts everywhere and sees the same lists.
+COMMUNITY_WORK = frozenset({Role.COMMITTEE, Role.COUNCIL, Role.OWNERS_COMMITTEE, Role.ADMIN})
+RESIDENT_LIKE = frozenset({Role.RESIDENT, Role.REPRESENTATIVE, Role.BUILDING_HEAD})
+
+
+@dataclass
+class StepGroup:
+    label: str
+    procedure: str
+    matters: list = field(default_factory=list)
+
+
+def _group_by_step(matters) -> list[StepGroup]:
+    """Matters grouped by the step they wait at, the groups in the procedure's order."""
+    groups: dict[tuple[str, str], StepGroup] = {}
+    order: dict[tuple[str, str], tuple[int, str]] = {}
+    for m in matters:
+        key = (m.procedure_key, m.step_key)
+        if key not in groups:
+            groups[key] = StepGroup(str(m.step.label), str(m.procedure.label))
+            order[key] = (m.procedure.index(m.step_key), m.procedure_key)
+        groups[key].matters.append(m)
+    return [groups[k] for k in sorted(groups, key=lambda k: order[k])]
+
+
+def held_roles(user) -> set[str]:
+    return {a.role for a in active_roles(user)}
+
+
+def lives_somewhere(user) -> bool:
+    from yishi.regions.models import Household
+
+    return Household.objects.filter(memberships__person=user).exists()
+
+
+def resident_section(user, *, with_votes: bool) -> dict:
+    from yishi.matters import queries as matters
+    from yishi.notices import queries as notices
+    from yishi.surveys import queries as surveys
+    from yishi.votes import queries as votes
+    from yishi.works import queries as works
+
+    section = {
+        "mine": list(matters.mine(user)[:LIST_LIMIT]),
+        "surveys": [s for s in surveys.open_surveys_for(user) if not s.answered][:LIST_LIMIT],
+        "to_confirm": list(works.to_confirm(user)[:LIST_LIMIT]),
+        "boards": notices.boards_for(user),
+    }
+    if with_votes:
+        section["votes"] = list(votes.open_votes_for(user).filter(voted=False)[:LIST_LIMIT])
+    return section
+
+
+def community_section(user) -> dict:
+    from yishi.matters import queries as matters
+    from yishi.meetings import queries as meetings
+    from yishi.surveys import queries as surveys
+    from yishi.votes import queries as votes
+    from yishi.works import queries as works
+
+    scopes = [a.region for a in active_roles(user) if a.role in (Role.COMMITTEE, Role.ADMIN)]
+    return {
+        "to_screen": list(matters.to_screen(user)[:LIST_LIMIT]),
+        "by_step": _group_by_step(matters.waiting_on(user)[:LIST_LIMIT]),
+        "meetings": list(meetings.this_week(user)[:LIST_LIMIT]),
+        "overdue": list(works.overdue_in(scopes)[:LIST_LIMIT]),
+        "tallies": votes.tallies_to_enter(user)[:LIST_LIMIT],
+        "paper_surveys": list(surveys.open_for_entry(user)[:LIST_LIMIT]),
+        "can_record": regions_where(user, "matters.record_matter").exists(),
+        "can_screen": regions_where(user, "matters.screen_matter").exists(),
+    }
+
+
+def representative_section(user) -> dict:
+    from yishi.meetings import queries as meetings
+    from yishi.votes import queries as votes
+
+    return {
+        "votes": list(votes.open_votes_for(user).filter(voted=False)[:LIST_LIMIT]),
+        "invitations": list(meetings.upcoming_invitations(user)[:LIST_LIMIT]),
+    }
+
+
+def expert_section(user) -> dict:
+    from yishi.reviews.queries import awaiting_review
+
+    return {"reviews": awaiting_review(user)[:LIST_LIMIT]}
+
+
+def unit_section(user) -> dict:
+    from yishi.meetings import queries as meetings
+    from yishi.works import queries as works
+
+    return {
+        "tasks": list(works.for_unit_staff(user)[:LIST_LIMIT]),
+        "invitations": list(meetings.upcoming_invitations(user)[:LIST_LIMIT]),
+    }
+
+
+def bureau_section(user) -> dict:
+    from yishi.reminders.queries import escalated_in
+
+    regions = sorted({a.region.pk: a.region for a in active_roles(user) if a.role == Role.BUREAU}.values(),
+                     key=lambda r: r.path)
+    return {"regions": regions, "escalated": list(escalated_in(regions)[:LIST_LIMIT])}
+
+
+def home_context(user) -> dict:
+    """The sections of ``user``'s home, each present only for a role they hold.
+
+    Everyone signed in who lives somewhere, holds a resident's role, or holds no role at all has the resident's
+    section: their own matters, votes, surveys, confirmations and board.
+    """
+    roles = held_roles(user) | ({Role.ADMIN} if user.is_superuser else set())
+    is_representative = Role.REPRESENTATIVE in roles
+    sections = {}
+    if roles & RESIDENT_LIKE or not roles or lives_somewhere(user):
+        # A representative's votes stand in their own section: shown once.
+        sections["resident"] = resident_section(user, with_votes=not is_representative)
+    if roles & COMMUNITY_WORK:
+        sections["community"] = community_section(user)
+    if is_representative:
+        sections["representative"] = representative_section(user)
+    if Role.EXPERT in roles:
+        sections["expert"] = expert_section(user)
+    if Role.UNIT_STAFF in roles:
+        sections["unit"] = unit_section(user)
+    if Role.BUREAU in roles:
+        sections["bureau"] = bureau_section(user)
+    return {"sections": sections, "roles": active_roles(user)}
