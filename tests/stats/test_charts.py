@@ -108,3 +108,36 @@ def test_chart_rows_carry_the_same_numbers_as_the_picture_and_the_links():
     assert [g.get("data-value") for g in root.findall("svg:g", NS)] == ["5", "2"]
     assert not chart.empty
     assert Chart(key="z", title="T", description="D", label_heading="", labels=["a"], series=[Series("n", [0])]).empty
+
+
+@pytest.mark.parametrize(("top", "whole", "expected"), [
+    (3, True, (4, 4)), (1, True, (4, 4)), (0.3, False, (0.5, 5)), (7, True, (10, 4)), (18, True, (20, 4)),
+    (49, True, (50, 5)), (230, True, (250, 5)),
+])
+def test_the_axis_marks_round_numbers(top, whole, expected):
+    assert charts.axis(top, whole) == expected
+
+
+def test_axis_marks_of_a_count_chart_are_whole_numbers():
+    root = parse(charts.line_chart("t", "T", "D", ["a", "b"], [Series("s", [3, 49])]))
+    marks = [t.text for t in root.findall("svg:text", NS) if t.get("text-anchor") == "end" and t.text[0].isdigit()]
+    assert marks[:6] == ["0", "10", "20", "30", "40", "50"]
+
+
+def test_the_first_and_last_month_labels_hang_inwards():
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    root = parse(charts.line_chart("t", "T", "D", months, [Series("s", list(range(12)))]))
+    below = [t for t in root.findall("svg:text", NS) if t.text and t.text.startswith("2026-")]
+    assert below[0].get("text-anchor") == "start" and below[-1].get("text-anchor") == "end"
+    assert below[-1].text == "2026-12"
+
+
+@pytest.mark.parametrize(("n", "expected"), [
+    (12, ["2026-01", "2026-03", "2026-05", "2026-07", "2026-09", "2026-12"]),
+    (3, ["2026-01", "2026-02", "2026-03"]), (1, ["2026-01"]),
+    (9, ["2026-01", "2026-03", "2026-05", "2026-07", "2026-09"]),
+])
+def test_month_labels_leave_room_between_them_and_always_show_the_last(n, expected):
+    months = [f"2026-{m:02d}" for m in range(1, n + 1)]
+    root = parse(charts.line_chart("t", "T", "D", months, [Series("s", [1] * n)]))
+    assert [t.text for t in root.findall("svg:text", NS) if t.text and t.text.startswith("2026-")] == expected

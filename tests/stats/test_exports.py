@@ -35,7 +35,7 @@ def table_of(sheet) -> list[tuple]:
 
 
 def test_each_table_gets_a_sheet_saying_where_when_and_for_which_period():
-    at = timezone.make_aware(datetime.datetime(2026, 3, 5, 9, 7))
+    at = datetime.datetime(2026, 3, 5, 1, 7, tzinfo=datetime.UTC)
     content = exports.workbook(
         tables=[Table("a", "By category", ["Category", "Raised"], [["小区环境", 3], ["其他", None]]),
                 Table("b", "Time: per step?", ["Step", "Days"], [["raise", 2.345]], note="From entering a step")],
@@ -100,8 +100,8 @@ def test_the_workbook_holds_every_table_of_the_dashboard_with_the_numbers(client
     for sheet in book.worksheets:
         facts = facts_of(sheet)
         assert facts["Region"] == "沧州市" and facts["Period"] == str(YEAR)
-        exported = datetime.datetime.strptime(facts["Exported at"], "%Y-%m-%d %H:%M")
-        assert abs(exported - before.replace(tzinfo=None)) < datetime.timedelta(minutes=2)
+        exported = datetime.datetime.strptime(facts["Exported at"], "%Y-%m-%d %H:%M").replace(tzinfo=before.tzinfo)
+        assert abs(exported - before) < datetime.timedelta(minutes=2)
     headline = dict(table_of(book["Headline figures"])[1:])
     assert (headline["Matters raised"], headline["Matters accepted"], headline["Declined"]) == (2, 1, 1)
     assert headline["Open at the end of the period"] == 1
@@ -122,7 +122,7 @@ def test_one_table_alone_downloads_as_its_own_workbook(client, counted, settings
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Matters by category"]
     assert facts_of(book.active)["Region"] == "沧州市 › 运河区 › 水月寺街道"
-    assert dict((r[0], r[1]) for r in table_of(book.active)[1:]) == {"小区环境": 1, "安全隐患": 1}
+    assert {r[0]: r[1] for r in table_of(book.active)[1:]} == {"小区环境": 1, "安全隐患": 1}
     assert "Matters%20by%20category" in response["Content-Disposition"]
 
 

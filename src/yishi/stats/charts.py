@@ -101,6 +101,19 @@ def nice_ceiling(value: float) -> float:
     return 10 * power  # pragma: no cover - the loop ends at 10 × power, which is always ≥ value
 
 
+def _whole(values) -> bool:
+    return all(v is None or float(v).is_integer() for v in values)
+
+
+def axis(top: float, whole: bool = False) -> tuple[float, int]:
+    """The axis' top and how many intervals to mark: every mark a round number (whole ones for counts)."""
+    if whole and top <= 4:
+        return 4.0, 4
+    ceiling = nice_ceiling(top)
+    mantissa = ceiling / 10 ** math.floor(math.log10(ceiling))
+    return ceiling, 5 if mantissa in (2.5, 5) else 4
+
+
 def _text_width(text: str) -> float:
     """An estimate of the text's width at FONT: a Chinese character is about as wide as the font is high."""
     return sum(FONT if ord(c) > 0x2E80 else FONT * 0.6 for c in text)
@@ -179,7 +192,7 @@ def line_chart(key: str, title: str, description: str, labels: Sequence[str], se
     parts = _open(key, title, description, height, "line-chart")
     if not labels or not any(any(n) for n in numbers):
         return _nothing(parts, height)
-    top_value = nice_ceiling(max(max(n) for n in numbers))
+    top_value, intervals = axis(max(max(n) for n in numbers), whole=all(_whole(s.values) for s in series))
     width = WIDTH - left - right
     step = width / max(len(labels) - 1, 1)
 
@@ -189,8 +202,8 @@ def line_chart(key: str, title: str, description: str, labels: Sequence[str], se
     def y(number: float) -> float:
         return top + plot - plot * number / top_value
 
-    for tick in range(5):
-        value = top_value * tick / 4
+    for tick in range(intervals + 1):
+        value = top_value * tick / intervals
         parts.append(
             f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="{GRID}" '
             'stroke-width="1"/>'
@@ -198,12 +211,18 @@ def line_chart(key: str, title: str, description: str, labels: Sequence[str], se
             f"{escape(plain_number(value))}</text>"
         )
     every = max(1, math.ceil(len(labels) / 8))  # at most eight labels under the axis; the table has them all
-    for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
-            parts.append(
-                f'<text x="{x(i):.1f}" y="{top + plot + 18}" text-anchor="middle" fill="{MUTED}">'
-                f"{escape(_clip(label, step * every - 4 if len(labels) > 1 else width))}</text>"
-            )
+    last = len(labels) - 1
+    shown = list(range(0, len(labels), every))
+    if shown[-1] != last:
+        # The last month is always labelled; the one before it gives way when the two would touch.
+        shown[-1 if last - shown[-1] < every and len(shown) > 1 else len(shown):] = [last]
+    for i in shown:
+        # The first and last labels hang inwards from their point, so that neither is cut at the edge.
+        anchor = "start" if i == 0 and last else "end" if i == last and last else "middle"
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{top + plot + 18}" text-anchor="{anchor}" fill="{MUTED}">'
+            f"{escape(_clip(labels[i], max(step * every - 4, 60) if last else width))}</text>"
+        )
     for n, (s, values) in enumerate(zip(series, numbers, strict=True)):
         colour, dash = PALETTE[n % len(PALETTE)], DASHES[n % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""

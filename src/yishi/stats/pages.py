@@ -57,6 +57,8 @@ def days(value) -> str:
         return "–"
     if math.isinf(value) or value > LONGEST_DAYS:
         return _("over %(days)d") % {"days": LONGEST_DAYS}
+    if 0 < value < 0.1:
+        return "<0.1"
     return f"{value:.1f}" if value < 10 and not float(value).is_integer() else f"{value:.0f}"
 
 
