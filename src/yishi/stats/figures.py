@@ -336,10 +336,9 @@ class SubregionRow:
 
 
 def _source():
-    # Plain queries until the roll-ups land; the interface does not change.
-    from . import plain
+    from . import rollups
 
-    return plain
+    return rollups
 
 
 def figures(region: Region, period: Period, *, today: date | None = None) -> Figures:
