@@ -46,6 +46,8 @@ class Entry:
     barred: frozenset = frozenset()
     # False where success leaves no row behind (a language cookie, a session).
     changes: bool = True
+    # One's own data (notifications): for the others, success that changes nothing is the right answer.
+    quiet: bool = False
     # The clock for time-bound objects (meetings sit at a time): "sitting" puts it 5 minutes into the meeting.
     clock: str = ""
     notes: str = ""
@@ -1100,3 +1102,250 @@ def _(w):
 def _(w):
     _entry(w)
     return w.tree.compound, lambda: api(f"/funds/compounds/{w.tree.compound.pk}/disclosures", {"period_days": 10})
+
+
+# ---------------------------------------------------------------- the public board
+def _notice(w):
+    m = walk(w, "publish")
+    return flows.publish(w, m)
+
+
+def _objection(w):
+    from yishi.notices.services import object_to
+    notice = _notice(w)
+    return notice, object_to(actor=w.neighbour, notice=notice, text="维修质量有问题")
+
+
+# Any resident may object to a notice, publicly, within its objection period.
+@entry("notices:object", residents=True)
+def _(w):
+    notice = _notice(w)
+    return notice.region, lambda: page(f"/n/{notice.pk}/object/", {"text": "公示内容与实际不符"})
+
+
+@entry(f"POST {API}/board/notices/{{notice_id}}/objections", residents=True)
+def _(w):
+    notice = _notice(w)
+    return notice.region, lambda: api(f"/board/notices/{notice.pk}/objections", {"text": "公示内容与实际不符"})
+
+
+@entry("notices:reply", action="notices.reply_objection")
+def _(w):
+    notice, objection = _objection(w)
+    return notice.region, lambda: page(f"/n/{notice.pk}/objections/{objection.pk}/reply/", {"text": "已复查"})
+
+
+@entry(f"POST {API}/board/notices/{{notice_id}}/objections/{{objection_id}}/reply",
+       action="notices.reply_objection")
+def _(w):
+    notice, objection = _objection(w)
+    return notice.region, lambda: api(f"/board/notices/{notice.pk}/objections/{objection.pk}/reply",
+                                      {"text": "已复查"})
+
+
+# ---------------------------------------------------------------- comments on a matter
+def _comment(w):
+    from yishi.comments.services import post_comment
+    m = walk(w, "ideas")
+    return m, post_comment(actor=w.neighbour, matter=m, body="建议先把排水沟疏通")
+
+
+def _hidden(w):
+    from yishi.comments.services import hide
+    m, comment = _comment(w)
+    hide(actor=w.secretary, comment=comment, reason="含有他人电话")
+    return m, comment
+
+
+@entry("comments:post", residents=True)
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: page(f"/m/{m.pk}/comments/", {"body": "同意尽快维修"})
+
+
+@entry(f"POST {API}/comments/matters/{{matter_id}}", residents=True)
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: api(f"/comments/matters/{m.pk}", {"body": "同意尽快维修"})
+
+
+@entry("comments:reply", residents=True)
+def _(w):
+    m, comment = _comment(w)
+    return m.region, lambda: page(f"/comments/{comment.pk}/reply/", {"body": "排水沟上周刚疏通过"})
+
+
+@entry(f"POST {API}/comments/{{comment_id}}/replies", residents=True)
+def _(w):
+    m, comment = _comment(w)
+    return m.region, lambda: api(f"/comments/{comment.pk}/replies", {"body": "排水沟上周刚疏通过"})
+
+
+@entry("comments:hide", action="comments.moderate")
+def _(w):
+    m, comment = _comment(w)
+    return m.region, lambda: page(f"/comments/{comment.pk}/hide/", {"reason": "含有他人电话"})
+
+
+@entry(f"POST {API}/comments/{{comment_id}}/hide", action="comments.moderate")
+def _(w):
+    m, comment = _comment(w)
+    return m.region, lambda: api(f"/comments/{comment.pk}/hide", {"reason": "含有他人电话"})
+
+
+@entry("comments:unhide", action="comments.moderate")
+def _(w):
+    m, comment = _hidden(w)
+    return m.region, lambda: page(f"/comments/{comment.pk}/unhide/")
+
+
+@entry(f"POST {API}/comments/{{comment_id}}/unhide", action="comments.moderate")
+def _(w):
+    m, comment = _hidden(w)
+    return m.region, lambda: api(f"/comments/{comment.pk}/unhide")
+
+
+# ---------------------------------------------------------------- regions: rules and imports
+@entry("regions:rules", action="regions.manage_rules")
+def _(w):
+    data = {"key": "vote_threshold:eight_steps", "value": "3/4", "source": "区民政局2026年1号文"}
+    return w.tree.community, lambda: page(f"/r/{w.tree.community.pk}/rules/", data)
+
+
+def xlsx(rows):
+    import openpyxl
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("data.xlsx", out.getvalue(),
+                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@entry("regions:import_regions", action="regions.import_regions")
+def _(w):
+    rows = [("代码", "名称", "级别", "上级代码"), ("130903009", "南陈屯乡", "乡", "130903")]
+    return w.tree.district, lambda: page(f"/r/{w.tree.district.pk}/import/regions/", {"file": xlsx(rows)})
+
+
+@entry("regions:import_households", action="regions.import_households")
+def _(w):
+    rows = [("楼栋", "单元", "房号", "户号", "居住状态", "建筑面积", "户主姓名", "户主手机"),
+            ("5号楼", "1", "101", None, "常住", 90, "张三", "13912340001")]
+    return w.tree.compound, lambda: page(f"/r/{w.tree.compound.pk}/import/households/", {"file": xlsx(rows)})
+
+
+# ---------------------------------------------------------------- people: logging in and out
+# Open to anyone; success writes no record of its own (a session, the time of the last login).
+def _password(w):
+    """The world was built before the tests' fast hasher was set: hash the password again with it."""
+    from yishi.people.models import Person
+
+    secretary = Person.objects.get(pk=w.secretary.pk)  # not the world's object: its hash must stay as stored
+    secretary.set_password("pw-12345678x")
+    secretary.save(update_fields=["password"])
+
+
+@entry("people:login", anyone=True, changes=False)
+def _(w):
+    _password(w)
+    return w.tree.community, lambda: page("/login/", {"phone": w.secretary.phone, "password": "pw-12345678x"})
+
+
+@entry(f"POST {API}/people/token", anyone=True, changes=False)
+def _(w):
+    _password(w)
+    return w.tree.community, lambda: api("/people/token", {"phone": w.secretary.phone, "password": "pw-12345678x"})
+
+
+@entry("people:request_code", anyone=True, changes=False)
+def _(w):
+    return w.tree.community, lambda: page("/login/code/request/", {"phone": w.resident.phone})
+
+
+@entry("people:code_login", anyone=True, changes=False)
+def _(w):
+    from yishi.people.services import send_login_code
+    from yishi.people.sms import MemoryBackend
+
+    send_login_code(phone=w.resident.phone)
+    code = "".join(ch for ch in MemoryBackend.outbox[-1].text if ch.isdigit())[:6]
+    return w.tree.community, lambda: page("/login/code/", {"phone": w.resident.phone, "code": code})
+
+
+@entry("people:logout", anyone=True, changes=False)
+def _(w):
+    return w.tree.community, lambda: page("/logout/")
+
+
+@entry("set_language", anyone=True, changes=False)
+def _(w):
+    return w.tree.community, lambda: page("/i18n/setlang/", {"language": "en", "next": "/"})
+
+
+@entry("web:elderly", anyone=True, changes=False)
+def _(w):
+    return w.tree.community, lambda: page("/elderly/", {"on": "1", "next": "/"})
+
+
+# ---------------------------------------------------------------- notifications: one's own only
+@entry("reminders:preferences", residents=True)
+def _(w):
+    return w.tree.community, lambda: page("/notifications/preferences/", {"sms": "on", "digest": "on"})
+
+
+# Each person marks their own notifications read: the resident's one is untouched by anyone else.
+@entry("reminders:mark_read", named={"resident"}, quiet=True)
+def _(w):
+    from yishi.reminders.services import record_notification
+    note = record_notification(person=w.resident, text="您的议题已受理", link="/")
+    return w.tree.community, lambda: page("/notifications/read/", {"notification": note.pk})
+
+
+# ---------------------------------------------------------------- API operations that mirror pages above
+@entry(f"PUT {API}/regions/{{region_id}}/rules/{{key}}", action="regions.manage_rules")
+def _(w):
+    return w.tree.community, lambda: api(f"/regions/{w.tree.community.pk}/rules/vote_threshold:eight_steps",
+                                         {"value": [3, 4], "source": "区民政局2026年1号文"}, method="put")
+
+
+@entry(f"POST {API}/people/code", anyone=True, changes=False)
+def _(w):
+    return w.tree.community, lambda: api("/people/code", {"phone": w.resident.phone})
+
+
+@entry(f"POST {API}/people/token/code", anyone=True, changes=False)
+def _(w):
+    from yishi.people.services import send_login_code
+    from yishi.people.sms import MemoryBackend
+
+    send_login_code(phone=w.resident.phone)
+    code = "".join(ch for ch in MemoryBackend.outbox[-1].text if ch.isdigit())[:6]
+    return w.tree.community, lambda: api("/people/token/code", {"phone": w.resident.phone, "code": code})
+
+
+@entry(f"PATCH {API}/votes/{{vote_id}}", action="votes.manage_vote")
+def _(w):
+    vote = _vote(w, "draft")
+    return vote.region, lambda: api(f"/votes/{vote.pk}", {"question": "是否同意维修西侧道路？"}, method="patch")
+
+
+@entry(f"PUT {API}/meetings/{{meeting_id}}", action="meetings.manage_meeting")
+def _(w):
+    meeting, m = _meeting(w, "draft")
+    body = MEETING | {"starts_at": _starts(w, 14) + ":00+08:00", "place": "社区活动室", "agenda": [m.pk]}
+    return meeting.region, lambda: api(f"/meetings/{meeting.pk}", body, method="put")
+
+
+@entry(f"PUT {API}/notifications/preferences", residents=True)
+def _(w):
+    return w.tree.community, lambda: api("/notifications/preferences", {"sms": True, "email": False, "digest": True},
+                                         method="put")
+
+
+@entry(f"POST {API}/notifications/read", named={"resident"}, quiet=True)
+def _(w):
+    from yishi.reminders.services import record_notification
+    note = record_notification(person=w.resident, text="您的议题已受理", link="/")
+    return w.tree.community, lambda: api("/notifications/read", {"notification": note.pk})

@@ -104,7 +104,7 @@ def positions(w, region):
             out.append((f"{r.value}@below", w.holders[(r.value, own.pk)], False))
         sibling = next(
             x for x in w.regions
-            if x.level == own.level and x != own and not x.contains(region) and not region.contains(x)
+            if x.level == own.level and x != own and not x.contains(region)
             and (r.value, x.pk) in w.holders
         )
         out.append((f"{r.value}@sibling", w.holders[(r.value, sibling.pk)], False))
