@@ -166,9 +166,9 @@ def jobs_for(args, vote, secretary, electors, matters):
 
 
 class Server:
-    def __init__(self, env: dict, port: int):
+    def __init__(self, env: dict, port: int, log: Path = ROOT / "var" / "bench" / "crash" / "gunicorn.log"):
         self.env, self.port, self.process = env, port, None
-        self.log = open(ROOT / "var" / "bench" / "crash" / "gunicorn.log", "a")  # noqa: SIM115
+        self.log = open(log, "a")  # noqa: SIM115 - open while the server runs
 
     def start(self) -> float:
         started = time.perf_counter()
@@ -179,7 +179,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit("gunicorn exited; see var/bench/crash/gunicorn.log")
+                raise SystemExit(f"gunicorn exited; see {self.log.name}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/healthz")
