@@ -45,9 +45,13 @@ def generate(*, city: Region, communities: int = 5904, seed: int = 1, households
     started = time.monotonic()
     rng = random.Random(seed)
     with transaction.atomic():
+        # Another city (the figures' generator builds many) gets the same counties under its own code prefix.
+        head = city.code[:4] if city.code else COUNTIES[0][1][:4]
+        counties = [(name, head + code[4:]) for name, code in COUNTIES]
+        urban_codes = {head + code[4:] for code in URBAN_CODES}
         districts = {r.code[:6]: r for r in city.children.all()}
         missing = [Region(parent=city, level=Level.DISTRICT, name=name, code=code.ljust(12, "0"))
-                   for name, code in COUNTIES if code not in districts]
+                   for name, code in counties if code not in districts]
         for region in bulk_insert_regions(missing):
             districts[region.code[:6]] = region
         existing = Region.objects.subtree(city).filter(level=Level.COMMUNITY).count()
@@ -59,7 +63,7 @@ def generate(*, city: Region, communities: int = 5904, seed: int = 1, households
             used_codes = set(Region.objects.filter(parent=district).values_list("code", flat=True))
             taken = set(Region.objects.filter(parent=district).values_list("name", flat=True))
             n_streets = max(1, per_district // 30)
-            urban = prefix in URBAN_CODES
+            urban = prefix in urban_codes
             n = 0
             for i in range(1, 1000):
                 if n == n_streets:
