@@ -4,6 +4,7 @@ people of the stories. Who may take it comes from tests/security/authority.py; e
 and leave the database exactly as it was. An endpoint missing from the table fails the first test by name.
 """
 
+import dataclasses
 import inspect
 
 import pytest
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tests.security import world as world_module
-from tests.security.authority import ENDPOINTS
+from tests.security.authority import ENDPOINTS, Req
 from yishi.access.roles import ACTIONS
 
 CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -57,10 +58,10 @@ def page_endpoints(patterns=None, namespace=()) -> dict[str, str]:
     return found
 
 
-def api_endpoints(ninja_api=None) -> set[str]:
+def api_endpoints(ninja_api=None, prefix=None) -> set[str]:
     if ninja_api is None:
         from yishi.api import api as ninja_api
-    schema = ninja_api.get_openapi_schema()
+    schema = ninja_api.get_openapi_schema(path_prefix=prefix)
     return {f"{method.upper()} {route}" for route, ops in schema["paths"].items() for method in ops
             if method.upper() in CHANGING}
 
@@ -74,7 +75,7 @@ def test_every_changing_page_and_api_operation_has_an_entry():
 
 
 def test_every_entry_is_a_real_endpoint():
-    real = set(page_endpoints()) | api_endpoints() | set(ADMIN)
+    real = set(page_endpoints()) | api_endpoints()
     assert sorted(set(ENDPOINTS) - real) == []
 
 
@@ -102,7 +103,7 @@ def test_a_new_changing_endpoint_without_an_entry_fails_by_name():
         raise AssertionError
 
     fake.add_router("/fake", router)
-    assert missing(page_endpoints(patterns), api_endpoints(fake)) == ["DELETE /api/fake/everything", "erase"]
+    assert missing(page_endpoints(patterns), api_endpoints(fake, "/api/fake")) == ["DELETE /api/fake/fake/everything", "erase"]
 
 
 # ------------------------------------------------------------------------------------------------ the world
@@ -187,20 +188,11 @@ def attempt(entry, make, who, clock):
     return response, world_module.difference(before, after)
 
 
-CASES = []
-
-
-@pytest.mark.parametrize("key", sorted(ENDPOINTS))
-def test_only_those_with_authority_change_anything(key, world, db, monkeypatch):
-    from tests.meetings.conftest import Clock
-
-    entry = ENDPOINTS[key]
-    # Services read the time through timezone.now: a clock the builders move (a meeting sits at its hour).
-    world.clock = Clock(timezone.now())
-    monkeypatch.setattr(timezone, "now", world.clock)
-    region, make = entry.build(world)
+def check(entry, w) -> tuple[list[str], int]:
+    """Send the entry's request as every principal: (what went wrong, how many requests)."""
+    region, make = entry.build(w)
     problems, count = [], 0
-    for label, who, role, reaches in principals(world, region):
+    for label, who, role, reaches in principals(w, region):
         allowed = expected(entry, label, who, role, reaches)
         response, changed = attempt(entry, make, who, None)
         count += 1
@@ -210,9 +202,56 @@ def test_only_those_with_authority_change_anything(key, world, db, monkeypatch):
                             f" {response.content[:300]!r}"[: 400 if len(problems) < 3 else 120])
         if not allowed and (changed or not (refused(response) or entry.quiet)):
             problems.append(f"{label}: UNEXPECTED SUCCESS {response.status_code} {changed}")
-    CASES.append(count)
+    return problems, count
+
+
+@pytest.fixture
+def clocked(world, monkeypatch):
+    """Services read the time through timezone.now: a clock the builders move (a meeting sits at its hour)."""
+    from tests.meetings.conftest import Clock
+
+    world.clock = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", world.clock)
+    return world
+
+
+@pytest.mark.parametrize("key", sorted(ENDPOINTS))
+def test_only_those_with_authority_change_anything(key, clocked, db):
+    problems, _count = check(ENDPOINTS[key], clocked)
     assert not problems, f"{key}:\n" + "\n".join(problems)
 
 
-ADMIN: dict[str, str] = {}
-_ = admin
+def test_the_matrix_notices_a_wrong_entry(clocked, db):
+    """Proof the check has teeth: screening written as open to every resident, then as open to nobody."""
+    screen = ENDPOINTS["matters:screen"]
+    too_open, _count = check(dataclasses.replace(screen, action=None, residents=True), clocked)
+    assert any(p.startswith("plain resident: expected success") for p in too_open)
+    too_closed, _count = check(dataclasses.replace(screen, action=None), clocked)
+    assert any(p.startswith("committee@own: UNEXPECTED SUCCESS") for p in too_closed)
+    assert any(p.startswith("admin@own: UNEXPECTED SUCCESS") for p in too_closed)
+    assert not any("sibling" in p for p in too_closed)
+
+
+# ------------------------------------------------------------------------------------------------ the admin
+def admin_endpoints() -> list[str]:
+    from django.urls import reverse
+
+    return sorted(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}")
+        for model in admin.site._registry for view in ("add", "changelist")
+    )
+
+
+@pytest.mark.parametrize("url", admin_endpoints())
+def test_the_admin_site_is_for_the_system_administrator_alone(url, world, db):
+    """Every admin page answers a post from anyone but a superuser with the admin login, changing nothing;
+    the ADMIN role held at a city is not the system administrator."""
+    region = world.tree.compound
+    for label, who, _role, _reaches in principals(world, region):
+        if label not in ("anonymous", "plain resident", "secretary", "admin@own", "admin@parent", "bureau@own",
+                         "committee@own"):
+            continue
+        response, changed = attempt(None, lambda: Req(url, {"name": "x", "action": "delete_selected",
+                                                            "_selected_action": "1", "post": "yes"}), who, None)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], (label, response)
+        assert not changed, (label, changed)
