@@ -141,3 +141,17 @@ def test_month_labels_leave_room_between_them_and_always_show_the_last(n, expect
     months = [f"2026-{m:02d}" for m in range(1, n + 1)]
     root = parse(charts.line_chart("t", "T", "D", months, [Series("s", [1] * n)]))
     assert [t.text for t in root.findall("svg:text", NS) if t.text and t.text.startswith("2026-")] == expected
+
+
+def test_the_legend_wraps_onto_a_new_row_rather_than_cutting_a_name():
+    names = ["Matters raised in the period", "Matters resolved in the period", "Meetings held"]
+    root = parse(charts.line_chart("t", "T", "D", ["a", "b"], [Series(n, [1, 2]) for n in names]))
+    keys = [t for t in root.findall("svg:text", NS) if t.text in names]
+    assert [k.text for k in keys] == names  # whole, not clipped
+    assert len({k.get("y") for k in keys}) > 1
+
+
+@pytest.mark.parametrize(("value", "text"), [(12, "12"), (3.0, "3"), (3.46, "3.5"), (0.5, "0.5"), (0.0417, "0.04"),
+                                             (None, "–")])
+def test_numbers_read_as_they_are_said(value, text):
+    assert charts.plain_number(value) == text

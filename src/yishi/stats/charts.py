@@ -24,16 +24,20 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3")
 INK = "#222"
 GRID = "#ccc"
 MUTED = "#555"
-FONT = 13
-WIDTH = 640
+# Drawn at about the size it is shown on a desktop (the stylesheet caps it there), so a phone shrinks it by a
+# quarter at most and the text stays readable.
+FONT = 15
+WIDTH = 480
+LEGEND_ROW = 22
 
 
 def plain_number(value) -> str:
-    """Whole numbers without decimals, others with one: 12, 3.5 — the way a figure is read aloud."""
+    """Whole numbers without decimals, others with one (two below one): 12, 3.5, 0.04 — as a figure is read aloud."""
     if value is None:
         return "–"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
+        # Below one, two decimals: an hour is 0.04 days, not "0.0".
+        return f"{value:.2f}".rstrip("0") if abs(value) < 1 else f"{value:.1f}"
     return f"{int(value):d}"
 
 
@@ -101,6 +105,18 @@ def nice_ceiling(value: float) -> float:
     return 10 * power  # pragma: no cover - the loop ends at 10 × power, which is always ≥ value
 
 
+def _legend(series: Sequence[Series]) -> list[tuple[float, int]]:
+    """Where each series' key goes: left to right, on a new row when the next one would not fit."""
+    places, x, row = [], 8.0, 0
+    for s in series:
+        needed = 30 + _text_width(s.name) + 18
+        if x > 8 and x + needed > WIDTH:
+            x, row = 8.0, row + 1
+        places.append((x, row))
+        x += needed
+    return places
+
+
 def _whole(values) -> bool:
     return all(v is None or float(v).is_integer() for v in values)
 
@@ -152,7 +168,7 @@ def bar_chart(key: str, title: str, description: str, labels: Sequence[str], val
     if len(labels) != len(values):
         raise ValueError("a bar chart needs one value per label")
     numbers = _check(values)
-    row, gap, top = 26, 6, 8
+    row, gap, top = 24, 6, 8
     height = max(top * 2 + len(labels) * (row + gap), 60)
     parts = _open(key, title, description, height, "bar-chart")
     if not labels or not any(numbers):
@@ -186,8 +202,9 @@ def line_chart(key: str, title: str, description: str, labels: Sequence[str], se
         if len(s.values) != len(labels):
             raise ValueError("a line chart needs one value per label in every series")
     numbers = [_check(s.values) for s in series]
-    legend = 22 if len(series) > 1 else 0
-    left, right, top, bottom, plot = 48, 16, 12 + legend, 44, 200
+    places = _legend(series) if len(series) > 1 else []
+    legend = (max(row for _x, row in places) + 1) * LEGEND_ROW if places else 0
+    left, right, top, bottom, plot = 44, 12, 12 + legend, 40, 180
     height = top + plot + bottom
     parts = _open(key, title, description, height, "line-chart")
     if not labels or not any(any(n) for n in numbers):
@@ -240,12 +257,13 @@ def line_chart(key: str, title: str, description: str, labels: Sequence[str], se
                 "</circle>"
             )
         parts.append("</g>")
-        if legend:
-            lx = left + n * (width / len(series))
+        if places:
+            lx, row = places[n]
+            ly = 12 + row * LEGEND_ROW
             parts.append(
-                f'<line x1="{lx:.1f}" x2="{lx + 24:.1f}" y1="12" y2="12" stroke="{colour}" stroke-width="3"'
+                f'<line x1="{lx:.1f}" x2="{lx + 24:.1f}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="3"'
                 f"{dash_attr}/>"
-                f'<text x="{lx + 30:.1f}" y="16" fill="{INK}">{escape(_clip(s.name, width / len(series) - 34))}</text>'
+                f'<text x="{lx + 30:.1f}" y="{ly + 5}" fill="{INK}">{escape(_clip(s.name, WIDTH - lx - 34))}</text>'
             )
     parts.append(
         f'<line x1="{left}" x2="{WIDTH - right}" y1="{top + plot}" y2="{top + plot}" stroke="{INK}" stroke-width="1"/>'

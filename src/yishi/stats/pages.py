@@ -76,7 +76,9 @@ def _days_for_sheet(value):
     """A sheet cell: the number of days, or the words for a duration past the last bucket."""
     if value is None:
         return None
-    return days(value) if math.isinf(value) else round(value, 1)
+    if math.isinf(value):
+        return days(value)
+    return round(value, 2) if value < 1 else round(value, 1)
 
 
 def _percent(value):
