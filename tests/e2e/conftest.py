@@ -58,3 +58,37 @@ def _seeded(transactional_db):
 
     for key in ("disputes", "property", "environment", "renovation", "facilities", "safety", "other"):
         builders.category(key)
+
+
+@pytest.fixture
+def a11y(browser, live_server, monkeypatch):
+    """Every browser context the test opens is checked with axe-core (see a11y.py); the test fails on serious or
+    critical violations. Torn down before the live server and the database flush, which the last checks need."""
+    from tests.e2e.a11y import Audit
+
+    audit = Audit(new_context=browser.new_context)
+    monkeypatch.setattr(browser, "new_context", lambda *a, **kw: audit.watch(audit.new_context(*a, **kw)))
+    yield audit
+    audit.finish()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)  # read by `film` to keep the screenshots of a failed story
+    return report
+
+
+@pytest.fixture
+def film(request, tmp_path):
+    """Screenshot each step (``film.shot(page, who, step)``); kept in var/test-results/<test>/ if the test fails."""
+    from tests.e2e.film import Film
+
+    folder = tmp_path / "film"
+    folder.mkdir()
+    reel = Film(folder)
+    yield reel
+    report = getattr(request.node, "report_call", None)
+    if report is None or report.failed:
+        kept = reel.keep(request.node.name)
+        print(f"\n{reel.count} step screenshots kept in {kept}")

@@ -20,6 +20,7 @@ from yishi.people.sms import MemoryBackend
 from yishi.regions.models import Level
 from yishi.regions.services import create_region
 
+pytestmark = pytest.mark.usefixtures("a11y")  # axe-core on every page visited, normal and elderly
 PASSWORD = "yishi-demo-2026"
 PHONE = {"width": 390, "height": 844}
 

@@ -25,6 +25,7 @@ from yishi.notices.models import Notice, NoticeKind
 from yishi.plans.services import draft_version
 from yishi.works.services import assign_work, report_progress, supervise
 
+pytestmark = pytest.mark.usefixtures("a11y")  # axe-core on every page visited, normal and elderly
 PASSWORD = "yishi-demo-2026"
 TITLE = "让居民出行安全，对低洼路段进行维修"
 

@@ -26,6 +26,7 @@ from yishi.regions.services import create_region
 from yishi.surveys.models import Response, Survey
 from yishi.votes.models import Ballot, Participation, TallyEntry, Vote
 
+pytestmark = pytest.mark.usefixtures("a11y")  # axe-core on every page visited, normal and elderly
 TEAMS = [  # a tenth of the real offers (12,800 / 9,600 / 16,800 yuan a year)
     ("沧州绿源园林绿化队", "1280", "每周养护2次：施肥、浇灌、修剪，及时补植枯死树木，清除杂草。"),
     ("青禾绿化服务队", "960", "每周养护1次：浇灌、修剪、除草；补植树木另行收费。"),
