@@ -295,7 +295,8 @@ def generate(*, size: str, seed: int = 1, log=print, rebuild: bool = True) -> Ge
                         f"{time.monotonic() - started:.0f} s")
         w.finish()
         record(actor=None, action="stats.generate_figures_data", target=provinces[0],
-               data={"size": size, "seed": seed, "rows": result.rows})
+               data={"size": size, "seed": seed, "rows": result.rows,
+                     "seconds": round(time.monotonic() - started)})
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

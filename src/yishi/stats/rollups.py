@@ -522,22 +522,39 @@ def _period_months(period: Period) -> tuple[int, int]:
     return month_of(period.start), month_of(period.end)
 
 
-def _sums(region_ids, first: int, last: int, prefixes=None) -> dict:
-    """{(region, month, dim): n} for the regions and months."""
+def _filtered(region_ids, first: int, last: int, prefixes=None):
     qs = Counter.objects.filter(region_id__in=region_ids, month__gte=first, month__lte=last)
     if prefixes:
         cond = Q()
         for p in prefixes:
             cond |= Q(dim__startswith=p)
         qs = qs.filter(cond)
-    return {(r, m, d): n for r, m, d, n in qs.values_list("region_id", "month", "dim", "n")}
+    return qs
+
+
+def _sums(region_ids, first: int, last: int, prefixes=None) -> dict:
+    """{(region, month, dim): n} for the regions and months."""
+    return {(r, m, d): n for r, m, d, n in
+            _filtered(region_ids, first, last, prefixes).values_list("region_id", "month", "dim", "n")}
+
+
+def _totals(region_ids, first: int, last: int, prefixes=None) -> dict[int, dict]:
+    """{region: {dim: n summed over the months}}, summed by the database."""
+    out: dict[int, dict] = defaultdict(dict)
+    rows = (_filtered(region_ids, first, last, prefixes).values_list("region_id", "dim").annotate(t=Sum("n"))
+            .order_by())
+    for region, dim, n in rows:
+        out[region][dim] = n
+    return out
 
 
 def _open_before(region_ids, last: int, prefix: str = "open") -> dict:
-    """Open matters at the end of month ``last``: the +1/-1 'open' rows up to it, per region and dim."""
-    qs = (Counter.objects.filter(region_id__in=region_ids, month__lte=last, dim__startswith=prefix)
-          .values_list("region_id", "dim").annotate(n=Sum("n")).order_by())
-    return {(r, d): n for r, d, n in qs}
+    """Open matters at the end of month ``last``: the +1/-1 rows up to it, per region and dim. ``prefix`` "open"
+    reads the total only; "open.c:" or "open.h:" reads per category or channel."""
+    qs = Counter.objects.filter(region_id__in=region_ids, month__lte=last)
+    qs = qs.filter(dim="open") if prefix == "open" else qs.filter(dim__startswith=prefix)
+    rows = qs.values_list("region_id", "dim").annotate(n=Sum("n")).order_by()
+    return {(r, d): n for r, d, n in rows}
 
 
 def _percentiles(hist: Tally) -> Percentiles:
@@ -638,18 +655,11 @@ def _figures_from(f: Figures, rows: dict, open_rows: dict, today: date) -> None:
     f.ratings, f.deviations = dict(+ratings), dict(+devs)
 
 
-def _by_region(rows: dict) -> dict[int, dict]:
-    out: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for (region, _month, dim), n in rows.items():
-        out[region][dim] += n
-    return out
-
-
 def figures(region: Region, period: Period, *, today: date | None = None) -> Figures:
     today = today or timezone.localdate()
     first, last = _period_months(period)
     f = Figures(region=region, period=period)
-    rows = _by_region(_sums([region.pk], first, last))[region.pk]
+    rows = _totals([region.pk], first, last)[region.pk]
     open_rows = {d: n for (_r, d), n in _open_before([region.pk], last, "open").items()}
     _figures_from(f, rows, open_rows, today)
     f.participants = _participants([region.pk], period).get(region.pk, 0)
@@ -677,7 +687,7 @@ def trend(region: Region, period: Period) -> list[MonthRow]:
 def by_dimension(region: Region, period: Period, dimension: str) -> list[DimensionRow]:
     first, last = _period_months(period)
     tag = ".c:" if dimension == "category" else ".h:"
-    rows = _by_region(_sums([region.pk], first, last, [f"raised{tag}", f"resolved{tag}"]))[region.pk]
+    rows = _totals([region.pk], first, last, [f"raised{tag}", f"resolved{tag}"])[region.pk]
     open_rows = {d: n for (_r, d), n in _open_before([region.pk], last, f"open{tag}").items()}
     out = []
     for key, label in dimension_labels(dimension):
@@ -695,7 +705,8 @@ def subregions(region: Region, period: Period, *, today: date | None = None) -> 
         return []
     ids = [c.pk for c in children]
     first, last = _period_months(period)
-    rows = _by_region(_sums(ids, first, last))
+    # What a sub-region's row shows: no step histograms.
+    rows = _totals(ids, first, last, ["meet", "raised", "closed:", "res:", "task.", "sat:", "finished", "followed"])
     opens = _open_before(ids, last, "open")
     people = _participants(ids, period)
     communities, active = _silence_counts(region, silence_as_of(period, today), depth=len(region.path) + PATH_WIDTH)
