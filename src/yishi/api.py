@@ -226,6 +226,7 @@ def _mount():
     from yishi.notices.api import router as board_router
     from yishi.people.api import router as people_router
     from yishi.regions.api import router as regions_router
+    from yishi.reminders.api import router as notifications_router
     from yishi.stats.api import router as figures_router
     from yishi.surveys.api import router as surveys_router
     from yishi.votes.api import router as votes_router
@@ -240,6 +241,7 @@ def _mount():
     api.add_router("/votes", votes_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/board", board_router)
+    api.add_router("/notifications", notifications_router)
     api.add_router("/figures", figures_router)
 
 

@@ -171,6 +171,19 @@ class MeetingIn(Schema):
     convener: int | None = Field(None, description="A committee member's id; the caller by default")
 
 
+class MeetingEditIn(Schema):
+    """A draft meeting as a whole (it stays with its community); once announced, post a change instead."""
+
+    title: str = Field(..., max_length=150)
+    form: FormKey = "consultation"
+    platform: PlatformKey = "party_hall"
+    platform_name: str = Field("", max_length=50)
+    starts_at: datetime
+    place: str = Field(..., max_length=100)
+    agenda: list[int] = Field(default_factory=list, description="Matter ids, in order")
+    convener: int | None = Field(None, description="A committee member's id; unchanged when left out")
+
+
 class InviteIn(Schema):
     phones: list[str] = Field(default_factory=list, description="Registered residents by mobile")
     units: list[int] = Field(default_factory=list)
@@ -340,6 +353,18 @@ def create(request, body: MeetingIn):
         title=body.title, starts_at=_aware(body.starts_at), place=body.place, agenda=_matters(body.agenda),
         convener=convener)
     return Status(201, _fresh(meeting))
+
+
+@router.put("/{int:meeting_id}", auth=WRITE_AUTH, response={200: MeetingDetail, **WRITE_ERRORS},
+            summary="Edit a meeting still being prepared: title, form, time, place, agenda, convener")
+def edit(request, meeting_id: int, body: MeetingEditIn):
+    meeting = _meeting(request, meeting_id)
+    convener = get_object_or_404(Person, pk=body.convener) if body.convener is not None else None
+    services.update_meeting(
+        actor=request.user, meeting=meeting, form=body.form, platform=body.platform, platform_name=body.platform_name,
+        title=body.title, starts_at=_aware(body.starts_at), place=body.place, agenda=_matters(body.agenda),
+        convener=convener)
+    return _fresh(meeting)
 
 
 @router.post("/{int:meeting_id}/invitations", auth=WRITE_AUTH, response={200: MeetingDetail, **WRITE_ERRORS},

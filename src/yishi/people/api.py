@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import active_roles
@@ -13,6 +13,7 @@ from yishi.api_schemas import Problem
 
 from .phones import normalize_phone
 from .presenters import present_person
+from .services import code_ttl_minutes, send_login_code
 from .tokens import MAX_AGE, caller, issue_token
 
 router = Router(tags=["people"])
@@ -35,6 +36,20 @@ class MeOut(Schema):
 class TokenIn(Schema):
     phone: str
     password: str
+
+
+class CodeRequestIn(Schema):
+    phone: str = Field(..., max_length=40)
+
+
+class CodeSentOut(Schema):
+    detail: str = Field(..., description="The same words whether or not the number is registered")
+    valid_minutes: int
+
+
+class CodeTokenIn(Schema):
+    phone: str = Field(..., max_length=40)
+    code: str = Field(..., pattern=r"^\s*\d{6}\s*$", description="The six digits from the text message")
 
 
 class TokenOut(Schema):
@@ -72,27 +87,22 @@ def _problem(status: int, detail, code: str) -> Status:
     return Status(status, {"detail": str(detail), "code": code})
 
 
-@router.post(
-    "/token",
-    response={200: TokenOut, 401: Problem, 429: Problem},
-    summary="A token for a client: send it as `Authorization: Bearer <token>`; valid for 30 days",
-)
-def token(request, body: TokenIn):
-    """Phone and password, checked as the login page checks them: five wrong passwords lock the number."""
-    if is_ratelimited(
-        request, group="api.people.token", key="ip", rate="30/5m", method="POST", increment=True
-    ):
-        return _problem(
-            429,
-            _("Too many attempts in a short time. Please wait a few minutes and try again."),
-            "rate_limited",
-        )
+def _normalised(raw: str) -> str:
+    # The lock-out counts per number as normalised, as the login forms do.
     try:
-        # The lock-out counts per number as normalised, as the login form does.
-        phone = normalize_phone(body.phone)
+        return normalize_phone(raw)
     except ValidationError:
-        phone = body.phone.strip()
-    person = authenticate(request, phone=phone, password=body.password)
+        return raw.strip()
+
+
+def _too_many() -> Status:
+    return _problem(
+        429, _("Too many attempts in a short time. Please wait a few minutes and try again."), "rate_limited"
+    )
+
+
+def _issued(request, person) -> dict | Status:
+    """A token for whoever authenticate() gave, or the answer a locked-out or failed login gets."""
     if getattr(request, "axes_locked_out", False):
         # Answer in JSON; left set, the flag makes django-axes replace this answer with its HTML page.
         request.axes_locked_out = False
@@ -105,7 +115,61 @@ def token(request, body: TokenIn):
             "locked_out",
         )
     if person is None:
-        return _problem(401, _("The phone number or password is wrong."), "invalid_login")
+        return None
     # As a login does: django-axes clears the failures, Django records the time.
     user_logged_in.send(sender=person.__class__, request=request, user=person)
     return {"token": issue_token(person), "expires_at": timezone.now() + MAX_AGE, "person_id": person.pk}
+
+
+@router.post(
+    "/code",
+    response={202: CodeSentOut, 409: Problem, 429: Problem},
+    summary="Text a one-time login code to a resident's phone (then `POST /people/token/code`)",
+)
+def request_code(request, body: CodeRequestIn):
+    """As the login page: the answer is the same whether or not the number is registered."""
+    phone = _normalised(body.phone)
+    by_ip = is_ratelimited(request, group="api.people.code.ip", key="ip", rate="10/h", method="POST",
+                           increment=True)
+    by_phone = is_ratelimited(request, group="api.people.code.phone", key=lambda _group, _request: phone,
+                              rate="5/h", method="POST", increment=True)
+    if by_ip or by_phone:
+        return _too_many()
+    send_login_code(phone=body.phone)
+    minutes = code_ttl_minutes()
+    return Status(202, {
+        "detail": str(_("If this number is registered, a code is on its way. It is valid for %(minutes)s minutes.")
+                      % {"minutes": minutes}),
+        "valid_minutes": minutes,
+    })
+
+
+@router.post(
+    "/token/code",
+    response={200: TokenOut, 401: Problem, 429: Problem},
+    summary="A token for the one-time code texted to the phone: residents log in this way",
+)
+def token_by_code(request, body: CodeTokenIn):
+    if is_ratelimited(request, group="api.people.token", key="ip", rate="30/5m", method="POST", increment=True):
+        return _too_many()
+    person = authenticate(request, phone=_normalised(body.phone), code=body.code.strip())
+    issued = _issued(request, person)
+    if issued is None:
+        return _problem(401, _("The code is wrong or has expired. Ask for a new one."), "invalid_code")
+    return issued
+
+
+@router.post(
+    "/token",
+    response={200: TokenOut, 401: Problem, 429: Problem},
+    summary="A token for a client: send it as `Authorization: Bearer <token>`; valid for 30 days",
+)
+def token(request, body: TokenIn):
+    """Phone and password, checked as the login page checks them: five wrong passwords lock the number."""
+    if is_ratelimited(request, group="api.people.token", key="ip", rate="30/5m", method="POST", increment=True):
+        return _too_many()
+    person = authenticate(request, phone=_normalised(body.phone), password=body.password)
+    issued = _issued(request, person)
+    if issued is None:
+        return _problem(401, _("The phone number or password is wrong."), "invalid_login")
+    return issued

@@ -1,9 +1,10 @@
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from yishi.api_schemas import Paging, page_of
+from yishi.api_schemas import WRITE_ERRORS, Paging, page_of
+from yishi.people.tokens import WRITE_AUTH
 
-from . import queries
+from . import queries, services
 from .models import Region
 
 router = Router(tags=["regions"])
@@ -51,3 +52,51 @@ def region_detail(request, region_id: int):
         "children": ctx["children"],
         "household_count": ctx["household_count"],
     }
+
+
+class RegionRef(Schema):
+    id: int
+    name: str
+
+
+class RuleOut(Schema):
+    key: str
+    label: str
+    kind: str = Field(..., description="days (a whole number, or null for no minimum) | fraction ([n, d])")
+    value: int | list[int] | None = Field(..., description="What holds at this region")
+    source: str = Field(..., description="Who decided it and why (the statute for a default)")
+    set_at: RegionRef | None = Field(..., description="The region that set it: this one or an ancestor; null for "
+                                     "the default")
+    default: int | list[int] | None
+    default_source: str
+
+
+class RuleIn(Schema):
+    value: int | list[int] | None = Field(..., description="Days as a whole number 0-60 or null; a threshold [n, d]")
+    source: str = Field(..., max_length=500, description="Who decided this, and why")
+
+
+def _rules(region: Region) -> list[dict]:
+    return [
+        {
+            "key": row["rule"].key, "label": str(row["rule"].label), "kind": row["rule"].kind,
+            "value": row["value"], "source": str(row["source"]),
+            "set_at": {"id": row["set_at"].pk, "name": row["set_at"].name} if row["set_at"] else None,
+            "default": row["default"], "default_source": str(row["default_source"]),
+        }
+        for row in queries.rules_page_rows(region)
+    ]
+
+
+@router.get("/{int:region_id}/rules", response=list[RuleOut],
+            summary="The rules in force at a region (notice periods, vote thresholds), each with its source")
+def region_rules(request, region_id: int):
+    return _rules(get_object_or_404(Region, pk=region_id))
+
+
+@router.put("/{int:region_id}/rules/{key}", auth=WRITE_AUTH, response={200: list[RuleOut], **WRITE_ERRORS},
+            summary="Set a rule at a region, for it and everything below it (the bureau)")
+def set_rule(request, region_id: int, key: str, body: RuleIn):
+    region = get_object_or_404(Region, pk=region_id)
+    services.set_region_rule(actor=request.auth, region=region, key=key, value=body.value, source=body.source)
+    return _rules(region)

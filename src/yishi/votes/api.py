@@ -287,6 +287,19 @@ class VoteIn(Schema):
     version: int | None = Field(None, description="The plan version number; the latest when left out")
 
 
+class VoteChangeIn(Schema):
+    """Only the fields sent change; a draft only."""
+
+    question: str | None = None
+    description: str | None = None
+    options: list[OptionIn] | None = Field(None, description="A choice among options: the new list, two or more")
+    people: list[str] | None = Field(None, description="A vote by list: the voters' mobile numbers")
+    preset: PresetKey | None = None  # type: ignore[valid-type]
+    secret: bool | None = None
+    proxies_allowed: bool | None = None
+    proxy_cap: int | None = Field(None, ge=1, le=20)
+
+
 class CastIn(Schema):
     option: str = Field(..., description='An option key: "yes", "no", "abstain", or "1", "2", …')
     seat: str | None = Field(None, description="Which seat (see my_seats); the first unused when left out")
@@ -577,6 +590,18 @@ def create(request, body: VoteIn):
         proxy_cap=body.proxy_cap, secret_proxies=body.secret_proxies, matter=matter, version=version,
     )
     return HttpStatus(201, _detail(_vote(request.auth, vote.pk), request.auth))
+
+
+@router.patch("/{int:vote_id}", auth=WRITE_AUTH, response={200: VoteDetail, **WRITE_ERRORS},
+              summary="Change a draft: its question, options, voters' list, rule or proxies")
+def change(request, vote_id: int, body: VoteChangeIn):
+    vote = _vote(request.auth, vote_id)
+    changes = {name: value for name, value in body.dict(exclude_unset=True).items() if value is not None}
+    if "people" in changes:
+        require(request.auth, MANAGE, vote.region)  # before the phone lookups, as for a new vote
+        changes["people"] = [_person_by_phone(phone, "people") for phone in changes["people"]]
+    vote = services.change_draft(actor=request.auth, vote=vote, **changes)
+    return _detail(_vote(request.auth, vote.pk), request.auth)
 
 
 @router.post(
