@@ -48,8 +48,8 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--electors", type=int, default=2000)
     p.add_argument("--matters", type=int, default=100)
-    p.add_argument("--supports", type=int, default=1000)
-    p.add_argument("--comments", type=int, default=1000)
+    p.add_argument("--supports", type=int, default=500)
+    p.add_argument("--comments", type=int, default=500)
     p.add_argument("--clients", type=int, default=32, help="HTTP client threads")
     p.add_argument("--kill-at", type=float, default=0.4, help="share of writes answered before the SIGKILL")
     p.add_argument("--down", type=float, default=2.0, help="seconds the server stays dead")
@@ -176,7 +176,8 @@ class Server:
             [str(ROOT / "bench" / "serve"), "web"], env={**os.environ, **self.env}, cwd=ROOT,
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        # A loaded two-core machine can take a minute to import Django into the master and two workers.
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited; see {self.log.name}")
@@ -187,7 +188,8 @@ class Server:
                     return time.perf_counter() - started
             except OSError:
                 time.sleep(0.1)
-        raise SystemExit("gunicorn did not answer within 60 s")
+        self.stop()
+        raise SystemExit(f"gunicorn did not answer within 240 s; see {self.log.name}")
 
     def pids(self) -> list[int]:
         master = self.process.pid
@@ -206,6 +208,7 @@ class Server:
         return pids
 
     def stop(self) -> None:
+        """Stop it (SIGTERM: the master stops its workers); safe to call twice."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=30)
@@ -389,10 +392,19 @@ def main():
           f"{time.perf_counter() - started:.1f} s; {len(jobs)} jobs ({expected_answers} writes)", flush=True)
 
     server = Server(env, port)
-    server.start()
-    log = Log(expected_answers)
+    try:
+        return run(args, server, log=Log(expected_answers), jobs=jobs, tokens=tokens, vote=vote,
+                   secretary=secretary, electors=electors)
+    finally:
+        server.stop()
+
+
+def run(args, server, *, log, jobs, tokens, vote, secretary, electors) -> int:
+    port = server.port
+    expected_answers = log.total
+    print(f"gunicorn up in {server.start():.1f} s", flush=True)
     began = time.perf_counter()
-    threads = drive(port, jobs, tokens, args.clients, log, deadline=time.monotonic() + 900)
+    threads = drive(port, jobs, tokens, args.clients, log, deadline=time.monotonic() + 3600)
     kill_after = int(expected_answers * args.kill_at)
     while log.answered < kill_after and any(t.is_alive() for t in threads):
         time.sleep(0.01)
@@ -415,13 +427,12 @@ def main():
     width = max(map(len, results))
     for key, value in results.items():
         print(f"  {key:<{width}}  {value}")
-    failed = (results["acknowledged ballots missing or altered"] or results["electors with more than one "
-              "participation"] or results["acknowledged supports missing"]
-              or results["acknowledged comments missing or altered"] or results["acknowledged screenings not in place"]
-              or results["acknowledged advances not in place"] or results["acknowledged sessions missing"] or results["audit chain"] != "intact"
-              or not results["tally equals the ballots"] or results["filled ballots"] != results["participations"]
-              or results["participations"] != results["audit cast entries"]
-              or results["matters whose supporter count disagrees with its supports"])
+    must_be_zero = [k for k in results if k.startswith("acknowledged ") and k != "acknowledged writes"]
+    must_be_zero += ["electors with more than one participation", "server errors (5xx)", "never answered",
+                     "matters whose supporter count disagrees with its supports"]
+    failed = (any(results[k] for k in must_be_zero) or results["audit chain"] != "intact"
+              or not results["tally equals the ballots"]
+              or not results["filled ballots"] == results["participations"] == results["audit cast entries"])
     print("\nRESULT:", "FAILED" if failed else "every acknowledged write present, no double vote, chain intact")
     return 1 if failed else 0
 

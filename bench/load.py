@@ -127,7 +127,7 @@ def build(args) -> dict:
                              category=category)
     unusable = make_password(None)
     electors = Person.objects.bulk_create(
-        [Person(phone=f"139{i:08d}", name=f"代表{i}", password=unusable) for i in range(args.electors)],
+        [Person(phone=f"136{i:08d}", name=f"代表{i}", password=unusable) for i in range(args.electors)],
         batch_size=2000)
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(person=p, role=Role.REPRESENTATIVE, region=community) for p in electors], batch_size=2000)
