@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test test-postgres e2e lint format messages clean
+.PHONY: demo test test-postgres e2e fuzz-api lint format messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/yishi makemigrations --check --dry-run -v1
 	$(BIN)/pytest -m "not e2e" -n $(PYTEST_WORKERS) -q
+
+# schemathesis against gunicorn on a scratch copy of the demo city (2-4 minutes); FUZZ_EXAMPLES=n for more.
+fuzz-api: $(STAMP)
+	scripts/fuzz-api
 
 e2e: $(STAMP)
 	$(BIN)/pytest -m e2e -q -p no:xdist --screenshot only-on-failure --output var/test-results
