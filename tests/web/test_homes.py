@@ -256,6 +256,8 @@ def test_the_committee_sees_its_inbox_and_the_sibling_committee_does_not(client,
 
 
 def test_what_waits_on_the_committee_is_grouped_by_step_in_the_procedures_order(client, town):
+    short = matters.accept(actor=town.secretary, matter=raise_(town, "小修"), procedure_key="short_path",
+                           procedure_reason="小修")
     at_ideas = matters.accept(actor=town.secretary, matter=raise_(town, "在恳谈"), procedure_key="eight_steps")
     at_draft = matters.accept(actor=town.secretary, matter=raise_(town, "在拟方案"), procedure_key="eight_steps")
     flows.session(town, at_draft)
@@ -263,10 +265,14 @@ def test_what_waits_on_the_committee_is_grouped_by_step_in_the_procedures_order(
 
     html = section(page(client, town.secretary), "community")
 
-    groups = re.findall(r'<h4 id="wait-\d+-h">([^<]+?) <small>', html)
+    groups = re.findall(r'<h4 id="wait-\d+-h">([^<]+?) <small>\(\d+\)([^<]*)</small>', html)
     with translation.override("zh-hans"):
-        assert groups == [escape(str(at_ideas.step.label)), escape(str(at_draft.procedure.step("draft").label))]
-    assert html.index("在恳谈") < html.index("在拟方案")
+        assert groups == [
+            (escape(str(at_ideas.step.label)), ""),
+            (escape(str(at_draft.procedure.step("draft").label)), ""),
+            (escape(str(short.step.label)), escape(f" · {short.procedure.label}")),  # the other procedure after
+        ]
+    assert html.index("在恳谈") < html.index("在拟方案") < html.index("小修")
 
 
 def test_the_council_sees_steps_but_no_screening_inbox(client, town):

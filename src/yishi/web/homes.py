@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from yishi.access.queries import active_roles, regions_where
 from yishi.access.roles import Role
+from yishi.procedures.definitions import DEFAULT, PROCEDURES
 
 LIST_LIMIT = 50
 
@@ -22,21 +23,28 @@ RESIDENT_LIKE = frozenset({Role.RESIDENT, Role.REPRESENTATIVE, Role.BUILDING_HEA
 @dataclass
 class StepGroup:
     label: str
-    procedure: str
+    procedure: str  # named only when it is not the default (eight steps), where labels could be taken for others'
     matters: list = field(default_factory=list)
 
 
 def _group_by_step(matters) -> list[StepGroup]:
-    """Matters grouped by the step they wait at, the groups in the procedure's order."""
+    """Matters grouped by the step they wait at: the default procedure's steps first, each procedure in its
+    steps' order."""
+    procedures = list(PROCEDURES)
     groups: dict[tuple[str, str], StepGroup] = {}
-    order: dict[tuple[str, str], tuple[int, str]] = {}
     for m in matters:
         key = (m.procedure_key, m.step_key)
         if key not in groups:
-            groups[key] = StepGroup(str(m.step.label), str(m.procedure.label))
-            order[key] = (m.procedure.index(m.step_key), m.procedure_key)
+            named = "" if m.procedure_key == DEFAULT.key else str(m.procedure.label)
+            groups[key] = StepGroup(str(m.step.label), named)
         groups[key].matters.append(m)
-    return [groups[k] for k in sorted(groups, key=lambda k: order[k])]
+
+    def order(key):
+        procedure_key, step_key = key
+        first = 0 if procedure_key == DEFAULT.key else 1 + procedures.index(procedure_key)
+        return first, PROCEDURES[procedure_key].index(step_key)
+
+    return [groups[k] for k in sorted(groups, key=order)]
 
 
 def held_roles(user) -> set[str]:
