@@ -10,7 +10,9 @@ they lead, so the test reads the same in either language.
 
 import io
 import re
+from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from django.test.utils import override_settings
 from openpyxl import load_workbook
@@ -67,6 +69,17 @@ def table_rows(page: Page, key: str) -> dict[str, list[str]]:
     return rows
 
 
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+
+
+def accessible(page: Page):
+    """axe-core (shipped in axe_playwright_python) finds no serious or critical WCAG 2 A/AA violation here."""
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))  # through the debugger: the page's CSP allows no injection
+    found = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa"]},
+        resultTypes: ["violations"]})).violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(" "))])""")
+    assert [v for v in found if v[1] in ("serious", "critical")] == [], page.url
+
+
 def open_details(page: Page, key: str):
     """Open the <details> holding a table's numbers (closed by default under most charts)."""
     details = page.locator(f'details.chart-data:has(table[data-table="{key}"])')
@@ -89,6 +102,7 @@ def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(browser: Br
     public.locator(f'a[href="/figures/r/{cangzhou.pk}/"]').click()
     f = check_headline(page, cangzhou)
     assert f.raised > 0
+    accessible(page)
 
     # Charts are drawn on the server; each has its numbers beside it.
     assert page.locator("svg.chart").count() >= 9
@@ -107,6 +121,7 @@ def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(browser: Br
         expect(page.locator('nav.crumbs li[aria-current="page"]')).to_have_text(region.name)
 
     page.screenshot(path=str(tmp_path / "s5-community-phone.png"), full_page=True)
+    accessible(page)
     # The community: meetings by form and platform, time per step, tasks, satisfaction, compliance.
     assert f.raised > 0 and f.resolved > 0
     open_details(page, "forms")
@@ -149,6 +164,7 @@ def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(browser: Br
     page.locator(f'a[href^="/figures/r/{community.pk}/report/"]').click()
     expect(page.locator("body.report h1")).to_contain_text(community.name)
     assert page.locator("svg.chart").count() >= 7
+    accessible(page)
     page.screenshot(path=str(tmp_path / "s5-report-phone.png"), full_page=True)
     page.context.close()
 
@@ -186,5 +202,6 @@ def test_s5_on_a_desktop_the_bureau_sorts_the_districts_and_downloads_one_table(
         page.locator(f'a[href^="/figures/r/{cangzhou.pk}/xlsx/categories/"]').click()
     book = load_workbook(io.BytesIO(open(caught.value.path(), "rb").read()))  # noqa: SIM115
     assert len(book.sheetnames) == 1
+    accessible(page)
     page.screenshot(path=str(tmp_path / "s5-desktop.png"), full_page=True)
     page.context.close()
