@@ -20,8 +20,10 @@ class Film:
     def __init__(self, folder: Path):
         self.folder = folder
         self.count = 0
+        self.pages: dict[str, Page] = {}  # who -> their page, shot once more when the story fails
 
     def shot(self, page: Page, who: str, step: str) -> Path | None:
+        self.pages[who] = page
         self.count += 1
         name = re.sub(r"[^\w.-]+", "-", f"{self.count:03d}-{who}-{step}").strip("-")[:120]
         path = self.folder / f"{name}.png"
@@ -32,6 +34,8 @@ class Film:
         return path
 
     def keep(self, test_name: str) -> Path:
+        for who, page in self.pages.items():  # where each person was when it failed: the step that broke
+            self.shot(page, who, "at-failure")
         target = RESULTS / re.sub(r"[^\w.-]+", "_", test_name)
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(self.folder, target)
