@@ -313,3 +313,39 @@ def test_the_dashboards_queries_do_not_grow_with_sub_regions_or_matters(client, 
         html = client.get(url(t.street)).content.decode()
     assert len(rows_of(html)) == 6
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+@pytest.mark.parametrize("key", ["name", "meetings_held", "raised", "resolved", "open", "tasks_overdue",
+                                 "resolution_median", "satisfaction", "compliance", "participants", "silent"])
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_every_column_sorts(client, world, key, direction):
+    response, html = page(client, world.city_bureau, world.tree.street, sort=key, dir=direction)
+    assert response.status_code == 200
+    assert f'aria-sort="{"ascending" if direction == "asc" else "descending"}"><a href="' in html
+    assert sorted(rows_of(html)) == sorted([world.tree.community.name, world.tree.sibling.name])
+
+
+def test_rows_without_a_figure_sort_last_both_ways():
+    from types import SimpleNamespace
+
+    from yishi.stats.pages import sort_rows
+
+    def row(name, pk, satisfaction):
+        return SimpleNamespace(region=SimpleNamespace(name=name, pk=pk), satisfaction=satisfaction)
+
+    rows = [row("甲", 1, None), row("乙", 2, 4.5), row("丙", 3, 3.0)]
+    up, key, direction = sort_rows(rows, "satisfaction", "asc")
+    assert [r.region.name for r in up] == ["丙", "乙", "甲"] and (key, direction) == ("satisfaction", "asc")
+    down, _key, _dir = sort_rows(rows, "satisfaction", "desc")
+    assert [r.region.name for r in down] == ["乙", "丙", "甲"]
+
+
+def test_silent_communities_are_listed_with_links_to_their_figures(client, world):
+    t = world.tree
+    _response, html = page(client, world.street_bureau, t.street)
+    silent = re.search(r'<ul class="cards silent">.*?</ul>', html, re.S).group(0)
+    # 丽景 held a consultation session; 朝东 did not.
+    assert f'href="{url(t.sibling, year=YEAR)}"' in silent and t.sibling.name in silent
+    assert t.community.name not in silent
+    assert f'href="{reverse("web:region", args=[t.sibling.pk])}"' in silent
+    assert figure(html, "silent") == "1"
