@@ -3,7 +3,8 @@
 - weight: the HTML plus the stylesheets and scripts it links, gzip-compressed as WhiteNoise serves them, stays
   under 100 KB (images excluded), and every image is lazy with its size given;
 - no JavaScript needed: the page's main content is in the server's HTML and its forms post as plain forms;
-- queries: a list page costs as many SQL queries with thirty items as with three.
+- queries: a list page costs as many SQL queries with thirty items as with three (matters, notices, meetings,
+  votes, surveys, comments).
 """
 
 import datetime
@@ -24,6 +25,7 @@ from whitenoise.compress import Compressor
 
 from tests import builders
 from tests.procedures import flows
+from yishi.comments import services as comments
 from yishi.matters import services as matters
 from yishi.meetings import services as meetings
 from yishi.notices.services import post_notice
@@ -264,6 +266,14 @@ def test_voting_is_two_plain_form_posts_choose_then_confirm(client, story):
 # --- list pages cost the same with more items ----------------------------------------------------------------
 
 
+def commented(town):
+    """The matter the comments of ``_fill`` go on (made once)."""
+    if not hasattr(town, "commented"):
+        town.commented = matters.raise_matter(actor=town.resident, region=town.tree.compound, category=town.category,
+                                              title="评论很多的议题", description="大家说说。")
+    return town.commented
+
+
 def _fill(town, start: int, n: int):
     t, secretary, residents, category = town.tree, town.secretary, town.residents, town.category
     soon = timezone.now() + datetime.timedelta(days=3)
@@ -286,6 +296,9 @@ def _fill(town, start: int, n: int):
         survey = surveys.create_survey(actor=secretary, region=t.compound, title=f"调查{i:02d}")
         surveys.add_question(actor=secretary, survey=survey, kind="single", text="同意吗？", choices=["同意", "不同意"])
         surveys.open_survey(actor=secretary, survey=survey)
+        comment = comments.post_comment(actor=who, matter=commented(town), body=f"评论{i:02d}")
+        if i % 2:
+            comments.reply(actor=secretary, comment=comment, body=f"回复{i:02d}")
 
 
 def list_pages(town) -> dict[str, tuple[object, str, str]]:
@@ -301,6 +314,7 @@ def list_pages(town) -> dict[str, tuple[object, str, str]]:
         "meetings": (secretary, "/meetings/", "会议"),
         "my invitations": (residents[0], "/meetings/", "会议"),
         "home": (residents[0], "/work/", ""),
+        "a matter's comments": (residents[1], f"/m/{commented(town).pk}/", "评论"),
     }
 
 
