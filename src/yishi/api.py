@@ -21,6 +21,7 @@ from ninja.openapi import schema as ninja_openapi
 from ninja.schema import NinjaGenerateJsonSchema
 
 from .errors import Refused
+from .regions.imports import ImportRejected
 
 logger = logging.getLogger("yishi.api")
 
@@ -140,6 +141,14 @@ def problem(request, status: int, detail, code: str, **extra) -> JsonResponse:
 def refused(request, exc: Refused):
     status = 403 if exc.code == Refused.FORBIDDEN else 409
     return problem(request, status, exc.reason, exc.code, field=exc.field)
+
+
+@api.exception_handler(ImportRejected)
+def import_rejected(request, exc: ImportRejected):
+    """A spreadsheet with problems: each one as an error at its row and column; nothing was saved."""
+    errors = [{"loc": ["file", issue.row or 0, issue.column], "msg": str(issue.reason), "type": issue.code}
+              for issue in exc.issues]
+    return problem(request, 409, exc.reason, exc.code, errors=errors)
 
 
 @api.exception_handler(ValidationError)

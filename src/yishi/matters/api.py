@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from yishi.access.queries import require
@@ -828,9 +828,23 @@ def matter_detail(request, matter_id: int):
     "/",
     auth=WRITE_AUTH,
     response={201: MatterDetail, 429: Problem, **WRITE_ERRORS},
-    summary="Raise a matter online (photos only through the page)",
+    summary="Raise a matter online (JSON; `POST /matters/with_photos` takes photos too)",
 )
 def raise_matter(request, body: RaiseIn):
+    return _raise(request, body, photos=())
+
+
+@router.post(
+    "/with_photos",
+    auth=WRITE_AUTH,
+    response={201: MatterDetail, 429: Problem, **WRITE_ERRORS},
+    summary="Raise a matter with photos (multipart form: the same fields, and up to the page's number of photos)",
+)
+def raise_matter_with_photos(request, body: Form[RaiseIn], photos: File[list[UploadedFile]]):
+    return _raise(request, body, photos=photos)
+
+
+def _raise(request, body: RaiseIn, photos):
     if _limited(request, "api.matters.raise", "20/h"):
         return _too_many()
     matter = services.raise_matter(
@@ -841,6 +855,7 @@ def raise_matter(request, body: RaiseIn):
         description=body.description,
         location=body.location,
         back_to_back=body.back_to_back,
+        photos=photos,
     )
     return created(_detail(queries.get_matter(matter.pk), request.auth))
 
@@ -1109,11 +1124,24 @@ def _matter_work(matter_id: int, work_id: int) -> Work:
     "/{int:matter_id}/works/{int:work_id}/reports",
     auth=WRITE_AUTH,
     response={201: ReportOut, **WRITE_ERRORS},
-    summary="The responsible unit reports progress (photos only through the page)",
+    summary="The responsible unit reports progress (JSON; `…/reports/with_photo` takes a photo too)",
 )
 def add_report(request, matter_id: int, work_id: int, body: ReportIn):
     report = report_progress(
         actor=request.auth, work=_matter_work(matter_id, work_id), text=body.text, done=body.done
+    )
+    return created(_report(report))
+
+
+@router.post(
+    "/{int:matter_id}/works/{int:work_id}/reports/with_photo",
+    auth=WRITE_AUTH,
+    response={201: ReportOut, **WRITE_ERRORS},
+    summary="A progress report with a photo of the work (multipart form)",
+)
+def add_report_with_photo(request, matter_id: int, work_id: int, body: Form[ReportIn], photo: File[UploadedFile]):
+    report = report_progress(
+        actor=request.auth, work=_matter_work(matter_id, work_id), text=body.text, done=body.done, photo=photo
     )
     return created(_report(report))
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from yishi.access.queries import require
@@ -182,6 +182,13 @@ class MeetingEditIn(Schema):
     place: str = Field(..., max_length=100)
     agenda: list[int] = Field(default_factory=list, description="Matter ids, in order")
     convener: int | None = Field(None, description="A committee member's id; unchanged when left out")
+
+
+class SheetOut(Schema):
+    id: int
+    width: int
+    height: int
+    at: datetime
 
 
 class InviteIn(Schema):
@@ -365,6 +372,13 @@ def edit(request, meeting_id: int, body: MeetingEditIn):
         title=body.title, starts_at=_aware(body.starts_at), place=body.place, agenda=_matters(body.agenda),
         convener=convener)
     return _fresh(meeting)
+
+
+@router.post("/{int:meeting_id}/sheet", auth=WRITE_AUTH, response={201: SheetOut, **WRITE_ERRORS},
+             summary="Staff: a photo of the paper sign-in sheet (multipart; re-encoded, staff only)")
+def sheet(request, meeting_id: int, photo: File[UploadedFile]):
+    made = services.attach_sheet_photo(actor=request.user, meeting=_meeting(request, meeting_id), upload=photo)
+    return Status(201, {"id": made.pk, "width": made.width, "height": made.height, "at": made.at})
 
 
 @router.post("/{int:meeting_id}/invitations", auth=WRITE_AUTH, response={200: MeetingDetail, **WRITE_ERRORS},

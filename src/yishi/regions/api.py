@@ -1,10 +1,10 @@
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 
-from yishi.api_schemas import WRITE_ERRORS, Paging, page_of
+from yishi.api_schemas import WRITE_ERRORS, Paging, created, page_of
 from yishi.people.tokens import WRITE_AUTH
 
-from . import queries, services
+from . import imports, queries, services
 from .models import Region
 
 router = Router(tags=["regions"])
@@ -100,3 +100,42 @@ def set_rule(request, region_id: int, key: str, body: RuleIn):
     region = get_object_or_404(Region, pk=region_id)
     services.set_region_rule(actor=request.auth, region=region, key=key, value=body.value, source=body.source)
     return _rules(region)
+
+
+class RegionImportOut(Schema):
+    rows: int
+    created: int
+    unchanged: int
+    villages: int
+    by_level: dict[int, int] = Field(..., description="Regions created, by level number")
+
+
+class HouseholdImportOut(Schema):
+    rows: int
+    households_created: int
+    households_updated: int
+    households_unchanged: int
+    buildings_created: list[str]
+    people_registered: int
+    people_linked: int
+
+
+@router.post("/{int:region_id}/import/regions", auth=WRITE_AUTH, response={201: RegionImportOut, **WRITE_ERRORS},
+             summary="Import part of the tree under a region from the official division-code list (.xlsx, multipart). "
+                     "A file with problems saves nothing: 409 import_rejected lists each as errors[]")
+def import_regions(request, region_id: int, file: File[UploadedFile]):
+    result = imports.import_regions(actor=request.auth, root=get_object_or_404(Region, pk=region_id), file=file)
+    return created({"rows": result.rows, "created": result.created, "unchanged": result.unchanged,
+                    "villages": result.villages, "by_level": result.by_level})
+
+
+@router.post("/{int:region_id}/import/households", auth=WRITE_AUTH,
+             response={201: HouseholdImportOut, **WRITE_ERRORS},
+             summary="Import a compound's household roster (.xlsx, multipart): buildings, households, their heads")
+def import_households(request, region_id: int, file: File[UploadedFile]):
+    result = imports.import_households(actor=request.auth, compound=get_object_or_404(Region, pk=region_id), file=file)
+    return created({"rows": result.rows, "households_created": result.households_created,
+                    "households_updated": result.households_updated,
+                    "households_unchanged": result.households_unchanged,
+                    "buildings_created": list(result.buildings_created),
+                    "people_registered": result.people_registered, "people_linked": result.people_linked})
