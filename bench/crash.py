@@ -182,7 +182,8 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited; see {self.log.name}")
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                # Long: after a restart the retrying clients fill the queue ahead of this request.
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
                 conn.request("GET", "/healthz")
                 if conn.getresponse().status == 200:
                     return time.perf_counter() - started
