@@ -151,8 +151,9 @@ def build(args) -> dict:
 
 
 class Scenario:
-    def __init__(self, name, method, path, *, headers=None, body=None, ok=(200,), tokens=None):
+    def __init__(self, name, method, path, *, headers=None, body=None, ok=(200,), tokens=None, expect=()):
         self.name, self.method, self.path, self.headers, self.body, self.ok = name, method, path, headers or {}, body, ok
+        self.expect = expect  # text the answer must hold: the page measured is the page meant
         self.tokens = tokens  # an iterator of bearer tokens, one per request (ballots)
         self.lock = threading.Lock()
         self.counter = itertools.count()
@@ -179,7 +180,8 @@ def scenarios(f: dict) -> list[Scenario]:
         Scenario("ceiling: /healthz", "GET", "/healthz"),
         Scenario("region board", "GET", f"/r/{f['community']}/board/"),
         Scenario("matter list (15/page)", "GET", f"/r/{f['community']}/matters/"),
-        Scenario("matter, 60 comments", "GET", f"/m/{f['talked']}/"),
+        Scenario("matter, 60 comments", "GET", f"/m/{f['talked']}/",
+                 expect=[f"第{i}条意见" for i in range(1, 61)] + ["同意，附议。"]),
         Scenario("resident home", "GET", "/", headers={"Cookie": f"sessionid={f['session']}"}),
         Scenario("raise a matter (API)", "POST", "/api/v1/matters/", headers=resident, ok=(201,),
                  body=lambda n: {"region": f["compound"], "category": "environment", "title": f"压测议题 {n}",
@@ -214,6 +216,9 @@ def count_queries(scenario: Scenario) -> int:
             else:
                 response = client.post(path, body, content_type="application/json", **extra)
         assert response.status_code in scenario.ok, (scenario.name, response.status_code, response.content[:300])
+        text = response.content.decode()
+        missing = [e for e in scenario.expect if e not in text]
+        assert not missing, (scenario.name, "missing from the answer", missing[:3])
         counts.append(len(captured.captured_queries))
     return counts[-1]
 
