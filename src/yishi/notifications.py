@@ -30,6 +30,21 @@ def muted():
         _muted.reset(token)
 
 
+def _shown(value):
+    """A parameter as the message shows it: lazy text resolved, dates as the language writes them (2026年10月15日)."""
+    import datetime
+
+    from django.utils import formats, timezone
+
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return value
+
+
 def notify(person, message_id: str, *, link: str = "", dedupe_key: str | None = None, **params) -> bool:
     """Tell ``person`` ``message_id`` (an English msgid, composed in the site's language).
 
@@ -42,7 +57,7 @@ def notify(person, message_id: str, *, link: str = "", dedupe_key: str | None = 
     if person is None or _muted.get():
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        text = gettext(message_id) % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+        text = gettext(message_id) % {k: _shown(v) for k, v in params.items()}
     notification = record_notification(person=person, text=text, link=link, key=dedupe_key)
     if notification is None:
         return False

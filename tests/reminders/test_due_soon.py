@@ -1,5 +1,8 @@
 """Tasks due soon: their unit's staff are reminded, by the worker, once."""
 
+from django.utils.formats import date_format
+from django.utils.translation import override
+
 from tests.reminders.worker import (
     days,
     implementing,
@@ -14,6 +17,12 @@ from yishi.reminders.models import Notification
 pytestmark = through_the_worker
 
 
+def zh_date(day) -> str:
+    """A date as the messages write it: they are composed in the site's language."""
+    with override("zh-hans"):
+        return date_format(day, "DATE_FORMAT")
+
+
 def test_a_task_due_in_two_days_reminds_its_units_staff_in_the_app_and_by_sms(place):
     m = implementing(place)
     soon = task(place, m, place.today + days(2))
@@ -23,7 +32,7 @@ def test_a_task_due_in_two_days_reminds_its_units_staff_in_the_app_and_by_sms(pl
 
     texts = sms_to(place.fire_staff)
     assert len(texts) == 1
-    assert "维修坑洼路面" in texts[0] and (place.today + days(2)).isoformat() in texts[0]
+    assert "维修坑洼路面" in texts[0] and zh_date(place.today + days(2)) in texts[0]
     (note,) = Notification.objects.filter(person=place.fire_staff)
     assert note.link == f"/m/{m.pk}/" and note.read_at is None and note.delivered_at is not None
     assert note.key == f"work-due-soon:{soon.pk}:{soon.due_on.isoformat()}"

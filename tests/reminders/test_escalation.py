@@ -1,6 +1,8 @@
 """Overdue tasks: the worker escalates them to the street (督办), visibly on the matter, once."""
 
 from django.test import Client
+from django.utils.formats import date_format
+from django.utils.translation import override
 
 from tests.reminders.worker import days, implementing, schedule_and_run, sms_to, task, through_the_worker
 from yishi.audit.models import AuditEntry
@@ -11,6 +13,12 @@ from yishi.reminders.models import Escalation, Notification
 pytestmark = through_the_worker
 
 
+def zh_date(day) -> str:
+    """A date as the messages write it: they are composed in the site's language."""
+    with override("zh-hans"):
+        return date_format(day, "DATE_FORMAT")
+
+
 def test_an_overdue_task_is_escalated_to_the_street_and_its_bureau_staff_told(place):
     m = implementing(place)
     work = task(place, m, place.today - days(5))
@@ -19,7 +27,7 @@ def test_an_overdue_task_is_escalated_to_the_street_and_its_bureau_staff_told(pl
 
     (escalation,) = Escalation.objects.all()
     assert (escalation.work, escalation.region, escalation.due_on) == (work, place.tree.street, work.due_on)
-    assert work.due_on.isoformat() in escalation.reason and "维修坑洼路面" in escalation.reason
+    assert zh_date(work.due_on) in escalation.reason and "维修坑洼路面" in escalation.reason
     (text,) = sms_to(place.street_bureau)
     assert "督办" in text and "维修坑洼路面" in text and "万泰丽景小区" in text
     # The district is above the street: the street's own staff supervise, the district is not told.

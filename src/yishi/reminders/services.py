@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -291,7 +291,7 @@ def remind_due_soon(*, today: datetime.date) -> int:
                         dedupe_key=f"work-due-soon:{work.pk}:{work.due_on.isoformat()}",
                         task=work.title,
                         matter=work.matter.title,
-                        due=work.due_on.isoformat(),
+                        due=work.due_on,
                     )
     return made
 
@@ -308,7 +308,7 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
             reason = gettext("“%(task)s” (%(unit)s) was due on %(due)s and is %(days)s days overdue.") % {
                 "task": work.title,
                 "unit": work.responsible_label or "—",
-                "due": work.due_on.isoformat(),
+                "due": formats.date_format(work.due_on, "DATE_FORMAT"),
                 "days": days,
             }
         try:
@@ -341,7 +341,7 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
                 place=work.matter.region.name,
                 task=work.title,
                 matter=work.matter.title,
-                due=work.due_on.isoformat(),
+                due=work.due_on,
             )
         for person in responsible_people(work):
             notify(
@@ -352,7 +352,7 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
                 dedupe_key=key,
                 task=work.title,
                 matter=work.matter.title,
-                due=work.due_on.isoformat(),
+                due=work.due_on,
                 street=region.name,
             )
     return escalation
@@ -474,12 +474,12 @@ def draft_progress_report(*, region, matter_ids: list[int], start: datetime.date
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         title = gettext("Progress report (进展通报): %(region)s, %(start)s to %(end)s") % {
             "region": region.name,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
+            "start": formats.date_format(start, "DATE_FORMAT"),
+            "end": formats.date_format(end, "DATE_FORMAT"),
         }
         lines = [
             gettext("Progress of the matters in consultation and being carried out, as of %(end)s:")
-            % {"end": end.isoformat()}
+            % {"end": formats.date_format(end, "DATE_FORMAT")}
         ]
         lines += _progress_lines(matter_ids, end + datetime.timedelta(days=1))
         lines.append(gettext("Each matter's page shows its steps, tasks and reports in full."))
@@ -515,8 +515,8 @@ def draft_progress_report(*, region, matter_ids: list[int], start: datetime.date
                 link=link,
                 dedupe_key=f"progress-draft:{draft.pk}",
                 region=region.name,
-                start=start.isoformat(),
-                end=end.isoformat(),
+                start=start,
+                end=end,
             )
     return draft
 
