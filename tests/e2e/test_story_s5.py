@@ -18,6 +18,7 @@ from django.test.utils import override_settings
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.test_printing import pdf_pages
 from tests.e2e.test_story_s1 import PASSWORD, login_with_password
 from yishi.demo import city
 from yishi.stats import figures as fig
@@ -166,6 +167,13 @@ def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(browser: Br
     assert page.locator("svg.chart").count() >= 7
     accessible(page)
     page.screenshot(path=str(tmp_path / "s5-report-phone.png"), full_page=True)
+    # Printed (or saved as PDF) it is A4, a handful of pages, every page's media box 210 × 297 mm.
+    page.emulate_media(media="print")
+    pdf = page.pdf(prefer_css_page_size=True)
+    (tmp_path / "s5-report.pdf").write_bytes(pdf)
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert boxes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)
+    assert 2 <= pdf_pages(pdf) <= 12
     page.context.close()
 
 

@@ -1,5 +1,6 @@
 """Charts drawn as SVG on the server: well-formed, named for screen readers, and drawing the numbers given."""
 
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -124,11 +125,14 @@ def test_axis_marks_of_a_count_chart_are_whole_numbers():
     assert marks[:6] == ["0", "10", "20", "30", "40", "50"]
 
 
-def test_the_first_and_last_month_labels_hang_inwards():
+def test_month_labels_stay_inside_the_picture_and_never_touch():
     months = [f"2026-{m:02d}" for m in range(1, 13)]
     root = parse(charts.line_chart("t", "T", "D", months, [Series("s", list(range(12)))]))
     below = [t for t in root.findall("svg:text", NS) if t.text and t.text.startswith("2026-")]
-    assert below[0].get("text-anchor") == "start" and below[-1].get("text-anchor") == "end"
+    half = charts._text_width("2026-01") / 2
+    spans = [(float(t.get("x")) - half, float(t.get("x")) + half) for t in below]
+    assert spans[0][0] >= 0 and spans[-1][1] <= charts.WIDTH
+    assert all(a[1] + 5 <= b[0] for a, b in itertools.pairwise(spans))
     assert below[-1].text == "2026-12"
 
 

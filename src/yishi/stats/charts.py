@@ -204,7 +204,11 @@ def line_chart(key: str, title: str, description: str, labels: Sequence[str], se
     numbers = [_check(s.values) for s in series]
     places = _legend(series) if len(series) > 1 else []
     legend = (max(row for _x, row in places) + 1) * LEGEND_ROW if places else 0
-    left, right, top, bottom, plot = 44, 12, 12 + legend, 40, 180
+    # Month labels sit centred under their point: leave room for half the first and the last one.
+    label_width = max((_text_width(label) for label in labels), default=0)
+    left = max(44.0, _text_width(labels[0]) / 2 + 4 if labels else 0)
+    right = max(12.0, _text_width(labels[-1]) / 2 + 4 if labels else 0)
+    top, bottom, plot = 12 + legend, 40, 180
     height = top + plot + bottom
     parts = _open(key, title, description, height, "line-chart")
     if not labels or not any(any(n) for n in numbers):
@@ -227,18 +231,18 @@ def line_chart(key: str, title: str, description: str, labels: Sequence[str], se
             f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" fill="{MUTED}">'
             f"{escape(plain_number(value))}</text>"
         )
-    every = max(1, math.ceil(len(labels) / 8))  # at most eight labels under the axis; the table has them all
+    # As many labels as fit side by side with a gap; the table beside the chart has them all.
+    every = max(1, math.ceil((label_width + 6) / step)) if len(labels) > 1 else 1
     last = len(labels) - 1
     shown = list(range(0, len(labels), every))
     if shown[-1] != last:
         # The last month is always labelled; the one before it gives way when the two would touch.
-        shown[-1 if last - shown[-1] < every and len(shown) > 1 else len(shown):] = [last]
+        crowded = (last - shown[-1]) * step < label_width + 6
+        shown[-1 if crowded and len(shown) > 1 else len(shown):] = [last]
     for i in shown:
-        # The first and last labels hang inwards from their point, so that neither is cut at the edge.
-        anchor = "start" if i == 0 and last else "end" if i == last and last else "middle"
         parts.append(
-            f'<text x="{x(i):.1f}" y="{top + plot + 18}" text-anchor="{anchor}" fill="{MUTED}">'
-            f"{escape(_clip(labels[i], max(step * every - 4, 60) if last else width))}</text>"
+            f'<text x="{x(i):.1f}" y="{top + plot + 18}" text-anchor="middle" fill="{MUTED}">'
+            f"{escape(_clip(labels[i], max(step * every - 2, 60) if last else width))}</text>"
         )
     for n, (s, values) in enumerate(zip(series, numbers, strict=True)):
         colour, dash = PALETTE[n % len(PALETTE)], DASHES[n % len(DASHES)]
