@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -54,7 +55,9 @@ def feed(request, pk: int):
         )
         for notice in queries.feed_items(where, FEED_SIZE):
             url = request.build_absolute_uri(reverse("notices:detail", args=[notice.pk]))
-            atom.add_item(title=notice.title, link=url, unique_id=url, description=notice.body,
+            # Atom's summary is typed "html": the notice is plain text, so it goes in escaped, never as markup.
+            atom.add_item(title=notice.title, link=url, unique_id=url,
+                          description=linebreaks(notice.body, autoescape=True),
                           pubdate=notice.posted_at, updateddate=notice.posted_at,
                           categories=[str(notice.get_kind_display())])
     return HttpResponse(atom.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
