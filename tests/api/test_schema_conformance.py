@@ -6,7 +6,9 @@ schema break fails the normal suite; scripts/fuzz-api fuzzes every operation aga
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -31,11 +33,19 @@ KEY_OPERATIONS = (
 
 @pytest.fixture
 def world(place):
-    """The place with one matter raised, and a token for its secretary."""
+    """The place with one matter raised, and a token for its secretary.
+
+    The WSGI calls go through Django's handler, whose request signals close the database connection, and with
+    it the test's transaction on PostgreSQL; Django's own test client switches that off the same way.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     matters.raise_matter(actor=place.resident, region=place.tree.compound, category=place.category,
                          title="小区西侧小路积水", description="下雨后积水很深，老人摔倒过。")
     builders.household(place.tree.building, room="101")
-    return issue_token(place.secretary)
+    yield issue_token(place.secretary)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
