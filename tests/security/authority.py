@@ -1349,3 +1349,59 @@ def _(w):
     from yishi.reminders.services import record_notification
     note = record_notification(person=w.resident, text="您的议题已受理", link="/")
     return w.tree.community, lambda: api("/notifications/read", {"notification": note.pk})
+
+
+# ---------------------------------------------------------------- payloads naming something elsewhere
+# The URL names an object in scope, the body names one outside it. Authority over both is needed (region: the
+# street above both communities), or the request makes no sense anywhere (no one may).
+@entry(f"POST {API}/matters/{{matter_id}}/screen#moved-next-door", action="matters.screen_matter")
+def _(w):
+    m = walk(w, "raise")
+    body = {"decision": "accept", "procedure": "eight_steps", "region": w.tree.sibling.pk}
+    return w.tree.street, lambda: api(f"/matters/{m.pk}/screen", body)
+
+
+@entry("matters:merge#into-next-door", action="matters.screen_matter")
+def _(w):
+    from tests.matters.test_pages import other_matter
+    m = walk(w, "raise", supported=False)
+    there = other_matter(w, title="小区西侧小路一下雨就积水", region=w.tree.sibling_compound)
+    return w.tree.street, lambda: page(f"/m/{m.pk}/merge/", {"into": there.pk, "reason": "同一处积水"})
+
+
+@entry("funds:exempt#household-next-door")
+def _(w):
+    rule = _rule(w, "draft")
+    elsewhere = builders_household(w.tree.sibling_compound)
+    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/exemptions/", {"household": elsewhere.pk,
+                                                                             "reason": "低保户"})
+
+
+@entry(f"POST {API}/surveys/{{survey_id}}/paper#code-next-door")
+def _(w):
+    from yishi.surveys.queries import code_for
+    survey, q = _survey(w)
+    elsewhere = builders_household(w.tree.sibling_compound)
+    return survey.region, lambda: api(f"/surveys/{survey.pk}/paper", {"code": code_for(survey, elsewhere),
+                                                                      "answers": {q.pk: _yes(q)}})
+
+
+@entry(f"POST {API}/meetings/#agenda-next-door")
+def _(w):
+    from tests.matters.test_pages import other_matter
+    there = other_matter(w, title="朝东社区的路灯", region=w.tree.sibling_compound)
+    body = MEETING | {"region": w.tree.community.pk, "starts_at": _starts(w) + ":00+08:00", "agenda": [there.pk]}
+    return w.tree.community, lambda: api("/meetings/", body)
+
+
+@entry(f"POST {API}/votes/{{vote_id}}/proxies#elector-of-another-vote")
+def _(w):
+    vote = _vote(w, proxies_allowed=True)
+    other = _vote(w, proxies_allowed=True, question="另一项表决")
+    return vote.region, lambda: Req(f"{API}/votes/{vote.pk}/proxies", {
+        "holder_phone": w.outsider.phone, "principal": _elector(other, w.neighbour).pk, "form_photo": png("p.png")})
+
+
+def builders_household(region):
+    from tests import builders
+    return builders.household(region, room="909")

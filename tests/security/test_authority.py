@@ -70,13 +70,18 @@ def missing(pages, operations) -> list[str]:
     return sorted(name for name in (*pages, *operations) if name not in ENDPOINTS)
 
 
+def endpoint_of(key: str) -> str:
+    """A key may name a variant of an endpoint's request after "#" (a body naming something elsewhere)."""
+    return key.split("#", 1)[0]
+
+
 def test_every_changing_page_and_api_operation_has_an_entry():
     assert missing(page_endpoints(), api_endpoints()) == [], "add these to tests/security/authority.py"
 
 
 def test_every_entry_is_a_real_endpoint():
     real = set(page_endpoints()) | api_endpoints()
-    assert sorted(set(ENDPOINTS) - real) == []
+    assert sorted(key for key in ENDPOINTS if endpoint_of(key) not in real) == []
 
 
 def test_a_new_changing_endpoint_without_an_entry_fails_by_name():
