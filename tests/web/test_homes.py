@@ -158,6 +158,15 @@ def test_a_person_holding_several_roles_gets_each_section(client, town):
     assert sections(page(client, town.secretary)) == {"resident", "community", "representative", "expert"}
 
 
+def test_staff_who_are_electors_find_the_vote_waiting_for_them(client, town):
+    assert "votes" not in sections(page(client, town.secretary)), "no empty list for staff who vote rarely"
+    vote = list_vote(town, [town.secretary, town.clerk], question="两委会议表决")
+
+    assert titles(page(client, town.secretary), "home-votes-h") == ["两委会议表决"]
+    votes.cast_ballot(actor=town.secretary, vote=vote, option="yes")
+    assert "votes" not in sections(page(client, town.secretary))
+
+
 def test_a_resident_never_sees_the_staff_lists_even_when_there_is_work(client, town):
     raise_(town)  # a new matter: the community's inbox has it
     html = page(client, town.resident)

@@ -151,4 +151,11 @@ def home_context(user) -> dict:
         sections["unit"] = unit_section(user)
     if Role.BUREAU in roles:
         sections["bureau"] = bureau_section(user)
+    if "resident" not in sections and not is_representative:
+        # Staff vote too (a committee's own vote, an owners' vote): shown only when one waits on them.
+        from yishi.votes import queries as votes
+
+        waiting = list(votes.open_votes_for(user).filter(voted=False)[:LIST_LIMIT])
+        if waiting:
+            sections["votes"] = {"votes": waiting}
     return {"sections": sections, "roles": active_roles(user)}
