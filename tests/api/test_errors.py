@@ -132,3 +132,16 @@ def test_matters_filter_by_the_day_they_were_raised(place, flood):
     assert ok(anonymous().get("/api/v1/matters/", {"until": "2000-01-01"}))["count"] == 0
     assert ok(anonymous().get("/api/v1/matters/", {"since": "2999-01-01"}))["count"] == 0
     problem(anonymous().get("/api/v1/matters/", {"since": "yesterday"}), 422, "invalid")
+
+
+def test_the_board_pages_by_limit_and_offset_as_well_as_by_page(place, flood):
+    from yishi.matters import services as screening
+
+    screening.accept(actor=place.secretary, matter=flood)  # posts the acceptance notice on the community's board
+    url = f"/api/v1/board/{place.tree.community.pk}"
+    first = ok(anonymous().get(url, {"limit": 1}))
+    assert (first["count"], first["limit"], first["offset"], first["page"]) == (1, 1, 0, 1) and first["items"]
+    assert ok(anonymous().get(url, {"limit": 1, "offset": 1}))["items"] == []
+    assert ok(anonymous().get(url, {"limit": 1, "page": 2}))["offset"] == 1
+    for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"page": 0}):
+        problem(anonymous().get(url, bad), 422, "invalid")

@@ -7,14 +7,13 @@ becomes 403/409 (see ``yishi.api``); bad input is 422; an unknown id is 404.
 
 from datetime import datetime
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from yishi.api_schemas import WRITE_ERRORS, Problem
+from yishi.api_schemas import MAX_LIMIT, WRITE_ERRORS, Problem
 from yishi.people.tokens import WRITE_AUTH
 from yishi.regions.models import Region
 
@@ -49,7 +48,9 @@ class NoticePage(Schema):
     board: Ref
     archive: bool
     count: int
-    page: int
+    limit: int
+    offset: int
+    page: int = Field(..., description="The page number this offset falls on, at this limit")
     pages: int
     items: list[NoticeOut]
 
@@ -79,7 +80,9 @@ class NoticeDetail(NoticeOut):
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1)
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_LIMIT)
+    offset: int | None = Field(None, ge=0, le=2**31, description="Wins over `page` when both are given")
+    page: int = Field(1, ge=1, le=2**20, description="A page of `limit` notices: the board's own paging")
 
 
 class TextIn(Schema):
@@ -118,25 +121,27 @@ def _detail(notice: Notice, viewer) -> dict:
     }
 
 
-def _page(region_id: int, number: int, archive: bool) -> dict:
+def _page(region_id: int, q: PageQuery, archive: bool) -> dict:
     region = get_object_or_404(Region, pk=region_id)
     board = queries.board_region(region)
     notices = queries.archived(board) if archive else queries.current(board)
-    page = Paginator(notices, PAGE_SIZE).get_page(number)
-    return {"board": {"id": board.pk, "name": board.name}, "archive": archive, "count": page.paginator.count,
-            "page": page.number, "pages": page.paginator.num_pages, "items": [_row(n) for n in page]}
+    offset = q.offset if q.offset is not None else (q.page - 1) * q.limit
+    count = len(notices) if isinstance(notices, list) else notices.count()
+    return {"board": {"id": board.pk, "name": board.name}, "archive": archive, "count": count, "limit": q.limit,
+            "offset": offset, "page": offset // q.limit + 1, "pages": max(1, -(-count // q.limit)),
+            "items": [_row(n) for n in notices[offset : offset + q.limit]]}
 
 
 @router.get("/{int:region_id}", response={200: NoticePage, 404: Problem},
             summary="Notices posted now on a region's board (a compound's is its community's), newest first")
 def posted(request, region_id: int, q: Query[PageQuery]):
-    return _page(region_id, q.page, archive=False)
+    return _page(region_id, q, archive=False)
 
 
 @router.get("/{int:region_id}/archive", response={200: NoticePage, 404: Problem},
             summary="Notices whose period ended or that were replaced, newest first")
 def archive(request, region_id: int, q: Query[PageQuery]):
-    return _page(region_id, q.page, archive=True)
+    return _page(region_id, q, archive=True)
 
 
 @router.get("/notices/{int:notice_id}", response={200: NoticeDetail, 404: Problem},
