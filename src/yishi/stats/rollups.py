@@ -458,16 +458,19 @@ def _json(value):
     return json.dumps(value, separators=(",", ":"))
 
 
-def rebuild(*, verbose=None) -> Rebuilt:
-    """Recount every roll-up from the raw tables, one street's subtree at a time, in one transaction."""
+def rebuild(*, verbose=None, python: bool = False) -> Rebuilt:
+    """Recount every roll-up from the raw tables in one transaction: on PostgreSQL in SQL (``rebuild_pg``),
+    elsewhere (or with ``python``) through the contribution functions, one street's subtree at a time."""
     started = time.monotonic()
+    on_pg = connection.vendor == "postgresql"
+    if on_pg and not python:
+        return _rebuild_pg(started, verbose)
     tree = Tree().load_all()
     shorts = set(short_procedures())
     streets = list(Region.objects.filter(level=Level.STREET).order_by("path").values_list("pk", "path"))
     upper_counters: dict = {}
     upper_people: dict = {}
     totals = {"sources": 0, "counters": 0, "participants": 0}
-    on_pg = connection.vendor == "postgresql"
 
     def flush(root_path: str | None, parts_by_kind: dict) -> None:
         counters: dict = {}
@@ -525,6 +528,24 @@ def rebuild(*, verbose=None) -> Rebuilt:
             for model in (Counter, Participant, Source):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return Rebuilt(totals["sources"], totals["counters"], totals["participants"], time.monotonic() - started)
+
+
+def _rebuild_pg(started: float, verbose) -> Rebuilt:
+    from . import rebuild_pg
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # TRUNCATE refuses while foreign-key checks of this transaction are still deferred: run them first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for model in (Counter, Participant, Source):
+                cursor.execute(f"TRUNCATE {model._meta.db_table}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        rebuild_pg.rebuild(verbose)
+    with connection.cursor() as cursor:
+        for model in (Counter, Participant, Source):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return Rebuilt(Source.objects.count(), Counter.objects.count(), Participant.objects.count(),
+                   time.monotonic() - started)
 
 
 # --- reading ----------------------------------------------------------------------------------------------
