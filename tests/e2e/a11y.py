@@ -6,10 +6,12 @@ page's next navigation (a link, a form post, a goto) is held until that report h
 unchecked however quickly the test moves on; a context the test closes waits for its pages' reports too.
 (Evaluating in a page whose navigation is pending hangs, so the check cannot simply run at that moment.)
 
-``Audit.finish(base)`` then visits each page once more in elderly mode, switched on with the page's own
-toggle (a form posting to /elderly/), as the person who first saw it (their cookies), and checks it again;
-pages never checked in normal mode (left before their check could run) are checked there too. Violations
-of impact "serious" or "critical" fail the test, each named by page, rule and element.
+The first time a page is seen (one page key per route: /m/12/ and /m/13/ are one page), it is also opened
+beside the test, in a fresh context with the same person's cookies, switched to elderly mode with the page's
+own toggle (the form posting to /elderly/), and checked again — as soon as its first check reports, while the
+test goes on, so it shows nearly the same state. ``Audit.finish()`` does the same for pages still open at the end, then fails the test on any
+violation of impact "serious" or "critical", each named by page, mode, rule and element. A page only a form
+post shows (a refusal, the second login step) is checked in normal mode only: no GET shows it again.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class Audit:
     first_seen: dict[str, tuple[str, dict]] = field(default_factory=dict)  # page key -> (url, storage state)
     not_html: set[str] = field(default_factory=set)  # feeds, PDFs and printables without the site's frame
     post_only: set[str] = field(default_factory=set)  # seen in normal mode only: no GET shows them again
+    _visiting: int = 0  # elderly visits running beside the test
     errors: list[str] = field(default_factory=list)
     runs: int = 0
     _pending: dict[Page, str] = field(default_factory=dict)  # pages loaded whose report has not come yet
@@ -113,9 +116,19 @@ class Audit:
         if not url.startswith("http"):
             return
         key = page_key(url)
-        if key not in self.first_seen:
+        first = key not in self.first_seen
+        if first:
             self.first_seen[key] = (url, page.context.storage_state())
         self._record(url, result)
+        if first and result and "elderly" in result:
+            # This runs in its own greenlet: the test goes on meanwhile, and its page may move on at once.
+            self._visiting += 1
+            try:
+                self._visit(key, *self.first_seen[key])
+            except Exception as exc:  # an error in a binding callback would be lost: report it with the rest
+                self.errors.append(f"{url} in elderly mode: {exc}")
+            finally:
+                self._visiting -= 1
 
     def _record(self, url: str, result: dict | None):
         key = page_key(url)
@@ -138,35 +151,42 @@ class Audit:
     def _answers_post_only(context: BrowserContext, url: str) -> bool:
         return context.request.head(url).status == 405
 
-    def finish(self):
-        """Check each page in elderly mode (and in normal mode where it was never checked), then fail on findings."""
-        for context in self._contexts:
-            for page in list(context.pages):
-                self._wait(page)
-        for key, (url, state) in list(self.first_seen.items()):
-            if key in self.not_html or self.checked.get(key, set()) >= {"normal", "elderly"}:
-                continue
-            context = self.new_context(storage_state=state, viewport={"width": 390, "height": 844},
-                                       locale="zh-CN", has_touch=True)
-            context.set_default_timeout(10_000)
-            context.add_init_script(path=str(AXE_JS))
-            try:
-                page = context.new_page()
-                response = page.goto(url) if not self._answers_post_only(context, url) else None
-                if response is None or not response.ok:
-                    self.post_only.add(key)  # shown after a form post (a refusal, the next login step)
-                    continue
-                if "normal" not in self.checked.get(key, set()):
-                    self._record(url, page.evaluate(AXE_RUN))
-                toggle = page.locator("form[action$='/elderly/'] button[type=submit]")
-                if not toggle.count():
-                    self.not_html.add(key)  # a printable: no site frame, no elderly mode
-                    continue
-                toggle.click()
-                page.wait_for_load_state()
+    def _visit(self, key: str, url: str, state: dict):
+        """Open ``url`` as the person (``state``: their cookies) in elderly mode, and check it."""
+        if key in self.not_html or self.checked.get(key, set()) >= {"normal", "elderly"}:
+            return
+        context = self.new_context(storage_state=state, viewport={"width": 390, "height": 844},
+                                   locale="zh-CN", has_touch=True)
+        context.set_default_timeout(10_000)
+        context.add_init_script(path=str(AXE_JS))
+        try:
+            page = context.new_page()
+            response = page.goto(url) if not self._answers_post_only(context, url) else None
+            if response is None or not response.ok:
+                self.post_only.add(key)
+                return
+            if "normal" not in self.checked.get(key, set()):
                 self._record(url, page.evaluate(AXE_RUN))
-            finally:
-                context.close()
+            toggle = page.locator("form[action$='/elderly/'] button[type=submit]")
+            if not toggle.count():
+                self.not_html.add(key)  # a printable: no site frame, no elderly mode
+                return
+            toggle.click()
+            page.wait_for_load_state()
+            self._record(url, page.evaluate(AXE_RUN))
+        finally:
+            context.close()
+
+    def finish(self):
+        """Check what is left (pages still open, pages never checked), then fail on findings."""
+        open_pages = [page for context in self._contexts for page in context.pages]
+        for page in open_pages:
+            self._wait(page)
+        deadline = time.monotonic() + 30
+        while open_pages and self._visiting and time.monotonic() < deadline:
+            open_pages[0].wait_for_timeout(50)
+        for key, (url, state) in list(self.first_seen.items()):
+            self._visit(key, url, state)
         missing = sorted(k for k in self.first_seen if k not in self.not_html | self.post_only
                          and self.checked.get(k, set()) != {"normal", "elderly"})
         assert not self.findings, "Accessibility violations (serious or critical):\n" + "\n".join(
