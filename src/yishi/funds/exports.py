@@ -39,6 +39,14 @@ def _exported_at() -> str:
     return timezone.localtime().strftime("%Y-%m-%d %H:%M")
 
 
+def _as_text(sheet, row: int) -> None:
+    """openpyxl takes a text beginning with "=" for a formula; what people wrote (a name, a description) is
+    only ever text, so a spreadsheet opened by staff runs nothing a resident typed."""
+    for cell in sheet[row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 class _Sheet:
     """A sheet with a title, a few labelled lines, then a table; remembers where the table starts."""
 
@@ -48,9 +56,11 @@ class _Sheet:
         self.sheet = sheet
         self.bold = Font(bold=True)
         sheet.append([title])
+        _as_text(sheet, 1)
         sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
         for label, value in facts:
             sheet.append([label, value])
+            _as_text(sheet, sheet.max_row)
             sheet.cell(row=sheet.max_row, column=1).font = self.bold
         sheet.append([])
 
@@ -67,6 +77,7 @@ class _Sheet:
     def row(self, values: list, money: tuple[int, ...] = (), bold: bool = False) -> None:
         self.sheet.append(values)
         number = self.sheet.max_row
+        _as_text(self.sheet, number)
         for column in money:
             self.sheet.cell(row=number, column=column).number_format = MONEY_FORMAT
         if bold:

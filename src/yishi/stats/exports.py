@@ -52,6 +52,7 @@ def _write(sheet, table: Table, facts: Sequence[tuple[str, str]]) -> None:
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     for label, value in facts:
         sheet.append([label, value])
+        sheet.cell(row=sheet.max_row, column=2).data_type = "s"  # the place's name: text, never a formula
         sheet.cell(row=sheet.max_row, column=1).font = bold
     if table.note:
         sheet.append([table.note])
@@ -62,6 +63,9 @@ def _write(sheet, table: Table, facts: Sequence[tuple[str, str]]) -> None:
         sheet.cell(row=header_row, column=column).font = bold
     for row in table.rows:
         sheet.append([_cell(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # a region's name beginning with "=" is text, never a formula
+                cell.data_type = "s"
     for column, heading in enumerate(table.headers, start=1):
         longest = max([len(str(heading))] + [len(str(row[column - 1])) for row in table.rows if column <= len(row)])
         sheet.column_dimensions[get_column_letter(column)].width = min(max(12, longest * 2 + 2), 50)
