@@ -70,7 +70,7 @@ def one(args) -> dict:
 
     out: dict = {"sizes": {}, "table_mb": {}, "timings": {}}
     levels = dict(Region.objects.values_list("level").annotate(n=Count("id")).order_by())
-    out["sizes"]["regions"] = {Level(k).label: v for k, v in sorted(levels.items())}
+    out["sizes"]["regions"] = {str(Level(k).label): v for k, v in sorted(levels.items())}
     for model in (Matter, Transition, Support, Session, Work, Satisfaction, Meeting, Attendance, Person,
                   Counter, Participant, Source):
         with connection.cursor() as cursor:
