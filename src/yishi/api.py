@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -77,6 +77,7 @@ class YishiAPI(NinjaAPI):
         _shared_names.update(_names_in_several_apps())
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         _document_errors(schema)
+        _decimal_strings(schema)
         schemes = schema.get("components", {}).get("securitySchemes", {})
         if "BearerToken" in schemes:
             schemes["BearerToken"].update(bearerFormat="signed token", description=BEARER_HELP)
@@ -129,6 +130,23 @@ def _document_errors(schema: dict) -> None:
                 # Ids are positive: a client need not send anything else (the URL does not match it either).
                 if param["in"] == "path" and param.get("schema", {}).get("type") == "integer":
                     param["schema"].setdefault("minimum", 0)
+
+
+#: How a decimal (money, an area) may be written as a string: plain notation, as the pages take it.
+DECIMAL_PATTERN = r"^[+-]?(\d{1,15}(\.\d{0,6})?|\.\d{1,6})$"
+
+
+def _decimal_strings(schema: dict) -> None:
+    """A ``Decimal`` input is published as ``number | string``; say which strings, or any text would pass."""
+    for name, component in schema.get("components", {}).get("schemas", {}).items():
+        if not re.search(r"In$|In[A-Z]|Query$|Filter$", name):
+            continue
+        for prop in component.get("properties", {}).values():
+            branches = prop.get("anyOf", [])
+            if {"number", "string"} <= {b.get("type") for b in branches}:
+                for branch in branches:
+                    if branch.get("type") == "string":
+                        branch.setdefault("pattern", DECIMAL_PATTERN)
 
 
 def problem(request, status: int, detail, code: str, **extra) -> JsonResponse:
@@ -209,6 +227,14 @@ def _out_of_range(request, exc):
 # A number past what the database column or a date can hold: the input's fault, not the server's.
 api.add_exception_handler(OverflowError, _out_of_range)
 api.add_exception_handler(DataError, _out_of_range)
+
+
+@api.exception_handler(IntegrityError)
+def integrity(request, exc: IntegrityError):
+    # SQLite's word for a LIMIT or OFFSET past 64 bits; any other integrity error is a bug.
+    if "datatype mismatch" in str(exc):
+        return _out_of_range(request, exc)
+    return server_error(request, exc)
 
 
 @api.exception_handler(Exception)

@@ -145,3 +145,8 @@ def test_the_board_pages_by_limit_and_offset_as_well_as_by_page(place, flood):
     assert ok(anonymous().get(url, {"limit": 1, "page": 2}))["offset"] == 1
     for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"page": 0}):
         problem(anonymous().get(url, bad), 422, "invalid")
+
+
+@pytest.mark.parametrize("path", ["/votes/mine", "/votes/", "/matters/", "/surveys/", "/meetings/", "/funds/mine"])
+def test_an_offset_past_what_the_database_takes_is_refused_not_a_crash(place, path):
+    problem(with_token(place.secretary).get(f"/api/v1{path}", {"offset": 2**65}), 422, "invalid")

@@ -212,7 +212,7 @@ class PreviewOut(Schema):
 
 class Paging(Schema):
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31)
 
 
 class RuleFilter(Paging):

@@ -322,7 +322,7 @@ class MatterFilter(DateRange):
     category: str | None = Field(None, description="A category key")
     step: str | None = Field(None, description="A step key, e.g. ideas")
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31)
 
 
 class SimilarQuery(Schema):
@@ -840,8 +840,8 @@ def raise_matter(request, body: RaiseIn):
     response={201: MatterDetail, 429: Problem, **WRITE_ERRORS},
     summary="Raise a matter with photos (multipart form: the same fields, and up to the page's number of photos)",
 )
-def raise_matter_with_photos(request, body: Form[RaiseIn], photos: File[list[UploadedFile]]):
-    return _raise(request, body, photos=photos)
+def raise_matter_with_photos(request, body: Form[RaiseIn], photos: File[list[UploadedFile]] = None):
+    return _raise(request, body, photos=photos or ())
 
 
 def _raise(request, body: RaiseIn, photos):

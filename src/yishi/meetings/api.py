@@ -156,7 +156,7 @@ class MeetingFilter(DateRange):
     region: int | None = Field(None, description="Meetings held in this region or below it")
     status: StatusKey | None = None
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31)
 
 
 class MeetingIn(Schema):

@@ -53,10 +53,16 @@ class MarkedOut(Schema):
     unread: int
 
 
+#: Addresses Django's validator takes (it takes a few more): dot-atom local part, labelled domain, letters' TLD.
+EMAIL_PATTERN = (
+    r"^$|^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
 class PreferencesIO(Schema):
     sms: bool = Field(..., description="Text messages to the caller's phone")
     email: bool
-    email_address: str = Field("", max_length=254)
+    email_address: str = Field("", max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})
     digest: bool = Field(..., description="One daily digest instead of single messages")
 
     @field_validator("email_address")

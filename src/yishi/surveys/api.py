@@ -189,7 +189,7 @@ class NoticeOut(Schema):
 
 class Paging(Schema):
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31)
 
 
 class SurveyFilter(Paging, DateRange):
@@ -215,11 +215,14 @@ class SurveyIn(Schema):
 
 
 AnswerValue = int | list[int] | str | None
+#: JSON object keys are strings: say that these are ids.
+ID_KEYS = {"propertyNames": {"pattern": "^[0-9]{1,18}$"}}
 
 
 class AnswerIn(Schema):
     answers: dict[int, AnswerValue] = Field(
-        ..., description="Question id → a choice id (single), a list of choice ids (multiple), or text"
+        ..., description="Question id → a choice id (single), a list of choice ids (multiple), or text",
+        json_schema_extra=ID_KEYS,
     )
     household: int | None = Field(None, description="Only for someone in two households of the area")
 
@@ -227,7 +230,7 @@ class AnswerIn(Schema):
 class PaperIn(Schema):
     code: str = Field("", description="The household code printed on the paper form, e.g. 3-16JG")
     household: int | None = Field(None, description="Or the household, where the code cannot be read")
-    answers: dict[int, AnswerValue]
+    answers: dict[int, AnswerValue] = Field(..., json_schema_extra=ID_KEYS)
 
 
 class PublishIn(Schema):

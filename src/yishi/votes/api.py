@@ -255,12 +255,12 @@ class VoteFilter(DateRange):
     region: int | None = Field(None, description="A region id: votes at it and below")
     status: StatusKey | None = None  # type: ignore[valid-type]
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31)
 
 
 class Paging(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31)
 
 
 class OptionIn(Schema):
@@ -308,7 +308,8 @@ class CastIn(Schema):
 class ParticipationIn(Schema):
     channel: TalliedKey  # type: ignore[valid-type]
     electors: list[int] = Field(..., description="Elector ids (see /electors)")
-    choices: dict[int, str] = Field({}, description="An open vote's named list: elector id → option key")
+    choices: dict[int, str] = Field({}, description="An open vote's named list: elector id → option key",
+                                    json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,18}$"}})
 
 
 class TallyIn(Schema):
