@@ -1405,3 +1405,39 @@ def _(w):
 def builders_household(region):
     from tests import builders
     return builders.household(region, room="909")
+
+
+# ---------------------------------------------------------------- API uploads (multipart, as the pages post them)
+@entry(f"POST {API}/matters/with_photos", residents=True)
+def _(w):
+    data = raise_data(w, category="environment")
+    data.pop("confirmed_new")
+    return w.tree.compound, lambda: Req(f"{API}/matters/with_photos", data | {"photos": [png("lamp.png")]})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/works/{{work_id}}/reports/with_photo", action="procedures.assign_work",
+       named={"fire_staff"})
+def _(w):
+    m, work = _work(w)
+    return m.region, lambda: Req(f"{API}/matters/{m.pk}/works/{work.pk}/reports/with_photo",
+                                 {"text": "已维修2处", "done": "true", "photo": png("fixed.png")})
+
+
+@entry(f"POST {API}/meetings/{{meeting_id}}/sheet", action="meetings.manage_meeting")
+def _(w):
+    meeting, _m = _meeting(w, "sitting")
+    return meeting.region, lambda: Req(f"{API}/meetings/{meeting.pk}/sheet", {"photo": png("sheet.png")})
+
+
+@entry(f"POST {API}/regions/{{region_id}}/import/regions", action="regions.import_regions")
+def _(w):
+    rows = [("代码", "名称", "级别", "上级代码"), ("130903009", "南陈屯乡", "乡", "130903")]
+    return w.tree.district, lambda: Req(f"{API}/regions/{w.tree.district.pk}/import/regions", {"file": xlsx(rows)})
+
+
+@entry(f"POST {API}/regions/{{region_id}}/import/households", action="regions.import_households")
+def _(w):
+    rows = [("楼栋", "单元", "房号", "户号", "居住状态", "建筑面积", "户主姓名", "户主手机"),
+            ("5号楼", "1", "101", None, "常住", 90, "张三", "13912340001")]
+    return w.tree.compound, lambda: Req(f"{API}/regions/{w.tree.compound.pk}/import/households",
+                                        {"file": xlsx(rows)})
