@@ -172,6 +172,7 @@ class Audit:
                 self.not_html.add(key)  # a printable: no site frame, no elderly mode
                 return
             toggle.click()
+            page.wait_for_selector("body.elderly", state="attached")  # the toggle's redirect has come back
             page.wait_for_load_state()
             self._record(url, page.evaluate(AXE_RUN))
         finally:
