@@ -87,11 +87,9 @@ def one(args) -> dict:
     period = Period.year(today.year)
     city = Region.objects.filter(level=Level.CITY).order_by("path").first()
     province = Region.objects.filter(level=Level.PROVINCE).order_by("path").first()
-    community_id = (Matter.objects.values("region__parent_id").annotate(n=Count("id")).order_by("-n")
-                    .values_list("region__parent_id", flat=True).first())
+    community_id = (Matter.objects.filter(region__level=Level.COMMUNITY).values("region").annotate(n=Count("id"))
+                    .order_by("-n").values_list("region", flat=True).first())
     community = Region.objects.get(pk=community_id)
-    if community.level != Level.COMMUNITY:
-        community = community.parent if community.parent.level == Level.COMMUNITY else community
     out["regions"] = {"city": city.name, "province": province.name if province else None,
                       "community": community.name,
                       "community_matters": Matter.objects.filter(region__path__startswith=community.path).count()}

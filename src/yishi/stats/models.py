@@ -25,6 +25,10 @@ class Counter(models.Model):
         verbose_name = _("figure counter")
         verbose_name_plural = _("figure counters")
         constraints = [models.UniqueConstraint(fields=["region", "month", "dim"], name="stats_counter_key")]
+        # Silence asks which communities consulted in a window: the few consultation rows, by month, without
+        # scanning every counter of the region's subtree.
+        indexes = [models.Index(fields=["month", "dim"], condition=models.Q(dim__startswith="consult:"),
+                                name="stats_counter_consult")]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.month} {self.dim}={self.n}"

@@ -631,6 +631,7 @@ def _silence_counts(region: Region, as_of: date, depth: int | None = None) -> tu
                        .annotate(g=Substr("path", 1, width)).values_list("g").annotate(n=Count("id")).order_by())
     active = dict(Counter.objects.filter(
         within(region, "region"), region__level=Level.COMMUNITY, month__gte=month_of(since), month__lte=month_of(as_of),
+        dim__startswith=CONSULT,
         dim__gte=f"{CONSULT}{since.isoformat()}", dim__lte=f"{CONSULT}{as_of.isoformat()}", n__gt=0)
         .annotate(g=Substr("region__path", 1, width)).values_list("g").annotate(n=Count("region_id", distinct=True))
         .order_by())
@@ -760,5 +761,6 @@ def silent_communities(region: Region, as_of: date) -> list[Region]:
     since = silent_since(as_of)
     active = Counter.objects.filter(
         within(region, "region"), region__level=Level.COMMUNITY, month__gte=month_of(since), month__lte=month_of(as_of),
+        dim__startswith=CONSULT,
         dim__gte=f"{CONSULT}{since.isoformat()}", dim__lte=f"{CONSULT}{as_of.isoformat()}", n__gt=0).values("region_id")
     return list(Region.objects.filter(within(region), level=Level.COMMUNITY).exclude(pk__in=active).order_by("path"))
