@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from tests import builders
@@ -34,6 +34,7 @@ def table_of(sheet) -> list[tuple]:
 # --- the module alone --------------------------------------------------------------------------------------
 
 
+@translation.override("en")
 def test_each_table_gets_a_sheet_saying_where_when_and_for_which_period():
     at = datetime.datetime(2026, 3, 5, 1, 7, tzinfo=datetime.UTC)
     content = exports.workbook(
