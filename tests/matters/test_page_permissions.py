@@ -71,6 +71,12 @@ FORMS = {
     "resolved": {role: {"rate"} if role in ("resident", "supporter") else set() for role in ROLES},
 }
 
+# Every logged-in person may comment on a new, open or resolved matter: the comment form is on each page.
+for _state in FORMS.values():
+    for _role, _forms in _state.items():
+        if _role != "anonymous":
+            _forms.add("comments")
+
 L = "login"
 # action -> the answer to each role's post, in the order of ROLES:
 #             resident supporter other council committee sibling expert unit bureau anonymous
