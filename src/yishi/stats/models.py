@@ -16,7 +16,10 @@ class Counter(models.Model):
     ``consult:<day>`` rows are kept at the community only: silence is judged per community.
     """
 
-    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No database constraint: a rebuild writes tens of millions of rows whose regions it has just read, and
+    # the deferred check of each one cost more than the rebuild itself at province size.
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False,
+                               db_constraint=False)
     month = models.IntegerField()
     dim = models.CharField(max_length=60)
     n = models.BigIntegerField(default=0)
@@ -38,7 +41,10 @@ class Participant(models.Model):
     """One person's part in a region's year: how many times they took part in each month (12 counts), and a
     bit per month with a non-zero count, so a quarter's or a month's distinct people are one bit test."""
 
-    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No database constraint: a rebuild writes tens of millions of rows whose regions it has just read, and
+    # the deferred check of each one cost more than the rebuild itself at province size.
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False,
+                               db_constraint=False)
     year = models.SmallIntegerField()
     person_id = models.BigIntegerField()
     counts = models.JSONField(default=list)
