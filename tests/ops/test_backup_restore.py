@@ -33,7 +33,7 @@ from yishi.votes import services as votes
 from yishi.votes.models import Ballot, Participation
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def photo(name: str, colour) -> SimpleUploadedFile:
