@@ -49,3 +49,18 @@ def test_declined_matter_is_closed_not_open(place):
     matters.decline(actor=place.secretary, matter=m, reason="不属于社区事务")
     f = figures(place.tree.city, this_year())
     assert (f.raised, f.declined, f.open, f.accepted) == (1, 1, 0, 0)
+
+
+def test_a_session_recorded_outside_any_meeting_is_a_meeting_held_in_its_form(place):
+    from yishi.stats import plain
+
+    m = flows.raise_flood(place)
+    matters.accept(actor=place.secretary, matter=m)
+    flows.session(place, m)
+    for region in (place.tree.community, place.tree.city):
+        for source in (figures, plain.figures):
+            f = source(region, this_year())
+            assert f.meetings_held == 1
+            assert f.meetings_by_form == {"consultation": 1}
+            assert f.meetings_by_platform == {"other": 1}
+    assert figures(place.tree.sibling, this_year()).meetings_held == 0

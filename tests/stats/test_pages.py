@@ -281,7 +281,7 @@ def test_the_region_page_shows_this_years_public_figures_to_anyone(client, world
     html = response.content.decode()
     section = re.search(r'<section aria-labelledby="public-figures-h".*?</section>', html, re.S).group(0)
     numbers = re.findall(r"<dd>([^<]*)", section)
-    assert numbers[:3] == ["3", "0", "0"]  # raised, resolved, meetings held
+    assert numbers[:3] == ["3", "0", "1"]  # raised, resolved, meetings held (its one consultation session)
     assert reverse("stats:dashboard", args=[world.tree.community.pk]) not in html
 
 

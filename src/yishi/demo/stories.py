@@ -46,6 +46,7 @@ from yishi.regions.models import Household, Level, Region, Unit, UnitKind
 from yishi.regions.services import create_unit
 from yishi.reviews.models import Review
 from yishi.reviews.services import submit_review
+from yishi.stats.rollups import rebuild as rebuild_figures
 from yishi.surveys import services as surveys
 from yishi.surveys.models import QuestionKind, Response, Survey
 from yishi.surveys.queries import code_for
@@ -64,7 +65,7 @@ from yishi.votes.models import (
 )
 from yishi.votes.services import record_result
 from yishi.works.models import ProgressReport, Satisfaction, Supervision, Work
-from yishi.works.services import assign_work, report_progress, supervise
+from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
 from .city import REPRESENTATIVES, Demo, _staff
 
@@ -595,6 +596,11 @@ class Walk:
                                 f"如有意见请在公示期内向{self.community.name}居委会反映。")
         with self.at(d, 10, 5):
             engine.advance(actor=self.secretary, matter=self.matter)
+        # Those who raised it or added their names rate the result; a few are only fairly pleased.
+        raters = [p for p in [self.matter.submitter, *self.supporters] if p][:3]
+        for k, person in enumerate(raters):
+            with self.at(d, 10, 10 + k):
+                rate_result(actor=person, matter=self.matter, rating=5 - (len(self.spec.title) + k) % 3)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -712,6 +718,10 @@ def _s1(town: Town) -> Matter:
                  "当天4处破损路面得到维修。经反映问题的居民验收确认，现予公示。")
     with c.at(c.day(8, 10, 5)):
         engine.advance(actor=secretary, matter=main)
+    with c.at(c.day(7, 19)):
+        rate_result(actor=online, matter=main, rating=5, comment="路修好了，下雨天出门放心多了。")
+    with c.at(c.day(6, 9)):
+        rate_result(actor=visitor, matter=main, rating=4, comment="维修及时，希望以后定期检查。")
     neighbours = town.take(compound, 3, besides=[online, visitor])
     _talk(town, main, [
         (49, 20, neighbours[0], "我家就住西侧楼，晚上下班回来那段路黑，水坑根本看不见，上周电动车差点滑倒。", None),
@@ -1526,6 +1536,8 @@ def load_stories(demo: Demo) -> None:
     for spec in EVERYDAY:
         found[spec.title] = Walk(town, spec, found).run()
     town.clock.backdate()
+    # The roll-ups were kept as the stories ran, at today's times; recount them at the days the stories tell of.
+    rebuild_figures()
     # The people and their roles were there long before the stories began.
     before = town.clock.day(730)
     Person.objects.filter(date_joined__gte=demo.started).update(date_joined=before)

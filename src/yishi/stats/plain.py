@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from yishi.matters.models import Matter, Status, Support
-from yishi.meetings.models import Announcement, Attendance, Meeting, MeetingStatus, Session
+from yishi.meetings.models import Announcement, Attendance, Meeting, MeetingStatus, Platform, Session
 from yishi.procedures.models import Transition, TransitionKind
 from yishi.regions.models import PATH_WIDTH, Level, Region, within
 from yishi.reminders.models import Escalation
@@ -131,8 +131,14 @@ def figures(region: Region, period: Period, *, today: date | None = None) -> Fig
     f = Figures(region=region, period=period)
     _lo, hi = period.bounds()
     meetings = Meeting.objects.filter(within(region, "region"), _in(period, "starts_at"), status=MeetingStatus.HELD)
-    f.meetings_by_form = dict(meetings.values_list("form").annotate(n=Count("id")).order_by())
-    f.meetings_by_platform = dict(meetings.values_list("platform").annotate(n=Count("id")).order_by())
+    f.meetings_by_form = Counter(dict(meetings.values_list("form").annotate(n=Count("id")).order_by()))
+    f.meetings_by_platform = Counter(dict(meetings.values_list("platform").annotate(n=Count("id")).order_by()))
+    # Sessions recorded outside any meeting were meetings held too (platform "other").
+    paper = Session.objects.filter(within(region, "matter__region"), _in(period, "held_at"), meeting__isnull=True)
+    f.meetings_by_form.update(dict(paper.values_list("form").annotate(n=Count("id")).order_by()))
+    f.meetings_by_platform[Platform.OTHER] += paper.count()
+    f.meetings_by_form = dict(+f.meetings_by_form)
+    f.meetings_by_platform = {str(k): n for k, n in (+f.meetings_by_platform).items()}
     f.meetings_held = sum(f.meetings_by_form.values())
     matters = _matters(region)
     f.raised = matters.filter(_in(period, "raised_at")).count()

@@ -121,7 +121,11 @@ def statements() -> list[str]:
                    'consult:' || {_day("s.held_at")}, 1
             FROM meetings_session s JOIN matters_matter m ON m.id = s.matter_id
             JOIN stats_comm c ON c.region_id = m.region_id""",
-        # Meetings held.
+        # Meetings held: scheduled meetings, and sessions recorded outside any meeting (platform "other").
+        f"""INSERT INTO stats_part SELECT 'm', s.matter_id, m.region_id, {_month("s.held_at")}, d.dim, 1
+            FROM meetings_session s JOIN matters_matter m ON m.id = s.matter_id
+            CROSS JOIN LATERAL (VALUES ('meet'), ('meet.f:' || s.form), ('meet.p:other')) d(dim)
+            WHERE s.meeting_id IS NULL""",
         f"""INSERT INTO stats_part SELECT 'g', g.id, g.region_id, {_month("g.starts_at")}, d.dim, 1
             FROM meetings_meeting g
             CROSS JOIN LATERAL (VALUES ('meet'), ('meet.f:' || g.form), ('meet.p:' || g.platform)) d(dim)

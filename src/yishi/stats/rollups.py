@@ -22,7 +22,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from yishi.matters.models import CLOSED_STATUSES, Matter, Status, Support
-from yishi.meetings.models import Announcement, Attendance, Meeting, MeetingStatus, Session
+from yishi.meetings.models import Announcement, Attendance, Meeting, MeetingStatus, Platform, Session
 from yishi.procedures.models import Transition, TransitionKind
 from yishi.regions.models import PATH_WIDTH, Level, Region, path_upper_bound, within
 from yishi.reminders.models import Escalation
@@ -178,8 +178,8 @@ def _load_matter_rows(out: dict[int, MatterRows], ids: list[int]) -> None:
         out[m].works.append((due, done))
     for m, rating, at in Satisfaction.objects.filter(**sub).values_list("matter", "rating", "at"):
         out[m].ratings.append((rating, at))
-    for m, at in Session.objects.filter(**sub).values_list("matter", "held_at"):
-        out[m].sessions.append(at)
+    for m, at, form, meeting in Session.objects.filter(**sub).values_list("matter", "held_at", "form", "meeting"):
+        out[m].sessions.append((at, form, meeting))
     for m, n in (Escalation.objects.filter(work__matter_id__in=ids).values_list("work__matter").annotate(n=Count("id"))
                  .order_by()):
         out[m].escalations = n
@@ -240,9 +240,16 @@ def _matter_part(data: MatterRows, tree: Tree, shorts: set[str]) -> Part:
             part.add(region, m, "task.ontime" if local_day(done) <= due else "task.late")
     for rating, at in data.ratings:
         part.add(region, month_of(at), f"sat:{rating}")
+    for at, form, meeting in data.sessions:
+        # A session recorded on paper, outside any scheduled meeting, was a meeting held all the same (the
+        # report counts its 议事协商会 among "meetings held"); one inside a meeting is counted by the meeting.
+        if meeting is None:
+            part.add(region, month_of(at), "meet")
+            part.add(region, month_of(at), f"meet.f:{form}")
+            part.add(region, month_of(at), f"meet.p:{Platform.OTHER}")
     community = tree.community(region)
     if community is not None:
-        for at in data.sessions:
+        for at, _form, _meeting in data.sessions:
             part.add(community, month_of(at), f"{CONSULT}{local_day(at).isoformat()}")
     return part
 
