@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -578,7 +579,7 @@ def publish_disclosure(*, actor, compound: Region, period_days: int = DEFAULT_PE
         raise Refused(_("There are no charges or fund entries to disclose yet."), "nothing_to_disclose")
     title = _("Fees and public fund of %(compound)s, as of %(date)s") % {
         "compound": compound.name,
-        "date": timezone.localdate().isoformat(),
+        "date": date_format(timezone.localdate(), "DATE_FORMAT"),
     }
     # NoticeKind has no finance kind yet: RESULT is the nearest (see the report to the notices owner).
     notice = Notice.objects.create(
