@@ -20,7 +20,7 @@ stack's own ceiling (a minimal Django view served the same way in the same run).
 
 Scenarios: the ceiling (``/healthz``: a view returning "ok" through the whole middleware stack); a region's
 public board; a matter list (15 per page); a matter page with 60 comments and their replies in one HTML
-response; the resident's home (signed in); raising a matter, posting a comment and casting a ballot (JSON API
+response; the resident's home (``/work/``, where login lands) and the front page, signed in; raising a matter, posting a comment and casting a ballot (JSON API
 with bearer tokens, each write a new row; every ballot by another elector).
 """
 
@@ -182,7 +182,8 @@ def scenarios(f: dict) -> list[Scenario]:
         Scenario("matter list (15/page)", "GET", f"/r/{f['community']}/matters/"),
         Scenario("matter, 60 comments", "GET", f"/m/{f['talked']}/",
                  expect=[f"第{i}条意见" for i in range(1, 61)] + ["同意，附议。"]),
-        Scenario("resident home", "GET", "/", headers={"Cookie": f"sessionid={f['session']}"}),
+        Scenario("resident home (/work/)", "GET", "/work/", headers={"Cookie": f"sessionid={f['session']}"}),
+        Scenario("front page, signed in", "GET", "/", headers={"Cookie": f"sessionid={f['session']}"}),
         Scenario("raise a matter (API)", "POST", "/api/v1/matters/", headers=resident, ok=(201,),
                  body=lambda n: {"region": f["compound"], "category": "environment", "title": f"压测议题 {n}",
                                  "description": "路灯不亮，晚上出行不便。"}),
