@@ -1,23 +1,27 @@
 """Everything the matter page and the dossier show, gathered in a fixed number of queries.
 
 The number of queries does not grow with the number of sessions, ideas, plan versions and parts, tasks,
-reports or supervisions: each list is one query with its children prefetched.
+reports or supervisions: each list is one query with its children prefetched, and a list the first facts query
+finds empty is not read at all. The procedure's transitions are read once and handed to every reader.
 """
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
+from yishi.meetings.models import Session
+from yishi.plans.models import PlanPart, PlanVersion
 from yishi.plans.services import diff
 from yishi.procedures import definitions
-from yishi.procedures.models import Transition
-from yishi.procedures.queries import available_actions, checklist, deviations, who_acts
+from yishi.procedures.queries import available_actions, checklist, deviations, transitions_of, who_acts
 from yishi.regions.queries import units_serving
+from yishi.reviews.models import Review
 from yishi.works.models import Work, WorkStatus
-from yishi.works.queries import satisfaction_of
 
 from . import forms
-from .models import Status, Support
+from .models import Status
 from .presenters import is_own, submitter_label
+from .queries import page_facts
 
 
 def units_for(matter):
@@ -73,10 +77,10 @@ def _refusals(bound: dict) -> list[str]:
     return out
 
 
-def _steps(matter) -> tuple[str, list]:
+def _steps(matter, transitions) -> tuple[str, list]:
     """The step indicator: the procedure's name and its rows. A new matter shows the default procedure at
     its first step, with what is missing; a matter closed at screening shows none."""
-    rows = checklist(matter)
+    rows = checklist(matter, transitions)
     if matter.procedure is not None:
         return matter.procedure.label, rows
     return (definitions.DEFAULT.label, rows) if rows else ("", [])
@@ -89,15 +93,15 @@ def _step_label(procedure_key: str, step_key: str) -> str:
         return step_key
 
 
-def _actor_labels(matter, actors: set[int], viewer) -> dict[int, str]:
+def _actor_labels(matter, actors: set[int], submitter: str) -> dict[int, str]:
     """How each person who moved the matter appears on its timeline: by the role they hold over the matter's
-    region (its title when it has one) and their name. The submitter appears as the presenter says, so a
-    back-to-back submitter who withdraws stays hidden. One query for every actor together."""
+    region (its title when it has one) and their name. The submitter appears as ``submitter`` (the presenter's
+    label), so a back-to-back submitter who withdraws stays hidden. One query for every actor together."""
     from yishi.access.models import RoleAssignment
 
     labels: dict[int, str] = {}
     if matter.submitter_id in actors:
-        labels[matter.submitter_id] = submitter_label(matter, viewer)
+        labels[matter.submitter_id] = submitter
     others = actors - set(labels)
     if not others:
         return labels
@@ -112,14 +116,12 @@ def _actor_labels(matter, actors: set[int], viewer) -> dict[int, str]:
     return labels
 
 
-def _history(matter, viewer=None) -> list[dict]:
+def _history(matter, transitions, submitter: str) -> list[dict]:
     """Raised, every step change, and a close at screening (declined, referred, merged), oldest first, each with
     who acted (see ``_actor_labels``) and the step it concerns in the report's words."""
-    raised_by = submitter_label(matter, viewer)
     rows = [{"at": matter.raised_at, "kind": _("matter raised"), "reason": matter.get_channel_display(), "to": "",
-             "step": "", "who": raised_by}]
-    transitions = list(Transition.objects.filter(matter=matter).order_by("at", "pk"))
-    labels = _actor_labels(matter, {t.actor_id for t in transitions if t.actor_id}, viewer)
+             "step": "", "who": submitter}]
+    labels = _actor_labels(matter, {t.actor_id for t in transitions if t.actor_id}, submitter)
     for t in transitions:
         rows.append({
             "at": t.at, "kind": t.get_kind_display(), "reason": t.reason,
@@ -133,18 +135,38 @@ def _history(matter, viewer=None) -> list[dict]:
     return rows
 
 
+def _sessions(matter) -> list:
+    # Onto the matter itself, so the evidence check of a consultation step reads these sessions and their ideas
+    # rather than asking again for each session.
+    prefetch_related_objects([matter], Prefetch("sessions", queryset=Session.objects.prefetch_related("ideas")
+                                                .order_by("held_at", "pk")))
+    return list(matter.sessions.all())
+
+
+def _versions(matter) -> list:
+    return list(PlanVersion.objects.filter(matter=matter).prefetch_related(
+        Prefetch("parts", queryset=PlanPart.objects.select_related("unit")),
+        Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+    ).order_by("number"))
+
+
 def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
     from yishi.works.services import is_responsible
 
     user = request.user
-    actions = set() if dossier else available_actions(user, matter)
-    supports = user.is_authenticated and Support.objects.filter(matter=matter, person=user).exists()
-    versions = list(matter.plan_versions.prefetch_related("parts__unit", "reviews__reviewer").order_by("number"))
+    facts = page_facts(matter, user)
+
+    def read(name, rows):
+        """A list the page shows, not read at all when the facts say it is empty."""
+        return rows() if facts.has(name) else []
+
+    actions = set() if dossier else available_actions(user, matter, supports=facts.supports)
+    versions = read("versions", lambda: _versions(matter))
     version_rows = [{"version": v, "diff": diff(versions[i - 1] if i else None, v)} for i, v in enumerate(versions)]
-    works = list(
+    works = read("works", lambda: list(
         Work.objects.filter(matter=matter).select_related("unit", "assignee")
         .prefetch_related("reports", "supervisions").order_by("due_on", "pk")
-    )
+    ))
     reporting = (not dossier and matter.status == Status.OPEN and matter.procedure is not None
                  and matter.procedure.enables(matter.step_key, "procedures.report_progress"))
     work_rows = []
@@ -158,26 +180,31 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
             "supervise_form": bound.get(f"supervise_{w.pk}") or forms.SuperviseForm(
                 auto_id=forms.auto_id(f"supervise_{w.pk}")),
         })
-    procedure_label, steps = _steps(matter)
+    sessions = read("sessions", lambda: _sessions(matter))
+    transitions = read("transitions", lambda: transitions_of(matter))
+    procedure_label, steps = _steps(matter, transitions)
+    submitter = submitter_label(matter, user)
     return {
         "matter": matter,
-        "submitter": submitter_label(matter, user),
+        "submitter": submitter,
         "own": is_own(matter, user),
-        "supports": supports,
+        "supports": facts.supports,
         "procedure_label": procedure_label,
         "checklist": steps,
-        "deviations": deviations(matter),
-        "photos": list(matter.photos.all()),
-        "sessions": list(matter.sessions.prefetch_related("ideas").order_by("held_at", "pk")),
+        "deviations": deviations(matter, transitions, escalated=facts.has("escalations"),
+                                 announced_late=facts.has("late_notices")),
+        "photos": read("photos", lambda: list(matter.photos.all())),
+        "sessions": sessions,
         "versions": version_rows,
-        "consensus": list(matter.consensus_records.select_related("version").order_by("recorded_at", "pk")),
-        "votes": list(matter.vote_results.select_related("version").order_by("recorded_at", "pk")),
+        "consensus": read("consensus", lambda: list(
+            matter.consensus_records.select_related("version").order_by("recorded_at", "pk"))),
+        "votes": read("votes", lambda: list(matter.vote_results.select_related("version").order_by("recorded_at", "pk"))),
         "works": work_rows,
-        "notices": list(matter.notices.order_by("posted_at", "pk")),
-        "satisfaction": satisfaction_of(matter),
-        "history": _history(matter, user),
+        "notices": read("notices", lambda: list(matter.notices.order_by("posted_at", "pk"))),
+        "satisfaction": facts.satisfaction,
+        "history": _history(matter, transitions, submitter),
         "next": who_acts(matter),
-        "merged_from": list(matter.merged_from.all()),
+        "merged_from": read("merged_from", lambda: list(matter.merged_from.all())),
         "actions": actions,
         "forms": _forms(matter, actions, bound),
         "refusals": _refusals(bound),

@@ -30,7 +30,12 @@ class Deviation:
     text: str
 
 
-def checklist(matter) -> list[ChecklistRow]:
+def transitions_of(matter) -> list[Transition]:
+    """The matter's step changes, oldest first, with who made them: read once, handed to the readers below."""
+    return list(Transition.objects.filter(matter=matter).select_related("actor").order_by("at", "pk"))
+
+
+def checklist(matter, transitions: list[Transition] | None = None) -> list[ChecklistRow]:
     """Each step of the matter's procedure with its state, when and by whom it was completed."""
     procedure = matter.procedure
     if procedure is None:
@@ -40,7 +45,8 @@ def checklist(matter) -> list[ChecklistRow]:
         return [ChecklistRow(s.key, s.label, "current" if s is first else "waiting",
                              missing=missing(matter, s) if s is first else [])
                 for s in definitions.DEFAULT.steps]
-    transitions = list(Transition.objects.filter(matter=matter).select_related("actor").order_by("at", "pk"))
+    if transitions is None:
+        transitions = transitions_of(matter)
     completed: dict[str, Transition] = {}
     returns: dict[str, int] = {}
     for t in transitions:
@@ -71,8 +77,11 @@ def checklist(matter) -> list[ChecklistRow]:
     return rows
 
 
-def deviations(matter) -> list[Deviation]:
-    """What departs from the default eight steps: a shorter procedure (with its reason), returns, early closes."""
+def deviations(matter, transitions: list[Transition] | None = None, *, escalated: bool = True,
+               announced_late: bool = True) -> list[Deviation]:
+    """What departs from the default eight steps: a shorter procedure (with its reason), returns, early closes.
+
+    A caller that already knows there is no escalation or no late announcement says so, to save reading them."""
     found = []
     procedure = matter.procedure
     if procedure is not None and procedure.key != definitions.DEFAULT.key:
@@ -82,15 +91,19 @@ def deviations(matter) -> list[Deviation]:
             found.append(Deviation("short_path", _("Took “%(procedure)s”, leaving out: %(steps)s. Reason: %(reason)s")
                                    % {"procedure": procedure.label, "steps": "、".join(skipped),
                                       "reason": matter.procedure_reason}))
-    for t in Transition.objects.filter(matter=matter, kind=TransitionKind.RETURN).order_by("at", "pk"):
+    if transitions is None:
+        transitions = transitions_of(matter)
+    for t in (t for t in transitions if t.kind == TransitionKind.RETURN):
         step = procedure.step(t.from_step).label if procedure else t.from_step
         found.append(Deviation("returned", _("Sent back from “%(step)s”: %(reason)s") % {"step": step, "reason": t.reason}))
     if matter.status == Status.UNRESOLVED:
         found.append(Deviation("unresolved", _("Closed unresolved: %(reason)s") % {"reason": matter.public_reason}))
-    found += escalation_deviations(matter)
-    from yishi.meetings.queries import late_notices  # a meeting on this matter announced at short notice
+    if escalated:
+        found += escalation_deviations(matter)
+    if announced_late:
+        from yishi.meetings.queries import late_notices  # a meeting on this matter announced at short notice
 
-    found += [Deviation("late_notice", text) for text in late_notices(matter)]
+        found += [Deviation("late_notice", text) for text in late_notices(matter)]
     return found
 
 
@@ -100,8 +113,9 @@ STEP_ACTIONS = (
 )
 
 
-def available_actions(user, matter) -> set[str]:
-    """What ``user`` may do on ``matter`` right now: the pages show exactly these forms."""
+def available_actions(user, matter, *, supports: bool | None = None) -> set[str]:
+    """What ``user`` may do on ``matter`` right now: the pages show exactly these forms. ``supports``: whether
+    ``user`` supports the matter, when the caller has read it already."""
     from yishi.access.queries import can
     from yishi.works.services import may_rate, supervisors_of
 
@@ -112,7 +126,8 @@ def available_actions(user, matter) -> set[str]:
         # Merging a duplicate into an open matter is one way to screen it.
         actions |= {"matters.screen_matter", "matters.merge_matter"}
     if not matter.is_closed:
-        if user.pk != matter.submitter_id and not matter.supports.filter(person=user).exists():
+        if user.pk != matter.submitter_id and not (
+                matter.supports.filter(person=user).exists() if supports is None else supports):
             actions.add("matters.support")
         if can(user, "matters.record_matter", matter):
             actions.add("matters.record_support")
