@@ -43,6 +43,7 @@ from yishi.works.queries import satisfaction_of
 from yishi.works.services import assign_work, is_responsible, rate_result, report_progress, supervise
 
 from . import queries, services
+from .limits import RAISE_GROUP, RAISE_RATE
 from .models import Category, Channel, Matter
 from .models import Status as MatterStatus
 from .presenters import is_own, submitter_label
@@ -845,7 +846,7 @@ def raise_matter_with_photos(request, body: Form[RaiseIn], photos: File[list[Upl
 
 
 def _raise(request, body: RaiseIn, photos):
-    if _limited(request, "api.matters.raise", "20/h"):
+    if _limited(request, RAISE_GROUP, RAISE_RATE):
         return _too_many()
     matter = services.raise_matter(
         actor=request.auth,

@@ -31,6 +31,7 @@ from yishi.works.models import Work
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
 from . import forms, queries, services
+from .limits import RAISE_GROUP, RAISE_RATE
 from .models import Status
 from .pages import matter_context, units_for
 
@@ -91,7 +92,7 @@ def _refusal_to_form(form, exc: Refused) -> int:
 
 
 @login_required
-@ratelimit(key="user", rate="20/h", method="POST", block=True)
+@ratelimit(group=RAISE_GROUP, key="user", rate=RAISE_RATE, method="POST", block=True)
 def raise_matter(request):
     regions = _raise_regions(request)
     if request.method != "POST":
