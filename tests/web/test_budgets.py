@@ -26,6 +26,8 @@ from whitenoise.compress import Compressor
 from tests import builders
 from tests.procedures import flows
 from yishi.comments import services as comments
+from yishi.comments.models import Comment
+from yishi.comments.paging import PAGE_SIZE
 from yishi.matters import services as matters
 from yishi.meetings import services as meetings
 from yishi.notices.services import post_notice
@@ -153,6 +155,30 @@ def test_a_residents_page_weighs_under_100_kb_gzipped_with_its_css_and_js(client
     assert any(a.endswith(".css") for a in assets), "the site's stylesheet is linked"
     _size, gzipped = weight(html)
     assert gzipped < BUDGET, f"{name} ({url}): {gzipped} bytes gzipped with {assets}, over {BUDGET}"
+
+
+def test_a_matter_page_with_a_full_page_of_100_comment_threads_weighs_under_100_kb(client, story, town):
+    """The comments show 100 threads a page: a full page of short ones, a third with two replies, read by a
+    resident who gets a reply form under each, stays within the budget."""
+    resident, matter, *_rest = story
+    start = timezone.now() - datetime.timedelta(days=1)
+    tops = Comment.objects.bulk_create(
+        Comment(matter=matter, author=town.residents[i % 3], created_at=start + datetime.timedelta(minutes=i),
+                body=f"第{i:03d}条：小区西侧小路积水的问题拖了很久，希望尽快修好，晚上也要装路灯。")
+        for i in range(PAGE_SIZE)
+    )
+    Comment.objects.bulk_create(
+        Comment(matter=matter, parent=c, author=town.secretary if j else town.residents[(i + 1) % 3],
+                staff_role="committee" if j else "", created_at=c.created_at + datetime.timedelta(seconds=j + 1),
+                body="同意，附议。" if not j else "已记录，本周五协商会上讨论，结果会在公告栏公布。")
+        for i, c in enumerate(tops) if i % 3 == 0 for j in range(2)
+    )
+    client.force_login(resident)
+    html = client.get(f"/m/{matter.pk}/").content
+    page = html.decode()
+    assert page.count('class="comment panel') == PAGE_SIZE and "第099条" in page
+    _size, gzipped = weight(html)
+    assert gzipped < BUDGET, f"the matter page with {PAGE_SIZE} threads: {gzipped} bytes gzipped, over {BUDGET}"
 
 
 @pytest.mark.parametrize("name", PAGES)

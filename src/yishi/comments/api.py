@@ -87,10 +87,8 @@ def _out(comment, viewer) -> dict:
     comment = Comment.objects.select_related("author").get(pk=comment.pk)
     matter = get_matter(comment.matter_id)
     moderator = queries.is_moderator(viewer, matter)
-    row = present(comment, matter, viewer, moderator=moderator, with_replies=False)
     replies = comment.replies.select_related("author").order_by("created_at", "pk") if not comment.parent_id else []
-    row["replies"] = [present(r, matter, viewer, moderator=moderator, with_replies=False) for r in replies]
-    return row
+    return present(comment, matter, viewer, moderator=moderator, replies=replies)
 
 
 @router.get(
@@ -102,15 +100,14 @@ def list_comments(request, matter_id: int, page: Query[PageQuery]):
     matter = get_matter(matter_id)
     viewer = caller(request)
     moderator = queries.is_moderator(viewer, matter)
-    comments = queries.top_level(matter)
+    thread = queries.thread(matter, offset=page.offset, limit=page.limit)
     return {
-        "count": comments.count(),
+        "count": thread.threads,
         "limit": page.limit,
         "offset": page.offset,
         "moderator": moderator,
         "open": services.comments_refused(matter) is None,
-        "items": [present(c, matter, viewer, moderator=moderator)
-                  for c in comments[page.offset : page.offset + page.limit]],
+        "items": [present(c, matter, viewer, moderator=moderator, replies=c.replies_here) for c in thread.comments],
     }
 
 

@@ -40,8 +40,11 @@ def raised_it(comment, matter) -> bool:
     return not matter.back_to_back and matter.submitter_id is not None and comment.author_id == matter.submitter_id
 
 
-def present(comment, matter, viewer, *, moderator: bool, with_replies: bool = True) -> dict:
-    """One comment as the viewer may see it: a hidden comment's text only for moderators, its trace for all."""
+def present(comment, matter, viewer, *, moderator: bool, replies=None) -> dict:
+    """One comment as the viewer may see it: a hidden comment's text only for moderators, its trace for all.
+
+    A top-level comment is given its ``replies`` (already read: the presenter reads nothing); a reply has none.
+    """
     own = viewer is not None and viewer.is_authenticated and viewer.pk == comment.author_id
     row = {
         "id": comment.pk,
@@ -58,7 +61,6 @@ def present(comment, matter, viewer, *, moderator: bool, with_replies: bool = Tr
         "body": comment.body if not comment.is_hidden or moderator else None,
         "created_at": comment.created_at,
     }
-    if with_replies:
-        row["replies"] = [present(r, matter, viewer, moderator=moderator, with_replies=False)
-                          for r in comment.replies.all()]
+    if replies is not None:
+        row["replies"] = [present(r, matter, viewer, moderator=moderator) for r in replies]
     return row

@@ -10,7 +10,6 @@ comments look like everyone else's there as on the page.
 """
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +21,7 @@ from yishi.matters.models import Matter, Status
 from yishi.notifications import notify
 
 from .models import MAX_BODY, MAX_REASON, Comment
+from .paging import link_to
 
 MODERATE = "comments.moderate"
 OPEN_TO_COMMENTS = frozenset({Status.NEW, Status.OPEN, Status.RESOLVED})
@@ -91,7 +91,7 @@ def _audit(actor, action: str, comment: Comment, matter: Matter, *, staff: bool)
 
 def _tell(comment: Comment, matter: Matter) -> None:
     """The submitter hears of each new comment, and a commenter of each reply; the message names no one."""
-    link = reverse("matters:detail", args=[matter.pk]) + f"#comment-{comment.pk}"
+    link = link_to(comment)
     told = {comment.author_id}
     if matter.submitter_id and matter.submitter_id not in told:
         notify(matter.submitter, "Yishi: someone commented on your matter “%(title)s”.", link=link,

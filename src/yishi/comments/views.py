@@ -8,7 +8,6 @@ per person (5 a minute, 30 an hour); a tripped limit answers with the 429 page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -18,15 +17,16 @@ from yishi.matters.pages import matter_context
 from yishi.matters.queries import get_matter
 
 from . import forms, queries, services
+from .paging import link_to, page_of
 
 POST_RATES = ("5/m", "30/h")
 # One counter for comments and replies: a flood is a flood whichever form it comes through.
 POST_GROUP = "yishi.comments.post"
 
 
-def _back(matter_pk: int, comment_pk: int | None = None):
-    anchor = f"comment-{comment_pk}" if comment_pk else "comments"
-    return redirect(reverse("matters:detail", args=[matter_pk]) + f"#{anchor}")
+def _back(comment):
+    """To the comment, on the page of the matter's comments where its thread is."""
+    return redirect(link_to(comment))
 
 
 def _status(exc: Refused) -> int:
@@ -35,15 +35,18 @@ def _status(exc: Refused) -> int:
     return 400 if exc.field else 409
 
 
-def _again(request, matter, name: str, form, exc: Refused, *, on_comment: int | None = None):
+def _again(request, matter, name: str, form, exc: Refused, *, on_comment=None):
     """The matter page again, with the form as sent and the reason on its field (or above it).
 
     A refusal about a comment that is not about a field (already hidden, no authority, a reply to a reply)
-    is shown at the comment: its form may not be on the page.
+    is shown at the comment: its form may not be on the page. Either way the page of comments is the one
+    the form was on: the comment's, or the one a new comment was written on (in the form's address).
     """
     context = matter_context(request, matter, {})
+    if on_comment is not None:
+        context["comment_page"] = page_of(on_comment)
     if on_comment is not None and exc.field not in form.fields:
-        context["comment_errors"] = {on_comment: [str(exc.reason)]}
+        context["comment_errors"] = {on_comment.pk: [str(exc.reason)]}
     else:
         form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
     context["comment_forms"] = {name: form}
@@ -68,7 +71,7 @@ def post_comment(request, pk: int):
     except Refused as exc:
         return _again(request, matter, "comment", form, exc)
     messages.success(request, _("Your comment has been posted."))
-    return _back(matter.pk, comment.pk)
+    return _back(comment)
 
 
 @require_POST
@@ -82,9 +85,9 @@ def reply(request, comment_id: int):
     try:
         answer = services.reply(actor=request.user, comment=parent, body=form.cleaned_data.get("body", ""))
     except Refused as exc:
-        return _again(request, get_matter(parent.matter_id), name, form, exc, on_comment=parent.pk)
+        return _again(request, get_matter(parent.matter_id), name, form, exc, on_comment=parent)
     messages.success(request, _("Your reply has been posted."))
-    return _back(parent.matter_id, answer.pk)
+    return _back(answer)
 
 
 @require_POST
@@ -97,9 +100,9 @@ def hide(request, comment_id: int):
     try:
         services.hide(actor=request.user, comment=comment, reason=form.cleaned_data.get("reason", ""))
     except Refused as exc:
-        return _again(request, get_matter(comment.matter_id), name, form, exc, on_comment=comment.pk)
+        return _again(request, get_matter(comment.matter_id), name, form, exc, on_comment=comment)
     messages.success(request, _("The comment is hidden; the reason is shown in its place."))
-    return _back(comment.matter_id, comment.pk)
+    return _back(comment)
 
 
 @require_POST
@@ -111,6 +114,6 @@ def unhide(request, comment_id: int):
     try:
         services.unhide(actor=request.user, comment=comment)
     except Refused as exc:
-        return _again(request, get_matter(comment.matter_id), name, form, exc, on_comment=comment.pk)
+        return _again(request, get_matter(comment.matter_id), name, form, exc, on_comment=comment)
     messages.success(request, _("The comment is shown again."))
-    return _back(comment.matter_id, comment.pk)
+    return _back(comment)
