@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BigIntegerField, Q, Value
+from django.db.models.functions import Cast, NullIf, Substr
 from django.utils.translation import gettext_lazy as _
 
 # Each ancestor contributes one zero-padded id to the path. Digits only: a range over digit strings is
@@ -37,6 +38,21 @@ class RegionQuerySet(models.QuerySet):
 
     def descendants(self, node: "Region") -> "RegionQuerySet":
         return self.subtree(node).exclude(pk=node.pk)
+
+    def lineage(self, ids) -> "RegionQuerySet":
+        """The regions ``ids`` and all their ancestors, in one query.
+
+        Each ancestor's id is a slice of the path, cut out by the database: a union of one slice per level,
+        each an index lookup by id, rather than a query for the regions and another for their ancestors.
+        """
+        ids = list(ids)
+        slices = [
+            Region.objects.filter(pk__in=ids)
+            .annotate(a=Cast(NullIf(Substr("path", depth * PATH_WIDTH + 1, PATH_WIDTH), Value("")), BigIntegerField()))
+            .filter(a__isnull=False).values("a").order_by()
+            for depth in range(len(Level))
+        ]
+        return self.filter(pk__in=slices[0].union(*slices[1:], all=True))
 
 
 class Region(models.Model):

@@ -85,14 +85,15 @@ class Tree:
     def _add(self, pk, path, level):
         self.path[pk], self.level[pk], self.by_path[path] = path, level, pk
 
+    def know(self, region: Region) -> None:
+        """A region the caller already holds (a path never changes once made): no query for it."""
+        self._add(region.pk, region.path, region.level)
+
     def ensure(self, ids) -> None:
         missing = {i for i in ids if i not in self.path}
         if not missing:
             return
-        rows = list(Region.objects.filter(pk__in=missing).values_list("pk", "path", "level"))
-        ancestors = {int(p[i:i + PATH_WIDTH]) for _, p, _ in rows for i in range(0, len(p), PATH_WIDTH)}
-        rows += list(Region.objects.filter(pk__in=ancestors - missing - set(self.path)).values_list("pk", "path", "level"))
-        for row in rows:
+        for row in Region.objects.lineage(missing).values_list("pk", "path", "level").order_by():
             self._add(*row)
 
     def ancestors(self, pk: int) -> list[int]:
@@ -101,7 +102,9 @@ class Tree:
         return [int(p[i:i + PATH_WIDTH]) for i in range(len(p) - PATH_WIDTH, -1, -PATH_WIDTH)]
 
     def community(self, pk: int) -> int | None:
-        for anc in self.ancestors(pk):
+        ancestors = self.ancestors(pk)
+        self.ensure(ancestors)  # a region known on its own (``know``): its ancestors' levels are read now
+        for anc in ancestors:
             if self.level[anc] == Level.COMMUNITY:
                 return anc
         return None
@@ -247,7 +250,7 @@ def _matter_part(data: MatterRows, tree: Tree, shorts: set[str]) -> Part:
             part.add(region, month_of(at), "meet")
             part.add(region, month_of(at), f"meet.f:{form}")
             part.add(region, month_of(at), f"meet.p:{Platform.OTHER}")
-    community = tree.community(region)
+    community = tree.community(region) if data.sessions else None
     if community is not None:
         for at, _form, _meeting in data.sessions:
             part.add(community, month_of(at), f"{CONSULT}{local_day(at).isoformat()}")
@@ -403,33 +406,87 @@ def refresh(kind: str, ids) -> None:
     if not ids:
         return
     tree = Tree()
-    shorts = set(short_procedures())
-    with transaction.atomic():
-        stored = {s.object_id: s for s in Source.objects.select_for_update().filter(kind=kind, object_id__in=ids)}
-        parts = _parts(kind, Q(pk__in=ids), tree, shorts)
-        counters: dict = {}
-        people: dict = {}
-        for pk in ids:
-            old = stored.get(pk)
-            new = parts.get(pk)
-            old_rows = old.data if old else {"c": [], "p": []}
-            new_rows = new.as_json() if new else {"c": [], "p": []}
-            if old_rows == new_rows:
-                continue
-            tree.ensure({r[0] for r in old_rows["c"] + old_rows["p"] + new_rows["c"] + new_rows["p"]})
-            _spread_counters(old_rows["c"], tree, -1, counters)
-            _spread_counters(new_rows["c"], tree, 1, counters)
-            _spread_people(old_rows["p"], tree, -1, people)
-            _spread_people(new_rows["p"], tree, 1, people)
-            if new is None:
-                Source.objects.filter(kind=kind, object_id=pk).delete()
-            elif old is None:
-                Source.objects.create(kind=kind, object_id=pk, data=new_rows)
-            else:
-                old.data = new_rows
-                old.save(update_fields=["data"])
-        _apply_people(people, counters)
-        _add_to_counters(counters)
+    # No savepoint: an error here fails the caller's change, which rolls back as a whole.
+    with transaction.atomic(savepoint=False):
+        stored = _stored(kind, ids)
+        parts = _parts(kind, Q(pk__in=ids), tree, set(short_procedures()))
+        changes = {pk: (_rows_of(stored.get(pk)), parts[pk].as_json() if pk in parts else None) for pk in ids}
+        _apply(kind, changes, stored, tree)
+
+
+def refresh_new_matter(matter: Matter) -> None:
+    """``refresh`` for a matter created in the caller's transaction, from the instance just saved.
+
+    Nothing can refer to it yet (no step, supporter, task, rating or session), so its row alone makes its
+    contribution: the same ``_matter_part`` a recount applies, without reading back what was just written.
+    """
+    joined = {"category__key": matter.category.key}
+    row = tuple(joined[name] if name in joined else getattr(matter, name) for name in MATTER_FIELDS)
+    tree = Tree()
+    if Matter.region.is_cached(matter):
+        tree.know(matter.region)
+    with transaction.atomic(savepoint=False):
+        tree.ensure([matter.region_id])
+        part = _matter_part(MatterRows(row), tree, set(short_procedures()))
+        # No stored contribution to read: ids are never reused (a sequence; AUTOINCREMENT on SQLite), so none
+        # exists for a new matter, and the source's unique key would refuse a second one.
+        _apply(MATTER, {matter.pk: (_EMPTY, part.as_json())}, {}, tree)
+
+
+def refresh_added_participation(participation: Participation) -> None:
+    """``refresh`` for one participation added in the caller's transaction to a vote whose stored contribution
+    is current: it gains that participation's ``_vote_part``, without reading back every participation."""
+    person = participation.elector.person_id
+    if person is None:
+        return  # a household's seat: a recount skips it too, so nothing changes
+    vote = participation.vote
+    region = vote.region_id
+    tree = Tree()
+    if Vote.region.is_cached(vote):
+        tree.know(vote.region)
+    with transaction.atomic(savepoint=False):
+        stored = _stored(VOTE, [participation.vote_id])
+        old = _rows_of(stored.get(participation.vote_id))
+        added = _vote_part((region, [(person, participation.at)]), tree).as_json()
+        new = {"c": old["c"] + added["c"], "p": old["p"] + added["p"]}
+        _apply(VOTE, {participation.vote_id: (old, new)}, stored, tree)
+
+
+def _stored(kind: str, ids) -> dict:
+    return {s.object_id: s for s in Source.objects.select_for_update().filter(kind=kind, object_id__in=ids)}
+
+
+_EMPTY = {"c": [], "p": []}
+
+
+def _rows_of(source) -> dict:
+    return source.data if source is not None else _EMPTY
+
+
+def _apply(kind: str, changes: dict, stored: dict, tree: Tree) -> None:
+    """Write each source's new rows ({pk: (old rows, new rows or None when it is gone)}) and add the
+    difference to the counters and participants."""
+    counters: dict = {}
+    people: dict = {}
+    for pk, (old_rows, new_rows) in changes.items():
+        if old_rows == (new_rows or _EMPTY):
+            continue
+        new = new_rows or _EMPTY
+        tree.ensure({r[0] for r in old_rows["c"] + old_rows["p"] + new["c"] + new["p"]})
+        _spread_counters(old_rows["c"], tree, -1, counters)
+        _spread_counters(new["c"], tree, 1, counters)
+        _spread_people(old_rows["p"], tree, -1, people)
+        _spread_people(new["p"], tree, 1, people)
+        old = stored.get(pk)
+        if new_rows is None:
+            Source.objects.filter(kind=kind, object_id=pk).delete()
+        elif old is None:
+            Source.objects.create(kind=kind, object_id=pk, data=new_rows)
+        else:
+            old.data = new_rows
+            old.save(update_fields=["data"])
+    _apply_people(people, counters)
+    _add_to_counters(counters)
 
 
 # --- rebuilding -------------------------------------------------------------------------------------------

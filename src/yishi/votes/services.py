@@ -147,9 +147,16 @@ def _locked_shared(vote: Vote) -> Vote:
     transactions (IMMEDIATE), so a plain read is already consistent there.
     """
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {Vote._meta.db_table} WHERE id = %s FOR SHARE", [vote.pk])  # noqa: S608
-    return Vote.objects.get(pk=vote.pk)
+        # The lock and the read in one statement (the ORM has no FOR SHARE).
+        found = list(Vote.objects.raw(f"SELECT * FROM {Vote._meta.db_table} WHERE id = %s FOR SHARE", [vote.pk]))  # noqa: S608
+        if not found:
+            raise Vote.DoesNotExist(vote.pk)
+        locked = found[0]
+    else:
+        locked = Vote.objects.get(pk=vote.pk)
+    if locked.region_id == vote.region_id and Vote.region.is_cached(vote):
+        locked.region = vote.region  # a region never moves: the caller's copy is current
+    return locked
 
 
 def _not_open(vote: Vote) -> Refused:
@@ -170,7 +177,7 @@ def _frozen() -> Refused:
 
 def _option(vote: Vote, option) -> Option:
     key = option.key if isinstance(option, Option) and option.vote_id == vote.pk else option
-    found = vote.options.filter(key=str(key)).first() if isinstance(key, str | int) else None
+    found = vote.options.filter(key=str(key)).order_by("pk").first() if isinstance(key, str | int) else None
     if found is None:
         raise Refused(_("That is not one of this vote's choices."), "unknown_option", field="option")
     return found
@@ -183,7 +190,7 @@ def _elector(vote: Vote, who) -> Elector:
     elif isinstance(who, Household):
         found = vote.electors.filter(household=who).first()
     elif isinstance(who, Person):
-        own = vote.electors.filter(person=who).first()
+        own = vote.electors.filter(person=who).order_by("pk").first()
         if own is not None:
             found = own
         else:
@@ -561,15 +568,13 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
         if elector.household_id is not None and not elector.voices.filter(person=actor).exists():
             raise Refused(_("You are not registered as a member of this household."), "not_an_elector")
         channel = Channel.ONLINE
-    earlier = Participation.objects.filter(vote=vote, elector=elector).first()
-    if earlier is not None:
-        raise _already(earlier, actor if proxy is None else None)
+    # One participation per elector is the unique index's to keep: a seat already used (online, on paper, or
+    # by a second submission at the same moment) fails the insert, and is then read to say how it was used.
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
                 vote=vote, elector=elector, channel=channel, proxy=proxy, recorded_by=actor)
     except IntegrityError:
-        # The same voter submitting twice at once: the unique index let one in; this is the other.
         earlier = Participation.objects.filter(vote=vote, elector=elector).first()
         if earlier is None:
             raise
