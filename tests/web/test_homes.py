@@ -455,3 +455,36 @@ def test_the_experts_home_costs_the_same_with_more_reviews_waiting(client, town)
     at_review_with_two_versions(town)
     at_review_with_two_versions(town)
     assert _queries(client) == one
+
+
+HOME_BUDGET = 15
+
+
+@pytest.mark.parametrize("who", ["resident", "outsider", "secretary", "council", "rep", "lawyer", "fire_staff",
+                                 "bureau"])
+def test_each_roles_home_stays_within_fifteen_queries_with_thirty_of_everything(client, town, who):
+    town.busy_matter = implementing(town, who=town.secretary)
+    _fill(town, 30, 0)
+    client.force_login(getattr(town, who))
+    assert _queries(client) <= HOME_BUDGET
+
+
+def test_whether_staff_may_record_or_screen_is_read_from_their_roles(client, town):
+    """The quick link to record a visit and the screening inbox follow the roles, without asking the database."""
+    from yishi.web.homes import may_somewhere
+
+    record, screen = "matters.record_matter", "matters.screen_matter"
+    assert may_somewhere(town.secretary, record)  # reads the roles, once
+    with CaptureQueriesContext(connection) as ctx:
+        assert may_somewhere(town.secretary, screen) and may_somewhere(town.secretary, record)
+    assert ctx.captured_queries == []
+    assert not may_somewhere(town.council, screen)
+    assert not may_somewhere(town.resident, record)
+    admin = builders.person("系统管理员")
+    admin.is_superuser = True
+    admin.save()
+    assert may_somewhere(admin, record)
+
+    record_url = reverse("matters:record")
+    assert record_url in page(client, town.secretary)
+    assert record_url not in page(client, town.council)

@@ -13,26 +13,45 @@ def roots() -> list[Region]:
     return list(Region.objects.filter(parent__isnull=True).order_by("name"))
 
 
-def landing_region() -> Region | None:
-    """The home page's region: the single root, and down while there is only one child (河北省 → 沧州市)."""
+@dataclass
+class Landing:
+    """The home page's region with what its page shows of the tree, read while finding it."""
+
+    region: Region
+    ancestors: list[Region]  # root first, the region itself left out
+    children: list[Region]  # as region_page_context lists them
+
+
+def _children_listed(region: Region) -> list[Region]:
+    return list(region.children.annotate(n_children=Count("children")).order_by("code", "name"))
+
+
+def landing_region() -> Landing | None:
+    """The home page's region: the single root, and down while there is only one child (河北省 → 沧州市).
+
+    Each step down reads the children as the region's page lists them, so the last read is that page's list
+    and the regions passed on the way are its ancestors: finding the region costs no query its page would not.
+    """
     found = roots()
     if len(found) != 1:
         return None
-    region = found[0]
+    region, above = found[0], []
     while True:
-        children = list(region.children.all()[:2])
+        children = _children_listed(region)
         if len(children) != 1:
-            return region
+            return Landing(region, above, children)
+        above.append(region)
         region = children[0]
 
 
-def region_page_context(region: Region) -> dict:
-    children = list(region.children.annotate(n_children=Count("children")).order_by("code", "name"))
+def region_page_context(region: Region, *, ancestors: list[Region] | None = None,
+                        children: list[Region] | None = None) -> dict:
+    """What a region's page shows; ``ancestors`` and ``children`` when the caller has read them already."""
     households = Household.objects.filter(within(region, "region"))
     return {
         "region": region,
-        "ancestors": list(region.ancestors().exclude(pk=region.pk)),
-        "children": children,
+        "ancestors": list(region.ancestors().exclude(pk=region.pk)) if ancestors is None else ancestors,
+        "children": _children_listed(region) if children is None else children,
         "household_count": households.count() if region.level >= Level.STREET else None,
         "vacant_count": households.filter(occupancy="vacant").count() if region.level >= Level.COMPOUND else None,
         "can_raise_here": region.level >= Level.COMMUNITY,

@@ -5,6 +5,7 @@ Pages, charts, exports and the API read figures only through the functions here:
     period = Period.from_params(request.GET)          # ?year=2026  ?year=2026&quarter=4  ?year=2026&month=3
                                                       # ?from=2026-01&to=2026-06  (whole months)
     figures(region, period)       -> Figures          # the headline numbers
+    headline(region, period)      -> Figures          # raised, resolved, meetings held, ratings only
     trend(region, period)         -> list[MonthRow]   # one row per month of the period
     by_category(region, period)   -> list[DimensionRow]
     by_channel(region, period)    -> list[DimensionRow]
@@ -343,6 +344,23 @@ def _source():
 
 def figures(region: Region, period: Period, *, today: date | None = None) -> Figures:
     return _source().figures(region, period, today=today)
+
+
+# The counters the public headline shows: "meet" and "raised" read their by-form and by-category rows too,
+# which the headline leaves aside.
+HEADLINE_DIMS = ("raised", "closed:resolved", "meet", "sat:")
+
+
+def headline(region: Region, period: Period) -> Figures:
+    """The public headline of ``figures(region, period)``: matters raised and resolved, meetings held and the
+    ratings, as ``figures`` gives them, from one grouped read of the period's counters. Every other figure is
+    left at zero (nothing open, no participants, no communities counted): read them through ``figures``."""
+    rollups = _source()
+    first, last = rollups.month_of(period.start), rollups.month_of(period.end)
+    f = Figures(region=region, period=period)
+    rows = rollups._totals([region.pk], first, last, HEADLINE_DIMS).get(region.pk, {})
+    rollups._figures_from(f, rows, {}, timezone.localdate())
+    return f
 
 
 def trend(region: Region, period: Period) -> list[MonthRow]:

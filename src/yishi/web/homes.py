@@ -8,7 +8,7 @@ owning apps' queries; this module only chooses and groups.
 
 from dataclasses import dataclass, field
 
-from yishi.access.queries import active_roles, regions_where
+from yishi.access.queries import active_roles, holding_roles, regions_where
 from yishi.access.roles import Role
 from yishi.procedures.definitions import DEFAULT, PROCEDURES
 
@@ -51,6 +51,15 @@ def held_roles(user) -> set[str]:
     return {a.role for a in active_roles(user)}
 
 
+def may_somewhere(user, action: str) -> bool:
+    """Whether ``regions_where(user, action)`` holds a region, from the roles already read: a role's own region
+    is within its reach. The system administrator's reach is every region there is, which only the database
+    knows."""
+    if user.is_superuser:
+        return regions_where(user, action).exists()
+    return bool(holding_roles(user, action))
+
+
 def lives_somewhere(user) -> bool:
     from yishi.regions.models import Household
 
@@ -90,8 +99,8 @@ def community_section(user) -> dict:
         "overdue": list(works.overdue_in(scopes)[:LIST_LIMIT]),
         "tallies": votes.tallies_to_enter(user)[:LIST_LIMIT],
         "paper_surveys": list(surveys.open_for_entry(user)[:LIST_LIMIT]),
-        "can_record": regions_where(user, "matters.record_matter").exists(),
-        "can_screen": regions_where(user, "matters.screen_matter").exists(),
+        "can_record": may_somewhere(user, "matters.record_matter"),
+        "can_screen": may_somewhere(user, "matters.screen_matter"),
     }
 
 

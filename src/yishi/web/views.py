@@ -21,13 +21,17 @@ ELDERLY_COOKIE_AGE = 60 * 60 * 24 * 365 * 5
 def home(request):
     landing = region_queries.landing_region()
     if landing is not None:
-        return region_page(request, landing.pk)
+        return _region_page(request, landing.region, region_queries.region_page_context(
+            landing.region, ancestors=landing.ancestors, children=landing.children))
     return render(request, "web/home.html", {"roots": region_queries.roots()})
 
 
 def region_page(request, pk: int):
     region = get_object_or_404(Region, pk=pk)
-    context = region_queries.region_page_context(region)
+    return _region_page(request, region, region_queries.region_page_context(region))
+
+
+def _region_page(request, region: Region, context: dict):
     context["recent_matters"] = list(matter_queries.public_matters(region)[:5])
     context["board"] = notice_queries.posted_on(region)
     context["may_import_regions"] = can(request.user, "regions.import_regions", region) and region.level < Level.COMPOUND

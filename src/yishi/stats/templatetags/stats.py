@@ -24,11 +24,11 @@ def public_figures(context, region):
 
     Counts only, nothing about a person; staff who may see the whole dashboard also get a link to it.
     """
-    from ..figures import Period, figures
+    from ..figures import Period, headline
     from ..pages import may_view
 
     period = Period.current_year()
-    f = figures(region, period)
+    f = headline(region, period)
     request = context.get("request")
     user = getattr(request, "user", None)
     return {
