@@ -7,6 +7,17 @@ from django.utils import timezone
 
 from tests import builders
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hashing_everywhere():
+    """Module- and session-scoped worlds are built before any function-scoped ``settings`` override applies."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
@@ -17,7 +28,7 @@ def _isolated(settings, tmp_path):
 
     settings.SMS_BACKEND = "yishi.people.sms.MemoryBackend"
     # Real hashing costs a third of a second per password; tests are not about its strength.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     MemoryBackend.outbox.clear()
     cache.clear()

@@ -8,6 +8,7 @@ import dataclasses
 import inspect
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.test import Client
@@ -119,10 +120,32 @@ def world(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield world_module.build()
+            w = world_module.build()
+            w.sessions = sign_in_once(w)
+            yield w
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def sign_in_once(w) -> dict[int, str]:
+    """person pk -> a session key, for every principal: a login per request would cost more than the request.
+    Each attempt's savepoint rolls back whatever the request does to its session row."""
+    people = [w.plain, *(getattr(w, name) for name in NAMED_ROLES), *w.holders.values()]
+    sessions = {}
+    for person in people:
+        client = Client()
+        client.force_login(person)
+        sessions[person.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+def assert_signed_in(w):
+    """The sessions signed in once must still be live on the test's clock, else a refusal would prove nothing."""
+    from django.contrib.sessions.models import Session
+
+    live = Session.objects.filter(session_key__in=w.sessions.values(), expire_date__gt=timezone.now()).count()
+    assert live == len(set(w.sessions.values())), "a principal's session has expired: sign in again"
 
 
 # The roles of the stories' people, for the expectation (written here, not asked of the code under test).
@@ -175,16 +198,16 @@ def refused(response) -> bool:
     return 400 <= response.status_code < 500
 
 
-def attempt(entry, make, who, clock):
-    """One request in a savepoint rolled back after it: (status, what changed in the database)."""
+def attempt(w, make, who, before):
+    """One request in a savepoint rolled back after it: (status, what changed in the database since ``before``,
+    the fingerprint taken once for all of a test's attempts, as each one leaves the database as it found it)."""
     from django.core.cache import cache
 
     cache.clear()  # rate limits count per address: forty principals from one test client
     client = Client()
+    if who is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[who.pk]
     with transaction.atomic():
-        if who is not None:
-            client.force_login(who)
-        before = world_module.fingerprint()
         try:
             response = send(client, make())
             after = world_module.fingerprint()
@@ -196,10 +219,12 @@ def attempt(entry, make, who, clock):
 def check(entry, w) -> tuple[list[str], int]:
     """Send the entry's request as every principal: (what went wrong, how many requests)."""
     region, make = entry.build(w)
+    assert_signed_in(w)
+    before = world_module.fingerprint()
     problems, count = [], 0
     for label, who, role, reaches in principals(w, region):
         allowed = expected(entry, label, who, role, reaches)
-        response, changed = attempt(entry, make, who, None)
+        response, changed = attempt(w, make, who, before)
         count += 1
         ok_status = response.status_code < 400 and not refused(response)
         if allowed and not (ok_status and (changed or not entry.changes)):
@@ -252,11 +277,12 @@ def test_the_admin_site_is_for_the_system_administrator_alone(url, world, db):
     """Every admin page answers a post from anyone but a superuser with the admin login, changing nothing;
     the ADMIN role held at a city is not the system administrator."""
     region = world.tree.compound
+    before = world_module.fingerprint()
     for label, who, _role, _reaches in principals(world, region):
         if label not in ("anonymous", "plain resident", "secretary", "admin@own", "admin@parent", "bureau@own",
                          "committee@own"):
             continue
-        response, changed = attempt(None, lambda: Req(url, {"name": "x", "action": "delete_selected",
-                                                            "_selected_action": "1", "post": "yes"}), who, None)
+        response, changed = attempt(world, lambda: Req(url, {"name": "x", "action": "delete_selected",
+                                                             "_selected_action": "1", "post": "yes"}), who, before)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], (label, response)
         assert not changed, (label, changed)
