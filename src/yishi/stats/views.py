@@ -6,6 +6,7 @@ street and its communities, never the street beside it. Anonymous visitors are s
 person without the permission here gets 403 (the region itself is public, its figures are not).
 """
 
+from functools import wraps
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -68,15 +69,30 @@ def _sort_links(board, sort: str, direction: str) -> list[dict]:
     return links
 
 
-@require_safe
-@login_required
-def dashboard(request, pk: int):
-    region = _region_for(request, pk)
-    try:
-        period = Period.from_params(request.GET)
-    except Refused as exc:
-        return _refused_period(request, region, exc)
-    board = pages.build(region, period)
+def _figures_view(period_of=lambda request: Period.from_params(request.GET)):
+    """A figures view receives the region the viewer may see and its board for the period asked; a period
+    that cannot be read shows the period form again with the reason (400)."""
+
+    def decorate(view):
+        @require_safe
+        @login_required
+        @wraps(view)
+        def wrapped(request, pk: int, **kwargs):
+            region = _region_for(request, pk)
+            try:
+                period = period_of(request)
+            except Refused as exc:
+                return _refused_period(request, region, exc)
+            return view(request, region, pages.build(region, period), **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+@_figures_view()
+def dashboard(request, region: Region, board):
+    period = board.period
     rows, sort, direction = pages.sort_rows(board.subregions, request.GET.get("sort", ""), request.GET.get("dir", ""))
     query = pages.period_query(period)
     context = {
@@ -102,31 +118,19 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-@require_safe
-@login_required
-def workbook(request, pk: int):
+@_figures_view()
+def workbook(request, region: Region, board):
     """Every table of the dashboard, a sheet each."""
-    region = _region_for(request, pk)
-    try:
-        period = Period.from_params(request.GET)
-    except Refused as exc:
-        return _refused_period(request, region, exc)
-    board = pages.build(region, period)
+    period = board.period
     content = exports.workbook(tables=board.ordered_tables(), place=board.place, period=period.label,
                                exported_at=board.exported_at)
     return _xlsx(content, exports.filename(region_name=region.name, period_slug=_slug(period)))
 
 
-@require_safe
-@login_required
-def table_xlsx(request, pk: int, key: str):
+@_figures_view()
+def table_xlsx(request, region: Region, board, key: str):
     """One table of the dashboard alone."""
-    region = _region_for(request, pk)
-    try:
-        period = Period.from_params(request.GET)
-    except Refused as exc:
-        return _refused_period(request, region, exc)
-    board = pages.build(region, period)
+    period = board.period
     table = board.tables.get(key)
     if table is None:
         raise Http404(_("There is no such table."))
@@ -139,17 +143,15 @@ def _slug(period: Period) -> str:
         f"{period.start:%Y%m}-{period.end:%Y%m}")
 
 
-@require_safe
-@login_required
-def yearly_report(request, pk: int):
-    """The year's figures on A4: headline numbers, the charts and every table, for printing or saving as PDF."""
-    region = _region_for(request, pk)
+def _report_year(request) -> Period:
     raw = (request.GET.get("year") or "").strip()
-    try:
-        period = Period.from_params({"year": raw}) if raw else Period.current_year()
-    except Refused as exc:
-        return _refused_period(request, region, exc)
-    board = pages.build(region, period)
+    return Period.from_params({"year": raw}) if raw else Period.current_year()
+
+
+@_figures_view(period_of=_report_year)
+def yearly_report(request, region: Region, board):
+    """The year's figures on A4: headline numbers, the charts and every table, for printing or saving as PDF."""
+    period = board.period
     return render(request, "stats/report.html", {
         "region": region, "board": board, "f": board.figures, "period": period, "charts": board.charts,
         "tables": board.tables, "printed_at": board.exported_at,
