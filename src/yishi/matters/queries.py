@@ -140,8 +140,10 @@ def waiting_on(user):
 
 def mine(user):
     """Matters ``user`` raised or supports (a back-to-back matter is theirs to follow too)."""
-    return (Matter.objects.filter(Q(submitter=user) | Q(supports__person=user)).select_related("region", "category")
-            .order_by("-raised_at", "-pk").distinct())
+    # A subquery, not a join: a join repeats the matter per support and needs DISTINCT over every column.
+    supported = Support.objects.filter(person=user).values("matter")
+    return (Matter.objects.filter(Q(submitter=user) | Q(pk__in=supported)).select_related("region", "category")
+            .order_by("-raised_at", "-pk"))
 
 
 def matter_numbered(number: int | None, *, field: str) -> Matter | None:

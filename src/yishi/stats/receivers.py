@@ -7,8 +7,6 @@ them all. Its target names what changed: the matter, meeting or vote it belongs 
 
 from yishi.stats import rollups
 
-MATTER_TARGETS = {"matters.matter"}
-
 # The services that create the matter they record, with nothing attached to it yet that counts.
 NEW_MATTER_ACTIONS = {"matters.raise_matter", "matters.record_matter"}
 # The service that adds the participation it records to its vote, and changes nothing else counted.
