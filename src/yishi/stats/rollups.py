@@ -463,6 +463,14 @@ def _rows_of(source) -> dict:
     return source.data if source is not None else _EMPTY
 
 
+def _difference(old: list, new: list) -> tuple[list, list]:
+    """The rows only in ``old`` and those only in ``new``, counted as multisets. Spreading just these moves the
+    counters as spreading all of both would, at the cost of what changed: a vote's 8,000th ballot spreads one
+    row, not 16,000."""
+    before, after = Tally(map(tuple, old)), Tally(map(tuple, new))
+    return list((before - after).elements()), list((after - before).elements())
+
+
 def _apply(kind: str, changes: dict, stored: dict, tree: Tree) -> None:
     """Write each source's new rows ({pk: (old rows, new rows or None when it is gone)}) and add the
     difference to the counters and participants."""
@@ -472,11 +480,13 @@ def _apply(kind: str, changes: dict, stored: dict, tree: Tree) -> None:
         if old_rows == (new_rows or _EMPTY):
             continue
         new = new_rows or _EMPTY
-        tree.ensure({r[0] for r in old_rows["c"] + old_rows["p"] + new["c"] + new["p"]})
-        _spread_counters(old_rows["c"], tree, -1, counters)
-        _spread_counters(new["c"], tree, 1, counters)
-        _spread_people(old_rows["p"], tree, -1, people)
-        _spread_people(new["p"], tree, 1, people)
+        gone_c, added_c = _difference(old_rows["c"], new["c"])
+        gone_p, added_p = _difference(old_rows["p"], new["p"])
+        tree.ensure({r[0] for r in gone_c + added_c + gone_p + added_p})
+        _spread_counters(gone_c, tree, -1, counters)
+        _spread_counters(added_c, tree, 1, counters)
+        _spread_people(gone_p, tree, -1, people)
+        _spread_people(added_p, tree, 1, people)
         old = stored.get(pk)
         if new_rows is None:
             Source.objects.filter(kind=kind, object_id=pk).delete()
