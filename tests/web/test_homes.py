@@ -460,13 +460,15 @@ def test_the_experts_home_costs_the_same_with_more_reviews_waiting(client, town)
 HOME_BUDGET = 15
 
 
-@pytest.mark.parametrize("who", ["resident", "outsider", "secretary", "council", "rep", "lawyer", "fire_staff",
-                                 "bureau"])
-def test_each_roles_home_stays_within_fifteen_queries_with_thirty_of_everything(client, town, who):
+def test_each_roles_home_stays_within_fifteen_queries_with_thirty_of_everything(client, town):
+    # One town filled once for every role: filling it takes seconds, reading a home milliseconds.
     town.busy_matter = implementing(town, who=town.secretary)
     _fill(town, 30, 0)
-    client.force_login(getattr(town, who))
-    assert _queries(client) <= HOME_BUDGET
+    costs = {}
+    for who in ("resident", "outsider", "secretary", "council", "rep", "lawyer", "fire_staff", "bureau"):
+        client.force_login(getattr(town, who))
+        costs[who] = _queries(client)
+    assert {who: n for who, n in costs.items() if n > HOME_BUDGET} == {}, costs
 
 
 def test_whether_staff_may_record_or_screen_is_read_from_their_roles(client, town):
