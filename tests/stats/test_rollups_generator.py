@@ -18,6 +18,10 @@ def test_generated_data_rebuilt_equals_the_plain_recount(capsys):
     province = Region.objects.get(level=Level.PROVINCE)
     assert Region.objects.filter(level=Level.COMMUNITY).count() == 30
     assert Matter.objects.count() > 400
+    # Written as the ORM writes them (in UTC on SQLite, which compares text): each time is found by its value.
+    times = list(Matter.objects.exclude(closed_at=None).values_list("pk", "closed_at"))
+    assert len(times) > 100
+    assert all(Matter.objects.filter(pk=pk, closed_at=at).exists() for pk, at in times)
     city = Region.objects.get(level=Level.CITY)
     street = Region.objects.filter(level=Level.STREET).first()
     community = Region.objects.filter(level=Level.COMMUNITY, matters__isnull=False).first()

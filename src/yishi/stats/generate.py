@@ -67,7 +67,7 @@ class Writer:
 
     def __init__(self, model: type[models.Model], next_id: int, totals: dict):
         self.model, self.next_id, self.totals = model, next_id, totals
-        fields = list(model._meta.concrete_fields)
+        fields = self.fields = list(model._meta.concrete_fields)
         self.attnames = [f.attname for f in fields]
         self.columns = [f.column for f in fields]
         self.defaults = {f.attname: (None if f.primary_key else f.get_default()) for f in fields}
@@ -95,7 +95,11 @@ class Writer:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", self.rows)  # noqa: S608
+                # Through the fields, as the ORM would: SQLite compares datetimes as text, so an aware value
+                # must be stored in UTC without its offset, or a Beijing evening sorts into the next day.
+                rows = [tuple(f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row, strict=True))
+                        for row in self.rows]
+                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
         label = self.model._meta.label
         self.totals[label] = self.totals.get(label, 0) + len(self.rows)
         self.rows = []
