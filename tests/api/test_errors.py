@@ -1,6 +1,7 @@
 """Every error of the JSON API is a Problem: JSON ``{detail, code}`` with a stable code (docs/api-errors.md)."""
 
 import pytest
+from django.utils import timezone
 
 from tests.api.conftest import anonymous, ok, problem, send, with_session, with_token
 from yishi.api import api
@@ -127,7 +128,7 @@ def test_every_list_answers_a_page_with_its_total_and_refuses_a_limit_out_of_ran
 
 
 def test_matters_filter_by_the_day_they_were_raised(place, flood):
-    today = flood.raised_at.date().isoformat()
+    today = timezone.localdate(flood.raised_at).isoformat()  # the day in Beijing, as the filter reads it
     assert ok(anonymous().get("/api/v1/matters/", {"since": today, "until": today}))["count"] == 1
     assert ok(anonymous().get("/api/v1/matters/", {"until": "2000-01-01"}))["count"] == 0
     assert ok(anonymous().get("/api/v1/matters/", {"since": "2999-01-01"}))["count"] == 0

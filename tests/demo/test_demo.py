@@ -52,7 +52,7 @@ def test_s1_the_flooded_lane_is_resolved_on_the_short_path_and_posted(demo, db):
     # The neighbour who came to the office was recorded by the secretary, then merged in as a supporter.
     visit = m.merged_from.get()
     assert visit.channel == Channel.VISIT and visit.recorded_by.name == "张金利"
-    assert visit.raised_at.date() == m.raised_at.date()
+    assert timezone.localdate(visit.raised_at) == timezone.localdate(m.raised_at)
     assert m.supports.filter(person=visit.submitter, from_matter=visit).exists()
     session = m.sessions.get()
     assert session.title == "让居民出行安全，对低洼路段进行维修" and session.place == "社区协商议事厅"
