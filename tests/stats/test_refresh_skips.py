@@ -1,5 +1,5 @@
 """The audit receiver skips the roll-up refresh for changes that cannot move a counter, and each skip is proved:
-a full refresh forced afterwards finds nothing to change. Region lineage, which every refresh reads, is one query."""
+a full refresh forced afterwards finds nothing to change. The region tree a refresh reads takes two plain queries, and none for regions it knows."""
 
 import datetime
 
@@ -14,7 +14,6 @@ from yishi.audit.models import AuditEntry
 from yishi.comments.services import post_comment
 from yishi.matters.services import raise_matter
 from yishi.meetings import services as meetings
-from yishi.regions.models import Region
 from yishi.stats import receivers, rollups
 from yishi.stats.models import Counter, Source
 from yishi.votes import services as votes
@@ -107,11 +106,19 @@ def test_a_comment_refreshes_nothing_and_its_matter_recounts_the_same(place, ref
 
 
 @pytest.mark.django_db
-def test_lineage_is_the_regions_and_their_ancestors_in_one_query():
+def test_the_tree_learns_regions_and_their_ancestors_in_two_reads_then_none():
     t = builders.tree()
+    tree = rollups.Tree()
     with CaptureQueriesContext(connection) as captured:
-        got = set(Region.objects.lineage([t.building.pk, t.sibling_compound.pk]).values_list("pk", flat=True))
-    assert len(captured.captured_queries) == 1
-    assert got == {*t.building.ancestor_ids, *t.sibling_compound.ancestor_ids}
-    assert set(Region.objects.lineage([t.city.pk]).values_list("pk", flat=True)) == {t.city.pk}
-    assert not Region.objects.lineage([]).exists()
+        tree.ensure([t.building.pk, t.sibling_compound.pk])
+    assert len(captured.captured_queries) == 2
+    assert set(tree.path) == {*t.building.ancestor_ids, *t.sibling_compound.ancestor_ids}
+    assert tree.ancestors(t.building.pk) == list(reversed(t.building.ancestor_ids))
+    assert tree.community(t.building.pk) == t.community.pk
+    with CaptureQueriesContext(connection) as captured:
+        tree.ensure([t.compound.pk, t.city.pk])  # known already: both ancestors of the building
+        tree.ensure([])
+    assert captured.captured_queries == []
+    city_only = rollups.Tree()
+    city_only.ensure([t.city.pk])
+    assert set(city_only.path) == {*t.city.ancestor_ids}

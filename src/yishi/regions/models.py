@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BigIntegerField, Q, Value
-from django.db.models.functions import Cast, NullIf, Substr
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # Each ancestor contributes one zero-padded id to the path. Digits only: a range over digit strings is
@@ -32,27 +31,17 @@ def within(node: "Region", field: str = "") -> Q:
     return Q(**{f"{prefix}path__gte": node.path, f"{prefix}path__lt": path_upper_bound(node.path)})
 
 
+def ids_in_path(path: str) -> list[int]:
+    """The ids a path is made of: the root's first, the region's own last."""
+    return [int(path[i : i + PATH_WIDTH]) for i in range(0, len(path), PATH_WIDTH)]
+
+
 class RegionQuerySet(models.QuerySet):
     def subtree(self, node: "Region") -> "RegionQuerySet":
         return self.filter(within(node))
 
     def descendants(self, node: "Region") -> "RegionQuerySet":
         return self.subtree(node).exclude(pk=node.pk)
-
-    def lineage(self, ids) -> "RegionQuerySet":
-        """The regions ``ids`` and all their ancestors, in one query.
-
-        Each ancestor's id is a slice of the path, cut out by the database: a union of one slice per level,
-        each an index lookup by id, rather than a query for the regions and another for their ancestors.
-        """
-        ids = list(ids)
-        slices = [
-            Region.objects.filter(pk__in=ids)
-            .annotate(a=Cast(NullIf(Substr("path", depth * PATH_WIDTH + 1, PATH_WIDTH), Value("")), BigIntegerField()))
-            .filter(a__isnull=False).values("a").order_by()
-            for depth in range(len(Level))
-        ]
-        return self.filter(pk__in=slices[0].union(*slices[1:], all=True))
 
 
 class Region(models.Model):
@@ -88,7 +77,7 @@ class Region(models.Model):
     @property
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to and including this region, read from the path."""
-        return [int(self.path[i : i + PATH_WIDTH]) for i in range(0, len(self.path), PATH_WIDTH)]
+        return ids_in_path(self.path)
 
     def ancestors(self) -> RegionQuerySet:
         """This region's ancestors and itself, root first."""
