@@ -71,3 +71,18 @@ def test_a_household_seat_counts_no_person_as_a_recount_does(town):
     kept = tables()
     rollups.rebuild()
     assert tables() == kept
+
+
+def test_a_vote_that_takes_no_proxies_reads_no_proxies_for_a_voters_seats(town):
+    from yishi.votes.queries import seats_for
+
+    vote = opened(town)
+    assert not vote.takes_proxies
+    with CaptureQueriesContext(connection) as captured:
+        seats = seats_for(vote, town.reps[0])
+    assert [s.kind for s in seats] == ["own"]
+    assert not [q["sql"] for q in captured.captured_queries if "votes_proxy" in q["sql"]]
+    vote.proxies_allowed = True  # a vote that takes them: the proxies are read (none held here)
+    with CaptureQueriesContext(connection) as captured:
+        assert [s.kind for s in seats_for(vote, town.reps[0])] == ["own"]
+    assert [q["sql"] for q in captured.captured_queries if "votes_proxy" in q["sql"]]

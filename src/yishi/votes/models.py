@@ -178,6 +178,11 @@ class Vote(models.Model):
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
 
+    @property
+    def takes_proxies(self) -> bool:
+        """Whether anyone may vote by proxy: allowed, and not a secret ballot unless the body's rules say so."""
+        return self.proxies_allowed and (not self.secret or self.secret_proxies)
+
 
 STANDARD_LABELS = {"yes": _("in favour"), "no": _("against"), "abstain": _("abstain")}
 

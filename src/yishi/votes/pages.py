@@ -137,7 +137,7 @@ def run_context(request, vote, bound: dict) -> dict:
             electors=waiting, options=options, named=not vote.secret, auto_id=forms.auto_id("participation"))
         if not vote.by_area:
             shown["tally"] = bound.get("tally") or forms.TallyForm(options=options, auto_id=forms.auto_id("tally"))
-        if vote.proxies_allowed and (not vote.secret or vote.secret_proxies):
+        if vote.takes_proxies:
             shown["proxy"] = bound.get("proxy") or forms.ProxyForm(electors=waiting, auto_id=forms.auto_id("proxy"))
         shown["close"] = bound.get("close") or forms.ConfirmForm(auto_id=forms.auto_id("close"))
     elif vote.is_closed and not vote.by_area and can(request.user, "votes.correct", vote):

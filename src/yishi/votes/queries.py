@@ -135,8 +135,9 @@ def seats_for(vote: Vote, person) -> list[Seat]:
         else:
             seats.append(Seat(f"h{e.household_id}", "household", e,
                               str(_("your household, %(h)s") % {"h": e.household})))
-    for proxy in (active_proxies(vote).filter(holder=person)
-                  .select_related("principal__person", "principal__household__region").order_by("pk")):
+    # A proxy is recorded only where the vote takes proxies, a rule frozen once it opens: otherwise none exist.
+    proxies = active_proxies(vote).filter(holder=person) if vote.takes_proxies else Proxy.objects.none()
+    for proxy in proxies.select_related("principal__person", "principal__household__region").order_by("pk"):
         seats.append(Seat(f"p{proxy.principal_id}", "proxy", proxy.principal,
                           str(_("%(who)s, by proxy") % {"who": proxy.principal})))
     used = dict(Participation.objects.filter(vote=vote, elector__in=[s.elector for s in seats])

@@ -555,7 +555,7 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
     proxy = None
     if principal is not None:
         elector = _elector(vote, principal)
-        if not vote.proxies_allowed or (vote.secret and not vote.secret_proxies):
+        if not vote.takes_proxies:
             raise Refused(_("This vote does not allow voting by proxy."), "proxies_not_allowed")
         proxy = next((p for p in vote.proxies.filter(holder=actor, principal=elector).order_by("-pk")
                       if not _proxy_voided(p)), None)
