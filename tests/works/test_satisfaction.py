@@ -72,3 +72,27 @@ def test_the_api_takes_a_rating_from_a_supporter_and_refuses_an_outsider(place, 
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
     response = client.post(f"/api/v1/matters/{m.pk}/satisfaction", {"rating": 9}, content_type="application/json")
     assert response.status_code == 422
+
+
+def test_who_supervises_is_asked_of_the_person_alone(place):
+    """谁受益谁监督: the submitter without a query, a supporter by one lookup (or none when the page has read it),
+    never by reading every supporter."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yishi.works.services import may_rate, supervises
+
+    m = published(place)
+    with CaptureQueriesContext(connection) as captured:
+        assert supervises(place.resident, m)
+    assert len(captured.captured_queries) == 0
+    with CaptureQueriesContext(connection) as captured:
+        assert supervises(place.neighbour, m) and not supervises(place.outsider, m)
+        assert not supervises(place.secretary, m)
+    assert len(captured.captured_queries) == 3
+    with CaptureQueriesContext(connection) as captured:
+        assert supervises(place.neighbour, m, supports=True) and not supervises(place.outsider, m, supports=False)
+        assert not supervises(None, m) and not supervises(AnonymousUser(), m)
+    assert captured.captured_queries == []
+    assert may_rate(place.neighbour, m) and not may_rate(place.outsider, m)

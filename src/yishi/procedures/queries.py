@@ -117,7 +117,7 @@ def available_actions(user, matter, *, supports: bool | None = None) -> set[str]
     """What ``user`` may do on ``matter`` right now: the pages show exactly these forms. ``supports``: whether
     ``user`` supports the matter, when the caller has read it already."""
     from yishi.access.queries import can
-    from yishi.works.services import may_rate, supervisors_of
+    from yishi.works.services import may_rate, supervises
 
     if user is None or not user.is_authenticated:
         return set()
@@ -143,9 +143,10 @@ def available_actions(user, matter, *, supports: bool | None = None) -> set[str]
         for action in STEP_ACTIONS:
             if matter.procedure.enables(matter.step_key, action) and can(user, action, matter):
                 actions.add(action)
-        if matter.procedure.enables(matter.step_key, "procedures.confirm_work") and user.pk in supervisors_of(matter):
+        if (matter.procedure.enables(matter.step_key, "procedures.confirm_work")
+                and supervises(user, matter, supports=supports)):
             actions.add("procedures.confirm_work")
-    if may_rate(user, matter):
+    if may_rate(user, matter, supports=supports):
         actions.add("procedures.rate_result")
     return actions
 
