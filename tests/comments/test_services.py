@@ -170,10 +170,39 @@ def test_a_commenter_is_told_of_a_reply_once_and_the_submitter_not_twice(place):
     c = comments.post_comment(actor=place.neighbour, matter=m, body="什么时候修？")
     comments.reply(actor=place.secretary, comment=c, body="周五开会")
     assert Notification.objects.filter(person=place.neighbour).count() == 1
-    assert Notification.objects.filter(person=place.resident).count() == 2  # the comment and the reply
+    assert Notification.objects.filter(person=place.resident).count() == 1  # the matter has comments today
     own = comments.post_comment(actor=place.resident, matter=m, body="我补充一下")
     comments.reply(actor=place.neighbour, comment=own, body="好的")
-    assert Notification.objects.filter(person=place.resident).count() == 3  # one for the reply, not two
+    assert Notification.objects.filter(person=place.resident).count() == 2  # and their comment a reply
+
+
+def test_a_busy_day_sends_one_message_a_day_per_matter_and_per_comment_replied_to(
+        place, monkeypatch, django_capture_on_commit_callbacks):
+    """Thirty neighbours comment and reply in one day: the submitter gets one text message about the matter
+    and the commenter one about the replies, linking to the day's first; the next day's first comment is news."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests import builders
+    from yishi.people.sms import MemoryBackend
+
+    m = flood(place)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = comments.post_comment(actor=place.neighbour, matter=m, body="第一条")
+        for i in range(30):
+            someone = builders.person(f"邻居{i}")
+            comments.post_comment(actor=someone, matter=m, body=f"同感{i}")
+            comments.reply(actor=someone, comment=first, body=f"附议{i}")
+    to_submitter = Notification.objects.filter(person=place.resident)
+    to_commenter = Notification.objects.filter(person=place.neighbour)
+    assert to_submitter.count() == 1 and to_submitter.get().link.endswith(f"#comment-{first.pk}")
+    assert to_commenter.count() == 1
+    assert sorted(sms.phone for sms in MemoryBackend.outbox) == sorted([place.resident.phone, place.neighbour.phone])
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    comments.post_comment(actor=place.outsider, matter=m, body="第二天的意见")
+    assert to_submitter.count() == 2
 
 
 def test_a_refused_comment_tells_no_one(place):

@@ -90,17 +90,20 @@ def _audit(actor, action: str, comment: Comment, matter: Matter, *, staff: bool)
 
 
 def _tell(comment: Comment, matter: Matter) -> None:
-    """The submitter hears of each new comment, and a commenter of each reply; the message names no one."""
+    """The submitter hears that their matter has comments, and a commenter that theirs has replies: once a day
+    each, at the day's first, since a busy matter would otherwise send a text message for every comment. The
+    message names no one; the page shows the rest."""
     link = link_to(comment)
+    day = timezone.localdate().isoformat()
     told = {comment.author_id}
     if matter.submitter_id and matter.submitter_id not in told:
-        notify(matter.submitter, "Yishi: someone commented on your matter “%(title)s”.", link=link,
-               dedupe_key=f"comment:{comment.pk}", title=matter.title)
-        told.add(matter.submitter_id)
+        if notify(matter.submitter, "Yishi: someone commented on your matter “%(title)s”.", link=link,
+                  dedupe_key=f"comments:{matter.pk}:{day}", title=matter.title):
+            told.add(matter.submitter_id)
     parent = comment.parent
     if parent is not None and parent.author_id not in told:
         notify(parent.author, "Yishi: someone replied to your comment on “%(title)s”.", link=link,
-               dedupe_key=f"comment-reply:{comment.pk}", title=matter.title)
+               dedupe_key=f"comment-replies:{parent.pk}:{day}", title=matter.title)
 
 
 @transaction.atomic
