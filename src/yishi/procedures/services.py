@@ -164,17 +164,20 @@ def close_unresolved(*, actor, matter: Matter, reason: str) -> Matter:
                  status=Status.UNRESOLVED, reason=reason)
 
 
-def require_step_action(actor, matter: Matter, action: str) -> None:
-    """Refuse unless the matter is open, its current step enables ``action``, and the actor holds authority.
-
-    "The current step enables this action" is part of every step-bound permission: a tally can be recorded
-    only in the vote step, whatever page or client asks.
-    """
+def require_step(matter: Matter, action: str) -> None:
+    """Refuse unless the matter is open and its current step enables ``action``: part of every step-bound
+    permission (a tally is recorded only in the vote step, a task reported only while the matter is carried
+    out), whatever page or client asks, and whoever is entitled to the action otherwise."""
     _require_open(matter)
     if not matter.procedure.enables(matter.step_key, action):
         raise Refused(
             _("This cannot be done while the matter is at “%(step)s”.") % {"step": matter.step.label}, "wrong_step"
         )
+
+
+def require_step_action(actor, matter: Matter, action: str) -> None:
+    """``require_step``, and the actor holds the authority the role table gives for ``action``."""
+    require_step(matter, action)
     require(actor, action, matter)
 
 

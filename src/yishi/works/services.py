@@ -13,7 +13,7 @@ from yishi.access.roles import Role
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Support
-from yishi.procedures.services import require_step_action
+from yishi.procedures.services import require_step, require_step_action
 from yishi.regions.models import Unit
 from yishi.regions.queries import units_serving
 from yishi.uploads import clean_photo
@@ -77,8 +77,7 @@ def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=N
     matter = work.matter
     if not is_responsible(actor, work):
         raise Refused(_("Only the responsible unit reports on this task."), Refused.FORBIDDEN)
-    if matter.step is None or not matter.procedure.enables(matter.step_key, "procedures.report_progress"):
-        raise Refused(_("This matter is not being carried out now."), "wrong_step")
+    require_step(matter, "procedures.report_progress")
     if work.status == WorkStatus.CONFIRMED:
         raise Refused(_("This task is already confirmed by the residents."), "already_confirmed")
     text = (text or "").strip()
@@ -101,6 +100,7 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
     matter = work.matter
     if not supervises(actor, matter):
         raise Refused(_("Only the residents who raised or supported this matter confirm its tasks."), Refused.FORBIDDEN)
+    require_step(matter, "procedures.confirm_work")
     if verdict not in Verdict.values:
         raise Refused(_("Say whether it is fixed."), "invalid_verdict", field="verdict")
     if work.status != WorkStatus.DONE:

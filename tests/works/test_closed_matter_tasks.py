@@ -1,0 +1,75 @@
+"""A matter closed while a task is under way: its unit reports no more and its residents no longer confirm or
+reopen the task, through the service, the page or the API, and nothing about the task changes."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.procedures import flows
+from yishi.errors import Refused
+from yishi.matters import services as matters
+from yishi.people.tokens import issue_token
+from yishi.plans.services import record_consensus
+from yishi.procedures import services as engine
+from yishi.procedures.queries import available_actions
+from yishi.works.models import ProgressReport, Supervision, Work, WorkStatus
+from yishi.works.services import assign_work, report_progress, supervise
+
+
+def implementing_with_a_finished_task(place):
+    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="short_path",
+                       procedure_reason="小型维修")
+    version = flows.plan(place, m)
+    flows.session(place, m)
+    record_consensus(actor=place.secretary, matter=m, version=version, minutes="分工")
+    m = engine.advance(actor=place.secretary, matter=m)
+    work = assign_work(actor=place.secretary, matter=m, title="修路", unit=place.fire, due_on=place.soon)
+    report_progress(actor=place.fire_staff, work=work, text="已修", done=True)
+    return m, work
+
+
+def as_(person) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(person)
+    return client
+
+
+def test_the_residents_confirm_while_the_matter_is_carried_out(place):
+    m, work = implementing_with_a_finished_task(place)
+    assert "procedures.confirm_work" in available_actions(place.resident, m)
+    supervise(actor=place.resident, work=work, verdict="confirm", rating=5)
+    assert Work.objects.get(pk=work.pk).status == WorkStatus.CONFIRMED
+
+
+def test_after_closing_no_one_reopens_confirms_or_reports_and_the_task_stays_as_it_was(place):
+    m, work = implementing_with_a_finished_task(place)
+    m = engine.close_unresolved(actor=place.secretary, matter=m, reason="经费不足")
+    assert "procedures.confirm_work" not in available_actions(place.resident, m)
+    before = (Work.objects.filter(pk=work.pk).values().get(), Supervision.objects.count(),
+              ProgressReport.objects.count())
+
+    for verdict, reason in (("reopen", "没修好"), ("confirm", "")):
+        with pytest.raises(Refused) as exc:
+            supervise(actor=place.resident, work=work, verdict=verdict, reason=reason)
+        assert exc.value.code == "not_open"
+    with pytest.raises(Refused) as exc:
+        report_progress(actor=place.fire_staff, work=work, text="又修了一次", done=True)
+    assert exc.value.code == "not_open"
+    with pytest.raises(Refused) as exc:  # not a supervisor at all: refused as such, before the step is asked
+        supervise(actor=place.outsider, work=work, verdict="reopen", reason="x")
+    assert exc.value.code == "forbidden"
+
+    page = as_(place.resident).post(reverse("matters:work_supervise", args=[m.pk, work.pk]),
+                                    {"verdict": "reopen", "reason": "没修好"})
+    assert page.status_code in (400, 403, 409)
+    assert "closed" in page.content.decode() or "cannot move" in page.content.decode()
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(place.resident)}").post(
+        f"/api/v1/matters/{m.pk}/works/{work.pk}/supervise", json.dumps({"verdict": "reopen", "reason": "没修好"}),
+        content_type="application/json")
+    assert api.status_code >= 400 and api.json()["code"] == "not_open", api.content
+
+    after = (Work.objects.filter(pk=work.pk).values().get(), Supervision.objects.count(),
+             ProgressReport.objects.count())
+    assert after == before
