@@ -73,3 +73,24 @@ def test_after_closing_no_one_reopens_confirms_or_reports_and_the_task_stays_as_
     after = (Work.objects.filter(pk=work.pk).values().get(), Supervision.objects.count(),
              ProgressReport.objects.count())
     assert after == before
+
+
+def test_a_closed_matters_tasks_leave_the_lists_of_work_to_do(place):
+    """Overdue on the worker's home, to do on the unit's, to confirm on the resident's: while the matter is open
+    only. A task left overdue when its matter closed is not chased, escalated or listed."""
+    import datetime
+
+    from yishi.works import queries
+
+    m, done = implementing_with_a_finished_task(place)
+    late = assign_work(actor=place.secretary, matter=m, title="清理积水", unit=place.fire, due_on=place.soon)
+    Work.objects.filter(pk=late.pk).update(due_on=place.today - datetime.timedelta(days=9))
+    scope = [place.tree.community]
+    assert list(queries.overdue_in(scope)) == [late]
+    assert set(queries.for_unit_staff(place.fire_staff)) == {done, late}
+    assert list(queries.to_confirm(place.resident)) == [done]
+
+    engine.close_unresolved(actor=place.secretary, matter=m, reason="经费不足")
+    assert list(queries.overdue_in(scope)) == []
+    assert list(queries.for_unit_staff(place.fire_staff)) == []
+    assert list(queries.to_confirm(place.resident)) == []

@@ -96,10 +96,10 @@ def _tell(comment: Comment, matter: Matter) -> None:
     link = link_to(comment)
     day = timezone.localdate().isoformat()
     told = {comment.author_id}
-    if matter.submitter_id and matter.submitter_id not in told:
-        if notify(matter.submitter, "Yishi: someone commented on your matter “%(title)s”.", link=link,
-                  dedupe_key=f"comments:{matter.pk}:{day}", title=matter.title):
-            told.add(matter.submitter_id)
+    if matter.submitter_id and matter.submitter_id not in told and notify(
+            matter.submitter, "Yishi: someone commented on your matter “%(title)s”.", link=link,
+            dedupe_key=f"comments:{matter.pk}:{day}", title=matter.title):
+        told.add(matter.submitter_id)
     parent = comment.parent
     if parent is not None and parent.author_id not in told:
         notify(parent.author, "Yishi: someone replied to your comment on “%(title)s”.", link=link,

@@ -67,6 +67,7 @@ def escalated_in(regions):
     """
     from django.db.models import F, Q
 
+    from yishi.matters.models import Status as MatterStatus
     from yishi.regions.models import within
     from yishi.works.models import WorkStatus
 
@@ -75,6 +76,7 @@ def escalated_in(regions):
         q |= within(region, "work__matter__region")
     if not q:
         return Escalation.objects.none()
-    return (Escalation.objects.filter(q, work__status=WorkStatus.OPEN, due_on=F("work__due_on"))
+    return (Escalation.objects.filter(q, work__status=WorkStatus.OPEN, work__matter__status=MatterStatus.OPEN,
+                                      due_on=F("work__due_on"))
             .select_related("work__matter__region", "work__unit", "work__assignee", "region")
             .order_by("due_on", "pk"))

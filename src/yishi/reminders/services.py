@@ -260,10 +260,10 @@ def _in_chunks(ids: list[int], size: int = 200):
 
 
 def _open_works():
-    from yishi.matters.models import Status
-    from yishi.works.models import Work, WorkStatus
+    from yishi.works.models import WorkStatus
+    from yishi.works.queries import of_open_matters
 
-    return Work.objects.filter(status=WorkStatus.OPEN, matter__status=Status.OPEN)
+    return of_open_matters().filter(status=WorkStatus.OPEN)
 
 
 def remind_due_soon(*, today: datetime.date) -> int:

@@ -3,9 +3,16 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from yishi.matters.models import Status
 from yishi.regions.models import within
 
 from .models import Work, WorkStatus
+
+
+def of_open_matters():
+    """Tasks of matters still open. A closed matter's tasks are settled business, in whatever state they were left:
+    no one reports on them, confirms them or chases them any more."""
+    return Work.objects.filter(matter__status=Status.OPEN)
 
 
 def for_unit_staff(user):
@@ -13,7 +20,7 @@ def for_unit_staff(user):
     from yishi.access.roles import Role
 
     units = [a.unit_id for a in active_roles(user) if a.role == Role.UNIT_STAFF]
-    return (Work.objects.filter(Q(unit_id__in=units) | Q(assignee=user))
+    return (of_open_matters().filter(Q(unit_id__in=units) | Q(assignee=user))
             .exclude(status=WorkStatus.CONFIRMED).select_related("matter", "unit").order_by("due_on", "pk"))
 
 
@@ -24,13 +31,14 @@ def overdue_in(regions, today=None):
         q |= within(region, "matter__region")
     if not q:
         return Work.objects.none()
-    return (Work.objects.filter(q, status=WorkStatus.OPEN, due_on__lt=today).select_related("matter", "unit")
+    return (of_open_matters().filter(q, status=WorkStatus.OPEN, due_on__lt=today).select_related("matter", "unit")
             .order_by("due_on", "pk"))
 
 
 def to_confirm(user):
     """Tasks reported done on matters ``user`` raised or supports."""
-    return (Work.objects.filter(Q(matter__submitter=user) | Q(matter__supports__person=user), status=WorkStatus.DONE)
+    return (of_open_matters().filter(Q(matter__submitter=user) | Q(matter__supports__person=user),
+                                     status=WorkStatus.DONE)
             .select_related("matter", "unit").order_by("done_at", "pk").distinct())
 
 
