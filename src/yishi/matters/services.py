@@ -105,6 +105,9 @@ def support(*, actor, matter: Matter, person=None) -> Support:
         person = actor
     else:
         require(actor, "matters.record_matter", matter)
+        if not person.is_active:
+            raise Refused(_("That person's account is closed; their name cannot be added."), "person_inactive",
+                          field="person")
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     if matter.is_closed:
         raise Refused(_("This matter is closed and takes no more supporters."), "closed")
@@ -150,6 +153,8 @@ def accept(*, actor, matter: Matter, procedure_key: str = "eight_steps", procedu
             raise Refused(_("Choose the community, compound or building the matter is about."), "wrong_level", field="region")
         fields["region"] = region
     if category is not None:
+        if not isinstance(category, Category) or not category.active:
+            raise Refused(_("Choose a category."), "category_required", field="category")
         fields["category"] = category
     for name, value in fields.items():
         setattr(matter, name, value)

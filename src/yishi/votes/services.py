@@ -54,6 +54,7 @@ from yishi.audit.chain import canonical_json
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter
+from yishi.matters.models import Status as MatterStatus
 from yishi.people.models import Membership, Person, Relation
 from yishi.procedures import services as engine
 from yishi.regions.models import Household, Region, within
@@ -359,6 +360,10 @@ def create_vote(
         raise Refused(_("Unknown electorate."), "unknown_electorate", field="electorate")
     preset, chosen = _rule_for(preset, rule, region)
     if matter is not None:
+        matter = Matter.objects.select_for_update().get(pk=matter.pk)  # as it is now, not as the caller read it
+        if matter.status != MatterStatus.OPEN:
+            raise Refused(_("This matter is %(status)s; its plan is no longer voted on.")
+                          % {"status": matter.get_status_display()}, "not_open", field="matter")
         if not region.contains(matter.region):
             raise Refused(_("The vote must be held where the matter is, or above it."), "region_outside_matter",
                           field="region")
@@ -927,6 +932,7 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
     if proxy is not None:
         if proxy.vote_id != vote.pk:
             raise Refused(_("That proxy belongs to another vote."), "proxy_other_vote")
+        _require_open(vote)  # once closed, an unused proxy changes nothing: withdrawing it would only add noise
         if _proxy_voided(proxy):
             raise Refused(_("That proxy has already been withdrawn."), "proxy_voided")
         if Participation.objects.filter(proxy=proxy).exists():
