@@ -12,12 +12,9 @@ from PIL import Image
 from tests import builders
 from tests.api.conftest import API, anonymous, ok, problem, with_token
 from tests.procedures import flows
-from yishi.matters import services as matters
 from yishi.matters.models import Matter
 from yishi.meetings import services as meetings
 from yishi.meetings.models import SheetPhoto
-from yishi.plans.services import record_consensus
-from yishi.procedures import services as engine
 from yishi.regions.imports import XLSX_CONTENT_TYPE
 from yishi.regions.models import Household, Region
 from yishi.works.models import ProgressReport
@@ -78,12 +75,7 @@ def test_raising_with_photos_needs_the_fields_and_a_caller(place):
 
 def _assigned_work(place):
     """A matter on the short path at implementation, with a task for the fire brigade."""
-    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="short_path",
-                       procedure_reason="小型维修")
-    version = flows.plan(place, m)
-    flows.session(place, m)
-    record_consensus(actor=place.secretary, matter=m, version=version, minutes="分工")
-    m = engine.advance(actor=place.secretary, matter=m)
+    m = flows.implementing(place)
     return assign_work(actor=place.secretary, matter=m, title="维修坑洼路面", unit=place.fire, due_on=place.soon)
 
 

@@ -17,6 +17,16 @@ def raise_flood(p, **kwargs):
     )
 
 
+def implementing(p):
+    """A flood matter on the short path (小事简易程序), now at implementation, where tasks are assigned."""
+    m = matters.accept(actor=p.secretary, matter=raise_flood(p), procedure_key="short_path",
+                       procedure_reason="小型维修")
+    version = plan(p, m)
+    session(p, m)
+    record_consensus(actor=p.secretary, matter=m, version=version, minutes="分工")
+    return engine.advance(actor=p.secretary, matter=m)
+
+
 def session(p, m):
     return record_session(actor=p.secretary, matter=m, title="让居民出行安全，对低洼路段进行维修", held_at=p.now,
                           place="社区协商议事厅", attendance=12, ideas=[("先修补坑洼", "居民代表")])

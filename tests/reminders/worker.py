@@ -10,9 +10,6 @@ import pytest
 from django.core.management import call_command
 
 from tests.procedures import flows
-from yishi.matters import services as matters
-from yishi.plans.services import record_consensus
-from yishi.procedures import services as engine
 from yishi.works.services import assign_work
 
 through_the_worker = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -61,16 +58,7 @@ def sms_to(person) -> list[str]:
 
 def implementing(place):
     """A matter on the short path, now at implementation (step 7), where tasks are assigned."""
-    m = matters.accept(
-        actor=place.secretary,
-        matter=flows.raise_flood(place),
-        procedure_key="short_path",
-        procedure_reason="小型维修",
-    )
-    version = flows.plan(place, m)
-    flows.session(place, m)
-    record_consensus(actor=place.secretary, matter=m, version=version, minutes="分工")
-    return engine.advance(actor=place.secretary, matter=m)
+    return flows.implementing(place)
 
 
 def task(place, matter, due_on, title="维修坑洼路面", unit=None):

@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from tests.procedures import flows
 from yishi.errors import Refused
-from yishi.matters import services as matters
 from yishi.people.tokens import issue_token
-from yishi.plans.services import record_consensus
 from yishi.procedures import services as engine
 from yishi.procedures.queries import available_actions
 from yishi.works.models import ProgressReport, Supervision, Work, WorkStatus
@@ -19,12 +17,7 @@ from yishi.works.services import assign_work, report_progress, supervise
 
 
 def implementing_with_a_finished_task(place):
-    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="short_path",
-                       procedure_reason="小型维修")
-    version = flows.plan(place, m)
-    flows.session(place, m)
-    record_consensus(actor=place.secretary, matter=m, version=version, minutes="分工")
-    m = engine.advance(actor=place.secretary, matter=m)
+    m = flows.implementing(place)
     work = assign_work(actor=place.secretary, matter=m, title="修路", unit=place.fire, due_on=place.soon)
     report_progress(actor=place.fire_staff, work=work, text="已修", done=True)
     return m, work
