@@ -126,8 +126,7 @@ def available_actions(user, matter, *, supports: bool | None = None) -> set[str]
         # Merging a duplicate into an open matter is one way to screen it.
         actions |= {"matters.screen_matter", "matters.merge_matter"}
     if not matter.is_closed:
-        if user.pk != matter.submitter_id and not (
-                matter.supports.filter(person=user).exists() if supports is None else supports):
+        if not supervises(user, matter, supports=supports):  # neither raised it nor supports it yet
             actions.add("matters.support")
         if can(user, "matters.record_matter", matter):
             actions.add("matters.record_support")
