@@ -112,8 +112,12 @@ def build(args):
 
     city = create_region(actor=None, parent=None, level=Level.CITY, name="沧州市", code="130900000000")
     district = create_region(actor=None, parent=city, level=Level.DISTRICT, name="运河区", code="130903")
-    street = create_region(actor=None, parent=district, level=Level.STREET, name="水月寺街道", code="130903001")
-    community = create_region(actor=None, parent=street, level=Level.COMMUNITY, name="丽景社区", code="130903001001")
+    street = create_region(
+        actor=None, parent=district, level=Level.STREET, name="水月寺街道", code="130903001"
+    )
+    community = create_region(
+        actor=None, parent=street, level=Level.COMMUNITY, name="丽景社区", code="130903001001"
+    )
     compound = create_region(actor=None, parent=community, level=Level.COMPOUND, name="万泰丽景小区")
     secretary = register_person(actor=None, name="张金利", phone="13800000001")
     assign_role(actor=None, person=secretary, role=Role.COMMITTEE, region=community)
@@ -123,13 +127,19 @@ def build(args):
         batch_size=2000,
     )
     RoleAssignment.objects.bulk_create(
-        [RoleAssignment(person=p, role=Role.REPRESENTATIVE, region=community) for p in electors], batch_size=2000
+        [RoleAssignment(person=p, role=Role.REPRESENTATIVE, region=community) for p in electors],
+        batch_size=2000,
     )
     category = Category.objects.get(key="environment")
     rng = random.Random(args.seed)
     matters = [
-        raise_matter(actor=rng.choice(electors), region=compound, title=f"第{i}号议题：楼道照明", description="楼道灯坏了",
-                     category=category)
+        raise_matter(
+            actor=rng.choice(electors),
+            region=compound,
+            title=f"第{i}号议题：楼道照明",
+            description="楼道灯坏了",
+            category=category,
+        )
         for i in range(args.matters)
     ]
     vote = votes.create_vote(actor=secretary, region=community, question="是否同意维修小区西侧道路？")
@@ -151,11 +161,15 @@ def jobs_for(args, vote, secretary, electors, matters):
         if person.pk != matter.submitter_id:
             pairs.add((matter.pk, person.pk))
     for matter_id, person_id in sorted(pairs):
-        jobs.append(("support", person_id, f"/api/v1/matters/{matter_id}/support", {}, (matter_id, person_id)))
+        jobs.append(
+            ("support", person_id, f"/api/v1/matters/{matter_id}/support", {}, (matter_id, person_id))
+        )
     for i in range(args.comments):
         matter, person = rng.choice(matters), rng.choice(electors)
         body = f"评论 {i}：同意，尽快修好。"
-        jobs.append(("comment", person.pk, f"/api/v1/comments/matters/{matter.pk}", {"body": body}, (matter.pk, body)))
+        jobs.append(
+            ("comment", person.pk, f"/api/v1/comments/matters/{matter.pk}", {"body": body}, (matter.pk, body))
+        )
     for matter in matters:
         jobs.append(("screen_advance", secretary.pk, f"/api/v1/matters/{matter.pk}", None, matter.pk))
     rng.shuffle(jobs)
@@ -173,8 +187,12 @@ class Server:
     def start(self) -> float:
         started = time.perf_counter()
         self.process = subprocess.Popen(  # noqa: S603 - our own script
-            [str(ROOT / "bench" / "serve"), "web"], env={**os.environ, **self.env}, cwd=ROOT,
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [str(ROOT / "bench" / "serve"), "web"],
+            env={**os.environ, **self.env},
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         # A loaded two-core machine can take a minute to import Django into the master and two workers.
         deadline = time.monotonic() + 240
@@ -215,8 +233,14 @@ class Server:
             self.process.wait(timeout=30)
 
 
-SESSION = {"title": "楼道照明恳谈会", "form": "consultation", "held_at": "2026-11-20T19:00:00+08:00",
-           "place": "社区会议室", "attendance": 12, "ideas": [{"text": "换声控灯", "voiced_by": "居民"}]}
+SESSION = {
+    "title": "楼道照明恳谈会",
+    "form": "consultation",
+    "held_at": "2026-11-20T19:00:00+08:00",
+    "place": "社区会议室",
+    "attendance": 12,
+    "ideas": [{"text": "换声控灯", "voiced_by": "居民"}],
+}
 
 
 # ---- the clients ----------------------------------------------------------------------------------------------
@@ -238,9 +262,16 @@ def send(port: int, token: str, method: str, path: str, body, log: Log, deadline
         tries += 1
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            conn.request(method, path, body=json.dumps(body or {}),
-                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                                  "Accept-Language": "en"})
+            conn.request(
+                method,
+                path,
+                body=json.dumps(body or {}),
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": "application/json",
+                    "Accept-Language": "en",
+                },
+            )
             response = conn.getresponse()
             payload = response.read()
             try:
@@ -277,7 +308,9 @@ def drive(port: int, jobs: list, tokens: dict, clients: int, log: Log, deadline:
             token = tokens[who]
             if kind != "screen_advance":
                 status, data, tries = send(port, token, "POST", path, body, log, deadline)
-                record({"kind": kind, "key": key, "body": body, "status": status, "data": data, "tries": tries})
+                record(
+                    {"kind": kind, "key": key, "body": body, "status": status, "data": data, "tries": tries}
+                )
                 continue
             # A matter moves in order: accepted (which enters the first step), a consultation recorded, then
             # advanced out of that step. A step goes on when the previous write was acknowledged, or was
@@ -320,24 +353,38 @@ def check(log: Log, vote, secretary, electors) -> dict:
     out["answers by status"] = dict(sorted(Counter(e["status"] for e in log.entries).items()))
     out["writes retried after a broken connection"] = sum(1 for e in log.entries if e["tries"] > 1)
     out["retries answered 409 (the first try had committed, its answer lost)"] = sum(
-        1 for e in log.entries if e["tries"] > 1 and e["status"] == 409)
+        1 for e in log.entries if e["tries"] > 1 and e["status"] == 409
+    )
     out["server errors (5xx)"] = sum(1 for e in log.entries if e["status"] >= 500)
     out["never answered"] = sum(1 for e in log.entries if e["status"] == -1)
 
     # Ballots: every receipt acknowledged is stored with the choice sent, under that elector's name.
-    stored = dict(Ballot.objects.filter(vote=vote, option__isnull=False).values_list("receipt", "option__key"))
-    named = {pid: (receipt, key) for pid, receipt, key in NamedChoice.objects.filter(vote=vote).values_list(
-        "elector__person_id", "ballot__receipt", "option__key")}
-    lost = [e for e in acked["ballot"] if stored.get(e["data"]["receipt"]) != e["body"]["option"]
-            or named.get(e["key"]) != (e["data"]["receipt"], e["body"]["option"])]
+    stored = dict(
+        Ballot.objects.filter(vote=vote, option__isnull=False).values_list("receipt", "option__key")
+    )
+    named = {
+        pid: (receipt, key)
+        for pid, receipt, key in NamedChoice.objects.filter(vote=vote).values_list(
+            "elector__person_id", "ballot__receipt", "option__key"
+        )
+    }
+    lost = [
+        e
+        for e in acked["ballot"]
+        if stored.get(e["data"]["receipt"]) != e["body"]["option"]
+        or named.get(e["key"]) != (e["data"]["receipt"], e["body"]["option"])
+    ]
     out["acknowledged ballots missing or altered"] = len(lost)
     participations = Participation.objects.filter(vote=vote)
     out["participations"] = participations.count()
     out["electors with more than one participation"] = (
-        participations.values("elector").annotate(n=Count("pk")).filter(n__gt=1).count())
+        participations.values("elector").annotate(n=Count("pk")).filter(n__gt=1).count()
+    )
     out["filled ballots"] = len(stored)
     out["audit cast entries"] = AuditEntry.objects.filter(action="votes.cast_ballot").count()
-    out["ballots committed without an acknowledgement (in flight at the kill)"] = len(stored) - len(acked["ballot"])
+    out["ballots committed without an acknowledgement (in flight at the kill)"] = len(stored) - len(
+        acked["ballot"]
+    )
 
     supports = set(Support.objects.values_list("matter_id", "person_id"))
     out["acknowledged supports missing"] = sum(1 for e in acked["support"] if tuple(e["key"]) not in supports)
@@ -345,16 +392,20 @@ def check(log: Log, vote, secretary, electors) -> dict:
     out["matters whose supporter count disagrees with its supports"] = sum(1 for a, b in drift if a != b)
     comments = dict(Comment.objects.values_list("pk", "body"))
     out["acknowledged comments missing or altered"] = sum(
-        1 for e in acked["comment"] if comments.get(e["data"].get("id")) != e["body"]["body"])
+        1 for e in acked["comment"] if comments.get(e["data"].get("id")) != e["body"]["body"]
+    )
     steps = dict(Matter.objects.values_list("pk", "step_key"))
     statuses = dict(Matter.objects.values_list("pk", "status"))
-    out["acknowledged screenings not in place"] = sum(1 for e in acked["screen"] if statuses[e["key"]] == "new")
+    out["acknowledged screenings not in place"] = sum(
+        1 for e in acked["screen"] if statuses[e["key"]] == "new"
+    )
     from yishi.meetings.models import Session
 
     sessions = set(Session.objects.values_list("pk", flat=True))
     out["acknowledged sessions missing"] = sum(1 for e in acked["session"] if e["data"]["id"] not in sessions)
     out["acknowledged advances not in place"] = sum(
-        1 for e in acked["advance"] if steps[e["key"]] in ("", "raise", "ideas"))
+        1 for e in acked["advance"] if steps[e["key"]] in ("", "raise", "ideas")
+    )
 
     started = time.perf_counter()
     broken = verify()
@@ -364,9 +415,9 @@ def check(log: Log, vote, secretary, electors) -> dict:
     closed = votes.close_vote(actor=secretary, vote=vote)
     out["closed vote: present"] = closed.result["present"]
     out["closed vote: counts"] = closed.result["counts"]
-    out["tally equals the ballots"] = (
-        closed.result["present"] == len(stored) == participations.count()
-        and {k: v for k, v in closed.result["counts"].items() if v} == dict(Counter(stored.values())))
+    out["tally equals the ballots"] = closed.result["present"] == len(stored) == participations.count() and {
+        k: v for k, v in closed.result["counts"].items() if v
+    } == dict(Counter(stored.values()))
     return out
 
 
@@ -377,8 +428,13 @@ def main():
     (ROOT / "var" / "bench" / "crash").mkdir(parents=True, exist_ok=True)
     print(f"scratch database {DATABASE}: bench/serve setup …", flush=True)
     fresh_database(args.server)
-    subprocess.run([str(ROOT / "bench" / "serve"), "setup"], env={**os.environ, **env}, check=True,  # noqa: S603
-                   cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(  # noqa: S603
+        [str(ROOT / "bench" / "serve"), "setup"],
+        env={**os.environ, **env},
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     import django
 
     django.setup()
@@ -389,13 +445,24 @@ def main():
     jobs = jobs_for(args, vote, secretary, electors, matters)
     connection.close()
     expected_answers = len(jobs) + 2 * args.matters  # screen, session and advance answer separately
-    print(f"built {args.electors} electors, {args.matters} matters and an open vote in "
-          f"{time.perf_counter() - started:.1f} s; {len(jobs)} jobs ({expected_answers} writes)", flush=True)
+    print(
+        f"built {args.electors} electors, {args.matters} matters and an open vote in "
+        f"{time.perf_counter() - started:.1f} s; {len(jobs)} jobs ({expected_answers} writes)",
+        flush=True,
+    )
 
     server = Server(env, port)
     try:
-        return run(args, server, log=Log(expected_answers), jobs=jobs, tokens=tokens, vote=vote,
-                   secretary=secretary, electors=electors)
+        return run(
+            args,
+            server,
+            log=Log(expected_answers),
+            jobs=jobs,
+            tokens=tokens,
+            vote=vote,
+            secretary=secretary,
+            electors=electors,
+        )
     finally:
         server.stop()
 
@@ -412,8 +479,11 @@ def run(args, server, *, log, jobs, tokens, vote, secretary, electors) -> int:
     answered_at_kill = log.answered
     killed_at = time.perf_counter() - began
     pids = server.kill()
-    print(f"SIGKILL to gunicorn master and {len(pids) - 1} workers at {killed_at:.1f} s, after "
-          f"{answered_at_kill} answers", flush=True)
+    print(
+        f"SIGKILL to gunicorn master and {len(pids) - 1} workers at {killed_at:.1f} s, after "
+        f"{answered_at_kill} answers",
+        flush=True,
+    )
     time.sleep(args.down)
     restart = server.start()
     print(f"restarted; answering again {args.down + restart:.1f} s after the kill", flush=True)
@@ -423,18 +493,29 @@ def run(args, server, *, log, jobs, tokens, vote, secretary, electors) -> int:
     server.stop()
 
     results = check(log, vote, secretary, electors)
-    print(f"\n{len(log.entries)} answers in {elapsed:.1f} s ({len(log.entries) / elapsed:.0f}/s) from "
-          f"{args.clients} clients; {log.connection_errors} broken connections")
+    print(
+        f"\n{len(log.entries)} answers in {elapsed:.1f} s ({len(log.entries) / elapsed:.0f}/s) from "
+        f"{args.clients} clients; {log.connection_errors} broken connections"
+    )
     width = max(map(len, results))
     for key, value in results.items():
         print(f"  {key:<{width}}  {value}")
     must_be_zero = [k for k in results if k.startswith("acknowledged ") and k != "acknowledged writes"]
-    must_be_zero += ["electors with more than one participation", "server errors (5xx)", "never answered",
-                     "matters whose supporter count disagrees with its supports"]
-    failed = (any(results[k] for k in must_be_zero) or results["audit chain"] != "intact"
-              or not results["tally equals the ballots"]
-              or not results["filled ballots"] == results["participations"] == results["audit cast entries"])
-    print("\nRESULT:", "FAILED" if failed else "every acknowledged write present, no double vote, chain intact")
+    must_be_zero += [
+        "electors with more than one participation",
+        "server errors (5xx)",
+        "never answered",
+        "matters whose supporter count disagrees with its supports",
+    ]
+    failed = (
+        any(results[k] for k in must_be_zero)
+        or results["audit chain"] != "intact"
+        or not results["tally equals the ballots"]
+        or not results["filled ballots"] == results["participations"] == results["audit cast entries"]
+    )
+    print(
+        "\nRESULT:", "FAILED" if failed else "every acknowledged write present, no double vote, chain intact"
+    )
     return 1 if failed else 0
 
 

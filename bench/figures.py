@@ -71,12 +71,26 @@ def one(args) -> dict:
     out: dict = {"sizes": {}, "table_mb": {}, "timings": {}}
     levels = dict(Region.objects.values_list("level").annotate(n=Count("id")).order_by())
     out["sizes"]["regions"] = {str(Level(k).label): v for k, v in sorted(levels.items())}
-    for model in (Matter, Transition, Support, Session, Work, Satisfaction, Meeting, Attendance, Person,
-                  Counter, Participant, Source):
+    for model in (
+        Matter,
+        Transition,
+        Support,
+        Session,
+        Work,
+        Satisfaction,
+        Meeting,
+        Attendance,
+        Person,
+        Counter,
+        Participant,
+        Source,
+    ):
         with connection.cursor() as cursor:
             # The planner's estimate: exact counts of ten million rows would take longer than the benchmark.
-            cursor.execute("SELECT reltuples::bigint, pg_total_relation_size(oid) FROM pg_class WHERE relname = %s",
-                           [model._meta.db_table])
+            cursor.execute(
+                "SELECT reltuples::bigint, pg_total_relation_size(oid) FROM pg_class WHERE relname = %s",
+                [model._meta.db_table],
+            )
             rows, size = cursor.fetchone()
         out["sizes"][model._meta.label] = rows
         out["table_mb"][model._meta.label] = round(size / 2**20)
@@ -87,12 +101,21 @@ def one(args) -> dict:
     period = Period.year(today.year)
     city = Region.objects.filter(level=Level.CITY).order_by("path").first()
     province = Region.objects.filter(level=Level.PROVINCE).order_by("path").first()
-    community_id = (Matter.objects.filter(region__level=Level.COMMUNITY).values("region").annotate(n=Count("id"))
-                    .order_by("-n").values_list("region", flat=True).first())
+    community_id = (
+        Matter.objects.filter(region__level=Level.COMMUNITY)
+        .values("region")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("region", flat=True)
+        .first()
+    )
     community = Region.objects.get(pk=community_id)
-    out["regions"] = {"city": city.name, "province": province.name if province else None,
-                      "community": community.name,
-                      "community_matters": Matter.objects.filter(region__path__startswith=community.path).count()}
+    out["regions"] = {
+        "city": city.name,
+        "province": province.name if province else None,
+        "community": community.name,
+        "community_matters": Matter.objects.filter(region__path__startswith=community.path).count(),
+    }
 
     def dashboard(source, region):
         def run():
@@ -101,6 +124,7 @@ def one(args) -> dict:
             source.by_dimension(region, period, "category")
             source.by_dimension(region, period, "channel")
             source.subregions(region, period, today=today)
+
         return run
 
     targets = [("city", city), ("community", community)]
@@ -127,8 +151,13 @@ def one(args) -> dict:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", action="append", default=[], metavar="NAME=URL",
-                        help="a database to measure, e.g. city=postgresql://…; repeat for each size")
+    parser.add_argument(
+        "--db",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="a database to measure, e.g. city=postgresql://…; repeat for each size",
+    )
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--plain-repeat", type=int, default=5)
     parser.add_argument("--province", action="store_true", help="also time the whole province's dashboard")
@@ -141,8 +170,16 @@ def main():
     for item in args.db or ["city=postgresql://postgres@127.0.0.1:5432/yishi_figures_bench_city"]:
         name, url = item.split("=", 1)
         env = {**os.environ, "DATABASE_URL": url}
-        cmd = [sys.executable, __file__, "--one", url, "--repeat", str(args.repeat),
-               "--plain-repeat", str(args.plain_repeat)] + (["--province"] if args.province else [])
+        cmd = [
+            sys.executable,
+            __file__,
+            "--one",
+            url,
+            "--repeat",
+            str(args.repeat),
+            "--plain-repeat",
+            str(args.plain_repeat),
+        ] + (["--province"] if args.province else [])
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603 - our own script
         if done.returncode:
             sys.exit(f"{name}: {done.stderr[-3000:]}")
@@ -156,8 +193,10 @@ def main():
         print("measured:", r["regions"])
         for what, t in r["timings"].items():
             extra = {k: v for k, v in t.items() if k not in ("median_ms", "p95_ms", "runs")}
-            print(f"  {what:32} median {t['median_ms']:>9.1f} ms   p95 {t['p95_ms']:>9.1f} ms   "
-                  f"({t['runs']} runs) {extra or ''}")
+            print(
+                f"  {what:32} median {t['median_ms']:>9.1f} ms   p95 {t['p95_ms']:>9.1f} ms   "
+                f"({t['runs']} runs) {extra or ''}"
+            )
     if len(results) > 1:
         names = list(results)
         print("\ngrowth", " → ".join(names))

@@ -73,9 +73,18 @@ def main():
     county = Region.objects.get(code="130982000000")
     street = Region.objects.filter(level=Level.STREET).order_by("pk").last()
     for label, fn in [
-        ("households in a county (count)", lambda: Household.objects.filter(within(county, "region")).count()),
-        ("regions in a county (list)", lambda: list(Region.objects.subtree(county).values_list("pk", flat=True))),
-        ("households in a street (count)", lambda: Household.objects.filter(within(street, "region")).count()),
+        (
+            "households in a county (count)",
+            lambda: Household.objects.filter(within(county, "region")).count(),
+        ),
+        (
+            "regions in a county (list)",
+            lambda: list(Region.objects.subtree(county).values_list("pk", flat=True)),
+        ),
+        (
+            "households in a street (count)",
+            lambda: Household.objects.filter(within(street, "region")).count(),
+        ),
     ]:
         median, worst = timed(fn)
         print(f"{label}: median {median:.1f} ms, max {worst:.1f} ms")

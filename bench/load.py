@@ -105,42 +105,67 @@ def build(args) -> dict:
     started = time.perf_counter()
     city.load()
     generated = generate(city=Region.objects.get(code="130900000000"), communities=5904)
-    print(f"city: {generated.regions} regions, {generated.households} households generated in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"city: {generated.regions} regions, {generated.households} households generated in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     community = Region.objects.get(name="丽景社区")
     compound = Region.objects.get(name="万泰丽景小区")
     secretary = Person.objects.get(phone="13900000101")
     category = Category.objects.get(key="environment")
     residents = [register_person(actor=None, name=f"居民{i}", phone=f"1370000{i:04d}") for i in range(40)]
     for i in range(args.matters):
-        raise_matter(actor=residents[i % len(residents)], region=compound, title=f"第{i}号：楼道灯不亮",
-                     description="三单元楼道灯坏了两周，晚上看不见台阶。", category=category)
-    talked = raise_matter(actor=residents[0], region=compound, title="西门道路坑洼积水，雨天难行",
-                          description="西门进来一段路面坑洼，下雨积水。", category=category)
+        raise_matter(
+            actor=residents[i % len(residents)],
+            region=compound,
+            title=f"第{i}号：楼道灯不亮",
+            description="三单元楼道灯坏了两周，晚上看不见台阶。",
+            category=category,
+        )
+    talked = raise_matter(
+        actor=residents[0],
+        region=compound,
+        title="西门道路坑洼积水，雨天难行",
+        description="西门进来一段路面坑洼，下雨积水。",
+        category=category,
+    )
     for i in range(60):
-        comment = post_comment(actor=residents[(i + 1) % len(residents)], matter=talked,
-                               body=f"第{i + 1}条意见：同意尽快修，建议先补最深的两个坑。")
+        comment = post_comment(
+            actor=residents[(i + 1) % len(residents)],
+            matter=talked,
+            body=f"第{i + 1}条意见：同意尽快修，建议先补最深的两个坑。",
+        )
         if i % 3 == 0:
             for j in range(2):
                 reply(actor=residents[(i + j + 2) % len(residents)], comment=comment, body="同意，附议。")
-    commented = raise_matter(actor=residents[1], region=compound, title="供评论的议题", description="压力测试用",
-                             category=category)
+    commented = raise_matter(
+        actor=residents[1], region=compound, title="供评论的议题", description="压力测试用", category=category
+    )
     unusable = make_password(None)
     electors = Person.objects.bulk_create(
         [Person(phone=f"136{i:08d}", name=f"代表{i}", password=unusable) for i in range(args.electors)],
-        batch_size=2000)
+        batch_size=2000,
+    )
     RoleAssignment.objects.bulk_create(
-        [RoleAssignment(person=p, role=Role.REPRESENTATIVE, region=community) for p in electors], batch_size=2000)
+        [RoleAssignment(person=p, role=Role.REPRESENTATIVE, region=community) for p in electors],
+        batch_size=2000,
+    )
     vote = votes.create_vote(actor=secretary, region=community, question="是否同意维修小区西侧道路？")
     vote = votes.open_vote(actor=secretary, vote=vote)
     client = Client()
     client.force_login(residents[0], backend="yishi.people.backends.PhonePasswordBackend")
     fixture = {
-        "community": community.pk, "compound": compound.pk, "talked": talked.pk, "commented": commented.pk,
-        "vote": vote.pk, "session": client.cookies["sessionid"].value,
+        "community": community.pk,
+        "compound": compound.pk,
+        "talked": talked.pk,
+        "commented": commented.pk,
+        "vote": vote.pk,
+        "session": client.cookies["sessionid"].value,
         "resident_token": issue_token(residents[0]),
         "elector_tokens": [issue_token(p) for p in electors],
-        "regions": Region.objects.count(), "households": generated.households,
+        "regions": Region.objects.count(),
+        "households": generated.households,
     }
     (VAR / "fixture.json").write_text(json.dumps(fixture))
     print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
@@ -152,7 +177,14 @@ def build(args) -> dict:
 
 class Scenario:
     def __init__(self, name, method, path, *, headers=None, body=None, ok=(200,), tokens=None, expect=()):
-        self.name, self.method, self.path, self.headers, self.body, self.ok = name, method, path, headers or {}, body, ok
+        self.name, self.method, self.path, self.headers, self.body, self.ok = (
+            name,
+            method,
+            path,
+            headers or {},
+            body,
+            ok,
+        )
         self.expect = expect  # text the answer must hold: the page measured is the page meant
         self.tokens = tokens  # an iterator of bearer tokens, one per request (ballots)
         self.lock = threading.Lock()
@@ -180,17 +212,43 @@ def scenarios(f: dict) -> list[Scenario]:
         Scenario("ceiling: /healthz", "GET", "/healthz"),
         Scenario("region board", "GET", f"/r/{f['community']}/board/"),
         Scenario("matter list (15/page)", "GET", f"/r/{f['community']}/matters/"),
-        Scenario("matter, 60 comments", "GET", f"/m/{f['talked']}/",
-                 expect=[f"第{i}条意见" for i in range(1, 61)] + ["同意，附议。"]),
+        Scenario(
+            "matter, 60 comments",
+            "GET",
+            f"/m/{f['talked']}/",
+            expect=[f"第{i}条意见" for i in range(1, 61)] + ["同意，附议。"],
+        ),
         Scenario("resident home (/work/)", "GET", "/work/", headers={"Cookie": f"sessionid={f['session']}"}),
         Scenario("front page, signed in", "GET", "/", headers={"Cookie": f"sessionid={f['session']}"}),
-        Scenario("raise a matter (API)", "POST", "/api/v1/matters/", headers=resident, ok=(201,),
-                 body=lambda n: {"region": f["compound"], "category": "environment", "title": f"压测议题 {n}",
-                                 "description": "路灯不亮，晚上出行不便。"}),
-        Scenario("post a comment (API)", "POST", f"/api/v1/comments/matters/{f['commented']}", headers=resident,
-                 ok=(201,), body=lambda n: {"body": f"压测评论 {n}：同意。"}),
-        Scenario("cast a ballot (API)", "POST", f"/api/v1/votes/{f['vote']}/ballots", ok=(201,),
-                 body=lambda n: {"option": ("yes", "no", "abstain")[n % 3]}, tokens=iter(f["elector_tokens"])),
+        Scenario(
+            "raise a matter (API)",
+            "POST",
+            "/api/v1/matters/",
+            headers=resident,
+            ok=(201,),
+            body=lambda n: {
+                "region": f["compound"],
+                "category": "environment",
+                "title": f"压测议题 {n}",
+                "description": "路灯不亮，晚上出行不便。",
+            },
+        ),
+        Scenario(
+            "post a comment (API)",
+            "POST",
+            f"/api/v1/comments/matters/{f['commented']}",
+            headers=resident,
+            ok=(201,),
+            body=lambda n: {"body": f"压测评论 {n}：同意。"},
+        ),
+        Scenario(
+            "cast a ballot (API)",
+            "POST",
+            f"/api/v1/votes/{f['vote']}/ballots",
+            ok=(201,),
+            body=lambda n: {"option": ("yes", "no", "abstain")[n % 3]},
+            tokens=iter(f["elector_tokens"]),
+        ),
     ]
 
 
@@ -206,8 +264,11 @@ def count_queries(scenario: Scenario) -> int:
         if prepared is None:
             return -1
         method, path, body, headers = prepared
-        extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()
-                 if k not in ("Content-Type", "Host", "Cookie")}
+        extra = {
+            "HTTP_" + k.upper().replace("-", "_"): v
+            for k, v in headers.items()
+            if k not in ("Content-Type", "Host", "Cookie")
+        }
         client = Client(HTTP_HOST="127.0.0.1")
         if "Cookie" in headers:
             client.cookies["sessionid"] = headers["Cookie"].split("=", 1)[1]
@@ -216,7 +277,11 @@ def count_queries(scenario: Scenario) -> int:
                 response = client.get(path, **extra)
             else:
                 response = client.post(path, body, content_type="application/json", **extra)
-        assert response.status_code in scenario.ok, (scenario.name, response.status_code, response.content[:300])
+        assert response.status_code in scenario.ok, (
+            scenario.name,
+            response.status_code,
+            response.content[:300],
+        )
         text = response.content.decode()
         missing = [e for e in scenario.expect if e not in text]
         assert not missing, (scenario.name, "missing from the answer", missing[:3])
@@ -279,8 +344,15 @@ def load(port: int, scenario: Scenario, connections: int, warmup: float, duratio
     def pct(q):
         return samples[min(len(samples) - 1, int(q * len(samples)))] * 1000
 
-    return {"rps": len(samples) / measured, "p50": statistics.median(samples) * 1000, "p95": pct(0.95),
-            "p99": pct(0.99), "n": len(samples), "failures": sum(failures), "ran_out": ran_out.is_set()}
+    return {
+        "rps": len(samples) / measured,
+        "p50": statistics.median(samples) * 1000,
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "n": len(samples),
+        "failures": sum(failures),
+        "ran_out": ran_out.is_set(),
+    }
 
 
 def main():
@@ -293,8 +365,13 @@ def main():
         with psycopg.connect(f"{args.server}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
-        subprocess.run([str(ROOT / "bench" / "serve"), "setup"], env={**os.environ, **env}, check=True,  # noqa: S603
-                       cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(  # noqa: S603
+            [str(ROOT / "bench" / "serve"), "setup"],
+            env={**os.environ, **env},
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
     import django
 
     django.setup()
@@ -317,8 +394,11 @@ def main():
     chosen = [s for s in every if s is every[0] or not wanted or any(w in s.name for w in wanted)]
     queries = {s.name: count_queries(s) for s in chosen}
     connection.close()
-    print(f"data: {fixture['regions']:,} regions, {fixture['households']:,} generated households, {matters:,} matters, "
-          f"database {size}; {len(fixture['elector_tokens']):,} electors left to vote", flush=True)
+    print(
+        f"data: {fixture['regions']:,} regions, {fixture['households']:,} generated households, {matters:,} matters, "
+        f"database {size}; {len(fixture['elector_tokens']):,} electors left to vote",
+        flush=True,
+    )
 
     from crash import Server  # the same start and stop as the crash bench
 
@@ -330,24 +410,33 @@ def main():
             for scenario in chosen:
                 r = load(args.port, scenario, connections, args.warmup, args.duration)
                 results.append((connections, scenario.name, r))
-                print(f"  {connections:>2} conns  {scenario.name:<24} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
-                      f"p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f}  ({r['n']} requests, {r['failures']} not ok"
-                      f"{', ran out of electors' if r['ran_out'] else ''})", flush=True)
+                print(
+                    f"  {connections:>2} conns  {scenario.name:<24} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
+                    f"p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f}  ({r['n']} requests, {r['failures']} not ok"
+                    f"{', ran out of electors' if r['ran_out'] else ''})",
+                    flush=True,
+                )
     finally:
         server.stop()
 
     load_avg = os.getloadavg()
-    print(f"\nYishi under load: gunicorn 2 sync workers, PostgreSQL, production profile; {args.warmup:.0f} s warm-up, "
-          f"{args.duration:.0f} s measured; load average at the end {load_avg[0]:.1f} on {os.cpu_count()} cores")
-    print(f"data: {fixture['regions']:,} regions, {fixture['households']:,} generated households, {matters:,} matters, "
-          f"database {size}\n")
+    print(
+        f"\nYishi under load: gunicorn 2 sync workers, PostgreSQL, production profile; {args.warmup:.0f} s warm-up, "
+        f"{args.duration:.0f} s measured; load average at the end {load_avg[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"data: {fixture['regions']:,} regions, {fixture['households']:,} generated households, {matters:,} matters, "
+        f"database {size}\n"
+    )
     print("| conns | scenario | req/s | vs ceiling | p50 ms | p95 ms | p99 ms | queries | not ok |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     ceilings = {c: r["rps"] for c, name, r in results if name == every[0].name}
     for c, name, r in results:
         ratio = r["rps"] / ceilings[c] if ceilings.get(c) else 0
-        print(f"| {c} | {name} | {r['rps']:.1f} | {ratio:.0%} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
-              f"{queries[name]} | {r['failures']} |")
+        print(
+            f"| {c} | {name} | {r['rps']:.1f} | {ratio:.0%} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+            f"{queries[name]} | {r['failures']} |"
+        )
 
 
 if __name__ == "__main__":

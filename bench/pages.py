@@ -39,7 +39,7 @@ def gzipped_with_assets(html: bytes) -> int:
 
     total = len(Compressor.compress_gzip(html))
     for url in linked_assets(html.decode()):
-        path = finders.find(urlsplit(url).path[len(settings.STATIC_URL):])
+        path = finders.find(urlsplit(url).path[len(settings.STATIC_URL) :])
         total += len(Compressor.compress_gzip(Path(path).read_bytes()))
     return total
 
@@ -92,9 +92,13 @@ def measure(client, url: str, who) -> dict:
             response = client.get(url)
         times.append(time.perf_counter() - started)
     assert response.status_code == 200, (url, response.status_code)
-    return {"status": response.status_code, "html": len(response.content),
-            "gz": gzipped_with_assets(response.content), "queries": len(queries.captured_queries),
-            "ms": statistics.median(times) * 1000}
+    return {
+        "status": response.status_code,
+        "html": len(response.content),
+        "gz": gzipped_with_assets(response.content),
+        "queries": len(queries.captured_queries),
+        "ms": statistics.median(times) * 1000,
+    }
 
 
 def main():
@@ -126,9 +130,13 @@ def main():
         print(head)
         print("-" * len(head))
         for name, url, role, m in rows:
-            print(f"{name:<26} {role:<15} {m['html']:>8} {m['gz']:>12} {m['queries']:>4} {m['ms']:>6.1f}  {url}")
+            print(
+                f"{name:<26} {role:<15} {m['html']:>8} {m['gz']:>12} {m['queries']:>4} {m['ms']:>6.1f}  {url}"
+            )
         worst = max(rows, key=lambda r: r[3]["gz"])
-        print(f"\nheaviest: {worst[0]}, {worst[3]['gz'] / 1024:.1f} KB gzipped with its CSS and JS (budget 100 KB)")
+        print(
+            f"\nheaviest: {worst[0]}, {worst[3]['gz'] / 1024:.1f} KB gzipped with its CSS and JS (budget 100 KB)"
+        )
     finally:
         if args.keep:
             print(f"kept {scratch}")

@@ -18,18 +18,38 @@ SOURCE = ROOT / "src" / "yishi"
 TARGET = ROOT / "docs" / "api-errors.md"
 
 GENERAL = [
-    ("400", "bad_request", "The body cannot be read as the content type it claims (not JSON, a broken multipart)."),
-    ("401", "unauthenticated", "No token or session, or a token that does not hold (forged, expired, password "
-                               "changed). A presented token is never ignored."),
+    (
+        "400",
+        "bad_request",
+        "The body cannot be read as the content type it claims (not JSON, a broken multipart).",
+    ),
+    (
+        "401",
+        "unauthenticated",
+        "No token or session, or a token that does not hold (forged, expired, password "
+        "changed). A presented token is never ignored.",
+    ),
     ("401", "invalid_login", "`POST /people/token`: the phone number or password is wrong."),
     ("401", "invalid_code", "`POST /people/token/code`: the one-time code is wrong, used or expired."),
     ("403", "forbidden", "The caller is known but lacks the authority at this region (the role table)."),
     ("403", "csrf_failed", "A browser session wrote without the `X-CSRFToken` header."),
-    ("404", "not_found", "No such thing, or not visible to the caller (a draft, another's charge); also a URL "
-                         "under `/api/` that matches no operation."),
-    ("409", "(a service code)", "The action is refused in this state or with this input; the codes are below."),
-    ("422", "invalid", "Malformed input: `errors` lists each field as `{loc, msg, type}`, e.g. a `limit` out of "
-                       "1-100 or a date that is not `YYYY-MM-DD`."),
+    (
+        "404",
+        "not_found",
+        "No such thing, or not visible to the caller (a draft, another's charge); also a URL "
+        "under `/api/` that matches no operation.",
+    ),
+    (
+        "409",
+        "(a service code)",
+        "The action is refused in this state or with this input; the codes are below.",
+    ),
+    (
+        "422",
+        "invalid",
+        "Malformed input: `errors` lists each field as `{loc, msg, type}`, e.g. a `limit` out of "
+        "1-100 or a date that is not `YYYY-MM-DD`.",
+    ),
     ("422", "out_of_range", "A number or date past what the database or the calendar can hold."),
     ("429", "rate_limited", "Too many attempts in a short time (login, codes, raising matters, objections)."),
     ("429", "locked_out", "Too many wrong passwords or codes for this phone number: 30 minutes."),
@@ -66,11 +86,17 @@ def service_codes() -> dict[str, set[str]]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None))
-                    in {"Refused", "ImportRejected"}):
+            if not (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None))
+                in {"Refused", "ImportRejected"}
+            ):
                 continue
-            code = node.args[1] if len(node.args) > 1 else next(
-                (k.value for k in node.keywords if k.arg == "code"), None)
+            code = (
+                node.args[1]
+                if len(node.args) > 1
+                else next((k.value for k in node.keywords if k.arg == "code"), None)
+            )
             if isinstance(code, ast.Constant) and isinstance(code.value, str):
                 found[code.value].add(path.relative_to(SOURCE).parts[0].removesuffix(".py"))
     found.pop("forbidden", None)  # a 403, listed above
@@ -79,11 +105,20 @@ def service_codes() -> dict[str, set[str]]:
 
 def render() -> str:
     lines = [HEADER.rstrip("\n")]
-    lines += [f"| {status} | `{code}` | {when} |" if not code.startswith("(") else f"| {status} | {code} | {when} |"
-              for status, code, when in GENERAL]
-    lines += ["", "## Service codes (409)", "",
-              "A refusal by a service: a wrong state (`wrong_step`, `vote_frozen`) or input the rules refuse "
-              "(`reason_required`). The app says where it comes from.", "", "| code | app |", "|---|---|"]
+    lines += [
+        f"| {status} | `{code}` | {when} |" if not code.startswith("(") else f"| {status} | {code} | {when} |"
+        for status, code, when in GENERAL
+    ]
+    lines += [
+        "",
+        "## Service codes (409)",
+        "",
+        "A refusal by a service: a wrong state (`wrong_step`, `vote_frozen`) or input the rules refuse "
+        "(`reason_required`). The app says where it comes from.",
+        "",
+        "| code | app |",
+        "|---|---|",
+    ]
     lines += [f"| `{code}` | {', '.join(sorted(apps))} |" for code, apps in sorted(service_codes().items())]
     return "\n".join(lines) + "\n"
 

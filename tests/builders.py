@@ -16,7 +16,9 @@ def next_phone() -> str:
 
 
 def person(name="居民", phone=None, password=None, gender=""):
-    return register_person(actor=None, name=name, phone=phone or next_phone(), password=password, gender=gender)
+    return register_person(
+        actor=None, name=name, phone=phone or next_phone(), password=password, gender=gender
+    )
 
 
 def role(who, role, region, **kwargs):
@@ -27,16 +29,31 @@ def tree():
     """沧州市 → 运河区 → 街道 → 丽景社区 (with 万泰丽景小区 → 1号楼) and a sibling 朝东社区; 新华区 beside."""
     city = create_region(actor=None, parent=None, level=Level.CITY, name="沧州市", code="130900000000")
     district = create_region(actor=None, parent=city, level=Level.DISTRICT, name="运河区", code="130903")
-    other_district = create_region(actor=None, parent=city, level=Level.DISTRICT, name="新华区", code="130902")
-    street = create_region(actor=None, parent=district, level=Level.STREET, name="水月寺街道", code="130903001")
-    community = create_region(actor=None, parent=street, level=Level.COMMUNITY, name="丽景社区", code="130903001001")
-    sibling = create_region(actor=None, parent=street, level=Level.COMMUNITY, name="朝东社区", code="130903001002")
+    other_district = create_region(
+        actor=None, parent=city, level=Level.DISTRICT, name="新华区", code="130902"
+    )
+    street = create_region(
+        actor=None, parent=district, level=Level.STREET, name="水月寺街道", code="130903001"
+    )
+    community = create_region(
+        actor=None, parent=street, level=Level.COMMUNITY, name="丽景社区", code="130903001001"
+    )
+    sibling = create_region(
+        actor=None, parent=street, level=Level.COMMUNITY, name="朝东社区", code="130903001002"
+    )
     compound = create_region(actor=None, parent=community, level=Level.COMPOUND, name="万泰丽景小区")
     building = create_region(actor=None, parent=compound, level=Level.BUILDING, name="1号楼")
     sibling_compound = create_region(actor=None, parent=sibling, level=Level.COMPOUND, name="戒毒所小区")
     return SimpleNamespace(
-        city=city, district=district, other_district=other_district, street=street, community=community,
-        sibling=sibling, compound=compound, building=building, sibling_compound=sibling_compound,
+        city=city,
+        district=district,
+        other_district=other_district,
+        street=street,
+        community=community,
+        sibling=sibling,
+        compound=compound,
+        building=building,
+        sibling_compound=sibling_compound,
     )
 
 
@@ -52,6 +69,13 @@ def category(key="environment"):
     """A seeded category. Transactional tests flush the seed rows, so re-create them when missing."""
     from yishi.matters.models import Category
 
-    names = {"disputes": "矛盾纠纷", "property": "物业管理服务", "environment": "小区环境", "renovation": "老旧小区改造",
-             "facilities": "公共设施", "safety": "安全隐患", "other": "其他"}
+    names = {
+        "disputes": "矛盾纠纷",
+        "property": "物业管理服务",
+        "environment": "小区环境",
+        "renovation": "老旧小区改造",
+        "facilities": "公共设施",
+        "safety": "安全隐患",
+        "other": "其他",
+    }
     return Category.objects.get_or_create(key=key, defaults={"name": names[key]})[0]

@@ -53,7 +53,9 @@ def place(db):
     ns.lawyer = builders.person("李明")
     builders.role(ns.lawyer, "expert", t.city, expertise="legal")
     ns.fire = builders.unit("市消防救援支队", kind="fire_rescue", home_region=t.city, serves=[t.community])
-    ns.property = builders.unit("万泰丽景小区物业服务公司", kind="property", home_region=t.community, serves=[t.compound])
+    ns.property = builders.unit(
+        "万泰丽景小区物业服务公司", kind="property", home_region=t.community, serves=[t.compound]
+    )
     ns.fire_staff = builders.person("赵振华")
     builders.role(ns.fire_staff, "unit_staff", t.city, unit=ns.fire)
     ns.resident = builders.person("刘桂兰", gender="F")

@@ -164,8 +164,10 @@ def refused(request, exc: Refused):
 @api.exception_handler(ImportRejected)
 def import_rejected(request, exc: ImportRejected):
     """A spreadsheet with problems: each one as an error at its row and column; nothing was saved."""
-    errors = [{"loc": ["file", issue.row or 0, issue.column], "msg": str(issue.reason), "type": issue.code}
-              for issue in exc.issues]
+    errors = [
+        {"loc": ["file", issue.row or 0, issue.column], "msg": str(issue.reason), "type": issue.code}
+        for issue in exc.issues
+    ]
     return problem(request, 409, exc.reason, exc.code, errors=errors)
 
 
@@ -189,8 +191,9 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return problem(request, 401, _("Sign in first: send a valid token or use a signed-in session."),
-                   "unauthenticated")
+    return problem(
+        request, 401, _("Sign in first: send a valid token or use a signed-in session."), "unauthenticated"
+    )
 
 
 @api.exception_handler(AuthorizationError)
@@ -206,14 +209,26 @@ def permission_denied(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     if exc.status_code == 403 and "CSRF" in str(exc):
-        return problem(request, 403, _("The CSRF check failed: send the X-CSRFToken header with a session."),
-                       "csrf_failed")
-    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "rate_limited"}
+        return problem(
+            request,
+            403,
+            _("The CSRF check failed: send the X-CSRFToken header with a session."),
+            "csrf_failed",
+        )
+    codes = {
+        400: "bad_request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        429: "rate_limited",
+    }
     return problem(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
 
 
 def _unreadable(request, exc):
-    return problem(request, 400, _("The request body cannot be read as its content type says."), "bad_request")
+    return problem(
+        request, 400, _("The request body cannot be read as its content type says."), "bad_request"
+    )
 
 
 api.add_exception_handler(MultiPartParserError, _unreadable)
@@ -221,7 +236,9 @@ api.add_exception_handler(SuspiciousOperation, _unreadable)
 
 
 def _out_of_range(request, exc):
-    return problem(request, 422, _("A number or a date is out of the range this field accepts."), "out_of_range")
+    return problem(
+        request, 422, _("A number or a date is out of the range this field accepts."), "out_of_range"
+    )
 
 
 # A number past what the database column or a date can hold: the input's fault, not the server's.

@@ -22,7 +22,9 @@ class Problem(Schema):
     """A refusal: ``detail`` is the same translated text the page shows, ``code`` is stable for clients."""
 
     detail: str
-    code: str = Field(..., description="Stable machine code, e.g. not_found, invalid, forbidden, rate_limited")
+    code: str = Field(
+        ..., description="Stable machine code, e.g. not_found, invalid, forbidden, rate_limited"
+    )
     field: str | None = Field(None, description="The input the refusal is about, when it is about one")
     errors: list[FieldError] | None = Field(None, description="Each malformed input (code `invalid` only)")
 

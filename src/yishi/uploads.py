@@ -22,8 +22,10 @@ def clean_photo(upload) -> tuple[ContentFile, int, int]:
     """A re-encoded JPEG of the upload with its size, or Refused with the reason."""
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise Refused(
-            _("The photo is too large (at most %(mb)s MB).") % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
-            "upload_too_large", field="photos",
+            _("The photo is too large (at most %(mb)s MB).")
+            % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+            "upload_too_large",
+            field="photos",
         )
     try:
         upload.seek(0)
@@ -31,7 +33,9 @@ def clean_photo(upload) -> tuple[ContentFile, int, int]:
             kind = probe.format
             width, height = probe.size
             if kind not in ALLOWED_FORMATS:
-                raise Refused(_("Only JPEG, PNG or WebP photos are accepted."), "upload_not_image", field="photos")
+                raise Refused(
+                    _("Only JPEG, PNG or WebP photos are accepted."), "upload_not_image", field="photos"
+                )
             if width * height > MAX_PIXELS:
                 raise Refused(_("The photo has too many pixels."), "upload_too_many_pixels", field="photos")
             probe.verify()
@@ -45,7 +49,9 @@ def clean_photo(upload) -> tuple[ContentFile, int, int]:
     except Refused:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise Refused(_("This file is not a photo that can be read."), "upload_not_image", field="photos") from exc
+        raise Refused(
+            _("This file is not a photo that can be read."), "upload_not_image", field="photos"
+        ) from exc
     return ContentFile(out.getvalue(), name=f"{secrets.token_hex(16)}.jpg"), size[0], size[1]
 
 

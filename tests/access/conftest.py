@@ -18,9 +18,15 @@ from yishi.regions.services import create_region
 @pytest.fixture
 def world(db) -> SimpleNamespace:
     t = builders.tree()
-    t.compound_beside = create_region(actor=None, parent=t.community, level=Level.COMPOUND, name="金色家园小区")
-    t.province = create_region(actor=None, parent=None, level=Level.PROVINCE, name="河北省", code="130000000000")
-    t.province_city = create_region(actor=None, parent=t.province, level=Level.CITY, name="保定市", code="130600")
+    t.compound_beside = create_region(
+        actor=None, parent=t.community, level=Level.COMPOUND, name="金色家园小区"
+    )
+    t.province = create_region(
+        actor=None, parent=None, level=Level.PROVINCE, name="河北省", code="130000000000"
+    )
+    t.province_city = create_region(
+        actor=None, parent=t.province, level=Level.CITY, name="保定市", code="130600"
+    )
     t.province_city_beside = create_region(
         actor=None, parent=t.province, level=Level.CITY, name="廊坊市", code="131000"
     )

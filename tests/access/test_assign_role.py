@@ -16,8 +16,16 @@ from yishi.people.models import Person
 
 EVERY_ROLE = frozenset(
     {
-        "resident", "representative", "committee", "council", "owners_committee", "building_head", "expert",
-        "unit_staff", "bureau", "admin",
+        "resident",
+        "representative",
+        "committee",
+        "council",
+        "owners_committee",
+        "building_head",
+        "expert",
+        "unit_staff",
+        "bureau",
+        "admin",
     }
 )
 
@@ -118,7 +126,10 @@ def test_a_role_holder_may_grant_exactly_the_roles_in_the_table_below_their_node
         if role not in GRANTS[granter]:
             wrong.append(f"{role}: granted")
         elif (assignment.person, assignment.role, assignment.region, assignment.granted_by) != (
-            person, role, region, actor
+            person,
+            role,
+            region,
+            actor,
         ):
             wrong.append(f"{role}: saved as {assignment}")
     assert wrong == []
@@ -144,20 +155,30 @@ def test_the_superuser_may_grant_every_role(world):
 def test_an_inactive_superuser_may_grant_nothing(world):
     Person.objects.create_superuser("13700000001", "管理员", None, is_active=False)
     inactive = Person.objects.get(phone="13700000001")
-    refused(Refused.FORBIDDEN, actor=inactive, person=builders.person(), role="resident", region=world.building)
+    refused(
+        Refused.FORBIDDEN, actor=inactive, person=builders.person(), role="resident", region=world.building
+    )
 
 
 def test_an_inactive_committee_member_may_grant_nothing(world):
     committee = holder_of("committee", world.community)
     Person.objects.filter(pk=committee.pk).update(is_active=False)
     refused(
-        Refused.FORBIDDEN, actor=fresh(committee), person=builders.person(), role="resident", region=world.building
+        Refused.FORBIDDEN,
+        actor=fresh(committee),
+        person=builders.person(),
+        role="resident",
+        region=world.building,
     )
 
 
 def test_an_anonymous_visitor_may_grant_nothing(world):
     refused(
-        Refused.FORBIDDEN, actor=AnonymousUser(), person=builders.person(), role="resident", region=world.building
+        Refused.FORBIDDEN,
+        actor=AnonymousUser(),
+        person=builders.person(),
+        role="resident",
+        region=world.building,
     )
 
 
@@ -172,8 +193,14 @@ def test_a_committee_may_not_grant_in_a_sibling_community(world):
 
 def test_a_committee_may_not_grant_above_its_community(world):
     committee = holder_of("committee", world.community)
-    refused(Refused.FORBIDDEN, actor=committee, person=builders.person(), role="unit_staff", region=world.street,
-            unit=builders.unit(home_region=world.street))
+    refused(
+        Refused.FORBIDDEN,
+        actor=committee,
+        person=builders.person(),
+        role="unit_staff",
+        region=world.street,
+        unit=builders.unit(home_region=world.street),
+    )
 
 
 @pytest.mark.parametrize(
@@ -205,23 +232,33 @@ def test_an_unknown_role_is_refused(world):
 
 
 def test_unit_staff_need_a_unit(world):
-    refusal = refused("unit_required", actor=None, person=builders.person(), role="unit_staff", region=world.community)
+    refusal = refused(
+        "unit_required", actor=None, person=builders.person(), role="unit_staff", region=world.community
+    )
     assert refusal.field == "unit"
     unit = builders.unit(home_region=world.community)
-    assignment = assign_role(actor=None, person=builders.person(), role="unit_staff", region=world.community, unit=unit)
+    assignment = assign_role(
+        actor=None, person=builders.person(), role="unit_staff", region=world.community, unit=unit
+    )
     assert assignment.unit == unit
 
 
 def test_a_unit_given_with_another_role_is_not_kept(world):
     unit = builders.unit(home_region=world.community)
-    assignment = assign_role(actor=None, person=builders.person(), role="resident", region=world.community, unit=unit)
+    assignment = assign_role(
+        actor=None, person=builders.person(), role="resident", region=world.community, unit=unit
+    )
     assert assignment.unit is None
 
 
 @pytest.mark.parametrize("expertise", ["", "astrology"])
 def test_experts_need_a_field_of_law_or_social_management(world, expertise):
     refusal = refused(
-        "expertise_required", actor=None, person=builders.person(), role="expert", region=world.community,
+        "expertise_required",
+        actor=None,
+        person=builders.person(),
+        role="expert",
+        region=world.community,
         expertise=expertise,
     )
     assert refusal.field == "expertise"
@@ -270,10 +307,17 @@ def test_granting_writes_an_audit_entry_naming_the_granter_by_pseudonym(world):
     assignment = assign_role(actor=committee, person=person, role="representative", region=world.compound)
     entry = AuditEntry.objects.order_by("seq").last()
     assert (entry.action, entry.target_type, entry.target_id) == (
-        "access.assign_role", "access.roleassignment", str(assignment.pk)
+        "access.assign_role",
+        "access.roleassignment",
+        str(assignment.pk),
     )
     assert entry.actor_ref == actor_ref_for(committee)
-    assert entry.data == {"person": person.pk, "role": "representative", "region": world.compound.pk, "unit": None}
+    assert entry.data == {
+        "person": person.pk,
+        "role": "representative",
+        "region": world.compound.pk,
+        "unit": None,
+    }
     assert verify() is None
 
 
@@ -290,7 +334,9 @@ def test_taking_a_role_away_writes_an_audit_entry_and_keeps_the_row(world):
     assert assignment.revoked_by == committee
     entry = AuditEntry.objects.order_by("seq").last()
     assert (entry.action, entry.target_id, entry.data) == (
-        "access.revoke_role", str(assignment.pk), {"role": "representative"}
+        "access.revoke_role",
+        str(assignment.pk),
+        {"role": "representative"},
     )
     assert entry.actor_ref == actor_ref_for(committee)
 

@@ -94,8 +94,15 @@ MAY: dict[str, frozenset[str]] = {
     ),
     "council": frozenset({"procedures.record_session", "procedures.draft_plan"}),
     "owners_committee": frozenset(
-        {"surveys.record_response", "funds.view_charges", "funds.record_payment", "funds.record_ledger",
-         "votes.manage_vote", "votes.enter_tally", "votes.record_proxy"}
+        {
+            "surveys.record_response",
+            "funds.view_charges",
+            "funds.record_payment",
+            "funds.record_ledger",
+            "votes.manage_vote",
+            "votes.enter_tally",
+            "votes.record_proxy",
+        }
     ),
     "building_head": frozenset(),
     "expert": frozenset({"procedures.review_plan"}),
@@ -175,7 +182,9 @@ def test_every_role_has_a_line_in_this_matrix_and_a_place_to_hold_it():
 
 
 def test_the_matrix_table_agrees_with_roles_py():
-    from_roles_py = {role: frozenset(a for a, roles in ACTIONS.items() if role in roles) for role in Role.values}
+    from_roles_py = {
+        role: frozenset(a for a, roles in ACTIONS.items() if role in roles) for role in Role.values
+    }
     assert from_roles_py == MAY
 
 
@@ -232,7 +241,11 @@ def test_roles_at_two_nodes_reach_both_subtrees_and_nothing_else(world):
     builders.role(user, "committee", world.sibling)
     user = fresh(user)
     assert set(regions_where(user, "regions.manage_households")) == {
-        world.community, world.compound, world.building, world.compound_beside, world.sibling,
+        world.community,
+        world.compound,
+        world.building,
+        world.compound_beside,
+        world.sibling,
         world.sibling_compound,
     }
     assert not can(user, "regions.manage_households", world.street)
@@ -322,7 +335,6 @@ def test_the_superuser_may_do_everything_everywhere(world):
 def test_an_inactive_superuser_may_do_nothing(world):
     Person.objects.create_superuser("13700000001", "管理员", None, is_active=False)
     assert_nothing_anywhere(Person.objects.get(phone="13700000001"))
-
 
 
 def test_a_role_granted_to_oneself_takes_effect_on_the_acting_object_too(world):

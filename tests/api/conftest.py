@@ -23,7 +23,9 @@ def with_session(person, **kwargs) -> Client:
 
 
 def send(client, method: str, path: str, data=None):
-    return getattr(client, method)(f"{API}{path}", data if data is not None else {}, content_type="application/json")
+    return getattr(client, method)(
+        f"{API}{path}", data if data is not None else {}, content_type="application/json"
+    )
 
 
 def ok(response, status: int = 200):

@@ -24,8 +24,11 @@ def test_a_resident_gets_a_token_for_the_code_texted_to_them(db):
     me.defaults["HTTP_AUTHORIZATION"] = f"Bearer {issued['token']}"
     assert ok(me.get("/api/v1/people/me"))["name"]
     # A code works once.
-    problem(send(anonymous(), "post", "/people/token/code", {"phone": resident.phone, "code": code}), 401,
-            "invalid_code")
+    problem(
+        send(anonymous(), "post", "/people/token/code", {"phone": resident.phone, "code": code}),
+        401,
+        "invalid_code",
+    )
 
 
 def test_an_unregistered_number_gets_the_same_answer_and_no_text(db):
@@ -38,16 +41,22 @@ def test_a_wrong_code_is_refused_and_gives_no_token(db):
     resident = builders.person("刘桂兰")
     ok(send(anonymous(), "post", "/people/code", {"phone": resident.phone}), 202)
     wrong = "000000" if _code_sent_to(resident.phone) != "000000" else "111111"
-    body = problem(send(anonymous(), "post", "/people/token/code", {"phone": resident.phone, "code": wrong}), 401,
-                   "invalid_code")
+    body = problem(
+        send(anonymous(), "post", "/people/token/code", {"phone": resident.phone, "code": wrong}),
+        401,
+        "invalid_code",
+    )
     assert "wrong or has expired" in body["detail"]
     assert OneTimeCode.objects.get().attempts == 1
 
 
 def test_malformed_codes_and_numbers_are_refused(db):
     for code in ["12345", "abcdef", "1234567", ""]:
-        body = problem(send(anonymous(), "post", "/people/token/code", {"phone": "13912345678", "code": code}), 422,
-                       "invalid")
+        body = problem(
+            send(anonymous(), "post", "/people/token/code", {"phone": "13912345678", "code": code}),
+            422,
+            "invalid",
+        )
         assert body["errors"][0]["loc"][-1] == "code"
     problem(send(anonymous(), "post", "/people/token/code", {"code": "123456"}), 422, "invalid")
     body = problem(send(anonymous(), "post", "/people/code", {"phone": "12"}), 409, "invalid_phone")
@@ -64,7 +73,9 @@ def test_asking_again_within_a_minute_is_refused(db):
 
 
 def test_asking_for_codes_is_limited_per_number(db):
-    answers = [send(anonymous(), "post", "/people/code", {"phone": "139 1234 5678"}).status_code for _ in range(6)]
+    answers = [
+        send(anonymous(), "post", "/people/code", {"phone": "139 1234 5678"}).status_code for _ in range(6)
+    ]
     # The first is sent (unregistered: silently), the next four are too soon, the sixth is over the limit.
     assert answers[:5] == [202, 409, 409, 409, 409]
     problem(send(anonymous(), "post", "/people/code", {"phone": "+8613912345678"}), 429, "rate_limited")

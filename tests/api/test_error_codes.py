@@ -25,9 +25,28 @@ def test_the_committed_error_codes_list_every_code_the_source_refuses_with():
 def test_the_codes_the_api_itself_answers_are_documented():
     committed = (ROOT / "docs" / "api-errors.md").read_text(encoding="utf-8")
     source = (ROOT / "src" / "yishi" / "api.py").read_text(encoding="utf-8")
-    for code in ["bad_request", "unauthenticated", "forbidden", "csrf_failed", "not_found", "invalid",
-                 "out_of_range", "rate_limited", "locked_out", "server_error", "invalid_login", "invalid_code"]:
+    for code in [
+        "bad_request",
+        "unauthenticated",
+        "forbidden",
+        "csrf_failed",
+        "not_found",
+        "invalid",
+        "out_of_range",
+        "rate_limited",
+        "locked_out",
+        "server_error",
+        "invalid_login",
+        "invalid_code",
+    ]:
         assert f"`{code}`" in committed, code
-    for code in ["bad_request", "unauthenticated", "csrf_failed", "not_found", "invalid", "out_of_range",
-                 "server_error"]:
+    for code in [
+        "bad_request",
+        "unauthenticated",
+        "csrf_failed",
+        "not_found",
+        "invalid",
+        "out_of_range",
+        "server_error",
+    ]:
         assert f'"{code}"' in source, code

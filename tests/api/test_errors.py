@@ -11,13 +11,19 @@ from yishi.matters.models import Matter
 
 @pytest.fixture
 def flood(place):
-    return matters.raise_matter(actor=place.resident, region=place.tree.compound, category=place.category,
-                                title="小区西侧小路积水", description="下雨后积水很深。")
+    return matters.raise_matter(
+        actor=place.resident,
+        region=place.tree.compound,
+        category=place.category,
+        title="小区西侧小路积水",
+        description="下雨后积水很深。",
+    )
 
 
 def test_malformed_input_is_422_invalid_with_each_field_named(place):
-    body = problem(send(with_token(place.resident), "post", "/matters/", {"region": "here", "title": 5}), 422,
-                   "invalid")
+    body = problem(
+        send(with_token(place.resident), "post", "/matters/", {"region": "here", "title": 5}), 422, "invalid"
+    )
     where = {tuple(e["loc"]) for e in body["errors"]}
     assert ("body", "body", "region") in where and ("body", "body", "category") in where
     assert all(e["msg"] and e["type"] for e in body["errors"])
@@ -52,11 +58,22 @@ def test_no_token_or_a_bad_one_is_401_unauthenticated(place, flood):
 
 
 def test_lacking_authority_is_403_forbidden_and_a_wrong_state_409_with_the_services_code(place, flood):
-    body = problem(send(with_token(place.other_secretary), "post", f"/matters/{flood.pk}/screen",
-                        {"decision": "decline", "reason": "不是本社区的事"}), 403, "forbidden")
+    body = problem(
+        send(
+            with_token(place.other_secretary),
+            "post",
+            f"/matters/{flood.pk}/screen",
+            {"decision": "decline", "reason": "不是本社区的事"},
+        ),
+        403,
+        "forbidden",
+    )
     assert body["detail"]
-    problem(send(with_token(place.secretary), "post", f"/matters/{flood.pk}/screen", {"decision": "decline"}), 409,
-            "reason_required")
+    problem(
+        send(with_token(place.secretary), "post", f"/matters/{flood.pk}/screen", {"decision": "decline"}),
+        409,
+        "reason_required",
+    )
     flood.refresh_from_db()
     assert flood.status == "new"
 
@@ -74,8 +91,10 @@ def test_a_session_write_without_the_csrf_token_is_403_csrf_failed(place, flood)
 
 
 def test_too_many_attempts_is_429_rate_limited(db):
-    answers = [send(anonymous(), "post", "/people/token", {"phone": "13912345678", "password": "x"})
-               for _ in range(31)]
+    answers = [
+        send(anonymous(), "post", "/people/token", {"phone": "13912345678", "password": "x"})
+        for _ in range(31)
+    ]
     assert {a.status_code for a in answers[:4]} == {401}
     assert any(a.status_code == 429 and a.json()["code"] in ("rate_limited", "locked_out") for a in answers)
 
@@ -111,8 +130,20 @@ def test_every_operation_documents_the_problems_it_may_answer():
 
 # --- every list pages, bounded ----------------------------------------------------------------------------
 
-LISTS = ["/matters/", "/votes/", "/meetings/", "/surveys/", "/audit/entries", "/regions/",
-         "/funds/rules", "/votes/managed", "/votes/mine", "/surveys/mine", "/funds/mine", "/notifications/"]
+LISTS = [
+    "/matters/",
+    "/votes/",
+    "/meetings/",
+    "/surveys/",
+    "/audit/entries",
+    "/regions/",
+    "/funds/rules",
+    "/votes/managed",
+    "/votes/mine",
+    "/surveys/mine",
+    "/funds/mine",
+    "/notifications/",
+]
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -120,7 +151,9 @@ def test_every_list_answers_a_page_with_its_total_and_refuses_a_limit_out_of_ran
     client = with_token(place.secretary)
     query = {"region": place.tree.compound.pk} if path == "/funds/rules" else {}
     page = ok(client.get(f"/api/v1{path}", {**query, "limit": 1, "offset": 0}))
-    assert set(page) >= {"count", "limit", "offset", "items"} and page["limit"] == 1 and len(page["items"]) <= 1
+    assert (
+        set(page) >= {"count", "limit", "offset", "items"} and page["limit"] == 1 and len(page["items"]) <= 1
+    )
     for limit in (0, 501):
         body = problem(client.get(f"/api/v1{path}", {**query, "limit": limit}), 422, "invalid")
         assert body["errors"][0]["loc"][-1] == "limit"
@@ -138,7 +171,9 @@ def test_matters_filter_by_the_day_they_were_raised(place, flood):
 def test_the_board_pages_by_limit_and_offset_as_well_as_by_page(place, flood):
     from yishi.matters import services as screening
 
-    screening.accept(actor=place.secretary, matter=flood)  # posts the acceptance notice on the community's board
+    screening.accept(
+        actor=place.secretary, matter=flood
+    )  # posts the acceptance notice on the community's board
     url = f"/api/v1/board/{place.tree.community.pk}"
     first = ok(anonymous().get(url, {"limit": 1}))
     assert (first["count"], first["limit"], first["offset"], first["page"]) == (1, 1, 0, 1) and first["items"]
@@ -148,6 +183,8 @@ def test_the_board_pages_by_limit_and_offset_as_well_as_by_page(place, flood):
         problem(anonymous().get(url, bad), 422, "invalid")
 
 
-@pytest.mark.parametrize("path", ["/votes/mine", "/votes/", "/matters/", "/surveys/", "/meetings/", "/funds/mine"])
+@pytest.mark.parametrize(
+    "path", ["/votes/mine", "/votes/", "/matters/", "/surveys/", "/meetings/", "/funds/mine"]
+)
 def test_an_offset_past_what_the_database_takes_is_refused_not_a_crash(place, path):
     problem(with_token(place.secretary).get(f"/api/v1{path}", {"offset": 2**65}), 422, "invalid")

@@ -40,8 +40,13 @@ def world(place):
     """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    matters.raise_matter(actor=place.resident, region=place.tree.compound, category=place.category,
-                         title="小区西侧小路积水", description="下雨后积水很深，老人摔倒过。")
+    matters.raise_matter(
+        actor=place.resident,
+        region=place.tree.compound,
+        category=place.category,
+        title="小区西侧小路积水",
+        description="下雨后积水很深，老人摔倒过。",
+    )
     builders.household(place.tree.building, room="101")
     yield issue_token(place.secretary)
     request_started.connect(close_old_connections)
@@ -50,8 +55,9 @@ def world(place):
 
 @pytest.mark.django_db
 @schema.include(name_regex=KEY_OPERATIONS).parametrize()
-@settings(max_examples=6, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=6, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_key_operations_answer_as_the_schema_says(case, world):
     case.call_and_validate(headers={"Authorization": f"Bearer {world}"}, checks=CHECKS)
 
@@ -76,4 +82,6 @@ def test_no_two_schemas_share_a_component_name():
                 break
         else:
             if any(name in components for name in (model.__name__, f"{app}{model.__name__}")):
-                raise AssertionError(f"{model.__module__}.{model.__name__} is published under another's schema")
+                raise AssertionError(
+                    f"{model.__module__}.{model.__name__} is published under another's schema"
+                )

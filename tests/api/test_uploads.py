@@ -41,32 +41,43 @@ def xlsx(header, rows) -> SimpleUploadedFile:
 
 
 def _matter_fields(place) -> dict:
-    return {"region": place.tree.compound.pk, "category": place.category.key, "title": "小区西侧小路积水",
-            "description": "下雨后积水很深，老人摔倒过。"}
+    return {
+        "region": place.tree.compound.pk,
+        "category": place.category.key,
+        "title": "小区西侧小路积水",
+        "description": "下雨后积水很深，老人摔倒过。",
+    }
 
 
 # --- a matter's photos ----------------------------------------------------------------------------------
 
 
 def test_a_resident_raises_a_matter_with_photos(place):
-    response = with_token(place.resident).post(f"{API}/matters/with_photos",
-                                               {**_matter_fields(place), "photos": [png("a.png"), png("b.png")]})
+    response = with_token(place.resident).post(
+        f"{API}/matters/with_photos", {**_matter_fields(place), "photos": [png("a.png"), png("b.png")]}
+    )
     body = ok(response, 201)
     assert len(body["photos"]) == 2 and all(p["width"] == 40 for p in body["photos"])
     assert Matter.objects.get().photos.count() == 2
 
 
 def test_a_file_that_is_not_a_picture_refuses_the_whole_matter(place):
-    response = with_token(place.resident).post(f"{API}/matters/with_photos",
-                                               {**_matter_fields(place), "photos": [png(), not_an_image()]})
+    response = with_token(place.resident).post(
+        f"{API}/matters/with_photos", {**_matter_fields(place), "photos": [png(), not_an_image()]}
+    )
     assert response.status_code == 409 and response.json()["field"] == "photos"
     assert not Matter.objects.exists()
 
 
 def test_raising_with_photos_needs_the_fields_and_a_caller(place):
-    problem(with_token(place.resident).post(f"{API}/matters/with_photos", {"photos": [png()]}), 422, "invalid")
-    problem(anonymous().post(f"{API}/matters/with_photos", {**_matter_fields(place), "photos": [png()]}), 401,
-            "unauthenticated")
+    problem(
+        with_token(place.resident).post(f"{API}/matters/with_photos", {"photos": [png()]}), 422, "invalid"
+    )
+    problem(
+        anonymous().post(f"{API}/matters/with_photos", {**_matter_fields(place), "photos": [png()]}),
+        401,
+        "unauthenticated",
+    )
     assert not Matter.objects.exists()
 
 
@@ -76,13 +87,17 @@ def test_raising_with_photos_needs_the_fields_and_a_caller(place):
 def _assigned_work(place):
     """A matter on the short path at implementation, with a task for the fire brigade."""
     m = flows.implementing(place)
-    return assign_work(actor=place.secretary, matter=m, title="维修坑洼路面", unit=place.fire, due_on=place.soon)
+    return assign_work(
+        actor=place.secretary, matter=m, title="维修坑洼路面", unit=place.fire, due_on=place.soon
+    )
 
 
 def test_the_responsible_unit_reports_progress_with_a_photo(place):
     work = _assigned_work(place)
-    response = with_token(place.fire_staff).post(f"{API}/matters/{work.matter_id}/works/{work.pk}/reports/with_photo",
-                                      {"text": "已疏通一半", "done": "false", "photo": png()})
+    response = with_token(place.fire_staff).post(
+        f"{API}/matters/{work.matter_id}/works/{work.pk}/reports/with_photo",
+        {"text": "已疏通一半", "done": "false", "photo": png()},
+    )
     body = ok(response, 201)
     assert body["text"] == "已疏通一半" and body["photo"]
     assert ProgressReport.objects.get().photo
@@ -94,8 +109,13 @@ def test_only_the_responsible_unit_reports_and_nothing_is_saved_otherwise(place)
     response = with_token(place.resident).post(url, {"text": "我来报", "photo": png()})
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
     problem(with_token(place.resident).post(url, {"photo": png()}), 422, "invalid")
-    problem(with_token(place.resident).post(f"{API}/matters/{work.matter_id}/works/999999/reports/with_photo",
-                                            {"text": "x", "photo": png()}), 404, "not_found")
+    problem(
+        with_token(place.resident).post(
+            f"{API}/matters/{work.matter_id}/works/999999/reports/with_photo", {"text": "x", "photo": png()}
+        ),
+        404,
+        "not_found",
+    )
     assert not ProgressReport.objects.exists()
 
 
@@ -104,8 +124,14 @@ def test_only_the_responsible_unit_reports_and_nothing_is_saved_otherwise(place)
 
 def _announced(place):
     meeting = meetings.create_meeting(
-        actor=place.secretary, region=place.tree.community, form="consultation", platform="party_hall",
-        title="西侧道路积水恳谈会", starts_at=timezone.now() + datetime.timedelta(days=10), place="党群议事厅")
+        actor=place.secretary,
+        region=place.tree.community,
+        form="consultation",
+        platform="party_hall",
+        title="西侧道路积水恳谈会",
+        starts_at=timezone.now() + datetime.timedelta(days=10),
+        place="党群议事厅",
+    )
     meetings.announce(actor=place.secretary, meeting=meeting)
     return meeting
 
@@ -119,16 +145,31 @@ def test_staff_attach_a_photo_of_the_paper_sign_in_sheet(place):
 
 def test_a_sheet_photo_is_refused_to_others_for_a_draft_and_when_not_a_picture(place):
     meeting = _announced(place)
-    problem(with_token(place.other_secretary).post(f"{API}/meetings/{meeting.pk}/sheet", {"photo": png()}), 403,
-            "forbidden")
+    problem(
+        with_token(place.other_secretary).post(f"{API}/meetings/{meeting.pk}/sheet", {"photo": png()}),
+        403,
+        "forbidden",
+    )
     problem(anonymous().post(f"{API}/meetings/{meeting.pk}/sheet", {"photo": png()}), 401, "unauthenticated")
-    response = with_token(place.secretary).post(f"{API}/meetings/{meeting.pk}/sheet", {"photo": not_an_image()})
+    response = with_token(place.secretary).post(
+        f"{API}/meetings/{meeting.pk}/sheet", {"photo": not_an_image()}
+    )
     assert response.status_code == 409
     problem(with_token(place.secretary).post(f"{API}/meetings/{meeting.pk}/sheet", {}), 422, "invalid")
     draft = meetings.create_meeting(
-        actor=place.secretary, region=place.tree.community, form="consultation", platform="party_hall",
-        title="草稿会议", starts_at=timezone.now() + datetime.timedelta(days=10), place="党群议事厅")
-    problem(with_token(place.secretary).post(f"{API}/meetings/{draft.pk}/sheet", {"photo": png()}), 409, "not_held")
+        actor=place.secretary,
+        region=place.tree.community,
+        form="consultation",
+        platform="party_hall",
+        title="草稿会议",
+        starts_at=timezone.now() + datetime.timedelta(days=10),
+        place="党群议事厅",
+    )
+    problem(
+        with_token(place.secretary).post(f"{API}/meetings/{draft.pk}/sheet", {"photo": png()}),
+        409,
+        "not_held",
+    )
     assert not SheetPhoto.objects.exists()
 
 
@@ -139,18 +180,35 @@ HOUSEHOLD_HEADER = ["楼栋", "单元", "房号", "户号", "居住状态", "建
 
 
 def test_the_committee_imports_a_household_roster(place):
-    rows = [("1号楼", "1", "101", None, "常住", 90, "张三", "13912340001"), ("5号楼", "1", "101", None, "空房")]
-    body = ok(with_token(place.secretary).post(f"{API}/regions/{place.tree.compound.pk}/import/households",
-                                               {"file": xlsx(HOUSEHOLD_HEADER, rows)}), 201)
+    rows = [
+        ("1号楼", "1", "101", None, "常住", 90, "张三", "13912340001"),
+        ("5号楼", "1", "101", None, "空房"),
+    ]
+    body = ok(
+        with_token(place.secretary).post(
+            f"{API}/regions/{place.tree.compound.pk}/import/households",
+            {"file": xlsx(HOUSEHOLD_HEADER, rows)},
+        ),
+        201,
+    )
     assert body["rows"] == 2 and body["households_created"] == 2 and body["buildings_created"] == ["5号楼"]
     assert Household.objects.filter(region__parent=place.tree.compound).count() == 2
 
 
 def test_a_roster_with_problems_lists_each_at_its_row_and_saves_nothing(place):
-    rows = [("1号楼", "1", "101", "H1", "常住"), ("2号楼", "1", "101", "H1", "常住"), ("1号楼", "1", "102", None, "满")]
-    body = problem(with_token(place.secretary).post(f"{API}/regions/{place.tree.compound.pk}/import/households",
-                                                    {"file": xlsx(HOUSEHOLD_HEADER[:5], rows)}), 409,
-                   "import_rejected")
+    rows = [
+        ("1号楼", "1", "101", "H1", "常住"),
+        ("2号楼", "1", "101", "H1", "常住"),
+        ("1号楼", "1", "102", None, "满"),
+    ]
+    body = problem(
+        with_token(place.secretary).post(
+            f"{API}/regions/{place.tree.compound.pk}/import/households",
+            {"file": xlsx(HOUSEHOLD_HEADER[:5], rows)},
+        ),
+        409,
+        "import_rejected",
+    )
     assert {(e["loc"][1], e["loc"][2]) for e in body["errors"]} >= {(3, "户号"), (4, "居住状态")}
     assert not Household.objects.exists() and not Region.objects.filter(name="2号楼").exists()
 
@@ -159,19 +217,35 @@ def test_the_bureau_imports_regions_and_a_committee_may_not(place):
     bureau = builders.person("民政局")
     builders.role(bureau, "bureau", place.tree.district)
     rows = [("130903002", "南陈屯乡", "乡", "130903"), ("130903002001", "李庄村", "村", "130903002")]
-    problem(with_token(place.secretary).post(f"{API}/regions/{place.tree.district.pk}/import/regions",
-                                             {"file": xlsx(REGION_HEADER, rows)}), 403, "forbidden")
+    problem(
+        with_token(place.secretary).post(
+            f"{API}/regions/{place.tree.district.pk}/import/regions", {"file": xlsx(REGION_HEADER, rows)}
+        ),
+        403,
+        "forbidden",
+    )
     assert not Region.objects.filter(code="130903002001").exists()
-    body = ok(with_token(bureau).post(f"{API}/regions/{place.tree.district.pk}/import/regions",
-                                      {"file": xlsx(REGION_HEADER, rows)}), 201)
+    body = ok(
+        with_token(bureau).post(
+            f"{API}/regions/{place.tree.district.pk}/import/regions", {"file": xlsx(REGION_HEADER, rows)}
+        ),
+        201,
+    )
     assert body["created"] == 2 and Region.objects.get(code="130903002001").rural
 
 
 def test_an_import_needs_a_file_a_spreadsheet_and_a_region(place):
     url = f"{API}/regions/{place.tree.compound.pk}/import/households"
     problem(with_token(place.secretary).post(url, {}), 422, "invalid")
-    response = with_token(place.secretary).post(url, {"file": SimpleUploadedFile("a.xlsx", b"not a workbook")})
+    response = with_token(place.secretary).post(
+        url, {"file": SimpleUploadedFile("a.xlsx", b"not a workbook")}
+    )
     assert response.status_code == 409 and response.json()["detail"]
-    problem(with_token(place.secretary).post(f"{API}/regions/999999/import/households",
-                                             {"file": xlsx(HOUSEHOLD_HEADER, [])}), 404, "not_found")
+    problem(
+        with_token(place.secretary).post(
+            f"{API}/regions/999999/import/households", {"file": xlsx(HOUSEHOLD_HEADER, [])}
+        ),
+        404,
+        "not_found",
+    )
     assert not Household.objects.exists()

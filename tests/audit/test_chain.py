@@ -57,9 +57,20 @@ def test_entry_hash_is_the_same_instant_in_any_time_zone():
 def test_entry_hash_can_be_recomputed_from_its_published_recipe():
     # The recipe a third party would implement from the public documentation.
     body = json.dumps(
-        [7, "2026-03-01T09:30:15.123456+00:00", "a" * 32, "matters.advance", "matters.matter", "42",
-         {"from": "ideas", "supporters": [3, 5], "to": "draft"}, "b" * 64, "c" * 64],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+        [
+            7,
+            "2026-03-01T09:30:15.123456+00:00",
+            "a" * 32,
+            "matters.advance",
+            "matters.matter",
+            "42",
+            {"from": "ideas", "supporters": [3, 5], "to": "draft"},
+            "b" * 64,
+            "c" * 64,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     assert entry_hash(**FIELDS) == hashlib.sha256(body.encode()).hexdigest()
 

@@ -19,7 +19,17 @@ from yishi.regions.models import Level
 from yishi.regions.services import create_region
 
 TABLE = connection.ops.quote_name(AuditEntry._meta.db_table)
-HASHED = ["seq", "at", "actor_ref", "action", "target_type", "target_id", "data", "personal_digest", "prev_hash"]
+HASHED = [
+    "seq",
+    "at",
+    "actor_ref",
+    "action",
+    "target_type",
+    "target_id",
+    "data",
+    "personal_digest",
+    "prev_hash",
+]
 
 
 def raw(sql: str, params=()) -> None:
@@ -100,7 +110,11 @@ def test_a_stored_entry_hashes_to_its_stored_hash_when_read_back(chain):
 def test_record_describes_the_target_and_keeps_data_in_clear(region):
     (entry,) = append(region, 1)
     entry.refresh_from_db()
-    assert (entry.action, entry.target_type, entry.target_id) == ("test.step", "regions.region", str(region.pk))
+    assert (entry.action, entry.target_type, entry.target_id) == (
+        "test.step",
+        "regions.region",
+        str(region.pk),
+    )
     assert entry.data == {"n": 0}
     assert entry.actor_ref == ""  # the system
 
@@ -115,7 +129,9 @@ def test_record_names_a_person_only_by_their_pseudonym(region):
 def test_record_stores_decimals_and_dates_as_the_text_it_hashed_so_the_chain_still_verifies(region):
     with transaction.atomic():
         entry = record(
-            actor=None, action="funds.record_payment", target=region,
+            actor=None,
+            action="funds.record_payment",
+            target=region,
             data={"amount": Decimal("150.00"), "due": date(2026, 12, 31)},
         )
     entry.refresh_from_db()

@@ -19,8 +19,13 @@ def declined(place) -> Matter:
 
 def merged(place) -> Matter:
     into = flood(place)
-    dup = matters.raise_matter(actor=place.neighbour, region=place.tree.compound, category=place.category,
-                               title="西边小路积水", description="一下雨就积水")
+    dup = matters.raise_matter(
+        actor=place.neighbour,
+        region=place.tree.compound,
+        category=place.category,
+        title="西边小路积水",
+        description="一下雨就积水",
+    )
     return matters.merge(actor=place.secretary, matter=dup, into=into)
 
 
@@ -34,5 +39,7 @@ def withdrawn(place) -> Matter:
 def thread(place, m, n: int) -> None:
     """``n`` comments, each with one reply (half of them the community's answer)."""
     for i in range(n):
-        c = comments.post_comment(actor=place.neighbour if i % 2 else place.outsider, matter=m, body=f"意见{i}")
+        c = comments.post_comment(
+            actor=place.neighbour if i % 2 else place.outsider, matter=m, body=f"意见{i}"
+        )
         comments.reply(actor=place.secretary if i % 2 else place.resident, comment=c, body=f"回复{i}")

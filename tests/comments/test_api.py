@@ -21,7 +21,9 @@ def as_(person) -> Client:
 
 
 def post(client, path: str, data=None, **extra):
-    return client.post(f"{API}{path}", data if data is not None else {}, content_type="application/json", **extra)
+    return client.post(
+        f"{API}{path}", data if data is not None else {}, content_type="application/json", **extra
+    )
 
 
 def ok(response, status: int = 200):
@@ -43,11 +45,21 @@ def test_anyone_lists_a_matters_comments_with_their_replies_a_page_at_a_time(pla
     m = flood(place)
     thread(place, m, 3)
     first = ok(client.get(f"{API}/matters/{m.pk}?limit=2"))
-    assert (first["count"], first["limit"], first["offset"], first["moderator"], first["open"]) == (3, 2, 0, False, True)
+    assert (first["count"], first["limit"], first["offset"], first["moderator"], first["open"]) == (
+        3,
+        2,
+        0,
+        False,
+        True,
+    )
     assert [c["body"] for c in first["items"]] == ["意见0", "意见1"]
     assert [r["body"] for r in first["items"][1]["replies"]] == ["回复1"]
     reply = first["items"][1]["replies"][0]
-    assert reply["community_answer"] and reply["staff_role"] == "committee" and reply["parent"] == first["items"][1]["id"]
+    assert (
+        reply["community_answer"]
+        and reply["staff_role"] == "committee"
+        and reply["parent"] == first["items"][1]["id"]
+    )
     assert first["items"][0]["author"] == mask_name(place.outsider.name)
     rest = ok(client.get(f"{API}/matters/{m.pk}?limit=2&offset=2"))
     assert [c["body"] for c in rest["items"]] == ["意见2"]
@@ -73,7 +85,13 @@ def test_a_resident_comments_and_replies_through_the_api(place):
     m = flood(place)
     neighbour = as_(place.neighbour)
     c = ok(post(neighbour, f"/matters/{m.pk}", {"body": "  路口也积水  "}), 201)
-    assert (c["body"], c["own"], c["author"], c["parent"], c["replies"]) == ("路口也积水", True, zh("you"), None, [])
+    assert (c["body"], c["own"], c["author"], c["parent"], c["replies"]) == (
+        "路口也积水",
+        True,
+        zh("you"),
+        None,
+        [],
+    )
     r = ok(post(as_(place.secretary), f"/{c['id']}/replies", {"body": "周五开会"}), 201)
     assert r["parent"] == c["id"] and r["community_answer"] and r["staff_role_label"]
     assert AuditEntry.objects.filter(action__in=["comments.post", "comments.reply"]).count() == 2
@@ -94,13 +112,20 @@ def test_writing_without_logging_in_is_401_and_saves_nothing(place, client):
     assert post(client, f"/{c.pk}/replies", {"body": "x"}).status_code == 401
     assert post(client, f"/{c.pk}/hide", {"reason": "x"}).status_code == 401
     assert post(client, f"/{c.pk}/unhide").status_code == 401
-    assert post(client, f"/matters/{m.pk}", {"body": "x"}, HTTP_AUTHORIZATION="Bearer forged").status_code == 401
+    assert (
+        post(client, f"/matters/{m.pk}", {"body": "x"}, HTTP_AUTHORIZATION="Bearer forged").status_code == 401
+    )
     assert Comment.objects.count() == 1
 
 
-@pytest.mark.parametrize(("body", "code", "words"), [("", "body_required", "Write your comment first."),
-                                                      ("  ", "body_required", "Write your comment first."),
-                                                      ("长" * 1001, "body_too_long", None)])
+@pytest.mark.parametrize(
+    ("body", "code", "words"),
+    [
+        ("", "body_required", "Write your comment first."),
+        ("  ", "body_required", "Write your comment first."),
+        ("长" * 1001, "body_too_long", None),
+    ],
+)
 def test_a_bad_body_is_409_with_the_pages_words(place, body, code, words):
     m = flood(place)
     detail = problem(post(as_(place.neighbour), f"/matters/{m.pk}", {"body": body}), 409, code)

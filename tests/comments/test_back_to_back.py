@@ -44,7 +44,9 @@ def test_no_viewer_can_tell_who_raised_it_from_the_comments(place, talk, viewer)
         client.force_login(getattr(place, viewer), backend=BACKEND)
     for url in (f"/m/{talk.pk}/", f"/api/v1/comments/matters/{talk.pk}"):
         text = readable(client.get(url))
-        assert "补充一下：晚上没有路灯。" in text and "谢谢社区。" in text  # the words are public, the person is not
+        assert (
+            "补充一下：晚上没有路灯。" in text and "谢谢社区。" in text
+        )  # the words are public, the person is not
         for needle in needles(place.resident):
             assert needle not in text, (viewer, url, needle)
         assert tr("raised this matter") not in text
@@ -74,7 +76,9 @@ def test_the_audit_chain_records_residents_comments_on_it_without_an_actor(place
     entries = AuditEntry.objects.filter(action__in=["comments.post", "comments.reply"]).order_by("seq")
     by_resident = [e for e in entries if e.actor_ref == ""]
     assert len(by_resident) == 3  # hers (two) and the neighbour's, alike
-    assert [e for e in entries if e.actor_ref] and all(e.action == "comments.reply" for e in entries if e.actor_ref)
+    assert [e for e in entries if e.actor_ref] and all(
+        e.action == "comments.reply" for e in entries if e.actor_ref
+    )
     for entry in entries:
         for needle in needles(place.resident):
             assert needle not in json.dumps(entry.data, ensure_ascii=False)

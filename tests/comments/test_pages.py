@@ -98,7 +98,9 @@ def test_a_reply_is_posted_and_shown_under_its_comment(place, client):
 
     r = Comment.objects.get(parent=c)
     assert response["Location"] == f"/m/{m.pk}/#comment-{r.pk}"
-    item = re.search(rf'<li id="comment-{c.pk}".*?</li>\s*</ol>', section(client.get(f"/m/{m.pk}/")), re.S).group(0)
+    item = re.search(
+        rf'<li id="comment-{c.pk}".*?</li>\s*</ol>', section(client.get(f"/m/{m.pk}/")), re.S
+    ).group(0)
     assert "同问" in item
 
 
@@ -126,8 +128,12 @@ def test_a_reply_to_a_reply_is_refused_with_409(place, client):
 def test_anonymous_posts_go_to_the_login_page_and_save_nothing(place, client):
     m = flood(place)
     c = comments.post_comment(actor=place.neighbour, matter=m, body="什么时候修？")
-    for url, data in [(f"/m/{m.pk}/comments/", {"body": "x"}), (f"/comments/{c.pk}/reply/", {"body": "x"}),
-                      (f"/comments/{c.pk}/hide/", {"reason": "x"}), (f"/comments/{c.pk}/unhide/", {})]:
+    for url, data in [
+        (f"/m/{m.pk}/comments/", {"body": "x"}),
+        (f"/comments/{c.pk}/reply/", {"body": "x"}),
+        (f"/comments/{c.pk}/hide/", {"reason": "x"}),
+        (f"/comments/{c.pk}/unhide/", {}),
+    ]:
         response = client.post(url, data)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
     assert Comment.objects.count() == 1 and not Comment.objects.get().is_hidden
@@ -209,7 +215,9 @@ def test_showing_again_and_a_refused_second_hide_are_answered_on_the_page(place,
     assert AuditEntry.objects.filter(action__startswith="comments.").count() == 3  # post, hide, unhide
 
 
-@pytest.mark.parametrize("who", ["neighbour", "resident", "other_secretary", "lawyer", "fire_staff", "council"])
+@pytest.mark.parametrize(
+    "who", ["neighbour", "resident", "other_secretary", "lawyer", "fire_staff", "council"]
+)
 def test_people_who_do_not_moderate_there_get_403_and_change_nothing(place, client, who):
     m = flood(place)
     c = comments.post_comment(actor=place.neighbour, matter=m, body="某某是骗子")

@@ -42,8 +42,13 @@ def holder(place, role: str, where: str):
 
 
 def matter_at(place, where: str):
-    return matters.raise_matter(actor=place.neighbour, region=getattr(place.tree, where), category=place.category,
-                                title="楼道灯坏了", description="三单元楼道灯坏了一个月")
+    return matters.raise_matter(
+        actor=place.neighbour,
+        region=getattr(place.tree, where),
+        category=place.category,
+        title="楼道灯坏了",
+        description="三单元楼道灯坏了一个月",
+    )
 
 
 def client_for(person) -> Client:
@@ -61,8 +66,12 @@ def test_each_role_comments_replies_and_moderates_only_where_it_may(place, who):
     c = comments.post_comment(actor=place.outsider, matter=m, body="一直没人修")
     client = client_for(person)
 
-    mine = client.post(f"/api/v1/comments/matters/{m.pk}", {"body": "我也看到了"}, content_type="application/json")
-    answer = client.post(f"/api/v1/comments/{c.pk}/replies", {"body": "收到"}, content_type="application/json")
+    mine = client.post(
+        f"/api/v1/comments/matters/{m.pk}", {"body": "我也看到了"}, content_type="application/json"
+    )
+    answer = client.post(
+        f"/api/v1/comments/{c.pk}/replies", {"body": "收到"}, content_type="application/json"
+    )
     assert (mine.status_code, answer.status_code) == (201, 201)
     assert mine.json()["community_answer"] is moderates and answer.json()["community_answer"] is moderates
 
@@ -76,7 +85,9 @@ def test_each_role_comments_replies_and_moderates_only_where_it_may(place, who):
         assert client.post(f"/comments/{c.pk}/unhide/").status_code == 403
         assert Comment.objects.get(pk=c.pk).is_hidden
     page = client.get(f"/m/{m.pk}/").content.decode()
-    assert (f'action="/comments/{c.pk}/hide/"' in page or f'action="/comments/{c.pk}/unhide/"' in page) is moderates
+    assert (
+        f'action="/comments/{c.pk}/hide/"' in page or f'action="/comments/{c.pk}/unhide/"' in page
+    ) is moderates
 
 
 def test_the_committee_moderates_a_matter_at_its_own_node_too(place):
@@ -89,8 +100,13 @@ def test_the_committee_moderates_a_matter_at_its_own_node_too(place):
 
 
 def test_a_sibling_communitys_committee_moderates_its_own_matters_not_ours(place):
-    theirs = matters.raise_matter(actor=place.outsider, region=place.tree.sibling_compound, category=place.category,
-                                  title="路灯不亮", description="戒毒所小区路灯不亮")
+    theirs = matters.raise_matter(
+        actor=place.outsider,
+        region=place.tree.sibling_compound,
+        category=place.category,
+        title="路灯不亮",
+        description="戒毒所小区路灯不亮",
+    )
     c = comments.post_comment(actor=place.neighbour, matter=theirs, body="晚上很黑")
     assert comments.hide(actor=place.other_secretary, comment=c, reason="无关").is_hidden
     with pytest.raises(Refused):
@@ -116,7 +132,12 @@ def test_anonymous_reads_but_may_not_write_anywhere(place):
     client = client_for(None)
     assert client.get(f"/m/{m.pk}/").status_code == 200
     assert client.get(f"/api/v1/comments/matters/{m.pk}").status_code == 200
-    assert client.post(f"/api/v1/comments/matters/{m.pk}", {"body": "x"}, content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            f"/api/v1/comments/matters/{m.pk}", {"body": "x"}, content_type="application/json"
+        ).status_code
+        == 401
+    )
     assert client.post(f"/m/{m.pk}/comments/", {"body": "x"}).status_code == 302
     assert client.post(f"/comments/{c.pk}/hide/", {"reason": "x"}).status_code == 302
     assert Comment.objects.count() == 1 and not Comment.objects.get().is_hidden

@@ -25,7 +25,10 @@ def test_the_sixth_post_in_a_minute_gets_the_429_page_and_saves_nothing(place):
         assert client.post(f"/m/{m.pk}/comments/", {"body": f"第{i}条"}).status_code == 302
     response = client.post(f"/m/{m.pk}/comments/", {"body": "第六条"})
     assert response.status_code == 429
-    assert tr("Too many attempts in a short time. Please wait a few minutes and try again.") in response.content.decode()
+    assert (
+        tr("Too many attempts in a short time. Please wait a few minutes and try again.")
+        in response.content.decode()
+    )
     assert Comment.objects.count() == 5
     # Another person is not held back by someone else's flood.
     assert login(place.outsider).post(f"/m/{m.pk}/comments/", {"body": "我的"}).status_code == 302
@@ -38,8 +41,12 @@ def test_replies_count_with_comments_and_the_api_shares_the_counter(place):
     for i in range(3):
         assert client.post(f"/comments/{c.pk}/reply/", {"body": f"回复{i}"}).status_code == 302
     for i in range(2):
-        assert client.post(f"/api/v1/comments/matters/{m.pk}", {"body": f"意见{i}"},
-                           content_type="application/json").status_code == 201
+        assert (
+            client.post(
+                f"/api/v1/comments/matters/{m.pk}", {"body": f"意见{i}"}, content_type="application/json"
+            ).status_code
+            == 201
+        )
     over = client.post(f"/api/v1/comments/{c.pk}/replies", {"body": "再回"}, content_type="application/json")
     assert over.status_code == 429 and over.json()["code"] == "rate_limited"
     assert client.post(f"/comments/{c.pk}/reply/", {"body": "再回"}).status_code == 429

@@ -38,15 +38,28 @@ def unchanged(before: int) -> bool:
 def test_a_resident_comments_and_the_body_is_trimmed_and_audited(place):
     m = flood(place)
     c = comments.post_comment(actor=place.neighbour, matter=m, body="  我家楼下也积水。\n ")
-    assert (c.body, c.author, c.matter, c.parent, c.staff_role) == ("我家楼下也积水。", place.neighbour, m, None, "")
+    assert (c.body, c.author, c.matter, c.parent, c.staff_role) == (
+        "我家楼下也积水。",
+        place.neighbour,
+        m,
+        None,
+        "",
+    )
     entry = AuditEntry.objects.get(action="comments.post", target_id=str(c.pk))
     assert entry.actor_ref == actor_ref_for(place.neighbour)
     assert entry.data == {"matter": m.pk, "parent": None}
     assert verify() is None
 
 
-@pytest.mark.parametrize(("body", "code"), [("", "body_required"), ("   \n\t ", "body_required"),
-                                             (None, "body_required"), ("长" * 1001, "body_too_long")])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("", "body_required"),
+        ("   \n\t ", "body_required"),
+        (None, "body_required"),
+        ("长" * 1001, "body_too_long"),
+    ],
+)
 def test_a_bad_body_is_refused_with_its_field_and_nothing_is_saved(place, body, code):
     m = flood(place)
     audits = AuditEntry.objects.count()
@@ -92,14 +105,18 @@ def test_a_matter_closed_otherwise_takes_no_comment_and_no_reply(place, make, co
         assert str(closed.merged_into_id) in str(exc.reason)
     # A reply on the closed matter is refused too.
     if closed.pk == m.pk:
-        assert refused(lambda: comments.reply(actor=place.outsider, comment=first, body="回一句")).code == code
+        assert (
+            refused(lambda: comments.reply(actor=place.outsider, comment=first, body="回一句")).code == code
+        )
     assert Comment.objects.count() == 1
 
 
 def test_a_matter_closed_unresolved_takes_no_comment(place):
     m = matters.accept(actor=place.secretary, matter=flood(place))
     m = engine.close_unresolved(actor=place.secretary, matter=m, reason="条件不具备")
-    assert refused(lambda: comments.post_comment(actor=place.neighbour, matter=m, body="可惜")).code == "closed"
+    assert (
+        refused(lambda: comments.post_comment(actor=place.neighbour, matter=m, body="可惜")).code == "closed"
+    )
 
 
 # --- replies -----------------------------------------------------------------------------------------------
@@ -110,13 +127,18 @@ def test_a_reply_belongs_to_a_top_level_comment_and_is_audited(place):
     c = comments.post_comment(actor=place.neighbour, matter=m, body="什么时候修？")
     r = comments.reply(actor=place.outsider, comment=c, body="  同问  ")
     assert (r.parent, r.matter, r.body) == (c, m, "同问")
-    assert AuditEntry.objects.get(action="comments.reply", target_id=str(r.pk)).data == {"matter": m.pk, "parent": c.pk}
+    assert AuditEntry.objects.get(action="comments.reply", target_id=str(r.pk)).data == {
+        "matter": m.pk,
+        "parent": c.pk,
+    }
 
 
 def test_a_reply_to_a_reply_is_refused(place):
     c = comments.post_comment(actor=place.neighbour, matter=flood(place), body="什么时候修？")
     r = comments.reply(actor=place.outsider, comment=c, body="同问")
-    assert refused(lambda: comments.reply(actor=place.neighbour, comment=r, body="再问")).code == "nested_reply"
+    assert (
+        refused(lambda: comments.reply(actor=place.neighbour, comment=r, body="再问")).code == "nested_reply"
+    )
     assert Comment.objects.count() == 2
 
 
@@ -177,7 +199,8 @@ def test_a_commenter_is_told_of_a_reply_once_and_the_submitter_not_twice(place):
 
 
 def test_a_busy_day_sends_one_message_a_day_per_matter_and_per_comment_replied_to(
-        place, monkeypatch, django_capture_on_commit_callbacks):
+    place, monkeypatch, django_capture_on_commit_callbacks
+):
     """Thirty neighbours comment and reply in one day: the submitter gets one text message about the matter
     and the commenter one about the replies, linking to the day's first; the next day's first comment is news."""
     import datetime
@@ -198,7 +221,9 @@ def test_a_busy_day_sends_one_message_a_day_per_matter_and_per_comment_replied_t
     to_commenter = Notification.objects.filter(person=place.neighbour)
     assert to_submitter.count() == 1 and to_submitter.get().link.endswith(f"#comment-{first.pk}")
     assert to_commenter.count() == 1
-    assert sorted(sms.phone for sms in MemoryBackend.outbox) == sorted([place.resident.phone, place.neighbour.phone])
+    assert sorted(sms.phone for sms in MemoryBackend.outbox) == sorted(
+        [place.resident.phone, place.neighbour.phone]
+    )
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: tomorrow)
     comments.post_comment(actor=place.outsider, matter=m, body="第二天的意见")
@@ -217,7 +242,9 @@ def test_a_refused_comment_tells_no_one(place):
 def test_a_moderator_hides_with_a_reason_and_shows_again_both_audited(place):
     c = comments.post_comment(actor=place.neighbour, matter=flood(place), body="骂人的话")
     hidden = comments.hide(actor=place.secretary, comment=c, reason="  含有侮辱性语言 ")
-    assert hidden.is_hidden and hidden.hidden_by == place.secretary and hidden.hidden_reason == "含有侮辱性语言"
+    assert (
+        hidden.is_hidden and hidden.hidden_by == place.secretary and hidden.hidden_reason == "含有侮辱性语言"
+    )
     entry = AuditEntry.objects.get(action="comments.hide", target_id=str(c.pk))
     assert entry.actor_ref == actor_ref_for(place.secretary) and entry.data["reason"] == "含有侮辱性语言"
     shown = comments.unhide(actor=place.secretary, comment=c)
@@ -227,8 +254,15 @@ def test_a_moderator_hides_with_a_reason_and_shows_again_both_audited(place):
     assert verify() is None
 
 
-@pytest.mark.parametrize(("reason", "code"), [("", "reason_required"), ("   ", "reason_required"),
-                                               (None, "reason_required"), ("长" * 501, "reason_too_long")])
+@pytest.mark.parametrize(
+    ("reason", "code"),
+    [
+        ("", "reason_required"),
+        ("   ", "reason_required"),
+        (None, "reason_required"),
+        ("长" * 501, "reason_too_long"),
+    ],
+)
 def test_hiding_needs_a_reason_and_nothing_changes_without_one(place, reason, code):
     c = comments.post_comment(actor=place.neighbour, matter=flood(place), body="骂人的话")
     audits = AuditEntry.objects.count()
@@ -241,7 +275,10 @@ def test_hiding_twice_and_showing_a_shown_comment_are_refused(place):
     c = comments.post_comment(actor=place.neighbour, matter=flood(place), body="骂人的话")
     assert refused(lambda: comments.unhide(actor=place.secretary, comment=c)).code == "not_hidden"
     comments.hide(actor=place.secretary, comment=c, reason="侮辱")
-    assert refused(lambda: comments.hide(actor=place.secretary, comment=c, reason="又一次")).code == "already_hidden"
+    assert (
+        refused(lambda: comments.hide(actor=place.secretary, comment=c, reason="又一次")).code
+        == "already_hidden"
+    )
     assert Comment.objects.get(pk=c.pk).hidden_reason == "侮辱"
 
 

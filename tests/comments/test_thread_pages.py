@@ -39,14 +39,26 @@ def threads(place, m, n: int, *, replies: int = 2, every: int = 3) -> list[Comme
     start = timezone.now() - datetime.timedelta(days=30)
     authors = [place.neighbour, place.outsider, place.resident]
     tops = Comment.objects.bulk_create(
-        Comment(matter=m, author=authors[i % 3], body=f"意见{i:03d}", created_at=start + datetime.timedelta(minutes=i))
+        Comment(
+            matter=m,
+            author=authors[i % 3],
+            body=f"意见{i:03d}",
+            created_at=start + datetime.timedelta(minutes=i),
+        )
         for i in range(n)
     )
     Comment.objects.bulk_create(
-        Comment(matter=m, parent=c, author=place.secretary if j == replies - 1 else authors[(i + 1) % 3],
-                staff_role="committee" if j == replies - 1 else "", body=f"回复{i:03d}-{j}",
-                created_at=c.created_at + datetime.timedelta(seconds=j + 1))
-        for i, c in enumerate(tops) if i % every == 0 for j in range(replies)
+        Comment(
+            matter=m,
+            parent=c,
+            author=place.secretary if j == replies - 1 else authors[(i + 1) % 3],
+            staff_role="committee" if j == replies - 1 else "",
+            body=f"回复{i:03d}-{j}",
+            created_at=c.created_at + datetime.timedelta(seconds=j + 1),
+        )
+        for i, c in enumerate(tops)
+        if i % every == 0
+        for j in range(replies)
     )
     return tops
 
@@ -117,10 +129,19 @@ def test_a_full_page_has_no_link_and_one_more_thread_adds_page_2_with_the_rest(p
     assert "?comments=2" not in page and tr("Later comments") not in page
     assert page.count('class="comment panel') == 100
 
-    later = Comment.objects.create(matter=m, author=place.outsider, body="意见100",
-                                   created_at=tops[-1].created_at + datetime.timedelta(minutes=1))
-    Comment.objects.create(matter=m, parent=later, author=place.resident, body="回复100",
-                           created_at=later.created_at + datetime.timedelta(minutes=1))
+    later = Comment.objects.create(
+        matter=m,
+        author=place.outsider,
+        body="意见100",
+        created_at=tops[-1].created_at + datetime.timedelta(minutes=1),
+    )
+    Comment.objects.create(
+        matter=m,
+        parent=later,
+        author=place.resident,
+        body="回复100",
+        created_at=later.created_at + datetime.timedelta(minutes=1),
+    )
     first = section(client.get(f"/m/{m.pk}/"))
     second = section(client.get(f"/m/{m.pk}/", {"comments": 2}))
 
@@ -130,10 +151,14 @@ def test_a_full_page_has_no_link_and_one_more_thread_adds_page_2_with_the_rest(p
     assert second.count('class="comment panel') == 1 and "意见100" in second and "回复100" in second
     assert "意见099" not in second
     assert f'href="/m/{m.pk}/#comments"' in second and tr("Earlier comments") in second
-    assert escape(tr("Page %(n)s of %(total)s") % {"n": 2, "total": 2}) in second or \
-        tr("Page %(n)s of %(total)s") % {"n": 2, "total": 2} in second
+    assert (
+        escape(tr("Page %(n)s of %(total)s") % {"n": 2, "total": 2}) in second
+        or tr("Page %(n)s of %(total)s") % {"n": 2, "total": 2} in second
+    )
     # The count is of the whole discussion, on every page.
-    assert f"<small>({100 + 34 * 2 + 2})</small>" in first and f"<small>({100 + 34 * 2 + 2})</small>" in second
+    assert (
+        f"<small>({100 + 34 * 2 + 2})</small>" in first and f"<small>({100 + 34 * 2 + 2})</small>" in second
+    )
     # Every page has the form to comment and each thread's reply form.
     assert 'id="comment-form"' in second and f'action="/comments/{later.pk}/reply/"' in second
 
@@ -204,6 +229,9 @@ def test_on_a_back_to_back_matter_every_resident_is_a_resident_on_every_page(pla
     for asked in (1, 2):
         page = section(viewer.get(f"/m/{m.pk}/", {"comments": asked}))
         for person in (place.resident, place.neighbour, place.outsider):
-            assert person.name not in page and escape(mask_name(person.name)) not in page, (asked, person.name)
+            assert person.name not in page and escape(mask_name(person.name)) not in page, (
+                asked,
+                person.name,
+            )
         assert escape(tr("a resident")) in page or tr("a resident") in page
         assert escape(tr("raised this matter")) not in page

@@ -34,7 +34,11 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo, loaded once for this module and rolled back after it (each test runs in a savepoint)."""
     media = tmp_path_factory.mktemp("media")
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
         yield city.load()
         transaction.set_rollback(True)
 
@@ -60,7 +64,11 @@ def test_s1_the_flooded_lane_is_resolved_on_the_short_path_and_posted(demo, db):
     assert session.ideas.count() >= 4 and session.attendees.count() > 5
     works = list(m.works.select_related("unit"))
     assert len(works) == 4 and {w.status for w in works} == {WorkStatus.CONFIRMED}
-    assert {w.responsible_label for w in works} >= {"市消防救援支队", "万泰丽景小区物业服务公司", "运河区城管"}
+    assert {w.responsible_label for w in works} >= {
+        "市消防救援支队",
+        "万泰丽景小区物业服务公司",
+        "运河区城管",
+    }
     repair = next(w for w in works if w.unit and w.unit.name == "市消防救援支队")
     assert repair.due_on == days_ago(13)  # 11月15日
     assert repair.reports.filter(done=True, text__contains="4处破损路面已维修").exclude(photo="").exists()
@@ -90,14 +98,19 @@ def test_s2_the_survey_was_published_with_most_households_answering(demo, db):
 
 def test_s2_three_teams_bid_and_the_show_of_hands_chose_one(demo, db):
     m = Matter.objects.get(title=stories.S2_TITLE)
-    assert m.notices.filter(kind=NoticeKind.PROGRESS, title__contains="招募").exists()  # the recruitment notice
+    assert m.notices.filter(
+        kind=NoticeKind.PROGRESS, title__contains="招募"
+    ).exists()  # the recruitment notice
     vote = Vote.objects.get(question=stories.S2_TEAM_VOTE)
     teams = vote.options.exclude(key="abstain")
     assert sorted(teams.values_list("label", flat=True)) == sorted(t["label"] for t in stories.S2_TEAMS)
     assert all(t.price and t.description for t in teams)
     # The electorate: the committee members, the owners' committee and the building heads.
-    roles = set(RoleAssignment.objects.active().filter(person__in=vote.electors.values("person"))
-                .values_list("role", flat=True))
+    roles = set(
+        RoleAssignment.objects.active()
+        .filter(person__in=vote.electors.values("person"))
+        .values_list("role", flat=True)
+    )
     assert {Role.COMMITTEE, Role.OWNERS_COMMITTEE, Role.BUILDING_HEAD} <= roles
     assert vote.status == VoteStatus.CLOSED and vote.winner.label == "沧州绿源园林绿化队"
     entries = list(vote.tally_entries.filter(channel="hands"))
@@ -107,7 +120,10 @@ def test_s2_three_teams_bid_and_the_show_of_hands_chose_one(demo, db):
     assert vote.participations.filter(channel="hands").count() == sum(entries[0].counts.values())
     assert timezone.localtime(vote.closed_at).date() == days_ago(stories.before(2026, 1, 10))  # January 2026
     latest = m.plan_versions.order_by("-number").first()
-    assert "沧州绿源园林绿化队" in latest.summary and latest.parts.filter(unit__name="沧州绿源园林绿化队").exists()
+    assert (
+        "沧州绿源园林绿化队" in latest.summary
+        and latest.parts.filter(unit__name="沧州绿源园林绿化队").exists()
+    )
     assert "150元" in latest.cost_sharing and "100元" in latest.cost_sharing
     assert m.reviews.filter(version=latest, decision="approve").count() == 2
 
@@ -139,7 +155,10 @@ def test_s2_the_cost_is_shared_half_paid_and_the_surplus_is_in_the_fund(demo, db
     m = Matter.objects.get(title=stories.S2_TITLE)
     rule = m.charge_rules.get()
     households = Household.objects.filter(region__parent__name="建材城小区")
-    occupied, vacant = households.exclude(occupancy="vacant").count(), households.filter(occupancy="vacant").count()
+    occupied, vacant = (
+        households.exclude(occupancy="vacant").count(),
+        households.filter(occupancy="vacant").count(),
+    )
     assert occupied + vacant == 200 and vacant > 0
     totals = rule_totals(rule)
     assert totals.households == 200 and rule.issued_total == totals.charged
@@ -179,9 +198,15 @@ def test_s4_both_smaller_matters_are_gathering_ideas(demo, db):
 
 def test_matters_exist_in_every_status_and_at_every_step(demo, db):
     assert set(Matter.objects.values_list("status", flat=True)) == set(Status.values)
-    open_steps = set(Matter.objects.filter(status=Status.OPEN, procedure_key="eight_steps").values_list("step_key", flat=True))
+    open_steps = set(
+        Matter.objects.filter(status=Status.OPEN, procedure_key="eight_steps").values_list(
+            "step_key", flat=True
+        )
+    )
     assert open_steps == {s.key for s in EIGHT_STEPS.steps[1:]}  # and "raise" is the matters still to screen
-    assert all(m.public_reason for m in Matter.objects.filter(status__in=[Status.DECLINED, Status.UNRESOLVED]))
+    assert all(
+        m.public_reason for m in Matter.objects.filter(status__in=[Status.DECLINED, Status.UNRESOLVED])
+    )
     assert all(m.referred_to for m in Matter.objects.filter(status=Status.REFERRED))
     assert Matter.objects.filter(back_to_back=True).exists()
     assert len(set(Matter.objects.values_list("channel", flat=True))) >= 6

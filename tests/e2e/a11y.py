@@ -63,7 +63,9 @@ class Finding:
     html: str
 
     def __str__(self):
-        return f"{self.url} [{self.mode}] {self.rule} ({self.impact}: {self.help}) at {self.target}: {self.html}"
+        return (
+            f"{self.url} [{self.mode}] {self.rule} ({self.impact}: {self.help}) at {self.target}: {self.html}"
+        )
 
 
 @dataclass
@@ -149,7 +151,9 @@ class Audit:
             for node in v["nodes"]:
                 impact = node["impact"] or v["impact"]
                 if impact in FAILING:
-                    self.findings.append(Finding(url, mode, v["id"], impact, v["help"], node["target"], node["html"]))
+                    self.findings.append(
+                        Finding(url, mode, v["id"], impact, v["help"], node["target"], node["html"])
+                    )
 
     @staticmethod
     def _answers_post_only(context: BrowserContext, url: str) -> bool:
@@ -159,8 +163,9 @@ class Audit:
         """Open ``url`` as the person (``state``: their cookies) in elderly mode, and check it."""
         if key in self.not_html or self.checked.get(key, set()) >= {"normal", "elderly"}:
             return
-        context = self.new_context(storage_state=state, viewport={"width": 390, "height": 844},
-                                   locale="zh-CN", has_touch=True)
+        context = self.new_context(
+            storage_state=state, viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True
+        )
         context.set_default_timeout(10_000)
         context.add_init_script(path=str(AXE_JS))
         try:
@@ -192,9 +197,13 @@ class Audit:
             open_pages[0].wait_for_timeout(50)
         for key, (url, state) in list(self.first_seen.items()):
             self._visit(key, url, state)
-        missing = sorted(k for k in self.first_seen if k not in self.not_html | self.post_only
-                         and self.checked.get(k, set()) != {"normal", "elderly"})
+        missing = sorted(
+            k
+            for k in self.first_seen
+            if k not in self.not_html | self.post_only and self.checked.get(k, set()) != {"normal", "elderly"}
+        )
         assert not self.findings, "Accessibility violations (serious or critical):\n" + "\n".join(
-            sorted({str(f) for f in self.findings}))
+            sorted({str(f) for f in self.findings})
+        )
         assert not self.errors, "axe-core did not run on:\n" + "\n".join(self.errors)
         assert not missing, f"Pages not checked in both modes: {missing}"

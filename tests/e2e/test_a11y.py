@@ -26,7 +26,9 @@ def test_a_page_left_at_once_is_still_checked_in_both_modes(browser: Browser, li
     audit = Audit(new_context=browser.new_context)
     page = audited_page(browser, audit)
     page.goto(f"{live_server.url}/login/")
-    page.goto(f"{live_server.url}/")  # straight on: the login page's check holds this navigation until it reports
+    page.goto(
+        f"{live_server.url}/"
+    )  # straight on: the login page's check holds this navigation until it reports
     audit.finish()
     assert not audit.errors
     assert audit.checked.get("/login/") == {"normal", "elderly"}
@@ -34,11 +36,15 @@ def test_a_page_left_at_once_is_still_checked_in_both_modes(browser: Browser, li
     assert not audit.findings
 
 
-def test_a_violation_fails_the_test_naming_page_rule_and_element(browser: Browser, live_server, transactional_db):
+def test_a_violation_fails_the_test_naming_page_rule_and_element(
+    browser: Browser, live_server, transactional_db
+):
     audit = Audit(new_context=browser.new_context)
     page = audited_page(browser, audit)
     bad = f"{live_server.url}/bad/"
-    page.route(bad, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=BAD_PAGE))
+    page.route(
+        bad, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=BAD_PAGE)
+    )
     page.goto(bad)
     page.get_by_role("link", name="去登录").click()
     page.wait_for_url("**/login/")
@@ -47,10 +53,12 @@ def test_a_violation_fails_the_test_naming_page_rule_and_element(browser: Browse
     message = str(failed.value)
     assert f"{bad} [normal] image-alt" in message and 'class="no-alt"' in message
     assert f"{bad} [normal] color-contrast" in message and "看不清的字" in message
-    assert "/login/" not in message.replace("href=\"/login/\"", "")  # the site's own page passes
+    assert "/login/" not in message.replace('href="/login/"', "")  # the site's own page passes
 
 
-def test_a_page_whose_check_is_cut_short_is_checked_beside_the_test(browser: Browser, live_server, transactional_db):
+def test_a_page_whose_check_is_cut_short_is_checked_beside_the_test(
+    browser: Browser, live_server, transactional_db
+):
     audit = Audit(new_context=browser.new_context)
     page = audited_page(browser, audit)
     page.goto(f"{live_server.url}/login/")

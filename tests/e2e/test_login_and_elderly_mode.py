@@ -29,7 +29,9 @@ def test_staff_member_logs_in_and_switches_to_elderly_mode(page: Page, live_serv
     page.get_by_role("button", name="大字模式").click()
     expect(page.locator("body")).to_have_class(re.compile("elderly"))
     assert font_size("h1") >= standard_heading * 1.3, "elderly mode enlarges headings"
-    assert font_size("main p") >= max(20, standard_text * 1.3), "elderly mode enlarges body text to 20px or more"
+    assert font_size("main p") >= max(20, standard_text * 1.3), (
+        "elderly mode enlarges body text to 20px or more"
+    )
     contrast = page.evaluate("getComputedStyle(document.body).color")
     assert contrast == "rgb(0, 0, 0)", "elderly mode uses black text for contrast"
 

@@ -29,9 +29,14 @@ def test_a_notice_printed_in_elderly_mode_has_large_type_on_a4(browser: Browser,
     builders.role(secretary, "committee", t.community, title="社区党委书记")
     with transaction.atomic():
         notice = notices.post_notice(
-            actor=secretary, region=t.community, kind=NoticeKind.RESULT, title="公示：小区停车收费标准",
+            actor=secretary,
+            region=t.community,
+            kind=NoticeKind.RESULT,
+            title="公示：小区停车收费标准",
             body="经居民协商议事会协商，小区地面停车位自2027年1月1日起每月收费100元，所得用于道路维修和绿化养护。\n"
-                 "如有意见，请在公示期内扫码留言，或到社区居委会当面反映。", period_days=10)
+            "如有意见，请在公示期内扫码留言，或到社区居委会当面反映。",
+            period_days=10,
+        )
     context = browser.new_context(locale="zh-CN", viewport={"width": A4_WIDTH, "height": 1123})
     context.set_default_timeout(10_000)
     page = context.new_page()

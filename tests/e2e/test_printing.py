@@ -70,26 +70,48 @@ def paper():
     builders.role(secretary, "committee", t.community, title="社区党委书记")
     resident = builders.person("刘桂兰")
     fire = builders.unit("市消防救援支队", kind="fire_rescue", home_region=t.city, serves=[t.community])
-    matter = matters.raise_matter(actor=resident, region=t.compound, category=builders.category("environment"),
-                                  title="小区西侧小路积水", description="那里一下雨就积水，昨天有个老邻居在那儿摔伤了。")
+    matter = matters.raise_matter(
+        actor=resident,
+        region=t.compound,
+        category=builders.category("environment"),
+        title="小区西侧小路积水",
+        description="那里一下雨就积水，昨天有个老邻居在那儿摔伤了。",
+    )
     matters.accept(actor=secretary, matter=matter, procedure_key="short_path", procedure_reason="小型维修")
     meeting = meetings.create_meeting(
-        actor=secretary, region=t.community, form="consultation", platform="party_hall",
-        title="让居民出行安全，对低洼路段进行维修", place="社区协商议事厅", agenda=[matter],
-        starts_at=timezone.now() + datetime.timedelta(days=5))
+        actor=secretary,
+        region=t.community,
+        form="consultation",
+        platform="party_hall",
+        title="让居民出行安全，对低洼路段进行维修",
+        place="社区协商议事厅",
+        agenda=[matter],
+        starts_at=timezone.now() + datetime.timedelta(days=5),
+    )
     meetings.invite(actor=secretary, meeting=meeting, units=[fire], names=["居民代表王大爷"], capacity="")
     announcement = meetings.announce(actor=secretary, meeting=meeting)
     for room in ("101", "102", "201"):
         builders.household(t.building, room=room)
-    survey = surveys.create_survey(actor=secretary, region=t.compound, title="绿化带养护入户调查", questions=[
-        {"kind": "single", "text": "您是否同意聘请专业养护队伍？", "choices": ["同意", "不同意"], "required": True},
-        {"kind": "text", "text": "其他意见", "required": False},
-    ])
+    survey = surveys.create_survey(
+        actor=secretary,
+        region=t.compound,
+        title="绿化带养护入户调查",
+        questions=[
+            {
+                "kind": "single",
+                "text": "您是否同意聘请专业养护队伍？",
+                "choices": ["同意", "不同意"],
+                "required": True,
+            },
+            {"kind": "text", "text": "其他意见", "required": False},
+        ],
+    )
     return t, secretary, meeting, announcement.notice, survey
 
 
 def test_printed_notice_agenda_sheet_and_survey_forms_render_to_a4_pdfs_with_qr_codes_back(
-        browser: Browser, live_server, paper):
+    browser: Browser, live_server, paper
+):
     _t, secretary, meeting, notice, survey = paper
     base = live_server.url
     anonymous, staff = Printer(browser), Printer(browser)

@@ -24,8 +24,10 @@ from tests import builders
 from yishi.errors import Refused
 
 # In markup, in an attribute, in a URL, in an SVG: each sets window.__xss if it ever runs.
-PROBE = ('"><script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
-         '<svg onload="window.__xss=1">\'><a href="javascript:window.__xss=1">x</a>')
+PROBE = (
+    '"><script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
+    '<svg onload="window.__xss=1">\'><a href="javascript:window.__xss=1">x</a>'
+)
 SHORT = '"><img src=x onerror=window.__xss=1>'
 URLISH = "javascript:window.__xss=1//<svg onload=window.__xss=1>"
 PHONE = {"width": 390, "height": 844}
@@ -78,26 +80,49 @@ def plant():
     w.lawyer = builders.person("李明", password="pw-12345678x")
     builders.role(w.lawyer, "expert", t.city, expertise="legal")
     w.staff = builders.person("赵振华", password="pw-12345678x")
-    w.region = p("region name", create_region, actor=None, parent=t.community, level=Level.COMPOUND,
-                 name=SHORT) or t.compound
+    w.region = (
+        p("region name", create_region, actor=None, parent=t.community, level=Level.COMPOUND, name=SHORT)
+        or t.compound
+    )
     home_building = create_region(actor=None, parent=w.region, level=Level.BUILDING, name="1号楼")
-    w.unit = p("unit name", create_unit, actor=None, name=SHORT, kind="fire_rescue", home_region=t.city,
-               serves=[t.community]) or builders.unit("市消防救援支队", kind="fire_rescue", home_region=t.city,
-                                                      serves=[t.community])
+    w.unit = p(
+        "unit name",
+        create_unit,
+        actor=None,
+        name=SHORT,
+        kind="fire_rescue",
+        home_region=t.city,
+        serves=[t.community],
+    ) or builders.unit("市消防救援支队", kind="fire_rescue", home_region=t.city, serves=[t.community])
     builders.role(w.staff, "unit_staff", t.city, unit=w.unit)
-    w.resident = p("person name", builders.person, SHORT, password="pw-12345678x") \
-        or builders.person("刘桂兰", password="pw-12345678x")
+    w.resident = p("person name", builders.person, SHORT, password="pw-12345678x") or builders.person(
+        "刘桂兰", password="pw-12345678x"
+    )
     w.neighbour = builders.person("王建国", password="pw-12345678x")
     home = builders.household(home_building, room="101")
     w.resident.memberships.create(household=home, relation="owner", is_head=True)
     category = builders.category("environment")
 
-    m = p("matter title/description/location, photo file name", matters.raise_matter, actor=w.resident,
-          region=w.region, category=category, title=SHORT, description=PROBE, location=URLISH,
-          photos=[png(f"{SHORT}.png")])
+    m = p(
+        "matter title/description/location, photo file name",
+        matters.raise_matter,
+        actor=w.resident,
+        region=w.region,
+        category=category,
+        title=SHORT,
+        description=PROBE,
+        location=URLISH,
+        photos=[png(f"{SHORT}.png")],
+    )
     if m is None:
-        m = matters.raise_matter(actor=w.resident, region=w.region, category=category, title="路灯坏了",
-                                 description="probe refused", location="")
+        m = matters.raise_matter(
+            actor=w.resident,
+            region=w.region,
+            category=category,
+            title="路灯坏了",
+            description="probe refused",
+            location="",
+        )
     w.matter = m
     matters.support(actor=w.neighbour, matter=m)
     c = p("comment", comments.post_comment, actor=w.neighbour, matter=m, body=PROBE)
@@ -105,33 +130,69 @@ def plant():
         p("comment reply", comments.reply, actor=w.resident, comment=c, body=PROBE)
         hidden = comments.post_comment(actor=w.neighbour, matter=m, body="另一条")
         p("comment hiding reason", comments.hide, actor=w.secretary, comment=hidden, reason=PROBE)
-    p("screening: stakeholders", matters.accept, actor=w.secretary, matter=m, procedure_key="eight_steps",
-      stakeholders=PROBE)
-    p("session title, place, ideas, who voiced them, other attendees", meetings.record_session,
-      actor=w.secretary, matter=m, title=SHORT, held_at=now, place=SHORT, attendance=9,
-      ideas=[(PROBE, SHORT)], other_attendees=PROBE)
+    p(
+        "screening: stakeholders",
+        matters.accept,
+        actor=w.secretary,
+        matter=m,
+        procedure_key="eight_steps",
+        stakeholders=PROBE,
+    )
+    p(
+        "session title, place, ideas, who voiced them, other attendees",
+        meetings.record_session,
+        actor=w.secretary,
+        matter=m,
+        title=SHORT,
+        held_at=now,
+        place=SHORT,
+        attendance=9,
+        ideas=[(PROBE, SHORT)],
+        other_attendees=PROBE,
+    )
     engine.advance(actor=w.secretary, matter=m)
-    version = p("plan summary, parts, cost sharing, timeline, beneficiaries", draft_version, actor=w.secretary,
-                matter=m, summary=PROBE, parts=[{"what": PROBE, "unit": w.unit, "due_on": soon},
-                                                {"what": SHORT, "responsible": SHORT}],
-                cost_sharing=PROBE, timeline=PROBE, beneficiaries=PROBE)
+    version = p(
+        "plan summary, parts, cost sharing, timeline, beneficiaries",
+        draft_version,
+        actor=w.secretary,
+        matter=m,
+        summary=PROBE,
+        parts=[{"what": PROBE, "unit": w.unit, "due_on": soon}, {"what": SHORT, "responsible": SHORT}],
+        cost_sharing=PROBE,
+        timeline=PROBE,
+        beneficiaries=PROBE,
+    )
     engine.advance(actor=w.secretary, matter=m)
     p("consensus minutes", record_consensus, actor=w.secretary, matter=m, version=version, minutes=PROBE)
     engine.advance(actor=w.secretary, matter=m)
     p("review opinion", submit_review, actor=w.lawyer, matter=m, decision="approve", opinion=PROBE)
     engine.advance(actor=w.secretary, matter=m)
-    votes.record_result(actor=w.secretary, matter=m, electorate=30, present=30, in_favour=20, against=10,
-                        abstain=0)
+    votes.record_result(
+        actor=w.secretary, matter=m, electorate=30, present=30, in_favour=20, against=10, abstain=0
+    )
     engine.advance(actor=w.secretary, matter=m)
     work = p("task title", assign_work, actor=w.secretary, matter=m, title=SHORT, unit=w.unit, due_on=soon)
-    p("progress report, its photo's file name", report_progress, actor=w.staff, work=work, text=PROBE, done=True,
-      photo=png(f"{SHORT}.png"))
+    p(
+        "progress report, its photo's file name",
+        report_progress,
+        actor=w.staff,
+        work=work,
+        text=PROBE,
+        done=True,
+        photo=png(f"{SHORT}.png"),
+    )
     p("supervision reason", supervise, actor=w.neighbour, work=work, verdict="reopen", reason=PROBE)
     report_progress(actor=w.staff, work=work, text="已返工", done=True)
     supervise(actor=w.resident, work=work, verdict="confirm", rating=5)
     engine.advance(actor=w.secretary, matter=m)
-    notice = p("result notice title and body", notices.publish_result, actor=w.secretary, matter=m, title=SHORT,
-               body=PROBE)
+    notice = p(
+        "result notice title and body",
+        notices.publish_result,
+        actor=w.secretary,
+        matter=m,
+        title=SHORT,
+        body=PROBE,
+    )
     w.notice = notice
     if notice:
         objection = p("objection", notices.object_to, actor=w.neighbour, notice=notice, text=PROBE)
@@ -139,83 +200,189 @@ def plant():
             p("objection reply", notices.reply_to, actor=w.secretary, objection=objection, text=PROBE)
     p("satisfaction comment", rate_result, actor=w.resident, matter=m, rating=4, comment=PROBE)
 
-    declined = matters.raise_matter(actor=w.neighbour, region=w.region, category=category, title="别的事",
-                                    description="不属于社区")
+    declined = matters.raise_matter(
+        actor=w.neighbour, region=w.region, category=category, title="别的事", description="不属于社区"
+    )
     p("decline reason (public)", matters.decline, actor=w.secretary, matter=declined, reason=PROBE)
-    referred = matters.raise_matter(actor=w.neighbour, region=w.region, category=category, title="再别的事",
-                                    description="转办")
+    referred = matters.raise_matter(
+        actor=w.neighbour, region=w.region, category=category, title="再别的事", description="转办"
+    )
     p("referral body and reason", matters.refer, actor=w.secretary, matter=referred, to=SHORT, reason=PROBE)
-    w.recorded = p("recorded matter: the resident's name given", matters.record_matter, actor=w.secretary,
-                   region=w.region, title="来访记录", description="来访", category=category, channel="visit",
-                   submitter_name=SHORT)
-    withdrawn = matters.raise_matter(actor=w.resident, region=w.region, category=category, title="撤回的事",
-                                     description="撤回")
+    w.recorded = p(
+        "recorded matter: the resident's name given",
+        matters.record_matter,
+        actor=w.secretary,
+        region=w.region,
+        title="来访记录",
+        description="来访",
+        category=category,
+        channel="visit",
+        submitter_name=SHORT,
+    )
+    withdrawn = matters.raise_matter(
+        actor=w.resident, region=w.region, category=category, title="撤回的事", description="撤回"
+    )
     p("withdrawal reason", engine.withdraw, actor=w.resident, matter=withdrawn, reason=PROBE)
     w.matters = [m, declined, referred, withdrawn] + ([w.recorded] if w.recorded else [])
 
     # A meeting with the probe everywhere, held, its minutes confirmed and corrected.
-    agenda_matter = matters.raise_matter(actor=w.neighbour, region=w.region, category=category,
-                                         title="楼道灯", description="楼道灯坏了")
+    agenda_matter = matters.raise_matter(
+        actor=w.neighbour, region=w.region, category=category, title="楼道灯", description="楼道灯坏了"
+    )
     matters.accept(actor=w.secretary, matter=agenda_matter)
     w.matters.append(agenda_matter)
-    meeting = p("meeting title, place, platform name", meetings.create_meeting, actor=w.secretary,
-                region=t.community, form="consultation", platform="other", platform_name=SHORT, title=SHORT,
-                starts_at=now + datetime.timedelta(minutes=3), place=SHORT, agenda=[agenda_matter])
+    meeting = p(
+        "meeting title, place, platform name",
+        meetings.create_meeting,
+        actor=w.secretary,
+        region=t.community,
+        form="consultation",
+        platform="other",
+        platform_name=SHORT,
+        title=SHORT,
+        starts_at=now + datetime.timedelta(minutes=3),
+        place=SHORT,
+        agenda=[agenda_matter],
+    )
     w.meeting = meeting
     if meeting:
-        p("invitation names and capacity", meetings.invite, actor=w.secretary, meeting=meeting,
-          names=[SHORT], capacity=SHORT, people=[w.neighbour])
+        p(
+            "invitation names and capacity",
+            meetings.invite,
+            actor=w.secretary,
+            meeting=meeting,
+            names=[SHORT],
+            capacity=SHORT,
+            people=[w.neighbour],
+        )
         meetings.announce(actor=w.secretary, meeting=meeting, late_reason=PROBE)
         meetings.check_in(actor=w.secretary, meeting=meeting, person=w.neighbour)
         meeting.starts_at = now - datetime.timedelta(minutes=5)
         meeting.save(update_fields=["starts_at"])  # it is sitting now: the rule on notice was met above
-        p("ideas at the meeting", meetings.record_ideas, actor=w.secretary, meeting=meeting,
-          matter=agenda_matter, ideas=[(PROBE, SHORT)])
+        p(
+            "ideas at the meeting",
+            meetings.record_ideas,
+            actor=w.secretary,
+            meeting=meeting,
+            matter=agenda_matter,
+            ideas=[(PROBE, SHORT)],
+        )
         meetings.close_meeting(actor=w.secretary, meeting=meeting)
         minutes = meeting.minutes.order_by("pk").first()
         p("minutes text", meetings.edit_minutes, actor=w.secretary, minutes=minutes, text=PROBE)
         meetings.confirm_minutes(actor=w.secretary, meeting=meeting)
         p("addendum", meetings.add_addendum, actor=w.secretary, minutes=minutes, text=PROBE)
-    changed = meetings.create_meeting(actor=w.secretary, region=t.community, form="consultation",
-                                      platform="party_hall", title="改期的会", starts_at=now + datetime.timedelta(days=12),
-                                      place="议事厅")
+    changed = meetings.create_meeting(
+        actor=w.secretary,
+        region=t.community,
+        form="consultation",
+        platform="party_hall",
+        title="改期的会",
+        starts_at=now + datetime.timedelta(days=12),
+        place="议事厅",
+    )
     meetings.announce(actor=w.secretary, meeting=changed)
-    p("meeting change reason", meetings.change_meeting, actor=w.secretary, meeting=changed, reason=PROBE,
-      place="活动室")
+    p(
+        "meeting change reason",
+        meetings.change_meeting,
+        actor=w.secretary,
+        meeting=changed,
+        reason=PROBE,
+        place="活动室",
+    )
     p("meeting cancel reason", meetings.cancel_meeting, actor=w.secretary, meeting=changed, reason=PROBE)
     w.meetings = [x for x in (meeting, changed) if x]
 
-    vote = p("vote question, description, option labels and descriptions", votes.create_vote,
-             actor=w.secretary, region=t.community, question=SHORT, description=PROBE, kind="options",
-             options=[{"label": SHORT, "description": PROBE}, {"label": "乙方案", "description": PROBE}],
-             electorate="list", people=[w.resident, w.neighbour], preset="plurality")
+    vote = p(
+        "vote question, description, option labels and descriptions",
+        votes.create_vote,
+        actor=w.secretary,
+        region=t.community,
+        question=SHORT,
+        description=PROBE,
+        kind="options",
+        options=[{"label": SHORT, "description": PROBE}, {"label": "乙方案", "description": PROBE}],
+        electorate="list",
+        people=[w.resident, w.neighbour],
+        preset="plurality",
+    )
     if vote:
         votes.open_vote(actor=w.secretary, vote=vote)
     w.vote = vote
 
-    survey = p("survey title and description", surveys.create_survey, actor=w.secretary, region=w.region,
-               title=SHORT, description=PROBE)
+    survey = p(
+        "survey title and description",
+        surveys.create_survey,
+        actor=w.secretary,
+        region=w.region,
+        title=SHORT,
+        description=PROBE,
+    )
     w.survey = survey
     if survey:
-        q = p("survey question and choices", surveys.add_question, actor=w.secretary, survey=survey,
-              kind="single", text=PROBE, choices=[SHORT, "不同意"])
-        text_q = surveys.add_question(actor=w.secretary, survey=survey, kind="text", text="其他意见", required=False)
+        q = p(
+            "survey question and choices",
+            surveys.add_question,
+            actor=w.secretary,
+            survey=survey,
+            kind="single",
+            text=PROBE,
+            choices=[SHORT, "不同意"],
+        )
+        text_q = surveys.add_question(
+            actor=w.secretary, survey=survey, kind="text", text="其他意见", required=False
+        )
         surveys.open_survey(actor=w.secretary, survey=survey)
         if q:
-            p("survey text answer", surveys.submit_response, actor=w.resident, survey=survey,
-              answers={q.pk: q.choices.order_by("pk").first().pk, text_q.pk: PROBE})
+            p(
+                "survey text answer",
+                surveys.submit_response,
+                actor=w.resident,
+                survey=survey,
+                answers={q.pk: q.choices.order_by("pk").first().pk, text_q.pk: PROBE},
+            )
 
-    rule = p("charge rule title", funds.create_charge_rule, actor=w.secretary, compound=w.region, title=SHORT,
-             period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31), method="occupancy",
-             occupied_amount="150.00", vacant_amount="100.00")
+    rule = p(
+        "charge rule title",
+        funds.create_charge_rule,
+        actor=w.secretary,
+        compound=w.region,
+        title=SHORT,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        method="occupancy",
+        occupied_amount="150.00",
+        vacant_amount="100.00",
+    )
     w.rule = rule
     if rule:
-        p("exemption reason", funds.exempt_household, actor=w.secretary, rule=rule, household=home, reason=SHORT)
-    entry = p("fund entry description and evidence", funds.record_fund_entry, actor=w.secretary,
-              compound=w.region, kind="income", amount="100.00", occurred_on=timezone.localdate(),
-              description=SHORT, evidence_text=PROBE)
+        p(
+            "exemption reason",
+            funds.exempt_household,
+            actor=w.secretary,
+            rule=rule,
+            household=home,
+            reason=SHORT,
+        )
+    entry = p(
+        "fund entry description and evidence",
+        funds.record_fund_entry,
+        actor=w.secretary,
+        compound=w.region,
+        kind="income",
+        amount="100.00",
+        occurred_on=timezone.localdate(),
+        description=SHORT,
+        evidence_text=PROBE,
+    )
     if entry:
-        p("fund entry correction reason", funds.correct_fund_entry, actor=w.secretary, entry=entry, reason=SHORT)
+        p(
+            "fund entry correction reason",
+            funds.correct_fund_entry,
+            actor=w.secretary,
+            entry=entry,
+            reason=SHORT,
+        )
     p("fund disclosure", funds.publish_disclosure, actor=w.secretary, compound=w.region)
     return w
 
@@ -224,9 +391,16 @@ def pages(w) -> list[str]:
     t = w.t
     urls = ["/", "/work/", "/audit/", "/notifications/", "/votes/", "/meetings/", "/surveys/", "/funds/"]
     for region in (t.community, w.region):
-        urls += [f"/r/{region.pk}/", f"/r/{region.pk}/matters/", f"/r/{region.pk}/board/",
-                 f"/r/{region.pk}/board/archive/", f"/r/{region.pk}/votes/", f"/r/{region.pk}/surveys/",
-                 f"/r/{region.pk}/rules/", f"/figures/r/{region.pk}/"]
+        urls += [
+            f"/r/{region.pk}/",
+            f"/r/{region.pk}/matters/",
+            f"/r/{region.pk}/board/",
+            f"/r/{region.pk}/board/archive/",
+            f"/r/{region.pk}/votes/",
+            f"/r/{region.pk}/surveys/",
+            f"/r/{region.pk}/rules/",
+            f"/figures/r/{region.pk}/",
+        ]
     urls += [f"/r/{w.region.pk}/funds/"]
     for m in w.matters:
         urls += [f"/m/{m.pk}/", f"/m/{m.pk}/dossier/"]
@@ -235,13 +409,21 @@ def pages(w) -> list[str]:
     for notice in Notice.objects.all():
         urls += [f"/n/{notice.pk}/", f"/n/{notice.pk}/print/"]
     for meeting in w.meetings:
-        urls += [f"/meetings/{meeting.pk}/", f"/meetings/{meeting.pk}/run/", f"/meetings/{meeting.pk}/print/agenda/",
-                 f"/meetings/{meeting.pk}/print/sheet/"]
+        urls += [
+            f"/meetings/{meeting.pk}/",
+            f"/meetings/{meeting.pk}/run/",
+            f"/meetings/{meeting.pk}/print/agenda/",
+            f"/meetings/{meeting.pk}/print/sheet/",
+        ]
     if w.vote:
         urls += [f"/votes/{w.vote.pk}/", f"/votes/{w.vote.pk}/run/", f"/votes/{w.vote.pk}/ballot/"]
     if w.survey:
-        urls += [f"/surveys/{w.survey.pk}/", f"/surveys/{w.survey.pk}/responses/", f"/surveys/{w.survey.pk}/print/",
-                 f"/surveys/{w.survey.pk}/paper/"]
+        urls += [
+            f"/surveys/{w.survey.pk}/",
+            f"/surveys/{w.survey.pk}/responses/",
+            f"/surveys/{w.survey.pk}/print/",
+            f"/surveys/{w.survey.pk}/paper/",
+        ]
     if w.rule:
         urls += [f"/funds/rules/{w.rule.pk}/"]
     return urls
@@ -259,8 +441,11 @@ MADE = """() => [...document.querySelectorAll('*')].filter(e =>
 def session_cookie(person, base):
     client = Client()
     client.force_login(person)
-    return {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "url": base}
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": base,
+    }
 
 
 def visit(browser: Browser, base: str, who, urls) -> tuple[list[str], list[str]]:
@@ -315,7 +500,9 @@ def test_the_content_policy_refuses_an_inline_script(planted, live_server, brows
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
     response = page.goto(f"{live_server.url}/m/{planted.matter.pk}/")
     policy = response.headers.get("content-security-policy", "")
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
@@ -333,11 +520,17 @@ def test_the_feed_and_the_printables_carry_the_probe_only_as_text(planted, clien
     # The summary is typed html: a reader decodes it once, so the probe must still be escaped after that.
     assert "__xss" in feed
     assert "<script" not in feed and "&lt;script" not in feed and "&amp;lt;script" in feed
-    printables = [f"/n/{w.notice.pk}/print/", f"/m/{w.matter.pk}/dossier/", f"/meetings/{w.meeting.pk}/print/agenda/"]
+    printables = [
+        f"/n/{w.notice.pk}/print/",
+        f"/m/{w.matter.pk}/dossier/",
+        f"/meetings/{w.meeting.pk}/print/agenda/",
+    ]
     client.force_login(w.secretary)
     printables += [f"/surveys/{w.survey.pk}/print/", f"/meetings/{w.meeting.pk}/print/sheet/"]
     for url in printables:
         page = client.get(url).content.decode()
         assert page.count("__xss") >= 1, url
         # Escaped, the probe is text (&lt;img …); only a real tag or link could run.
-        assert not re.search(r"<(script|img|svg|a)\b[^<>]*__xss|<script>window|href=\"\s*javascript:", page), url
+        assert not re.search(
+            r"<(script|img|svg|a)\b[^<>]*__xss|<script>window|href=\"\s*javascript:", page
+        ), url

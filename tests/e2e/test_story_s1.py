@@ -39,8 +39,12 @@ def s1():
     builders.role(people["secretary"], "committee", t.community, title="社区党委书记")
     units = {
         "fire": builders.unit("市消防救援支队", kind="fire_rescue", home_region=t.city, serves=[t.community]),
-        "chengguan": builders.unit("运河区城管", kind="urban_management", home_region=t.district, serves=[t.community]),
-        "property": builders.unit("万泰丽景小区物业服务公司", kind="property", home_region=t.community, serves=[t.compound]),
+        "chengguan": builders.unit(
+            "运河区城管", kind="urban_management", home_region=t.district, serves=[t.community]
+        ),
+        "property": builders.unit(
+            "万泰丽景小区物业服务公司", kind="property", home_region=t.community, serves=[t.compound]
+        ),
     }
     builders.role(people["fire"], "unit_staff", t.city, unit=units["fire"])
     builders.role(people["chengguan"], "unit_staff", t.district, unit=units["chengguan"])
@@ -83,8 +87,16 @@ def login_with_code(page: Page, base: str, phone: str):
     expect(page.locator("header .who")).to_be_visible()
 
 
-def submit(page: Page, action: str, fields: dict, *, selects: dict | None = None, choices: dict | None = None,
-           checks=(), files=None):
+def submit(
+    page: Page,
+    action: str,
+    fields: dict,
+    *,
+    selects: dict | None = None,
+    choices: dict | None = None,
+    checks=(),
+    files=None,
+):
     """Fill and send the form posting to ``action``: ``selects`` by visible label, ``choices`` by value."""
     form = page.locator(f"form[action$='{action}']").first
     for name, value in fields.items():
@@ -100,7 +112,9 @@ def submit(page: Page, action: str, fields: dict, *, selects: dict | None = None
     form.locator("button[type=submit]").click()
 
 
-def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(browser: Browser, live_server, s1):
+def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(
+    browser: Browser, live_server, s1
+):
     t, people = s1
     base = live_server.url
     today = timezone.localdate()
@@ -109,10 +123,16 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(bro
     resident = phone_page(browser)
     login_with_code(resident, base, "13910000001")
     resident.goto(f"{base}/m/new/?region={t.compound.pk}")
-    submit(resident, "/m/new/", {"title": "小区西侧小路积水，老邻居摔伤了",
-                                 "description": "那里一下雨就积水，昨天有个老邻居在那儿摔伤了，实在不安全。"},
-           selects={"category": "小区环境", "region": "万泰丽景小区"},
-           files={"photos": {"name": "road.png", "mimeType": "image/png", "buffer": png_bytes()}})
+    submit(
+        resident,
+        "/m/new/",
+        {
+            "title": "小区西侧小路积水，老邻居摔伤了",
+            "description": "那里一下雨就积水，昨天有个老邻居在那儿摔伤了，实在不安全。",
+        },
+        selects={"category": "小区环境", "region": "万泰丽景小区"},
+        files={"photos": {"name": "road.png", "mimeType": "image/png", "buffer": png_bytes()}},
+    )
     expect(resident.locator("h1")).to_have_text("小区西侧小路积水，老邻居摔伤了")
     matter = Matter.objects.get()
     assert matter.photos.count() == 1
@@ -121,9 +141,17 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(bro
     secretary = phone_page(browser)
     login_with_password(secretary, base, "13900000101")
     secretary.goto(f"{base}/m/record/?region={t.compound.pk}")
-    submit(secretary, "/m/record/", {"title": "西边小路下雨积水", "description": "居民来访：小区西边的小路一下雨就积水，有人摔伤",
-                                     "submitter_phone": "13910000002"},
-           selects={"category": "小区环境", "region": "万泰丽景小区"}, choices={"channel": "visit"})
+    submit(
+        secretary,
+        "/m/record/",
+        {
+            "title": "西边小路下雨积水",
+            "description": "居民来访：小区西边的小路一下雨就积水，有人摔伤",
+            "submitter_phone": "13910000002",
+        },
+        selects={"category": "小区环境", "region": "万泰丽景小区"},
+        choices={"channel": "visit"},
+    )
     offer = secretary.locator(f"form[action$='/m/{matter.pk}/support/']")
     expect(offer).to_be_visible()
     offer.locator("button[type=submit]").click()
@@ -133,24 +161,49 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(bro
     assert matter.supporter_count == 1
 
     # 2. Screening: accepted on the short path, with its reason.
-    submit(secretary, "/screen/", {"stakeholders": "万泰丽景小区居民、物业公司", "procedure_reason": "小型维修，无需公约和表决"},
-           choices={"decision": "accept", "procedure": "short_path"})
+    submit(
+        secretary,
+        "/screen/",
+        {"stakeholders": "万泰丽景小区居民、物业公司", "procedure_reason": "小型维修，无需公约和表决"},
+        choices={"decision": "accept", "procedure": "short_path"},
+    )
     expect(secretary.locator(".steps li.current")).to_be_visible()
     matter.refresh_from_db()
     assert (matter.procedure_key, matter.step_key) == ("short_path", "consult")
 
     # 3–4. The consultation meeting of 10月15日, its ideas, and the plan that splits the work.
-    submit(secretary, "/session/", {
-        "title": "让居民出行安全，对低洼路段进行维修", "held_at": f"{today.isoformat()}T09:00", "place": "社区协商议事厅",
-        "attendance": "18", "other_attendees": "社区两委、物业公司、居民代表、市消防救援支队、运河区消防救援大队、运河区城管",
-        "ideas": "市消防救援支队：负责坑洼处维修\n城管：监督文明施工"})
+    submit(
+        secretary,
+        "/session/",
+        {
+            "title": "让居民出行安全，对低洼路段进行维修",
+            "held_at": f"{today.isoformat()}T09:00",
+            "place": "社区协商议事厅",
+            "attendance": "18",
+            "other_attendees": "社区两委、物业公司、居民代表、市消防救援支队、运河区消防救援大队、运河区城管",
+            "ideas": "市消防救援支队：负责坑洼处维修\n城管：监督文明施工",
+        },
+    )
     due = (today + datetime.timedelta(days=30)).isoformat()
-    submit(secretary, "/plan/", {
-        "summary": "修复小区西侧低洼路段", "timeline": "11月15日进场施工",
-        "part_1_what": "对坑洼处进行维修", "part_1_due_on": due,
-        "part_2_what": "对辖区居民进行提示", "part_2_responsible": "丽景社区居委会",
-        "part_3_what": "维持现场秩序", "part_4_what": "监督文明施工"},
-        selects={"part_1_unit": "市消防救援支队", "part_3_unit": "万泰丽景小区物业服务公司", "part_4_unit": "运河区城管"})
+    submit(
+        secretary,
+        "/plan/",
+        {
+            "summary": "修复小区西侧低洼路段",
+            "timeline": "11月15日进场施工",
+            "part_1_what": "对坑洼处进行维修",
+            "part_1_due_on": due,
+            "part_2_what": "对辖区居民进行提示",
+            "part_2_responsible": "丽景社区居委会",
+            "part_3_what": "维持现场秩序",
+            "part_4_what": "监督文明施工",
+        },
+        selects={
+            "part_1_unit": "市消防救援支队",
+            "part_3_unit": "万泰丽景小区物业服务公司",
+            "part_4_unit": "运河区城管",
+        },
+    )
     submit(secretary, "/consensus/", {"minutes": "各单位各负其责，按计划推进"})
     submit(secretary, "/advance/", {})
     expect(secretary.locator(".steps li.done")).to_have_count(2)
@@ -159,7 +212,11 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(bro
     expect(secretary.get_by_text("小型维修，无需公约和表决").first).to_be_visible()
 
     # 6. Each unit gets its task.
-    for title, unit in (("维修坑洼路面", "市消防救援支队"), ("维持现场秩序", "万泰丽景小区物业服务公司"), ("监督文明施工", "运河区城管")):
+    for title, unit in (
+        ("维修坑洼路面", "市消防救援支队"),
+        ("维持现场秩序", "万泰丽景小区物业服务公司"),
+        ("监督文明施工", "运河区城管"),
+    ):
         submit(secretary, "/works/", {"title": title, "due_on": due}, selects={"unit": unit})
     assert matter.works.count() == 3
 
@@ -169,8 +226,13 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(bro
         unit_page.goto(f"{base}/work/")
         unit_page.get_by_role("link", name=task).click()
         work = matter.works.get(title=task)
-        submit(unit_page, f"/works/{work.pk}/report/", {"text": "4处破损路面已维修" if who == "fire" else "已完成"},
-               checks=["done"], files={"photo": {"name": "done.png", "mimeType": "image/png", "buffer": png_bytes()}})
+        submit(
+            unit_page,
+            f"/works/{work.pk}/report/",
+            {"text": "4处破损路面已维修" if who == "fire" else "已完成"},
+            checks=["done"],
+            files={"photo": {"name": "done.png", "mimeType": "image/png", "buffer": png_bytes()}},
+        )
         expect(unit_page.locator(".messages")).to_be_visible()
         unit_page.context.close()
 
@@ -187,7 +249,11 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(bro
     # 7. The result is posted on the community's board and the matter is closed.
     secretary.goto(f"{base}/m/{matter.pk}/")
     submit(secretary, "/advance/", {})
-    submit(secretary, "/publish/", {"title": "小区西侧小路维修完成", "body": "11月15日，4处破损路面已维修完毕。感谢各单位。"})
+    submit(
+        secretary,
+        "/publish/",
+        {"title": "小区西侧小路维修完成", "body": "11月15日，4处破损路面已维修完毕。感谢各单位。"},
+    )
     submit(secretary, "/advance/", {})
     matter.refresh_from_db()
     assert matter.status == "resolved"

@@ -54,21 +54,46 @@ def s1(clock):
     builders.role(people["rep2"], "representative", t.community)
     units = {
         "fire": builders.unit("市消防救援支队", kind="fire_rescue", home_region=t.city, serves=[t.community]),
-        "brigade": builders.unit("运河区消防救援大队", kind="fire_rescue", home_region=t.district, serves=[t.district]),
-        "chengguan": builders.unit("运河区城管", kind="urban_management", home_region=t.district, serves=[t.district]),
-        "property": builders.unit("万泰丽景小区物业服务公司", kind="property", home_region=t.community, serves=[t.compound]),
+        "brigade": builders.unit(
+            "运河区消防救援大队", kind="fire_rescue", home_region=t.district, serves=[t.district]
+        ),
+        "chengguan": builders.unit(
+            "运河区城管", kind="urban_management", home_region=t.district, serves=[t.district]
+        ),
+        "property": builders.unit(
+            "万泰丽景小区物业服务公司", kind="property", home_region=t.community, serves=[t.compound]
+        ),
     }
     builders.role(people["fire"], "unit_staff", t.city, unit=units["fire"])
-    matter = matters.raise_matter(actor=people["resident"], region=t.compound, category=builders.category("environment"),
-                                  title="小区西侧小路积水，老邻居摔伤了", description="那里一下雨就积水，昨天有个老邻居在那儿摔伤了。")
-    matters.accept(actor=people["secretary"], matter=matter, procedure_key="short_path",
-                   procedure_reason="小型维修，无需公约和表决", stakeholders="万泰丽景小区居民")
-    draft_version(actor=people["secretary"], matter=matter, summary="修复小区西侧低洼路段", parts=[
-        {"what": "对坑洼处进行维修", "unit": units["fire"], "due_on": timezone.localdate() + datetime.timedelta(days=30)},
-        {"what": "对辖区居民进行提示", "responsible": "丽景社区居委会"},
-        {"what": "维持现场秩序", "unit": units["property"]},
-        {"what": "监督文明施工", "unit": units["chengguan"]},
-    ])
+    matter = matters.raise_matter(
+        actor=people["resident"],
+        region=t.compound,
+        category=builders.category("environment"),
+        title="小区西侧小路积水，老邻居摔伤了",
+        description="那里一下雨就积水，昨天有个老邻居在那儿摔伤了。",
+    )
+    matters.accept(
+        actor=people["secretary"],
+        matter=matter,
+        procedure_key="short_path",
+        procedure_reason="小型维修，无需公约和表决",
+        stakeholders="万泰丽景小区居民",
+    )
+    draft_version(
+        actor=people["secretary"],
+        matter=matter,
+        summary="修复小区西侧低洼路段",
+        parts=[
+            {
+                "what": "对坑洼处进行维修",
+                "unit": units["fire"],
+                "due_on": timezone.localdate() + datetime.timedelta(days=30),
+            },
+            {"what": "对辖区居民进行提示", "responsible": "丽景社区居委会"},
+            {"what": "维持现场秩序", "unit": units["property"]},
+            {"what": "监督文明施工", "unit": units["chengguan"]},
+        ],
+    )
     return t, people, units, matter
 
 
@@ -77,8 +102,17 @@ def form_for(page: Page, action: str, has: str | None = None):
     return page.locator(selector).first
 
 
-def send(page: Page, action: str, fields: dict | None = None, *, has: str | None = None, selects=None, choices=None,
-         labels=(), checks=()):
+def send(
+    page: Page,
+    action: str,
+    fields: dict | None = None,
+    *,
+    has: str | None = None,
+    selects=None,
+    choices=None,
+    labels=(),
+    checks=(),
+):
     form = form_for(page, action, has)
     for name, value in (fields or {}).items():
         form.locator(f"[name={name}]").fill(str(value))
@@ -102,13 +136,22 @@ def test_s1_meeting_is_announced_held_minuted_and_its_result_posted(browser: Bro
     secretary = phone_page(browser)
     login_with_password(secretary, base, people["secretary"].phone)
     secretary.goto(f"{base}/meetings/new/?region={t.community.pk}")
-    send(secretary, "/meetings/new/", {"title": TITLE, "starts_at": f"{day.isoformat()}T09:00", "place": "社区协商议事厅"},
-         selects={"region": "丽景社区", "convener": "李淑芬"}, choices={"form": "consultation", "platform": "party_hall"},
-         labels=[f"{matter.pk} · {matter.title}"])
+    send(
+        secretary,
+        "/meetings/new/",
+        {"title": TITLE, "starts_at": f"{day.isoformat()}T09:00", "place": "社区协商议事厅"},
+        selects={"region": "丽景社区", "convener": "李淑芬"},
+        choices={"form": "consultation", "platform": "party_hall"},
+        labels=[f"{matter.pk} · {matter.title}"],
+    )
     expect(secretary.locator("h1")).to_have_text(TITLE)
     meeting = Meeting.objects.get()
     assert (meeting.form, meeting.platform, meeting.place, meeting.convener) == (
-        "consultation", "party_hall", "社区协商议事厅", people["deputy"])
+        "consultation",
+        "party_hall",
+        "社区协商议事厅",
+        people["deputy"],
+    )
     assert timezone.localtime(meeting.starts_at).date() == day
     assert list(meeting.agenda.all()) == [matter]
 
@@ -116,13 +159,21 @@ def test_s1_meeting_is_announced_held_minuted_and_its_result_posted(browser: Bro
     send(secretary, invite, {"phones": "13900000101\n13900000102", "capacity": "两委成员"})
     expect(secretary.locator(".messages")).to_be_visible()
     send(secretary, invite, checks=["representatives"])
-    send(secretary, invite, labels=["万泰丽景小区物业服务公司", "市消防救援支队", "运河区消防救援大队", "运河区城管"])
+    send(
+        secretary,
+        invite,
+        labels=["万泰丽景小区物业服务公司", "市消防救援支队", "运河区消防救援大队", "运河区城管"],
+    )
     expect(secretary.locator(".messages")).to_be_visible()
     invited = meeting.invitations
     assert invited.filter(capacity="两委成员").count() == 2
     assert set(invited.exclude(person=None).values_list("person__name", flat=True)) >= {"陈大爷", "周阿姨"}
     assert set(invited.exclude(unit=None).values_list("unit__name", flat=True)) == {
-        "万泰丽景小区物业服务公司", "市消防救援支队", "运河区消防救援大队", "运河区城管"}
+        "万泰丽景小区物业服务公司",
+        "市消防救援支队",
+        "运河区消防救援大队",
+        "运河区城管",
+    }
 
     # 发布公告, five days ahead (the rule asks three): not late.
     send(secretary, f"/meetings/{meeting.pk}/announce/")
@@ -156,8 +207,11 @@ def test_s1_meeting_is_announced_held_minuted_and_its_result_posted(browser: Bro
     send(secretary, f"/meetings/{meeting.pk}/check-in/", {"phone": "13910000012"}, has="[name=phone]")
     expect(secretary.locator(".messages")).to_be_visible()
     fire_invitation = meeting.invitations.get(unit=units["fire"])
-    form_for(secretary, f"/meetings/{meeting.pk}/check-in/", f"input[name=invitation][value='{fire_invitation.pk}']"
-             ).locator("button[type=submit]").click()
+    form_for(
+        secretary,
+        f"/meetings/{meeting.pk}/check-in/",
+        f"input[name=invitation][value='{fire_invitation.pk}']",
+    ).locator("button[type=submit]").click()
     expect(secretary.locator(".messages")).to_be_visible()
     assert Attendance.objects.filter(meeting=meeting, method=SignIn.STAFF).count() == 2
 
@@ -168,12 +222,19 @@ def test_s1_meeting_is_announced_held_minuted_and_its_result_posted(browser: Bro
     expect(anonymous.locator("#attendance .present")).to_have_text("3")
 
     # Ideas for the agenda matter become its consultation session; then the decision on the plan.
-    send(secretary, f"/meetings/{meeting.pk}/matters/{matter.pk}/ideas/",
-         {"ideas": "市消防救援支队：负责坑洼处维修\n物业公司：维持现场秩序\n运河区城管：监督文明施工"})
+    send(
+        secretary,
+        f"/meetings/{meeting.pk}/matters/{matter.pk}/ideas/",
+        {"ideas": "市消防救援支队：负责坑洼处维修\n物业公司：维持现场秩序\n运河区城管：监督文明施工"},
+    )
     expect(secretary.get_by_text("负责坑洼处维修").first).to_be_visible()
     session = Session.objects.get(meeting=meeting, matter=matter)
     assert session.ideas.count() == 3 and session.attendance == 3
-    send(secretary, f"/meetings/{meeting.pk}/matters/{matter.pk}/decision/", {"text": "各单位各负其责，11月15日进场施工"})
+    send(
+        secretary,
+        f"/meetings/{meeting.pk}/matters/{matter.pk}/decision/",
+        {"text": "各单位各负其责，11月15日进场施工"},
+    )
     expect(secretary.locator(".messages")).to_be_visible()
     assert matter.consensus_records.filter(session=session).count() == 1
 
@@ -208,13 +269,22 @@ def test_s1_meeting_is_announced_held_minuted_and_its_result_posted(browser: Bro
     secretary.goto(f"{base}/m/{matter.pk}/")
     send(secretary, "/advance/")
     expect(secretary.locator(".steps li.done")).to_have_count(2)
-    work = assign_work(actor=people["secretary"], matter=matter, title="维修坑洼路面", unit=units["fire"],
-                       due_on=timezone.localdate() + datetime.timedelta(days=30))
+    work = assign_work(
+        actor=people["secretary"],
+        matter=matter,
+        title="维修坑洼路面",
+        unit=units["fire"],
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
     report_progress(actor=people["fire"], work=work, text="4处破损路面已维修", done=True)
     supervise(actor=people["resident"], work=work, verdict="confirm", rating=5)
     secretary.goto(f"{base}/m/{matter.pk}/")
     send(secretary, "/advance/")
-    send(secretary, "/publish/", {"title": "小区西侧低洼路段维修完成", "body": "10月15日协商议定，4处破损路面已维修完毕。"})
+    send(
+        secretary,
+        "/publish/",
+        {"title": "小区西侧低洼路段维修完成", "body": "10月15日协商议定，4处破损路面已维修完毕。"},
+    )
     expect(secretary.locator(".messages")).to_be_visible()
     assert Notice.objects.filter(matter=matter, kind=NoticeKind.RESULT).count() == 1
     anonymous.goto(f"{base}/r/{t.community.pk}/board/")

@@ -38,7 +38,11 @@ TASKS = [  # (who reports, task, unit, what the unit reports)
     ("builder", "空地硬化", "沧州市政建设有限公司", "空地已硬化，面积约300平方米。"),
     ("sports", "安装健身器材", "运河区文化广电体育和旅游局", "已安装健身器材8件，经验收合格。"),
 ]
-REPRESENTATIVES = [("韩淑珍", "13900000331", "yes"), ("马国庆", "13900000332", "yes"), ("邓玉兰", "13900000333", "no")]
+REPRESENTATIVES = [
+    ("韩淑珍", "13900000331", "yes"),
+    ("马国庆", "13900000332", "yes"),
+    ("邓玉兰", "13900000333", "no"),
+]
 
 
 @pytest.fixture
@@ -52,8 +56,15 @@ def s3():
         "chengguan": p("孙立新", phone="13900000013", password=PASSWORD),
         "builder": p("高建军", phone="13900000015", password=PASSWORD),
         "sports": p("程晓燕", phone="13900000016", password=PASSWORD),
-        "residents": [p(name, phone=phone) for name, phone in (
-            ("刘秀芝", "13910000301"), ("张德胜", "13910000302"), ("王凤英", "13910000303"), ("李长海", "13910000304"))],
+        "residents": [
+            p(name, phone=phone)
+            for name, phone in (
+                ("刘秀芝", "13910000301"),
+                ("张德胜", "13910000302"),
+                ("王凤英", "13910000303"),
+                ("李长海", "13910000304"),
+            )
+        ],
         "reps": [p(name, phone=phone, password=PASSWORD) for name, phone, _ in REPRESENTATIVES],
     }
     builders.role(people["secretary"], "committee", community, title="社区党委书记")
@@ -61,10 +72,15 @@ def s3():
     for rep in people["reps"]:
         builders.role(rep, "representative", community)
     units = {
-        "chengguan": builders.unit("运河区城管", kind="urban_management", home_region=t.district, serves=[community]),
-        "builder": builders.unit("沧州市政建设有限公司", kind="contractor", home_region=t.district, serves=[compound]),
-        "sports": builders.unit("运河区文化广电体育和旅游局", kind="government", home_region=t.district,
-                                serves=[community]),
+        "chengguan": builders.unit(
+            "运河区城管", kind="urban_management", home_region=t.district, serves=[community]
+        ),
+        "builder": builders.unit(
+            "沧州市政建设有限公司", kind="contractor", home_region=t.district, serves=[compound]
+        ),
+        "sports": builders.unit(
+            "运河区文化广电体育和旅游局", kind="government", home_region=t.district, serves=[community]
+        ),
     }
     for who in units:
         builders.role(people[who], "unit_staff", t.district, unit=units[who])
@@ -100,9 +116,17 @@ def test_s3_the_rubbish_heap_from_many_complaints_to_a_rated_result(browser: Bro
     resident = person("resident1", first.phone, code=True)
     resident.goto(f"{base}/r/{compound.pk}/")
     resident.locator("a.button[href*='/m/new/']").first.click()
-    submit(resident, "/m/new/", {"title": TITLE, "description": "小区东侧空地的垃圾堆了好几年，夏天臭气熏天、蚊蝇滋生，反映过很多次了。",
-                                 "location": "3号楼东侧空地"},
-           selects={"category": "小区环境", "region": "戒毒所小区"}, files={"photos": phone_photo()})
+    submit(
+        resident,
+        "/m/new/",
+        {
+            "title": TITLE,
+            "description": "小区东侧空地的垃圾堆了好几年，夏天臭气熏天、蚊蝇滋生，反映过很多次了。",
+            "location": "3号楼东侧空地",
+        },
+        selects={"category": "小区环境", "region": "戒毒所小区"},
+        files={"photos": phone_photo()},
+    )
     expect(resident.locator("h1")).to_have_text(TITLE)
     film.shot(resident, "resident1", "raised-with-photo")
     matter = Matter.objects.get()
@@ -110,8 +134,12 @@ def test_s3_the_rubbish_heap_from_many_complaints_to_a_rated_result(browser: Bro
     # A neighbour raises the same complaint again, as its own matter.
     neighbour = person("resident2", second.phone, code=True)
     neighbour.goto(f"{base}/m/new/?region={compound.pk}")
-    submit(neighbour, "/m/new/", {"title": "空地垃圾堆没人管", "description": "东边空地的垃圾又堆起来了，希望社区管一管。"},
-           selects={"category": "小区环境", "region": "戒毒所小区"})
+    submit(
+        neighbour,
+        "/m/new/",
+        {"title": "空地垃圾堆没人管", "description": "东边空地的垃圾又堆起来了，希望社区管一管。"},
+        selects={"category": "小区环境", "region": "戒毒所小区"},
+    )
     # The first matter is offered as one that reads alike; he sends his own all the same.
     expect(neighbour.locator("section[aria-labelledby=similar-h]")).to_contain_text(TITLE)
     film.shot(neighbour, "resident2", "offered-the-same-matter")
@@ -145,31 +173,56 @@ def test_s3_the_rubbish_heap_from_many_complaints_to_a_rated_result(browser: Bro
     matter.refresh_from_db()
     assert matter.supporter_count == 3
     expect(secretary.get_by_text("3位居民附议")).to_be_visible()
-    send(secretary, "/screen/", {"stakeholders": "戒毒所小区全体居民、运河区城管、施工单位、体育部门"},
-         choices={"decision": "accept", "procedure": "eight_steps"})
+    send(
+        secretary,
+        "/screen/",
+        {"stakeholders": "戒毒所小区全体居民、运河区城管、施工单位、体育部门"},
+        choices={"decision": "accept", "procedure": "eight_steps"},
+    )
     expect_step(secretary, "多方恳谈出主意")
     film.shot(secretary, "secretary", "screened")
 
     # 3–4. The consultation, the plan in three parts with three units, and the consensus.
-    send(secretary, "/session/", {
-        "title": "戒毒所小区空地垃圾治理恳谈会", "held_at": f"{today.isoformat()}T15:00", "place": "朝东社区党群议事厅",
-        "attendance": "16", "other_attendees": "社区两委、居民代表、运河区城管、沧州市政建设有限公司、运河区文化广电体育和旅游局",
-        "ideas": "刘秀芝：先把垃圾清走\n张德胜：地面硬化，免得再堆垃圾\n王凤英：装些健身器材，老人孩子都能用"})
+    send(
+        secretary,
+        "/session/",
+        {
+            "title": "戒毒所小区空地垃圾治理恳谈会",
+            "held_at": f"{today.isoformat()}T15:00",
+            "place": "朝东社区党群议事厅",
+            "attendance": "16",
+            "other_attendees": "社区两委、居民代表、运河区城管、沧州市政建设有限公司、运河区文化广电体育和旅游局",
+            "ideas": "刘秀芝：先把垃圾清走\n张德胜：地面硬化，免得再堆垃圾\n王凤英：装些健身器材，老人孩子都能用",
+        },
+    )
     film.shot(secretary, "secretary", "consultation-recorded")
     send(secretary, "/advance/")
     expect_step(secretary, "议事组织拟方案")
     due = (today + datetime.timedelta(days=45)).isoformat()
-    fields = {"summary": "清理空地垃圾，硬化地面，安装健身器材，变垃圾堆为居民健身场地。", "budget": "86000",
-              "timeline": "一个半月内完成", "beneficiaries": "戒毒所小区全体居民"}
+    fields = {
+        "summary": "清理空地垃圾，硬化地面，安装健身器材，变垃圾堆为居民健身场地。",
+        "budget": "86000",
+        "timeline": "一个半月内完成",
+        "beneficiaries": "戒毒所小区全体居民",
+    }
     for i, (_who, task, _unit, _text) in enumerate(TASKS, start=1):
         fields.update({f"part_{i}_what": task, f"part_{i}_due_on": due})
-    submit(secretary, "/plan/", fields, selects={f"part_{i}_unit": unit for i, (_, _, unit, _) in enumerate(TASKS, 1)})
+    submit(
+        secretary,
+        "/plan/",
+        fields,
+        selects={f"part_{i}_unit": unit for i, (_, _, unit, _) in enumerate(TASKS, 1)},
+    )
     expect(secretary.locator("#plan-h")).to_be_visible()
     film.shot(secretary, "secretary", "plan-drafted")
     parts = list(matter.plan_versions.get().parts.order_by("pk").values_list("what", "unit__name"))
     assert parts == [(task, unit) for _who, task, unit, _text in TASKS]
     send(secretary, "/advance/")
-    send(secretary, "/consensus/", {"minutes": "与会各方同意方案：清运垃圾、地面硬化、安装健身器材，三个单位各负其责。"})
+    send(
+        secretary,
+        "/consensus/",
+        {"minutes": "与会各方同意方案：清运垃圾、地面硬化、安装健身器材，三个单位各负其责。"},
+    )
     send(secretary, "/advance/")
     expect_step(secretary, "专家审查定公约")
     film.shot(secretary, "secretary", "consensus")
@@ -177,7 +230,12 @@ def test_s3_the_rubbish_heap_from_many_complaints_to_a_rated_result(browser: Bro
     # 5. The legal expert reviews and approves the plan.
     expert = person("expert", people["expert"].phone)
     expert.goto(f"{base}/m/{matter.pk}/")
-    send(expert, "/review/", {"opinion": "方案合法可行，施工期间须注意安全并做好公示。"}, radios={"decision": "approve"})
+    send(
+        expert,
+        "/review/",
+        {"opinion": "方案合法可行，施工期间须注意安全并做好公示。"},
+        radios={"decision": "approve"},
+    )
     expect(expert.locator(".review")).to_contain_text("周正")
     film.shot(expert, "expert", "reviewed")
     secretary.goto(f"{base}/m/{matter.pk}/")
@@ -216,14 +274,21 @@ def test_s3_the_rubbish_heap_from_many_complaints_to_a_rated_result(browser: Bro
         submit(secretary, "/works/", {"title": task, "due_on": due}, selects={"unit": unit})
         expect(secretary.locator(".messages")).to_be_visible()
     film.shot(secretary, "secretary", "tasks-assigned")
-    assert list(matter.works.order_by("pk").values_list("unit__name", flat=True)) == [u for _, _, u, _ in TASKS]
+    assert list(matter.works.order_by("pk").values_list("unit__name", flat=True)) == [
+        u for _, _, u, _ in TASKS
+    ]
     for n, (who, task, _unit, text) in enumerate(TASKS):
         staff = person(who, people[who].phone)
         staff.goto(f"{base}/work/")
         staff.get_by_role("link", name=task).click()
         work = matter.works.get(title=task)
-        submit(staff, f"/works/{work.pk}/report/", {"text": text}, checks=["done"],
-               files={"photo": phone_photo((100 + 40 * n, 120, 90))})
+        submit(
+            staff,
+            f"/works/{work.pk}/report/",
+            {"text": text},
+            checks=["done"],
+            files={"photo": phone_photo((100 + 40 * n, 120, 90))},
+        )
         expect(staff.locator(".messages")).to_be_visible()
         film.shot(staff, who, "reported-with-photo")
         staff.context.close()
@@ -246,8 +311,14 @@ def test_s3_the_rubbish_heap_from_many_complaints_to_a_rated_result(browser: Bro
     secretary.goto(f"{base}/m/{matter.pk}/")
     send(secretary, "/advance/")
     notice_title = "戒毒所小区空地垃圾治理完成"
-    send(secretary, "/publish/", {"title": notice_title,
-                                  "body": "空地陈年垃圾已清运，地面已硬化，健身器材已安装，欢迎居民使用和监督。"})
+    send(
+        secretary,
+        "/publish/",
+        {
+            "title": notice_title,
+            "body": "空地陈年垃圾已清运，地面已硬化，健身器材已安装，欢迎居民使用和监督。",
+        },
+    )
     film.shot(secretary, "secretary", "result-posted")
     for key, page, stars in (("resident1", resident, "5"), ("resident3", supporter, "4")):
         page.goto(f"{base}/m/{matter.pk}/")

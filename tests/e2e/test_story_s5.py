@@ -38,8 +38,9 @@ def demo(settings, tmp_path):
 
 
 def context_page(browser: Browser, viewport: dict) -> Page:
-    context = browser.new_context(viewport=viewport, locale="zh-CN", has_touch=viewport is PHONE,
-                                  accept_downloads=True)
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", has_touch=viewport is PHONE, accept_downloads=True
+    )
     context.set_default_timeout(20_000)
     return context.new_page()
 
@@ -75,7 +76,9 @@ AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 
 def accessible(page: Page):
     """axe-core (shipped in axe_playwright_python) finds no serious or critical WCAG 2 A/AA violation here."""
-    page.evaluate(AXE_JS.read_text(encoding="utf-8"))  # through the debugger: the page's CSP allows no injection
+    page.evaluate(
+        AXE_JS.read_text(encoding="utf-8")
+    )  # through the debugger: the page's CSP allows no injection
     found = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa"]},
         resultTypes: ["violations"]})).violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(" "))])""")
     assert [v for v in found if v[1] in ("serious", "critical")] == [], page.url
@@ -88,10 +91,13 @@ def open_details(page: Page, key: str):
         details.locator("summary").click()
 
 
-def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(browser: Browser, live_server, demo,
-                                                                        tmp_path):
+def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(
+    browser: Browser, live_server, demo, tmp_path
+):
     base = live_server.url
-    cangzhou, district, street, community = (demo.regions[n] for n in ("沧州市", "运河区", "南湖街道", "丽景社区"))
+    cangzhou, district, street, community = (
+        demo.regions[n] for n in ("沧州市", "运河区", "南湖街道", "丽景社区")
+    )
     page = context_page(browser, PHONE)
     login_with_password(page, base, BUREAU_PHONE)
     assert PASSWORD  # the demo's published password, as the login above typed it
@@ -134,8 +140,12 @@ def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(browser: Br
     assert steps and sum(int(v[0]) for v in steps.values()) == sum(p.count for p in f.steps.values())
     assert any("多种渠道提议题" in label or "Raise" in label for label in steps)
     tasks = table_rows(page, "tasks")
-    assert [int(v[0]) for v in tasks.values()] == [f.tasks_on_time, f.tasks_late, f.tasks_overdue,
-                                                     f.tasks_not_yet_due]
+    assert [int(v[0]) for v in tasks.values()] == [
+        f.tasks_on_time,
+        f.tasks_late,
+        f.tasks_overdue,
+        f.tasks_not_yet_due,
+    ]
     assert page.locator('[data-figure="compliance-share"]').inner_text() == share(f.compliance)
     deviations = table_rows(page, "deviations")
     assert sum(int(v[0]) for v in deviations.values()) == sum(f.deviations.values())
@@ -155,7 +165,9 @@ def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(browser: Br
     download.save_as(saved)
     book = load_workbook(saved)
     assert len(book.sheetnames) == 12
-    place, period, _exported = (row[1] for row in book.active.iter_rows(min_row=2, max_row=4, values_only=True))
+    place, period, _exported = (
+        row[1] for row in book.active.iter_rows(min_row=2, max_row=4, values_only=True)
+    )
     assert place == "河北省 › 沧州市 › 运河区 › 南湖街道 › 丽景社区"
     assert str(fig.Period.current_year().start.year) in period
     headline = list(book.active.iter_rows(min_row=7, values_only=True))
@@ -177,8 +189,9 @@ def test_s5_the_bureau_reads_the_city_down_to_a_community_on_a_phone(browser: Br
     page.context.close()
 
 
-def test_s5_on_a_desktop_the_bureau_sorts_the_districts_and_downloads_one_table(browser: Browser, live_server,
-                                                                               demo, tmp_path):
+def test_s5_on_a_desktop_the_bureau_sorts_the_districts_and_downloads_one_table(
+    browser: Browser, live_server, demo, tmp_path
+):
     base = live_server.url
     cangzhou = demo.regions["沧州市"]
     page = context_page(browser, DESKTOP)

@@ -31,9 +31,19 @@ def readable(response) -> str:
 
 def urls(place, m) -> list[str]:
     t = place.tree
-    return [f"/m/{m.pk}/", f"/m/{m.pk}/dossier/", f"/r/{t.compound.pk}/matters/", f"/r/{t.community.pk}/matters/",
-            f"/r/{t.compound.pk}/", f"/r/{t.community.pk}/", "/work/", "/audit/", "/api/v1/audit/entries?limit=500",
-            "/api/v1/matters/", f"/api/v1/matters/{m.pk}"]
+    return [
+        f"/m/{m.pk}/",
+        f"/m/{m.pk}/dossier/",
+        f"/r/{t.compound.pk}/matters/",
+        f"/r/{t.community.pk}/matters/",
+        f"/r/{t.compound.pk}/",
+        f"/r/{t.community.pk}/",
+        "/work/",
+        "/audit/",
+        "/api/v1/audit/entries?limit=500",
+        "/api/v1/matters/",
+        f"/api/v1/matters/{m.pk}",
+    ]
 
 
 def viewers(place):
@@ -86,7 +96,9 @@ def test_a_back_to_back_matter_carried_out_and_confirmed_by_its_submitter_names_
     m = Matter.objects.get(pk=m.pk)
     for step in ("ideas", "draft", "consensus", "review", "vote"):
         complete(place, m, step)
-    work = assign_work(actor=place.secretary, matter=m, title="维修电梯", unit=place.property, due_on=place.soon)
+    work = assign_work(
+        actor=place.secretary, matter=m, title="维修电梯", unit=place.property, due_on=place.soon
+    )
     report_progress(actor=place.secretary, work=work, text="电梯已修好", done=True)
     supervise(actor=place.resident, work=work, verdict="confirm", rating=4)
     engine.advance(actor=place.secretary, matter=m)
@@ -141,7 +153,9 @@ def test_the_search_finds_the_name_of_a_face_to_face_submitter(place, client):
     client.force_login(place.outsider)
 
     assert place.resident.name in html(client.get(f"/m/{m.pk}/"))
-    assert place.resident.phone not in html(client.get(f"/m/{m.pk}/")), "a named submitter's phone stays hidden"
+    assert place.resident.phone not in html(client.get(f"/m/{m.pk}/")), (
+        "a named submitter's phone stays hidden"
+    )
     with pytest.raises(AssertionError):
         assert_never_named(client, place, m)
 
@@ -151,16 +165,25 @@ def test_the_public_audit_chain_does_not_tie_a_back_to_back_matter_to_its_submit
     resident's named matters (whose pages show their name) give it away."""
     named = walk(place, "ideas")  # 刘桂兰 raised this one face to face
     hidden = walk(place, "implement", back_to_back=True)
-    work = assign_work(actor=place.secretary, matter=hidden, title="维修", unit=place.property, due_on=place.soon)
+    work = assign_work(
+        actor=place.secretary, matter=hidden, title="维修", unit=place.property, due_on=place.soon
+    )
     report_progress(actor=place.secretary, work=work, text="已修好", done=True)
     supervise(actor=place.resident, work=work, verdict="confirm", rating=5)
     engine.withdraw(actor=place.resident, matter=hidden, reason="不需要了")
 
     feed = client.get("/api/v1/audit/entries?limit=500").json()["items"]
 
-    about_named = {e["actor_ref"] for e in feed
-                   if (e["action"], e["target_id"]) == ("matters.raise_matter", str(named.pk)) and e["actor_ref"]}
-    about_hidden = [e for e in feed if (e["target_type"], e["target_id"]) in {
-        ("matters.matter", str(hidden.pk)), ("works.work", str(work.pk))}]
+    about_named = {
+        e["actor_ref"]
+        for e in feed
+        if (e["action"], e["target_id"]) == ("matters.raise_matter", str(named.pk)) and e["actor_ref"]
+    }
+    about_hidden = [
+        e
+        for e in feed
+        if (e["target_type"], e["target_id"])
+        in {("matters.matter", str(hidden.pk)), ("works.work", str(work.pk))}
+    ]
     assert about_named, "the named matter's raise entry carries the resident's pseudonym"
     assert not [e["action"] for e in about_hidden if e["actor_ref"] in about_named]

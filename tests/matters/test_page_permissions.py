@@ -16,8 +16,18 @@ from tests.matters.test_pages import html, other_matter, tr, walk
 from tests.procedures import flows
 from yishi.works.services import assign_work, report_progress
 
-ROLES = ("resident", "supporter", "other", "council", "committee", "sibling", "expert", "unit", "bureau",
-         "anonymous")
+ROLES = (
+    "resident",
+    "supporter",
+    "other",
+    "council",
+    "committee",
+    "sibling",
+    "expert",
+    "unit",
+    "bureau",
+    "anonymous",
+)
 
 # The base every committee member of this community has on an open matter.
 STAFF = {"support", "record_support", "withdraw", "merge", "advance", "close"}
@@ -26,46 +36,101 @@ STAFF = {"support", "record_support", "withdraw", "merge", "advance", "close"}
 # "record_support" is the staff form that adds a resident's name by mobile).
 FORMS = {
     "raise": {
-        "resident": {"withdraw"}, "supporter": set(), "other": {"support"}, "council": {"support"},
-        "committee": {"support", "record_support", "withdraw", "screen", "merge"}, "sibling": {"support"},
-        "expert": {"support"}, "unit": {"support"}, "bureau": {"support"}, "anonymous": set(),
+        "resident": {"withdraw"},
+        "supporter": set(),
+        "other": {"support"},
+        "council": {"support"},
+        "committee": {"support", "record_support", "withdraw", "screen", "merge"},
+        "sibling": {"support"},
+        "expert": {"support"},
+        "unit": {"support"},
+        "bureau": {"support"},
+        "anonymous": set(),
     },
     "ideas": {
-        "resident": {"withdraw"}, "supporter": set(), "other": {"support"}, "council": {"support", "session"},
-        "committee": STAFF | {"session"}, "sibling": {"support"}, "expert": {"support"}, "unit": {"support"},
-        "bureau": {"support"}, "anonymous": set(),
+        "resident": {"withdraw"},
+        "supporter": set(),
+        "other": {"support"},
+        "council": {"support", "session"},
+        "committee": STAFF | {"session"},
+        "sibling": {"support"},
+        "expert": {"support"},
+        "unit": {"support"},
+        "bureau": {"support"},
+        "anonymous": set(),
     },
     "draft": {
-        "resident": {"withdraw"}, "supporter": set(), "other": {"support"}, "council": {"support", "plan"},
-        "committee": STAFF | {"plan"}, "sibling": {"support"}, "expert": {"support"}, "unit": {"support"},
-        "bureau": {"support"}, "anonymous": set(),
+        "resident": {"withdraw"},
+        "supporter": set(),
+        "other": {"support"},
+        "council": {"support", "plan"},
+        "committee": STAFF | {"plan"},
+        "sibling": {"support"},
+        "expert": {"support"},
+        "unit": {"support"},
+        "bureau": {"support"},
+        "anonymous": set(),
     },
     "consensus": {
-        "resident": {"withdraw"}, "supporter": set(), "other": {"support"},
+        "resident": {"withdraw"},
+        "supporter": set(),
+        "other": {"support"},
         "council": {"support", "plan", "session"},
-        "committee": STAFF | {"return", "consensus", "plan", "session"}, "sibling": {"support"},
-        "expert": {"support"}, "unit": {"support"}, "bureau": {"support"}, "anonymous": set(),
+        "committee": STAFF | {"return", "consensus", "plan", "session"},
+        "sibling": {"support"},
+        "expert": {"support"},
+        "unit": {"support"},
+        "bureau": {"support"},
+        "anonymous": set(),
     },
     "review": {
-        "resident": {"withdraw"}, "supporter": set(), "other": {"support"}, "council": {"support"},
-        "committee": STAFF | {"return"}, "sibling": {"support"}, "expert": {"support", "review"},
-        "unit": {"support"}, "bureau": {"support"}, "anonymous": set(),
+        "resident": {"withdraw"},
+        "supporter": set(),
+        "other": {"support"},
+        "council": {"support"},
+        "committee": STAFF | {"return"},
+        "sibling": {"support"},
+        "expert": {"support", "review"},
+        "unit": {"support"},
+        "bureau": {"support"},
+        "anonymous": set(),
     },
     "vote": {
-        "resident": {"withdraw"}, "supporter": set(), "other": {"support"}, "council": {"support"},
-        "committee": STAFF | {"return", "vote"}, "sibling": {"support"}, "expert": {"support"},
-        "unit": {"support"}, "bureau": {"support"}, "anonymous": set(),
+        "resident": {"withdraw"},
+        "supporter": set(),
+        "other": {"support"},
+        "council": {"support"},
+        "committee": STAFF | {"return", "vote"},
+        "sibling": {"support"},
+        "expert": {"support"},
+        "unit": {"support"},
+        "bureau": {"support"},
+        "anonymous": set(),
     },
     # with one task the fire brigade has reported finished
     "implement": {
-        "resident": {"withdraw", "supervise"}, "supporter": {"supervise"}, "other": {"support"},
-        "council": {"support"}, "committee": STAFF | {"works", "report"}, "sibling": {"support"},
-        "expert": {"support"}, "unit": {"support", "report"}, "bureau": {"support"}, "anonymous": set(),
+        "resident": {"withdraw", "supervise"},
+        "supporter": {"supervise"},
+        "other": {"support"},
+        "council": {"support"},
+        "committee": STAFF | {"works", "report"},
+        "sibling": {"support"},
+        "expert": {"support"},
+        "unit": {"support", "report"},
+        "bureau": {"support"},
+        "anonymous": set(),
     },
     "publish": {
-        "resident": {"withdraw", "rate"}, "supporter": {"rate"}, "other": {"support"}, "council": {"support"},
-        "committee": STAFF | {"publish"}, "sibling": {"support"}, "expert": {"support"}, "unit": {"support"},
-        "bureau": {"support"}, "anonymous": set(),
+        "resident": {"withdraw", "rate"},
+        "supporter": {"rate"},
+        "other": {"support"},
+        "council": {"support"},
+        "committee": STAFF | {"publish"},
+        "sibling": {"support"},
+        "expert": {"support"},
+        "unit": {"support"},
+        "bureau": {"support"},
+        "anonymous": set(),
     },
     # Once resolved, only the residents who raised or supported it may still rate the result.
     "resolved": {role: {"rate"} if role in ("resident", "supporter") else set() for role in ROLES},
@@ -81,29 +146,41 @@ L = "login"
 # action -> the answer to each role's post, in the order of ROLES:
 #             resident supporter other council committee sibling expert unit bureau anonymous
 POSTS = {
-    "support":   (409, 409, 302, 302, 302, 302, 302, 302, 302, L),
-    "screen":    (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "merge":     (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "advance":   (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "return":    (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "withdraw":  (302, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "close":     (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "session":   (403, 403, 403, 302, 302, 403, 403, 403, 403, L),
-    "plan":      (403, 403, 403, 302, 302, 403, 403, 403, 403, L),
+    "support": (409, 409, 302, 302, 302, 302, 302, 302, 302, L),
+    "screen": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "merge": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "advance": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "return": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "withdraw": (302, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "close": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "session": (403, 403, 403, 302, 302, 403, 403, 403, 403, L),
+    "plan": (403, 403, 403, 302, 302, 403, 403, 403, 403, L),
     "consensus": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "review":    (403, 403, 403, 403, 403, 403, 302, 403, 403, L),
-    "vote":      (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "works":     (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "report":    (403, 403, 403, 403, 302, 403, 403, 302, 403, L),
+    "review": (403, 403, 403, 403, 403, 403, 302, 403, 403, L),
+    "vote": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "works": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "report": (403, 403, 403, 403, 302, 403, 403, 302, 403, L),
     "supervise": (302, 302, 403, 403, 403, 403, 403, 403, 403, L),
-    "publish":   (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "publish": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
 }
 
 # action -> (the state where it belongs, the form it shows as)
 WHERE = {
-    "support": "raise", "screen": "raise", "merge": "raise", "advance": "ideas", "return": "consensus",
-    "withdraw": "ideas", "close": "ideas", "session": "ideas", "plan": "draft", "consensus": "consensus",
-    "review": "review", "vote": "vote", "works": "implement", "report": "implement", "supervise": "implement",
+    "support": "raise",
+    "screen": "raise",
+    "merge": "raise",
+    "advance": "ideas",
+    "return": "consensus",
+    "withdraw": "ideas",
+    "close": "ideas",
+    "session": "ideas",
+    "plan": "draft",
+    "consensus": "consensus",
+    "review": "review",
+    "vote": "vote",
+    "works": "implement",
+    "report": "implement",
+    "supervise": "implement",
     "publish": "publish",
 }
 
@@ -121,9 +198,18 @@ CONFLICT = {
 def people(place):
     bureau = builders.person("民政局科员")
     builders.role(bureau, "bureau", place.tree.district)
-    return {"resident": place.resident, "supporter": place.neighbour, "other": place.outsider,
-            "council": place.council, "committee": place.secretary, "sibling": place.other_secretary,
-            "expert": place.lawyer, "unit": place.fire_staff, "bureau": bureau, "anonymous": None}
+    return {
+        "resident": place.resident,
+        "supporter": place.neighbour,
+        "other": place.outsider,
+        "council": place.council,
+        "committee": place.secretary,
+        "sibling": place.other_secretary,
+        "expert": place.lawyer,
+        "unit": place.fire_staff,
+        "bureau": bureau,
+        "anonymous": None,
+    }
 
 
 def at(place, state: str, *, done_task: bool = False):
@@ -131,7 +217,9 @@ def at(place, state: str, *, done_task: bool = False):
     m = walk(place, state)
     work = None
     if state == "implement":
-        work = assign_work(actor=place.secretary, matter=m, title="维修坑洼路面", unit=place.fire, due_on=place.soon)
+        work = assign_work(
+            actor=place.secretary, matter=m, title="维修坑洼路面", unit=place.fire, due_on=place.soon
+        )
         if done_task:
             report_progress(actor=place.fire_staff, work=work, text="4处破损路面已维修", done=True)
     return m, work
@@ -139,7 +227,9 @@ def at(place, state: str, *, done_task: bool = False):
 
 def forms_on(response, m) -> set[str]:
     found = set()
-    for target, body in re.findall(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html(response), re.S):
+    for target, body in re.findall(
+        r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html(response), re.S
+    ):
         match = re.fullmatch(rf"/m/{m.pk}/(?:works/\d+/)?(\w+)/", target)
         if not match:
             continue  # the page's own switches: log out, language, elderly mode
@@ -189,13 +279,20 @@ def _setup(place, action: str):
     state = WHERE[action]
     m, work = at(place, state, done_task=action == "supervise")
     data = {
-        "support": {}, "screen": {"decision": "accept"}, "advance": {"expected_step": "ideas"},
+        "support": {},
+        "screen": {"decision": "accept"},
+        "advance": {"expected_step": "ideas"},
         "return": {"step": "draft", "expected_step": "consensus", "reason": "预算需要重新核算"},
-        "withdraw": {"reason": "已经自行解决"}, "close": {"reason": "多方无法达成一致"}, "session": session_data(),
-        "plan": plan_data(place), "consensus": {"minutes": "同意"},
-        "review": {"decision": "approve", "opinion": "可行。"}, "vote": vote_data(20),
+        "withdraw": {"reason": "已经自行解决"},
+        "close": {"reason": "多方无法达成一致"},
+        "session": session_data(),
+        "plan": plan_data(place),
+        "consensus": {"minutes": "同意"},
+        "review": {"decision": "approve", "opinion": "可行。"},
+        "vote": vote_data(20),
         "works": {"title": "清理路面", "unit": place.property.pk, "due_on": "2026-11-15"},
-        "report": {"text": "正在施工"}, "supervise": {"verdict": "confirm", "rating": "5"},
+        "report": {"text": "正在施工"},
+        "supervise": {"verdict": "confirm", "rating": "5"},
         "publish": publish_data(),
     }.get(action)
     if action == "merge":
@@ -221,8 +318,11 @@ def test_each_role_posting_each_action_gets_the_answer_of_the_table(place, peopl
             assert response.url == f"/login/?next={url}", role
         else:
             assert response.status_code == expected[role], (role, response.status_code)
-            reason = CONFLICT.get((action, role)) or FORBIDDEN.get(action) or (
-                "You do not have the authority to do this here.")
+            reason = (
+                CONFLICT.get((action, role))
+                or FORBIDDEN.get(action)
+                or ("You do not have the authority to do this here.")
+            )
             assert escape(tr(reason)) in html(response), role
         assert snapshot() == before, role
     # Each success on a matter of its own, so that one success does not stand in the way of the next.

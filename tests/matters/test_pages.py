@@ -93,8 +93,12 @@ def complete(p, m, step: str) -> None:
     if step in ("draft", "consult"):
         flows.plan(p, m)
     if step in ("consensus", "consult"):
-        record_consensus(actor=p.secretary, matter=m, version=m.plan_versions.order_by("-number").first(),
-                         minutes="各单位各负其责，按期完成")
+        record_consensus(
+            actor=p.secretary,
+            matter=m,
+            version=m.plan_versions.order_by("-number").first(),
+            minutes="各单位各负其责，按期完成",
+        )
     if step == "review":
         submit_review(actor=p.lawyer, matter=m, decision="approve", opinion="方案合法可行。")
     if step == "vote":
@@ -113,8 +117,12 @@ def walk(p, to: str, *, procedure: str = "eight_steps", back_to_back: bool = Fal
         matters.support(actor=p.neighbour, matter=m)
     if to == "raise":
         return Matter.objects.get(pk=m.pk)
-    matters.accept(actor=p.secretary, matter=m, procedure_key=procedure,
-                   procedure_reason=SHORT_REASON if procedure == "short_path" else "")
+    matters.accept(
+        actor=p.secretary,
+        matter=m,
+        procedure_key=procedure,
+        procedure_reason=SHORT_REASON if procedure == "short_path" else "",
+    )
     for step in definitions.get(procedure).steps[1:]:
         if step.key == to:
             break
@@ -123,8 +131,13 @@ def walk(p, to: str, *, procedure: str = "eight_steps", back_to_back: bool = Fal
 
 
 def other_matter(p, title="三单元楼道灯坏了", region=None, by=None):
-    return matters.raise_matter(actor=by or p.neighbour, region=region or p.tree.compound, category=p.category,
-                                title=title, description="晚上楼道一片漆黑，老人上下楼不安全。")
+    return matters.raise_matter(
+        actor=by or p.neighbour,
+        region=region or p.tree.compound,
+        category=p.category,
+        title=title,
+        description="晚上楼道一片漆黑，老人上下楼不安全。",
+    )
 
 
 @pytest.fixture
@@ -224,7 +237,9 @@ def _assert_indicator(response, procedure, at: str):
     here = len(keys) if at == "resolved" else keys.index(at)
     expected = [("done", escape(label)) for label in labels[:here]]
     if at != "resolved":
-        expected += [("current", escape(labels[here]))] + [("waiting", escape(lb)) for lb in labels[here + 1:]]
+        expected += [("current", escape(labels[here]))] + [
+            ("waiting", escape(lb)) for lb in labels[here + 1 :]
+        ]
     assert step_states(response) == expected
     assert shows(response, in_words(procedure.label))
 
@@ -288,7 +303,9 @@ def test_a_consultation_with_several_missing_pieces_lists_each_in_words(place, c
 
 
 def test_a_matter_closed_at_screening_shows_no_step_indicator_but_its_public_reason(place, client):
-    m = matters.decline(actor=place.secretary, matter=flows.raise_flood(place), reason="属于个人纠纷，建议调解")
+    m = matters.decline(
+        actor=place.secretary, matter=flows.raise_flood(place), reason="属于个人纠纷，建议调解"
+    )
 
     response = client.get(f"/m/{m.pk}/")
 
@@ -316,8 +333,16 @@ def test_the_matter_page_shows_sessions_plan_tasks_and_notices_to_anyone(place, 
 
     assert response.status_code == 200
     page = html(response)
-    for text in ("让居民出行安全，对低洼路段进行维修", "先修补坑洼", "修复小区西侧坑洼路段", "维修坑洼路面",
-                 "市消防救援支队", "4处破损路面已维修", "小路维修完成", "方案合法可行。"):
+    for text in (
+        "让居民出行安全，对低洼路段进行维修",
+        "先修补坑洼",
+        "修复小区西侧坑洼路段",
+        "维修坑洼路面",
+        "市消防救援支队",
+        "4处破损路面已维修",
+        "小路维修完成",
+        "方案合法可行。",
+    ):
         assert text in page, text
     assert "<form" not in page.split('<main id="main">')[1], "nobody logged in: nothing to do"
 
@@ -347,9 +372,21 @@ def test_the_dossier_holds_the_whole_history_in_words(place, client):
 
     assert response.status_code == 200
     page = html(response)
-    for text in ("小区西侧小路积水", "让居民出行安全，对低洼路段进行维修", "先修补坑洼", "修复小区西侧坑洼路段",
-                 "维修坑洼路面", "提示辖区居民", "丽景社区居委会", "方案合法可行。", "各单位各负其责，按期完成",
-                 "4处破损路面已维修", "小路维修完成", "4处破损路面已维修。", "刘桂兰"):
+    for text in (
+        "小区西侧小路积水",
+        "让居民出行安全，对低洼路段进行维修",
+        "先修补坑洼",
+        "修复小区西侧坑洼路段",
+        "维修坑洼路面",
+        "提示辖区居民",
+        "丽景社区居委会",
+        "方案合法可行。",
+        "各单位各负其责，按期完成",
+        "4处破损路面已维修",
+        "小路维修完成",
+        "4处破损路面已维修。",
+        "刘桂兰",
+    ):
         assert text in page, text
     assert escape(tr("passed")) in page
     assert escape(tr("posted for %(d)s days") % {"d": 10}) in page
@@ -362,7 +399,9 @@ def test_the_dossier_holds_the_whole_history_in_words(place, client):
 
 
 def test_the_dossier_of_a_declined_matter_keeps_the_reason_and_when(place, client):
-    m = matters.decline(actor=place.secretary, matter=flows.raise_flood(place), reason="属于个人纠纷，建议调解")
+    m = matters.decline(
+        actor=place.secretary, matter=flows.raise_flood(place), reason="属于个人纠纷，建议调解"
+    )
 
     response = client.get(f"/m/{m.pk}/dossier/")
 
@@ -384,8 +423,13 @@ def test_the_dossier_of_a_short_path_matter_shows_its_reason(place, client):
 
 
 def _raise_data(p, **changes):
-    data = {"region": p.tree.compound.pk, "category": p.category.pk, "title": "1号楼电梯经常停运",
-            "description": "电梯一周坏了三次，老人下不了楼。", "location": "1号楼"}
+    data = {
+        "region": p.tree.compound.pk,
+        "category": p.category.pk,
+        "title": "1号楼电梯经常停运",
+        "description": "电梯一周坏了三次，老人下不了楼。",
+        "location": "1号楼",
+    }
     return data | changes
 
 
@@ -401,7 +445,9 @@ def test_the_raise_form_offers_the_region_asked_for(place, client):
     response = client.get(f"/m/new/?region={place.tree.compound.pk}")
 
     assert response.status_code == 200
-    assert re.search(rf'<option value="{place.tree.compound.pk}" selected>万泰丽景小区</option>', html(response))
+    assert re.search(
+        rf'<option value="{place.tree.compound.pk}" selected>万泰丽景小区</option>', html(response)
+    )
 
 
 def test_a_resident_raises_a_matter_and_lands_on_its_page(place, client):
@@ -411,8 +457,15 @@ def test_a_resident_raises_a_matter_and_lands_on_its_page(place, client):
 
     m = Matter.objects.get()
     assert response.redirect_chain == [(f"/m/{m.pk}/", 302)]
-    assert (m.title, m.submitter, m.status, m.back_to_back) == ("1号楼电梯经常停运", place.resident, Status.NEW, False)
-    assert messages_on(response) == [escape(tr("Your matter has been recorded. The community will screen it."))]
+    assert (m.title, m.submitter, m.status, m.back_to_back) == (
+        "1号楼电梯经常停运",
+        place.resident,
+        Status.NEW,
+        False,
+    )
+    assert messages_on(response) == [
+        escape(tr("Your matter has been recorded. The community will screen it."))
+    ]
 
 
 def test_a_raise_without_a_title_is_refused_with_the_reason_and_nothing_is_saved(place, client):
@@ -524,7 +577,9 @@ def test_staff_may_record_only_in_their_own_community(place, client):
 def test_staff_record_a_visit_for_a_registered_resident_by_mobile(place, client):
     client.force_login(place.secretary)
 
-    response = client.post("/m/record/", _raise_data(place, channel="visit", submitter_phone=place.neighbour.phone))
+    response = client.post(
+        "/m/record/", _raise_data(place, channel="visit", submitter_phone=place.neighbour.phone)
+    )
 
     m = Matter.objects.get()
     assert response.status_code == 302 and response.url == f"/m/{m.pk}/"
@@ -544,7 +599,9 @@ def test_recording_with_an_unknown_mobile_is_refused_with_the_reason(place, clie
 def test_a_back_to_back_record_with_a_name_is_refused_and_nothing_is_saved(place, client):
     client.force_login(place.secretary)
 
-    response = client.post("/m/record/", _raise_data(place, channel="box", submitter_name="老王", back_to_back="on"))
+    response = client.post(
+        "/m/record/", _raise_data(place, channel="box", submitter_name="老王", back_to_back="on")
+    )
 
     assert response.status_code == 400
     assert shows(response, tr("A back-to-back matter keeps no name: leave the resident's name empty."))
@@ -561,12 +618,26 @@ def rich(p, n: int):
     matters.support(actor=p.neighbour, matter=m)
     matters.accept(actor=p.secretary, matter=m)
     for i in range(n):
-        record_session(actor=p.secretary, matter=m, title=f"恳谈{i}", held_at=p.now, place="议事厅", attendance=5,
-                       ideas=[(f"主意{i}-{j}", f"居民{j}") for j in range(n)])
+        record_session(
+            actor=p.secretary,
+            matter=m,
+            title=f"恳谈{i}",
+            held_at=p.now,
+            place="议事厅",
+            attendance=5,
+            ideas=[(f"主意{i}-{j}", f"居民{j}") for j in range(n)],
+        )
     engine.advance(actor=p.secretary, matter=m)
     for i in range(n):
-        version = draft_version(actor=p.council, matter=m, summary=f"方案{i}", parts=[
-            {"what": f"分工{j}", "unit": p.fire if j % 2 else p.property, "due_on": p.soon} for j in range(n)])
+        version = draft_version(
+            actor=p.council,
+            matter=m,
+            summary=f"方案{i}",
+            parts=[
+                {"what": f"分工{j}", "unit": p.fire if j % 2 else p.property, "due_on": p.soon}
+                for j in range(n)
+            ],
+        )
     engine.advance(actor=p.secretary, matter=m)
     record_consensus(actor=p.secretary, matter=m, version=version, minutes="同意")
     engine.advance(actor=p.secretary, matter=m)
@@ -595,7 +666,9 @@ def _queries(client, url) -> int:
 
 @pytest.mark.parametrize("viewer", ["secretary", "neighbour", "fire_staff", "lawyer", None])
 @pytest.mark.parametrize("suffix", ["", "dossier/"])
-def test_the_matter_page_costs_as_many_queries_with_five_of_everything_as_with_one(place, client, viewer, suffix):
+def test_the_matter_page_costs_as_many_queries_with_five_of_everything_as_with_one(
+    place, client, viewer, suffix
+):
     if viewer:
         client.force_login(getattr(place, viewer))
     one, five = rich(place, 1), rich(place, 5)
@@ -609,14 +682,21 @@ def test_the_matter_page_costs_as_many_queries_with_five_of_everything_as_with_o
 def test_staff_recording_a_visit_like_an_open_matter_may_add_the_residents_name_to_it(place, client):
     flood = flows.raise_flood(place)
     client.force_login(place.secretary)
-    data = _raise_data(place, channel="visit", title="西边小路下雨积水", description="居民来访：小区西边的小路一下雨就积水，有人摔伤",
-                       submitter_phone=place.neighbour.phone)
+    data = _raise_data(
+        place,
+        channel="visit",
+        title="西边小路下雨积水",
+        description="居民来访：小区西边的小路一下雨就积水，有人摔伤",
+        submitter_phone=place.neighbour.phone,
+    )
 
     offered = client.post("/m/record/", data)
 
     assert offered.status_code == 200
     assert shows(offered, tr("Is it one of these?"))
-    offer = re.search(rf'<form method="post" action="/m/{flood.pk}/support/".*?</form>', html(offered), re.S).group(0)
+    offer = re.search(
+        rf'<form method="post" action="/m/{flood.pk}/support/".*?</form>', html(offered), re.S
+    ).group(0)
     assert f'name="phone" value="{place.neighbour.phone}"' in offer
     assert Matter.objects.count() == 1
 
@@ -631,7 +711,12 @@ def test_staff_recording_a_visit_like_an_open_matter_may_add_the_residents_name_
 def test_recording_an_unnamed_visit_like_an_open_matter_offers_it_but_adds_nobodys_name(place, client):
     flood = flows.raise_flood(place)
     client.force_login(place.secretary)
-    data = _raise_data(place, channel="hotline", title="西边小路下雨积水", description="热线反映：小区西边的小路一下雨就积水，有人摔伤")
+    data = _raise_data(
+        place,
+        channel="hotline",
+        title="西边小路下雨积水",
+        description="热线反映：小区西边的小路一下雨就积水，有人摔伤",
+    )
 
     offered = client.post("/m/record/", data)
 

@@ -17,13 +17,23 @@ TOO_MANY = "Too many attempts in a short time. Please wait a few minutes and try
 
 def page_data(p, i: int) -> dict:
     # Each matter unlike the others and confirmed new, so that no "is it one of these?" step intervenes.
-    return {"region": p.tree.compound.pk, "category": p.category.pk, "title": f"{i}号楼电梯停运",
-            "description": f"第{i}次：电梯坏了，老人下不了楼。", "location": f"{i}号楼", "confirmed_new": "on"}
+    return {
+        "region": p.tree.compound.pk,
+        "category": p.category.pk,
+        "title": f"{i}号楼电梯停运",
+        "description": f"第{i}次：电梯坏了，老人下不了楼。",
+        "location": f"{i}号楼",
+        "confirmed_new": "on",
+    }
 
 
 def api_data(p, i: int) -> dict:
-    return {"region": p.tree.compound.pk, "category": p.category.key, "title": f"{i}号路灯不亮",
-            "description": f"第{i}次：路灯一直不亮，晚上看不清路。"}
+    return {
+        "region": p.tree.compound.pk,
+        "category": p.category.key,
+        "title": f"{i}号路灯不亮",
+        "description": f"第{i}次：路灯一直不亮，晚上看不清路。",
+    }
 
 
 def by_api(client, p, i: int):

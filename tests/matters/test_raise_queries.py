@@ -21,12 +21,16 @@ MAX_QUERIES = {"sqlite": 29, "postgresql": 29}
 
 def post_raise(person, region, **fields):
     client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {issue_token(person)}")
-    body = {"region": region.pk, "category": "environment", "title": "楼道灯不亮", "description": "三单元楼道灯坏了",
-            **fields}
+    body = {
+        "region": region.pk,
+        "category": "environment",
+        "title": "楼道灯不亮",
+        "description": "三单元楼道灯坏了",
+        **fields,
+    }
     with CaptureQueriesContext(connection) as captured:
         response = client.post("/api/v1/matters/", json.dumps(body), content_type="application/json")
     return response, len(captured.captured_queries)
-
 
 
 def test_raising_costs_at_most_the_budgeted_queries(place):
@@ -39,8 +43,15 @@ def test_raising_costs_at_most_the_budgeted_queries(place):
 def test_new_matters_leave_the_roll_ups_a_recount_would(place):
     assert post_raise(place.resident, place.tree.building)[0].status_code == 201
     assert post_raise(place.neighbour, place.tree.compound, back_to_back=True)[0].status_code == 201
-    record_matter(actor=place.secretary, region=place.tree.community, title="井盖丢失", description="西门井盖",
-                  category=place.category, channel="visit", submitter=place.outsider)
+    record_matter(
+        actor=place.secretary,
+        region=place.tree.community,
+        title="井盖丢失",
+        description="西门井盖",
+        category=place.category,
+        channel="visit",
+        submitter=place.outsider,
+    )
     ids = list(Matter.objects.values_list("pk", flat=True))
     assert Source.objects.filter(kind=rollups.MATTER, object_id__in=ids).count() == 3
     kept = tables()

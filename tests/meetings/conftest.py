@@ -35,7 +35,9 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     # 9:00 tomorrow, Shanghai time: the dates the rule counts are the site's calendar days.
-    start = (timezone.localtime() + datetime.timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    start = (timezone.localtime() + datetime.timedelta(days=1)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
     c = Clock(start)
     monkeypatch.setattr(timezone, "now", c)
     return c
@@ -47,19 +49,37 @@ def s1(place, clock):
     p = place
     t = p.tree
     matter = flows.raise_flood(p)
-    matters.accept(actor=p.secretary, matter=matter, procedure_key="short_path",
-                   procedure_reason="小修小补：一次协商即可分工", category=p.category, stakeholders="万泰丽景小区居民")
-    brigade = builders.unit("运河区消防救援大队", kind="fire_rescue", home_region=t.district, serves=[t.district])
+    matters.accept(
+        actor=p.secretary,
+        matter=matter,
+        procedure_key="short_path",
+        procedure_reason="小修小补：一次协商即可分工",
+        category=p.category,
+        stakeholders="万泰丽景小区居民",
+    )
+    brigade = builders.unit(
+        "运河区消防救援大队", kind="fire_rescue", home_region=t.district, serves=[t.district]
+    )
     urban = builders.unit("运河区城管", kind="urban_management", home_region=t.district, serves=[t.district])
-    faraway = builders.unit("新华区城管", kind="urban_management", home_region=t.other_district,
-                            serves=[t.other_district])
+    faraway = builders.unit(
+        "新华区城管", kind="urban_management", home_region=t.other_district, serves=[t.other_district]
+    )
     reps = [builders.person(f"代表{i}") for i in range(1, 4)]
     for i, rep in enumerate(reps):
         builders.role(rep, "representative", t.compound if i else t.community)
     deputy = builders.person("李副书记")
     builders.role(deputy, "committee", t.community, title="社区居委会副主任")
-    return SimpleNamespace(p=p, t=t, matter=matter, brigade=brigade, urban=urban, faraway=faraway, reps=reps,
-                           deputy=deputy, clock=clock)
+    return SimpleNamespace(
+        p=p,
+        t=t,
+        matter=matter,
+        brigade=brigade,
+        urban=urban,
+        faraway=faraway,
+        reps=reps,
+        deputy=deputy,
+        clock=clock,
+    )
 
 
 def schedule(s, *, days_ahead=10, form="consultation", agenda=None, **kwargs):
@@ -67,9 +87,15 @@ def schedule(s, *, days_ahead=10, form="consultation", agenda=None, **kwargs):
     p = s.p
     starts = s.clock.now + datetime.timedelta(days=days_ahead)
     return services.create_meeting(
-        actor=p.secretary, region=s.t.community, form=form, platform="party_hall",
-        title="让居民出行安全，对低洼路段进行维修", starts_at=starts, place="社区协商议事厅",
-        agenda=[s.matter] if agenda is None else agenda, **kwargs,
+        actor=p.secretary,
+        region=s.t.community,
+        form=form,
+        platform="party_hall",
+        title="让居民出行安全，对低洼路段进行维修",
+        starts_at=starts,
+        place="社区协商议事厅",
+        agenda=[s.matter] if agenda is None else agenda,
+        **kwargs,
     )
 
 

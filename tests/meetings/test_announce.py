@@ -25,8 +25,15 @@ def test_announcing_posts_the_meeting_notice_on_the_community_board_with_agenda_
     notice = announcement.notice
     assert notice.region == s1.t.community and notice.kind == NoticeKind.MEETING
     assert "让居民出行安全，对低洼路段进行维修" in notice.title
-    for text in ("社区协商议事厅", "小区西侧小路积水", "市消防救援支队", "运河区消防救援大队", "运河区城管",
-                 "万泰丽景小区物业服务公司", "两委成员（2）"):
+    for text in (
+        "社区协商议事厅",
+        "小区西侧小路积水",
+        "市消防救援支队",
+        "运河区消防救援大队",
+        "运河区城管",
+        "万泰丽景小区物业服务公司",
+        "两委成员（2）",
+    ):
         assert text in notice.body, text
     # Residents invited by name are counted, never named on the board.
     assert "代表1" not in notice.body
@@ -52,9 +59,15 @@ def test_the_default_minimum_notice_per_form_is_met_on_the_bound_and_missed_a_da
 def test_the_rule_counts_calendar_days_so_late_evening_of_the_day_before_does_not_count_as_a_day(s1):
     s1.clock.set(s1.clock.now.replace(hour=23, minute=30))
     meeting = schedule(s1, days_ahead=3)  # 23:30 three days later: three calendar days
-    meeting = services.update_meeting(actor=s1.p.secretary, meeting=meeting, form="consultation",
-                                      platform="party_hall", title=meeting.title, place=meeting.place,
-                                      starts_at=meeting.starts_at.replace(hour=8))
+    meeting = services.update_meeting(
+        actor=s1.p.secretary,
+        meeting=meeting,
+        form="consultation",
+        platform="party_hall",
+        title=meeting.title,
+        place=meeting.place,
+        starts_at=meeting.starts_at.replace(hour=8),
+    )
     assert services.announce(actor=s1.p.secretary, meeting=meeting).given_days == 3
 
 
@@ -78,7 +91,9 @@ def test_a_late_announcement_with_its_reason_is_posted_and_flagged_on_every_agen
 
     other = flows.raise_flood(s1.p)
     meeting = schedule(s1, days_ahead=1, agenda=[s1.matter, other])
-    announcement = services.announce(actor=s1.p.secretary, meeting=meeting, late_reason="汛期将至，必须尽快协商")
+    announcement = services.announce(
+        actor=s1.p.secretary, meeting=meeting, late_reason="汛期将至，必须尽快协商"
+    )
     assert announcement.late and announcement.given_days == 1 and announcement.required_days == 3
     assert "汛期将至，必须尽快协商" in announcement.notice.body
     for matter in (s1.matter, other):
@@ -106,11 +121,19 @@ def test_an_announced_meeting_is_not_edited_but_changed_by_a_notice_that_replace
     meeting = announced(s1, days_ahead=10)
     first = services.current_announcement(meeting).notice
     with pytest.raises(Refused) as refused:
-        services.update_meeting(actor=s1.p.secretary, meeting=meeting, form="consultation", platform="party_hall",
-                                title="改", starts_at=meeting.starts_at, place="别处")
+        services.update_meeting(
+            actor=s1.p.secretary,
+            meeting=meeting,
+            form="consultation",
+            platform="party_hall",
+            title="改",
+            starts_at=meeting.starts_at,
+            place="别处",
+        )
     assert refused.value.code == "announced"
-    change = services.change_meeting(actor=s1.p.secretary, meeting=meeting, place="社区二楼会议室",
-                                     reason="议事厅漏雨，改在二楼")
+    change = services.change_meeting(
+        actor=s1.p.secretary, meeting=meeting, place="社区二楼会议室", reason="议事厅漏雨，改在二楼"
+    )
     assert change.notice.replaces == first and change.notice.kind == NoticeKind.MEETING_CHANGED
     assert "议事厅漏雨" in change.notice.body and "社区二楼会议室" in change.notice.body
     # The first notice is untouched and archived; the board shows the change.
@@ -139,8 +162,13 @@ def test_moving_the_meeting_earlier_falls_under_the_notice_rule_again(s1):
         services.change_meeting(actor=s1.p.secretary, meeting=meeting, starts_at=sooner, reason="提前")
     assert refused.value.code == "short_notice"
     assert late_flags(s1.matter) == []
-    services.change_meeting(actor=s1.p.secretary, meeting=meeting, starts_at=sooner, reason="提前",
-                            late_reason="施工队只在这天有空")
+    services.change_meeting(
+        actor=s1.p.secretary,
+        meeting=meeting,
+        starts_at=sooner,
+        reason="提前",
+        late_reason="施工队只在这天有空",
+    )
     assert len(late_flags(s1.matter)) == 1
 
 
@@ -150,8 +178,13 @@ def test_a_matter_added_late_is_flagged_but_the_matters_announced_in_time_are_no
     meeting = announced(s1, days_ahead=10)
     s1.clock.advance(days=9)
     added = flows.raise_flood(s1.p)
-    services.change_meeting(actor=s1.p.secretary, meeting=meeting, agenda=[s1.matter, added], reason="增加议题",
-                            late_reason="居民临时提出")
+    services.change_meeting(
+        actor=s1.p.secretary,
+        meeting=meeting,
+        agenda=[s1.matter, added],
+        reason="增加议题",
+        late_reason="居民临时提出",
+    )
     assert late_flags(s1.matter) == []
     assert len(late_flags(added)) == 1
 
@@ -161,7 +194,9 @@ def test_cancelling_an_announced_meeting_posts_a_cancellation_that_replaces_its_
     first = services.current_announcement(meeting).notice
     services.cancel_meeting(actor=s1.p.secretary, meeting=meeting, reason="台风预警")
     cancel = services.current_announcement(meeting).notice
-    assert cancel.kind == NoticeKind.MEETING_CANCELLED and cancel.replaces == first and "台风预警" in cancel.body
+    assert (
+        cancel.kind == NoticeKind.MEETING_CANCELLED and cancel.replaces == first and "台风预警" in cancel.body
+    )
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CANCELLED
     with pytest.raises(Refused):
         services.announce(actor=s1.p.secretary, meeting=meeting)
@@ -176,14 +211,23 @@ def test_cancelling_a_meeting_still_being_prepared_posts_nothing(s1):
 def test_a_sibling_communitys_committee_may_not_schedule_announce_change_or_cancel(s1):
     other = s1.p.other_secretary
     with pytest.raises(Refused) as refused:
-        services.create_meeting(actor=other, region=s1.t.community, form="consultation", platform="party_hall",
-                                title="越界", starts_at=s1.clock.now + datetime.timedelta(days=5), place="某处",
-                                convener=other)
+        services.create_meeting(
+            actor=other,
+            region=s1.t.community,
+            form="consultation",
+            platform="party_hall",
+            title="越界",
+            starts_at=s1.clock.now + datetime.timedelta(days=5),
+            place="某处",
+            convener=other,
+        )
     assert refused.value.code == Refused.FORBIDDEN
     meeting = schedule(s1)
-    for call in (lambda: services.announce(actor=other, meeting=meeting),
-                 lambda: services.cancel_meeting(actor=other, meeting=meeting, reason="x"),
-                 lambda: services.invite(actor=other, meeting=meeting, names=["某人"])):
+    for call in (
+        lambda: services.announce(actor=other, meeting=meeting),
+        lambda: services.cancel_meeting(actor=other, meeting=meeting, reason="x"),
+        lambda: services.invite(actor=other, meeting=meeting, names=["某人"]),
+    ):
         with pytest.raises(Refused) as refused:
             call()
         assert refused.value.code == Refused.FORBIDDEN
@@ -198,8 +242,13 @@ def test_the_agenda_takes_only_open_matters_of_the_community(s1):
     from tests.procedures import flows
     from yishi.matters import services as matters
 
-    elsewhere = matters.raise_matter(actor=s1.p.resident, region=s1.t.sibling_compound, category=s1.p.category,
-                                     title="别处的事", description="朝东社区的事情")
+    elsewhere = matters.raise_matter(
+        actor=s1.p.resident,
+        region=s1.t.sibling_compound,
+        category=s1.p.category,
+        title="别处的事",
+        description="朝东社区的事情",
+    )
     with pytest.raises(Refused) as refused:
         schedule(s1, agenda=[elsewhere])
     assert refused.value.code == "matter_elsewhere"
@@ -219,14 +268,25 @@ def test_units_invited_must_serve_the_community_and_the_convener_must_be_its_sta
         schedule(s1, convener=s1.p.resident)
     assert refused.value.code == "invalid_convener"
     with pytest.raises(Refused) as refused:
-        services.create_meeting(actor=s1.p.secretary, region=s1.t.community, form="consultation",
-                                platform="other", title="x", starts_at=s1.clock.now, place="y")
+        services.create_meeting(
+            actor=s1.p.secretary,
+            region=s1.t.community,
+            form="consultation",
+            platform="other",
+            title="x",
+            starts_at=s1.clock.now,
+            place="y",
+        )
     assert refused.value.code == "platform_name_required"
 
 
 def test_inviting_twice_adds_nobody_twice(s1):
     meeting = invite_s1(s1, schedule(s1))
     count = meeting.invitations.count()
-    assert services.invite(actor=s1.p.secretary, meeting=meeting, representatives=True,
-                           units=[s1.p.fire], names=[]) == 0
+    assert (
+        services.invite(
+            actor=s1.p.secretary, meeting=meeting, representatives=True, units=[s1.p.fire], names=[]
+        )
+        == 0
+    )
     assert meeting.invitations.count() == count == 2 + 3 + 4

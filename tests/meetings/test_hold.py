@@ -185,8 +185,10 @@ def test_the_villagers_meeting_counts_households_present_against_two_thirds_of_t
     assert queries.quorum(meeting).met
 
 
-@pytest.mark.parametrize(("present", "expected", "met"), [(20, 30, True), (19, 30, False), (2, 3, True), (1, 3, False),
-                                                          (0, 0, False)])
+@pytest.mark.parametrize(
+    ("present", "expected", "met"),
+    [(20, 30, True), (19, 30, False), (2, 3, True), (1, 3, False), (0, 0, False)],
+)
 def test_two_thirds_or_more_includes_the_bound(present, expected, met):
     rule = rules.QUORUM["representatives"]
     assert rule.met(present, expected) is met
@@ -200,16 +202,24 @@ def test_ideas_recorded_at_the_meeting_become_the_matters_session_with_who_signe
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
     assert consultation_held(s1.matter)
-    services.check_in(actor=s1.p.secretary, meeting=meeting, invitation=meeting.invitations.get(unit=s1.p.fire))
+    services.check_in(
+        actor=s1.p.secretary, meeting=meeting, invitation=meeting.invitations.get(unit=s1.p.fire)
+    )
     services.sign_in(actor=s1.reps[0], meeting=meeting)
-    session = services.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter,
-                                    ideas=[("先修补坑洼", "市消防救援支队"), ("通知居民绕行", "")])
+    session = services.record_ideas(
+        actor=s1.p.secretary,
+        meeting=meeting,
+        matter=s1.matter,
+        ideas=[("先修补坑洼", "市消防救援支队"), ("通知居民绕行", "")],
+    )
     assert session.meeting == meeting and session.attendance == 2
     assert list(session.attendees.all()) == [s1.reps[0]] and session.other_attendees == "市消防救援支队"
     assert session.place == "社区协商议事厅" and session.held_at == meeting.starts_at
     assert consultation_held(s1.matter) == []
     # More ideas on the same matter join the same session.
-    again = services.record_ideas(actor=s1.p.council, meeting=meeting, matter=s1.matter, ideas=[("物业维持秩序", "")])
+    again = services.record_ideas(
+        actor=s1.p.council, meeting=meeting, matter=s1.matter, ideas=[("物业维持秩序", "")]
+    )
     assert again == session and session.ideas.count() == 3
     assert Session.objects.filter(matter=s1.matter).count() == 1
 
@@ -227,8 +237,9 @@ def test_ideas_wait_for_the_start_for_someone_signed_in_and_for_a_matter_on_the_
     assert refused.value.code == "nobody_signed_in"
     services.sign_in(actor=s1.reps[0], meeting=meeting)
     with pytest.raises(Refused) as refused:
-        services.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=flows.raise_flood(s1.p),
-                              ideas=[("a", "")])
+        services.record_ideas(
+            actor=s1.p.secretary, meeting=meeting, matter=flows.raise_flood(s1.p), ideas=[("a", "")]
+        )
     assert refused.value.code == "not_on_agenda"
     assert not Session.objects.exists()
 
@@ -238,7 +249,9 @@ def test_the_matters_step_still_decides_whether_ideas_can_be_recorded(s1):
     at_the_meeting(s1, meeting)
     services.sign_in(actor=s1.reps[0], meeting=meeting)
     with pytest.raises(Refused) as refused:
-        services.record_ideas(actor=s1.p.other_secretary, meeting=meeting, matter=s1.matter, ideas=[("越界", "")])
+        services.record_ideas(
+            actor=s1.p.other_secretary, meeting=meeting, matter=s1.matter, ideas=[("越界", "")]
+        )
     assert refused.value.code == Refused.FORBIDDEN
     engine.withdraw(actor=s1.p.resident, matter=s1.matter, reason="已自行解决")
     with pytest.raises(Refused) as refused:
@@ -255,13 +268,16 @@ def test_a_decision_records_the_consensus_on_the_latest_plan_tied_to_the_meeting
     with pytest.raises(Refused) as refused:
         services.record_decision(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="同意")
     assert refused.value.code == "no_session"
-    session = services.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("修路", "")])
+    session = services.record_ideas(
+        actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("修路", "")]
+    )
     with pytest.raises(Refused) as refused:
         services.record_decision(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="同意")
     assert refused.value.code == "no_plan"
     version = flows.plan(s1.p, s1.matter)
-    consensus = services.record_decision(actor=s1.p.secretary, meeting=meeting, matter=s1.matter,
-                                         text="各单位各负其责")
+    consensus = services.record_decision(
+        actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="各单位各负其责"
+    )
     assert consensus.session == session and consensus.version == version
 
 
@@ -273,8 +289,9 @@ def test_a_photo_of_the_paper_sign_in_sheet_is_attached_re_encoded(s1):
     sheet = services.attach_sheet_photo(actor=s1.p.secretary, meeting=meeting, upload=photo())
     assert sheet.image.name.endswith(".jpg") and (sheet.width, sheet.height) == (80, 60)
     with pytest.raises(Refused) as refused:
-        services.attach_sheet_photo(actor=s1.p.secretary, meeting=meeting,
-                                    upload=SimpleUploadedFile("x.jpg", b"not a photo"))
+        services.attach_sheet_photo(
+            actor=s1.p.secretary, meeting=meeting, upload=SimpleUploadedFile("x.jpg", b"not a photo")
+        )
     assert refused.value.code == "upload_not_image"
     with pytest.raises(Refused) as refused:
         services.attach_sheet_photo(actor=s1.p.other_secretary, meeting=meeting, upload=photo())

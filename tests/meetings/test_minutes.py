@@ -21,12 +21,18 @@ def held(s1):
     """S1's meeting held: the fire brigade and two representatives signed in, ideas, a plan agreed, closed."""
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
-    services.check_in(actor=s1.p.secretary, meeting=meeting, invitation=meeting.invitations.get(unit=s1.p.fire))
+    services.check_in(
+        actor=s1.p.secretary, meeting=meeting, invitation=meeting.invitations.get(unit=s1.p.fire)
+    )
     services.sign_in(actor=s1.reps[0], meeting=meeting)
     services.sign_in(actor=s1.reps[1], meeting=meeting)
     services.sign_in(actor=s1.p.neighbour, meeting=meeting)
-    services.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter,
-                          ideas=[("先修补坑洼", "市消防救援支队"), ("施工期间提示居民", "代表1")])
+    services.record_ideas(
+        actor=s1.p.secretary,
+        meeting=meeting,
+        matter=s1.matter,
+        ideas=[("先修补坑洼", "市消防救援支队"), ("施工期间提示居民", "代表1")],
+    )
     flows.plan(s1.p, s1.matter)
     services.record_decision(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="四家单位分工负责")
     s1.clock.advance(hours=2)
@@ -40,14 +46,23 @@ def test_closing_the_meeting_drafts_the_minutes_of_each_agenda_matter_from_the_r
     (minutes,) = Minutes.objects.filter(meeting=held)
     assert minutes.matter == s1.matter and not minutes.is_confirmed
     text = minutes.text
-    for fragment in ("让居民出行安全，对低洼路段进行维修", "社区协商议事厅", "张金利", "小区西侧小路积水",
-                     "市消防救援支队：先修补坑洼", "代表1：施工期间提示居民", "四家单位分工负责",
-                     "维修坑洼路面 — 市消防救援支队", "维持现场秩序 — 万泰丽景小区物业服务公司"):
+    for fragment in (
+        "让居民出行安全，对低洼路段进行维修",
+        "社区协商议事厅",
+        "张金利",
+        "小区西侧小路积水",
+        "市消防救援支队：先修补坑洼",
+        "代表1：施工期间提示居民",
+        "四家单位分工负责",
+        "维修坑洼路面 — 市消防救援支队",
+        "维持现场秩序 — 万泰丽景小区物业服务公司",
+    ):
         assert fragment in text, fragment
     # 应到 9 (two committee members, three representatives, four units), 实到 3, 列席 1 (the neighbour).
     with translation.override(settings.LANGUAGE_CODE):
-        counts = gettext("Expected (%(basis)s): %(expected)s; present: %(present)s; also attending: %(others)s") % {
-            "basis": gettext("invited participants"), "expected": 9, "present": 3, "others": 1}
+        counts = gettext(
+            "Expected (%(basis)s): %(expected)s; present: %(present)s; also attending: %(others)s"
+        ) % {"basis": gettext("invited participants"), "expected": 9, "present": 3, "others": 1}
     assert counts in text
 
 
@@ -80,7 +95,9 @@ def test_the_secretary_edits_the_draft_and_may_draft_it_again_from_the_records(s
     services.edit_minutes(actor=s1.deputy, minutes=minutes, text="修改后的会议记录")
     minutes.refresh_from_db()
     assert minutes.text == "修改后的会议记录" and minutes.edited_by == s1.deputy
-    services.record_ideas(actor=s1.p.secretary, meeting=held, matter=s1.matter, ideas=[("会后补充：加装路灯", "")])
+    services.record_ideas(
+        actor=s1.p.secretary, meeting=held, matter=s1.matter, ideas=[("会后补充：加装路灯", "")]
+    )
     services.redraft_minutes(actor=s1.p.secretary, minutes=minutes)
     minutes.refresh_from_db()
     assert "会后补充：加装路灯" in minutes.text and minutes.edited_by is None
@@ -115,10 +132,13 @@ def test_confirmed_minutes_are_never_edited_but_take_a_signed_addendum(s1, held)
     minutes = held.minutes.get()
     services.confirm_minutes(actor=s1.p.secretary, meeting=held)
     minutes.refresh_from_db()
-    for call in (lambda: services.edit_minutes(actor=s1.p.secretary, minutes=minutes, text="改"),
-                 lambda: services.redraft_minutes(actor=s1.p.secretary, minutes=minutes),
-                 lambda: services.record_ideas(actor=s1.p.secretary, meeting=held, matter=s1.matter,
-                                               ideas=[("迟到的主意", "")])):
+    for call in (
+        lambda: services.edit_minutes(actor=s1.p.secretary, minutes=minutes, text="改"),
+        lambda: services.redraft_minutes(actor=s1.p.secretary, minutes=minutes),
+        lambda: services.record_ideas(
+            actor=s1.p.secretary, meeting=held, matter=s1.matter, ideas=[("迟到的主意", "")]
+        ),
+    ):
         with pytest.raises(Refused) as refused:
             call()
         assert refused.value.code == "minutes_confirmed"

@@ -47,11 +47,19 @@ def test_staff_schedule_a_meeting_from_the_form(staff, s1):
     page = staff.get(reverse("meetings:new"))
     assert page.status_code == 200 and s1.matter.title in html(page)
     starts = s1.clock.now.replace(hour=9) + datetime.timedelta(days=10)
-    response = staff.post(reverse("meetings:new"), {
-        "region": s1.t.community.pk, "title": "让居民出行安全，对低洼路段进行维修", "form": "consultation",
-        "platform": "party_hall", "starts_at": local(starts), "place": "社区协商议事厅", "agenda": [s1.matter.pk],
-        "convener": s1.p.secretary.pk,
-    })
+    response = staff.post(
+        reverse("meetings:new"),
+        {
+            "region": s1.t.community.pk,
+            "title": "让居民出行安全，对低洼路段进行维修",
+            "form": "consultation",
+            "platform": "party_hall",
+            "starts_at": local(starts),
+            "place": "社区协商议事厅",
+            "agenda": [s1.matter.pk],
+            "convener": s1.p.secretary.pk,
+        },
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == run_url(meeting)
     assert meeting.status == MeetingStatus.DRAFT and list(meeting.agenda.all()) == [s1.matter]
@@ -59,10 +67,17 @@ def test_staff_schedule_a_meeting_from_the_form(staff, s1):
 
 
 def test_the_schedule_form_refuses_what_the_service_refuses(staff, s1):
-    response = staff.post(reverse("meetings:new"), {
-        "region": s1.t.community.pk, "title": "x", "form": "consultation", "platform": "other",
-        "starts_at": local(s1.clock.now), "place": "y",
-    })
+    response = staff.post(
+        reverse("meetings:new"),
+        {
+            "region": s1.t.community.pk,
+            "title": "x",
+            "form": "consultation",
+            "platform": "other",
+            "starts_at": local(s1.clock.now),
+            "place": "y",
+        },
+    )
     assert response.status_code == 400 and not Meeting.objects.exists()
 
 
@@ -105,8 +120,14 @@ def test_the_public_page_shows_the_meeting_its_agenda_units_and_capacities_witho
     page = client.get(run_url(meeting, "detail"))
     assert page.status_code == 200
     text = html(page)
-    for fragment in ("社区协商议事厅", "市消防救援支队", "运河区城管", "两委成员（2）", s1.matter.title,
-                     reverse("notices:detail", args=[services.current_announcement(meeting).notice_id])):
+    for fragment in (
+        "社区协商议事厅",
+        "市消防救援支队",
+        "运河区城管",
+        "两委成员（2）",
+        s1.matter.title,
+        reverse("notices:detail", args=[services.current_announcement(meeting).notice_id]),
+    ):
         assert fragment in text, fragment
     assert "代表1" not in text and s1.reps[0].phone not in text
     assert run_url(meeting) not in text  # no staff link for the public
@@ -149,24 +170,38 @@ def test_the_run_page_is_for_the_communitys_staff_only(client, s1):
     assert client.get(run_url(meeting)).status_code == 403
     client.force_login(s1.p.secretary)
     page = client.get(run_url(meeting))
-    assert page.status_code == 200 and '<svg' in html(page) and services.sign_in_token(meeting) in html(page)
+    assert page.status_code == 200 and "<svg" in html(page) and services.sign_in_token(meeting) in html(page)
 
 
 def test_staff_edit_invite_and_announce_a_draft_from_its_page(staff, s1):
     meeting = schedule(s1, days_ahead=1)
     page = staff.get(run_url(meeting))
     assert page.status_code == 200 and run_url(meeting, "announce") in html(page)
-    response = staff.post(run_url(meeting, "edit"), {
-        "region": s1.t.community.pk, "title": "低洼路段维修协商会", "form": "consultation", "platform": "bench",
-        "starts_at": local(meeting.starts_at), "place": "小区广场", "agenda": [s1.matter.pk],
-        "convener": s1.p.secretary.pk,
-    })
+    response = staff.post(
+        run_url(meeting, "edit"),
+        {
+            "region": s1.t.community.pk,
+            "title": "低洼路段维修协商会",
+            "form": "consultation",
+            "platform": "bench",
+            "starts_at": local(meeting.starts_at),
+            "place": "小区广场",
+            "agenda": [s1.matter.pk],
+            "convener": s1.p.secretary.pk,
+        },
+    )
     assert response.status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).platform == "bench"
-    response = staff.post(run_url(meeting, "invite"), {
-        "representatives": "on", "units": [s1.p.fire.pk, s1.urban.pk], "names": "万泰丽景小区业主委员会\n",
-        "phones": s1.p.resident.phone, "capacity": "",
-    })
+    response = staff.post(
+        run_url(meeting, "invite"),
+        {
+            "representatives": "on",
+            "units": [s1.p.fire.pk, s1.urban.pk],
+            "names": "万泰丽景小区业主委员会\n",
+            "phones": s1.p.resident.phone,
+            "capacity": "",
+        },
+    )
     assert response.status_code == 302 and meeting.invitations.count() == 3 + 2 + 1 + 1
     assert staff.post(run_url(meeting, "invite"), {"phones": "12345"}).status_code == 400
     late = staff.post(run_url(meeting, "announce"), {"late_reason": ""})
@@ -180,10 +215,17 @@ def test_staff_edit_invite_and_announce_a_draft_from_its_page(staff, s1):
 
 def test_staff_change_then_cancel_an_announced_meeting_each_a_notice(staff, s1):
     meeting = announced(s1)
-    response = staff.post(run_url(meeting, "change"), {
-        "title": meeting.title, "starts_at": local(meeting.starts_at), "place": "社区二楼会议室",
-        "platform": "party_hall", "agenda": [s1.matter.pk], "reason": "议事厅漏雨",
-    })
+    response = staff.post(
+        run_url(meeting, "change"),
+        {
+            "title": meeting.title,
+            "starts_at": local(meeting.starts_at),
+            "place": "社区二楼会议室",
+            "platform": "party_hall",
+            "agenda": [s1.matter.pk],
+            "reason": "议事厅漏雨",
+        },
+    )
     assert response.status_code == 302
     assert staff.post(run_url(meeting, "cancel"), {"reason": ""}).status_code == 400
     assert staff.post(run_url(meeting, "cancel"), {"reason": "台风"}).status_code == 302
@@ -196,8 +238,12 @@ def test_a_sibling_committee_posting_to_a_meeting_is_refused_with_403_and_nothin
     at_the_meeting(s1, meeting)
     client.force_login(s1.p.other_secretary)
     invitation = meeting.invitations.get(unit=s1.p.fire)
-    for name, data in (("cancel", {"reason": "x"}), ("check_in", {"invitation": invitation.pk}),
-                       ("close", {}), ("invite", {"names": "某人"})):
+    for name, data in (
+        ("cancel", {"reason": "x"}),
+        ("check_in", {"invitation": invitation.pk}),
+        ("close", {}),
+        ("invite", {"names": "某人"}),
+    ):
         assert client.post(run_url(meeting, name), data).status_code == 403, name
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.ANNOUNCED
     assert not Attendance.objects.exists()
@@ -223,7 +269,9 @@ def test_a_photo_of_the_paper_sheet_is_uploaded_from_the_run_page(staff, s1):
     assert staff.post(run_url(meeting, "sheet"), {"photo": upload}).status_code == 302
     photo = meeting.sheet_photos.get()
     assert photo.image.url in html(staff.get(run_url(meeting)))
-    assert photo.image.url not in html(staff.get(run_url(meeting, "detail")))  # names and signatures: staff only
+    assert photo.image.url not in html(
+        staff.get(run_url(meeting, "detail"))
+    )  # names and signatures: staff only
 
 
 def test_the_whole_meeting_through_the_pages_ideas_decision_close_minutes_confirm_addendum(client, s1):
@@ -232,17 +280,27 @@ def test_the_whole_meeting_through_the_pages_ideas_decision_close_minutes_confir
     assert run_url(meeting, "ideas", s1.matter.pk) not in html(client.get(run_url(meeting)))  # not started
     at_the_meeting(s1, meeting)
     client.post(run_url(meeting, "check_in"), {"invitation": meeting.invitations.get(unit=s1.p.fire).pk})
-    response = client.post(run_url(meeting, "ideas", s1.matter.pk), {"ideas": "市消防救援支队：先修补坑洼\n物业维持秩序"})
+    response = client.post(
+        run_url(meeting, "ideas", s1.matter.pk), {"ideas": "市消防救援支队：先修补坑洼\n物业维持秩序"}
+    )
     assert response.status_code == 302
     session = Session.objects.get(meeting=meeting)
-    assert [(i.voiced_by, i.text) for i in session.ideas.all()] == [("市消防救援支队", "先修补坑洼"), ("", "物业维持秩序")]
+    assert [(i.voiced_by, i.text) for i in session.ideas.all()] == [
+        ("市消防救援支队", "先修补坑洼"),
+        ("", "物业维持秩序"),
+    ]
     flows.plan(s1.p, s1.matter)
-    assert client.post(run_url(meeting, "decision", s1.matter.pk), {"text": "四家单位分工"}).status_code == 302
+    assert (
+        client.post(run_url(meeting, "decision", s1.matter.pk), {"text": "四家单位分工"}).status_code == 302
+    )
     assert client.post(run_url(meeting, "close")).status_code == 302
     minutes = Minutes.objects.get(meeting=meeting)
     page = client.get(run_url(meeting))
     assert run_url(meeting, "edit_minutes", minutes.pk) in html(page) and "先修补坑洼" in html(page)
-    assert client.post(run_url(meeting, "edit_minutes", minutes.pk), {"text": "定稿的会议记录"}).status_code == 302
+    assert (
+        client.post(run_url(meeting, "edit_minutes", minutes.pk), {"text": "定稿的会议记录"}).status_code
+        == 302
+    )
     assert "定稿的会议记录" not in html(client.get(run_url(meeting, "detail")))  # drafts are not public
     client.force_login(s1.deputy)
     assert client.post(run_url(meeting, "confirm")).status_code == 403
@@ -251,7 +309,10 @@ def test_the_whole_meeting_through_the_pages_ideas_decision_close_minutes_confir
     assert "定稿的会议记录" in html(client.get(run_url(meeting, "detail")))
     refused = client.post(run_url(meeting, "edit_minutes", minutes.pk), {"text": "再改"})
     assert refused.status_code == 409
-    assert client.post(run_url(meeting, "addendum", minutes.pk), {"text": "更正：日期为11月15日"}).status_code == 302
+    assert (
+        client.post(run_url(meeting, "addendum", minutes.pk), {"text": "更正：日期为11月15日"}).status_code
+        == 302
+    )
     public = client.get(run_url(meeting, "detail"))
     assert "更正：日期为11月15日" in html(public) and "定稿的会议记录" in html(public)
     assert Minutes.objects.get(pk=minutes.pk).text == "定稿的会议记录"
@@ -292,7 +353,7 @@ def test_a_forged_sign_in_link_is_404_and_a_closed_meeting_refuses(client, s1):
     assert client.get(reverse("meetings:sign_in", args=[f"{meeting.pk}:forged"])).status_code == 404
     url = reverse("meetings:sign_in", args=[services.sign_in_token(meeting)])
     early = client.get(url)
-    assert early.status_code == 200 and "<form method=\"post\" class=\"panel\"" not in html(early)
+    assert early.status_code == 200 and '<form method="post" class="panel"' not in html(early)
     assert client.post(url).status_code == 409
     assert not Attendance.objects.exists()
 

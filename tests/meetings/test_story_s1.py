@@ -22,9 +22,14 @@ def test_s1_meeting_announced_held_minuted_and_its_result_posted(s1):
     year = timezone.localdate().year + 1
     s1.clock.set(datetime.datetime(year, 10, 5, 10, 0, tzinfo=SHANGHAI))
     meeting = services.create_meeting(
-        actor=p.secretary, region=t.community, form="consultation", platform="party_hall",
-        title="让居民出行安全，对低洼路段进行维修", place="社区协商议事厅",
-        starts_at=datetime.datetime(year, 10, 15, 9, 0, tzinfo=SHANGHAI), agenda=[s1.matter],
+        actor=p.secretary,
+        region=t.community,
+        form="consultation",
+        platform="party_hall",
+        title="让居民出行安全，对低洼路段进行维修",
+        place="社区协商议事厅",
+        starts_at=datetime.datetime(year, 10, 15, 9, 0, tzinfo=SHANGHAI),
+        agenda=[s1.matter],
     )
     services.invite(actor=p.secretary, meeting=meeting, people=[p.secretary, s1.deputy], capacity="两委成员")
     services.invite(actor=p.secretary, meeting=meeting, representatives=True)
@@ -46,17 +51,33 @@ def test_s1_meeting_announced_held_minuted_and_its_result_posted(s1):
     assert (summary.expected, summary.present, summary.others) == (9, 8, 0)
 
     s1.clock.set(datetime.datetime(year, 10, 15, 9, 20, tzinfo=SHANGHAI))
-    services.record_ideas(actor=p.secretary, meeting=meeting, matter=s1.matter, ideas=[
-        ("先把四处坑洼修补好", "市消防救援支队"), ("施工前通知居民绕行", "代表1"), ("施工时维持现场秩序", "物业"),
-    ])
-    draft_version(actor=p.council, matter=s1.matter, summary="修复小区西侧低洼路段", parts=[
-        {"what": "维修坑洼路面", "unit": p.fire, "due_on": datetime.date(year, 11, 15)},
-        {"what": "提示辖区居民", "responsible": "丽景社区居委会"},
-        {"what": "维持现场秩序", "unit": p.property},
-        {"what": "监督文明施工", "unit": s1.urban},
-    ])
-    services.record_decision(actor=p.secretary, meeting=meeting, matter=s1.matter,
-                             text="四家单位分工负责，11月15日施工，社区跟进回访")
+    services.record_ideas(
+        actor=p.secretary,
+        meeting=meeting,
+        matter=s1.matter,
+        ideas=[
+            ("先把四处坑洼修补好", "市消防救援支队"),
+            ("施工前通知居民绕行", "代表1"),
+            ("施工时维持现场秩序", "物业"),
+        ],
+    )
+    draft_version(
+        actor=p.council,
+        matter=s1.matter,
+        summary="修复小区西侧低洼路段",
+        parts=[
+            {"what": "维修坑洼路面", "unit": p.fire, "due_on": datetime.date(year, 11, 15)},
+            {"what": "提示辖区居民", "responsible": "丽景社区居委会"},
+            {"what": "维持现场秩序", "unit": p.property},
+            {"what": "监督文明施工", "unit": s1.urban},
+        ],
+    )
+    services.record_decision(
+        actor=p.secretary,
+        meeting=meeting,
+        matter=s1.matter,
+        text="四家单位分工负责，11月15日施工，社区跟进回访",
+    )
     s1.clock.set(datetime.datetime(year, 10, 15, 11, 0, tzinfo=SHANGHAI))
     services.close_meeting(actor=p.secretary, meeting=meeting)
     (minutes,) = services.confirm_minutes(actor=p.secretary, meeting=meeting)

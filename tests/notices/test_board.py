@@ -23,8 +23,15 @@ def post(s1, title="公示：小区停车收费标准", days=10, region=None, re
     from django.db import transaction
 
     with transaction.atomic():
-        return services.post_notice(actor=s1.p.secretary, region=region or s1.t.community, kind=NoticeKind.RESULT,
-                                    title=title, body="经协商，每月收费100元。", period_days=days, replaces=replaces)
+        return services.post_notice(
+            actor=s1.p.secretary,
+            region=region or s1.t.community,
+            kind=NoticeKind.RESULT,
+            title=title,
+            body="经协商，每月收费100元。",
+            period_days=days,
+            replaces=replaces,
+        )
 
 
 def html(response) -> str:

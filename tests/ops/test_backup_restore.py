@@ -62,15 +62,29 @@ def community_data():
         builders.role(rep, "representative", t.community)
     resident, neighbour = builders.person("刘桂兰"), builders.person("王建国")
     category = builders.category("environment")
-    first = raise_matter(actor=resident, region=t.compound, title="楼道堆物堵塞消防通道", description="3号楼一单元楼道",
-                         category=category, photos=[photo("a.png", "red"), photo("b.png", "blue")])
-    raise_matter(actor=neighbour, region=t.compound, title="路灯不亮", description="西门路灯坏了两周",
-                 category=category, photos=[photo("c.png", "green")])
+    first = raise_matter(
+        actor=resident,
+        region=t.compound,
+        title="楼道堆物堵塞消防通道",
+        description="3号楼一单元楼道",
+        category=category,
+        photos=[photo("a.png", "red"), photo("b.png", "blue")],
+    )
+    raise_matter(
+        actor=neighbour,
+        region=t.compound,
+        title="路灯不亮",
+        description="西门路灯坏了两周",
+        category=category,
+        photos=[photo("c.png", "green")],
+    )
     support(actor=neighbour, matter=first)
     vote = votes.create_vote(actor=secretary, region=t.community, question="是否同意维修道路？")
     vote = votes.open_vote(actor=secretary, vote=vote)
-    receipts = [votes.cast_ballot(actor=rep, vote=vote, option=option)
-                for rep, option in zip(reps, ("yes", "yes", "no"), strict=False)]
+    receipts = [
+        votes.cast_ballot(actor=rep, vote=vote, option=option)
+        for rep, option in zip(reps, ("yes", "yes", "no"), strict=False)
+    ]
     return receipts
 
 
@@ -84,8 +98,11 @@ def snapshot() -> dict:
         "participations": Participation.objects.count(),
         "receipts": sorted(Ballot.objects.filter(option__isnull=False).values_list("receipt", "option__key")),
         "audit": list(AuditEntry.objects.order_by("seq").values_list("seq", "hash")),
-        "media": {p.relative_to(media).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                  for p in media.rglob("*") if p.is_file()},
+        "media": {
+            p.relative_to(media).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in media.rglob("*")
+            if p.is_file()
+        },
     }
 
 
@@ -96,8 +113,10 @@ def destroy_everything() -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA foreign_keys = OFF")
         for table in tables:
-            cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}"
-                           + (" CASCADE" if connection.vendor == "postgresql" else ""))
+            cursor.execute(
+                f"DROP TABLE {connection.ops.quote_name(table)}"
+                + (" CASCADE" if connection.vendor == "postgresql" else "")
+            )
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA foreign_keys = ON")
     assert connection.introspection.table_names() == []
@@ -199,9 +218,13 @@ def test_an_archive_missing_a_member_or_holding_an_unlisted_one_is_refused(backe
     archive, _ = backed_up
     dump = next(n for n in member_names(archive) if n.startswith("database."))
     assert f"{dump} is listed in the manifest but missing" in refused(
-        rewrite(archive, tmp_path / "short.tar.gz", drop=dump))
-    unlisted = rewrite(archive, tmp_path / "extra.tar.gz",
-                       manifest=lambda m: {**m, "members": [x for x in m["members"] if x["name"] != dump]})
+        rewrite(archive, tmp_path / "short.tar.gz", drop=dump)
+    )
+    unlisted = rewrite(
+        archive,
+        tmp_path / "extra.tar.gz",
+        manifest=lambda m: {**m, "members": [x for x in m["members"] if x["name"] != dump]},
+    )
     assert f"holds {dump}, which the manifest does not list" in refused(unlisted)
     nothing_restored()
 
@@ -210,9 +233,13 @@ def test_a_backup_of_another_database_kind_or_a_newer_version_is_refused(backed_
     archive, _ = backed_up
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     assert f"this is a {other} backup" in refused(
-        rewrite(archive, tmp_path / "other.tar.gz", manifest=lambda m: {**m, "vendor": other}))
-    newer = rewrite(archive, tmp_path / "newer.tar.gz",
-                    manifest=lambda m: {**m, "migrations": [*m["migrations"], "votes.9999_future"]})
+        rewrite(archive, tmp_path / "other.tar.gz", manifest=lambda m: {**m, "vendor": other})
+    )
+    newer = rewrite(
+        archive,
+        tmp_path / "newer.tar.gz",
+        manifest=lambda m: {**m, "migrations": [*m["migrations"], "votes.9999_future"]},
+    )
     assert "newer version of Yishi (it has migration votes.9999_future" in refused(newer)
     nothing_restored()
 
@@ -247,8 +274,13 @@ def scratch_database(on_postgres):
 
     db = settings.DATABASES["default"]
     name = f"{db['NAME']}_restore_{uuid.uuid4().hex[:8]}"
-    base = {"dbname": "postgres", "user": db.get("USER") or None, "host": db.get("HOST") or None,
-            "port": db.get("PORT") or None, "password": db.get("PASSWORD") or None}
+    base = {
+        "dbname": "postgres",
+        "user": db.get("USER") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+        "password": db.get("PASSWORD") or None,
+    }
     base = {k: v for k, v in base.items() if v}
     with psycopg.connect(**base, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -259,7 +291,9 @@ def scratch_database(on_postgres):
 
 def database_url(params: dict) -> str:
     auth = params.get("user", "") + (f":{params['password']}" if params.get("password") else "")
-    return f"postgresql://{auth}@{params.get('host', 'localhost')}:{params.get('port', 5432)}/{params['dbname']}"
+    return (
+        f"postgresql://{auth}@{params.get('host', 'localhost')}:{params.get('port', 5432)}/{params['dbname']}"
+    )
 
 
 def test_postgresql_restore_into_a_scratch_database_by_the_command(scratch_database, tmp_path):
@@ -270,12 +304,21 @@ def test_postgresql_restore_into_a_scratch_database_by_the_command(scratch_datab
     archive = tmp_path / "yishi.tar.gz"
     call_command("backup", str(archive))
     media = tmp_path / "restored-media"
-    env = {**os.environ, "DATABASE_URL": database_url(scratch_database), "MEDIA_ROOT": str(media),
-           "YISHI_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "yishi.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(scratch_database),
+        "MEDIA_ROOT": str(media),
+        "YISHI_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "yishi.settings",
+    }
 
     result = subprocess.run(  # noqa: S603 - the project's own command
         [sys.executable, str(ROOT / "manage.py"), "restore", str(archive)],
-        env=env, capture_output=True, text=True, cwd=ROOT, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert f"audit chain intact: {len(before['audit'])} entries" in result.stdout
@@ -284,17 +327,26 @@ def test_postgresql_restore_into_a_scratch_database_by_the_command(scratch_datab
     with psycopg.connect(**scratch_database) as conn:
         for table, count in manifest["row_counts"].items():
             assert conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == count, table  # noqa: S608
-        restored_receipts = sorted(conn.execute(
-            "SELECT b.receipt, o.key FROM votes_ballot b JOIN votes_option o ON o.id = b.option_id").fetchall())
+        restored_receipts = sorted(
+            conn.execute(
+                "SELECT b.receipt, o.key FROM votes_ballot b JOIN votes_option o ON o.id = b.option_id"
+            ).fetchall()
+        )
         head = conn.execute("SELECT last_seq, last_hash FROM audit_audithead").fetchone()
     assert restored_receipts == before["receipts"]
     assert head == before["audit"][-1]
-    assert {p.relative_to(media).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in media.rglob("*") if p.is_file()} == before["media"]
+    assert {
+        p.relative_to(media).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in media.rglob("*")
+        if p.is_file()
+    } == before["media"]
 
     again = subprocess.run(  # noqa: S603 - a second restore finds the scratch database full
         [sys.executable, str(ROOT / "manage.py"), "restore", str(archive)],
-        env={**env, "MEDIA_ROOT": str(tmp_path / "empty-media")}, capture_output=True, text=True, cwd=ROOT,
+        env={**env, "MEDIA_ROOT": str(tmp_path / "empty-media")},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
         check=False,
     )
     assert again.returncode == 1 and "refusing to overwrite: the database holds data" in again.stderr

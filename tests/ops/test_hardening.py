@@ -47,8 +47,9 @@ def test_raising_matters_on_the_page_is_limited_with_a_clear_message(resident):
 def test_raising_matters_through_the_api_is_limited_with_a_stable_code(resident):
     client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {issue_token(resident)}")
     body = {"region": 999_999, "category": "environment", "title": "路灯不亮", "description": "西门路灯坏了"}
-    statuses = [client.post("/api/v1/matters/", body, content_type="application/json").status_code
-                for _ in range(21)]
+    statuses = [
+        client.post("/api/v1/matters/", body, content_type="application/json").status_code for _ in range(21)
+    ]
     assert 429 not in statuses[:20]
     assert statuses[20] == 429
     answer = client.post("/api/v1/matters/", body, content_type="application/json").json()
@@ -82,11 +83,14 @@ def test_a_decompression_bomb_beyond_pillows_own_guard_is_refused():
     assert refusal(bomb).code in ("upload_too_many_pixels", "upload_not_image")
 
 
-@pytest.mark.parametrize(("make", "name"), [
-    (lambda: upload(Image.new("RGB", (40, 30)), "GIF", "photo.jpg"), "a GIF named .jpg"),
-    (lambda: SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>" * 10), "a script named .jpg"),
-    (lambda: SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(200)), "a broken PNG"),
-])
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda: upload(Image.new("RGB", (40, 30)), "GIF", "photo.jpg"), "a GIF named .jpg"),
+        (lambda: SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>" * 10), "a script named .jpg"),
+        (lambda: SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(200)), "a broken PNG"),
+    ],
+)
 def test_files_that_are_not_accepted_photos_are_refused_by_content(make, name):
     assert refusal(make()).code == "upload_not_image", name
 
@@ -121,7 +125,9 @@ SECRET_PATTERNS = {
     "a GitHub token": re.compile(r"\bgh[pousr]_" + r"[A-Za-z0-9]{36,}\b"),
     "a Slack token": re.compile(r"\bxox[abprs]-" + r"[A-Za-z0-9-]{10,}"),
     "a hard-coded Django secret key": re.compile(r"""^\s*SECRET_KEY\s*=\s*['"][^'"]{20,}['"]""", re.M),
-    "a password in a database URL": re.compile(r"postgres(ql)?://[^:/@\s]+:(?!\{|\$)[^@\s]{3,}@" + r"(?!127\.|localhost)"),
+    "a password in a database URL": re.compile(
+        r"postgres(ql)?://[^:/@\s]+:(?!\{|\$)[^@\s]{3,}@" + r"(?!127\.|localhost)"
+    ),
 }
 
 
@@ -141,8 +147,11 @@ def test_no_secrets_are_committed():
         if not path.is_file() or path.suffix in {".mo", ".png", ".jpg", ".pdf", ".ico", ".woff2"}:
             continue
         text = path.read_text(errors="ignore")
-        found += [f"{path.relative_to(ROOT)}: {what}" for what, pattern in SECRET_PATTERNS.items()
-                  if pattern.search(text)]
+        found += [
+            f"{path.relative_to(ROOT)}: {what}"
+            for what, pattern in SECRET_PATTERNS.items()
+            if pattern.search(text)
+        ]
     assert found == []
     assert not any(p.name in {"secret_key", ".env", "id_rsa", "id_ed25519"} for p in files)
 
@@ -151,5 +160,9 @@ def test_the_secret_search_would_find_a_committed_key():
     sample = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEow...\n"
     assert SECRET_PATTERNS["a private key"].search(sample)
     assert SECRET_PATTERNS["a hard-coded Django secret key"].search('SECRET_KEY = "' + "k" * 40 + '"')
-    assert SECRET_PATTERNS["a password in a database URL"].search("postgresql://yishi:" + "hunter2@db.internal/yishi")
-    assert not SECRET_PATTERNS["a password in a database URL"].search("postgresql://postgres@127.0.0.1:5432/x")
+    assert SECRET_PATTERNS["a password in a database URL"].search(
+        "postgresql://yishi:" + "hunter2@db.internal/yishi"
+    )
+    assert not SECRET_PATTERNS["a password in a database URL"].search(
+        "postgresql://postgres@127.0.0.1:5432/x"
+    )

@@ -63,7 +63,13 @@ def test_staff_log_in_with_phone_and_password_and_go_on_to_next(client, staff):
 
 
 @pytest.mark.parametrize(
-    "next_url", ["https://evil.example/steal", "//evil.example/", "http://testserver.evil.example/", "javascript:alert(1)"]
+    "next_url",
+    [
+        "https://evil.example/steal",
+        "//evil.example/",
+        "http://testserver.evil.example/",
+        "javascript:alert(1)",
+    ],
 )
 def test_login_refuses_to_send_anyone_off_site(client, staff, next_url):
     response = password_login(client, next=next_url)
@@ -118,9 +124,9 @@ def test_a_malformed_phone_gets_a_field_error_that_says_what_is_wrong(client, st
     assert response.status_code == 400
     errors = response.context["password_form"].errors
     assert list(errors) == ["phone"]
-    assert text("%(value)s is not a mainland mobile number (11 digits starting with 1).", value="12345") in page(
-        response
-    )
+    assert text(
+        "%(value)s is not a mainland mobile number (11 digits starting with 1).", value="12345"
+    ) in page(response)
     # Not the "wrong password" message: the number itself is the problem.
     assert text("The phone number or password is wrong.") not in page(response)
 
@@ -152,7 +158,13 @@ def test_too_many_wrong_passwords_lock_the_number_even_against_the_right_passwor
 
 
 def test_the_lock_out_counts_every_spelling_of_the_number_together(client, staff):
-    spellings = ["13900000201", "139 0000 0201", "+8613900000201", "0086 139-0000-0201", "１３９０００００２０１"]
+    spellings = [
+        "13900000201",
+        "139 0000 0201",
+        "+8613900000201",
+        "0086 139-0000-0201",
+        "１３９０００００２０１",
+    ]
     limit = settings.AXES_FAILURE_LIMIT
     statuses = [
         password_login(client, phone=spellings[i % len(spellings)], password="wrong-password").status_code
@@ -177,7 +189,8 @@ def test_wrong_one_time_codes_lock_the_number_too(client, resident):
     right = sent_code()
     wrong = "000000" if right != "000000" else "111111"
     responses = [
-        client.post(CODE_LOGIN, {"phone": resident.phone, "code": wrong}) for _ in range(settings.AXES_FAILURE_LIMIT)
+        client.post(CODE_LOGIN, {"phone": resident.phone, "code": wrong})
+        for _ in range(settings.AXES_FAILURE_LIMIT)
     ]
     assert [r.status_code for r in responses[:-1]] == [400] * (settings.AXES_FAILURE_LIMIT - 1)
     assert responses[-1].status_code == 429
@@ -194,8 +207,9 @@ def test_a_resident_logs_in_with_a_code_sent_by_sms(client, resident):
     response = client.post(REQUEST_CODE, {"phone": "139 0000 0301", "next": "/r/3/"})
 
     assert response.status_code == 200
-    assert text("If this number is registered, a code is on its way. It is valid for %(minutes)s minutes.",
-                minutes=5) in page(response)
+    assert text(
+        "If this number is registered, a code is on its way. It is valid for %(minutes)s minutes.", minutes=5
+    ) in page(response)
     assert response.context["code_form"] is not None
     assert len(MemoryBackend.outbox) == 1
     assert MemoryBackend.outbox[0].phone == "13900000301"
@@ -367,7 +381,9 @@ def test_one_number_may_ask_for_five_codes_an_hour(client, resident, clock):
     response = client.post(REQUEST_CODE, {"phone": "139 0000 0301"})
 
     assert response.status_code == 429
-    assert text("Too many attempts in a short time. Please wait a few minutes and try again.") in page(response)
+    assert text("Too many attempts in a short time. Please wait a few minutes and try again.") in page(
+        response
+    )
     assert len(MemoryBackend.outbox) == len(spellings)
     # Another number from the same address is not held back.
     assert client.post(REQUEST_CODE, {"phone": "13700000000"}).status_code == 200

@@ -53,7 +53,14 @@ def test_register_person_writes_an_audit_entry_with_no_personal_data_in_clear():
     assert (entry.target_type, entry.target_id) == ("people.person", str(person.pk))
     assert entry.personal_digest  # the name and phone are proven by a keyed digest ...
     public = json.dumps(
-        [entry.actor_ref, entry.action, entry.target_type, entry.target_id, entry.data, entry.personal_digest],
+        [
+            entry.actor_ref,
+            entry.action,
+            entry.target_type,
+            entry.target_id,
+            entry.data,
+            entry.personal_digest,
+        ],
         ensure_ascii=False,
     )
     for secret in ("张金利", "13812345678", "5678"):  # ... and appear nowhere in clear

@@ -12,15 +12,20 @@ from yishi.works.services import assign_work, report_progress, supervise
 
 def raise_flood(p, **kwargs):
     return matters.raise_matter(
-        actor=p.resident, region=p.tree.compound, category=p.category,
-        title="小区西侧小路积水", description="那里一下雨就积水，昨天有个老邻居在那儿摔伤了。", **kwargs,
+        actor=p.resident,
+        region=p.tree.compound,
+        category=p.category,
+        title="小区西侧小路积水",
+        description="那里一下雨就积水，昨天有个老邻居在那儿摔伤了。",
+        **kwargs,
     )
 
 
 def implementing(p):
     """A flood matter on the short path (小事简易程序), now at implementation, where tasks are assigned."""
-    m = matters.accept(actor=p.secretary, matter=raise_flood(p), procedure_key="short_path",
-                       procedure_reason="小型维修")
+    m = matters.accept(
+        actor=p.secretary, matter=raise_flood(p), procedure_key="short_path", procedure_reason="小型维修"
+    )
     version = plan(p, m)
     session(p, m)
     record_consensus(actor=p.secretary, matter=m, version=version, minutes="分工")
@@ -28,16 +33,28 @@ def implementing(p):
 
 
 def session(p, m):
-    return record_session(actor=p.secretary, matter=m, title="让居民出行安全，对低洼路段进行维修", held_at=p.now,
-                          place="社区协商议事厅", attendance=12, ideas=[("先修补坑洼", "居民代表")])
+    return record_session(
+        actor=p.secretary,
+        matter=m,
+        title="让居民出行安全，对低洼路段进行维修",
+        held_at=p.now,
+        place="社区协商议事厅",
+        attendance=12,
+        ideas=[("先修补坑洼", "居民代表")],
+    )
 
 
 def plan(p, m):
-    return draft_version(actor=p.council, matter=m, summary="修复小区西侧坑洼路段", parts=[
-        {"what": "维修坑洼路面", "unit": p.fire, "due_on": p.soon},
-        {"what": "提示辖区居民", "responsible": "丽景社区居委会"},
-        {"what": "维持现场秩序", "unit": p.property},
-    ])
+    return draft_version(
+        actor=p.council,
+        matter=m,
+        summary="修复小区西侧坑洼路段",
+        parts=[
+            {"what": "维修坑洼路面", "unit": p.fire, "due_on": p.soon},
+            {"what": "提示辖区居民", "responsible": "丽景社区居委会"},
+            {"what": "维持现场秩序", "unit": p.property},
+        ],
+    )
 
 
 def to_review(p, m):
@@ -56,8 +73,15 @@ def approve(p, m):
 
 
 def vote(p, m, in_favour, electorate=30):
-    return record_result(actor=p.secretary, matter=m, electorate=electorate, present=electorate,
-                         in_favour=in_favour, against=electorate - in_favour, abstain=0)
+    return record_result(
+        actor=p.secretary,
+        matter=m,
+        electorate=electorate,
+        present=electorate,
+        in_favour=in_favour,
+        against=electorate - in_favour,
+        abstain=0,
+    )
 
 
 def implement_and_confirm(p, m, supervisor):

@@ -57,8 +57,12 @@ def ready(on_postgres):
 
 def test_of_two_simultaneous_advances_one_wins_and_the_other_is_told_clearly(ready):
     p, m = ready
-    results = race(2, lambda i: engine.advance(actor=p.secretary, matter=Matter.objects.get(pk=m.pk),
-                                              expected_step="ideas"))
+    results = race(
+        2,
+        lambda i: engine.advance(
+            actor=p.secretary, matter=Matter.objects.get(pk=m.pk), expected_step="ideas"
+        ),
+    )
     wins = [r for r in results if isinstance(r, Matter)]
     losses = [r for r in results if isinstance(r, Refused)]
     assert len(wins) == 1 and len(losses) == 1, results

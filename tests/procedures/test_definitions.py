@@ -38,7 +38,11 @@ def test_a_step_may_not_return_forward_or_to_itself():
 
 
 def test_a_fourth_procedure_is_a_value():
-    fourth = Procedure("hearing", "听证", (Step("raise", "提议", ("screened",)), Step("publish", "公示", ("result_published",))))
+    fourth = Procedure(
+        "hearing",
+        "听证",
+        (Step("raise", "提议", ("screened",)), Step("publish", "公示", ("result_published",))),
+    )
     assert fourth.next_after("raise").key == "publish"
     assert fourth.next_after("publish") is None
     assert not fourth.enables("raise", "procedures.record_vote")

@@ -21,13 +21,16 @@ def _english():
     with translation.override("en"):
         yield
 
+
 def english(exc_info) -> str:
     return str(exc_info.value.reason)
 
 
 def accepted(p):
     m = flows.raise_flood(p)
-    return matters.accept(actor=p.secretary, matter=m, procedure_key="eight_steps", stakeholders="万泰丽景小区居民")
+    return matters.accept(
+        actor=p.secretary, matter=m, procedure_key="eight_steps", stakeholders="万泰丽景小区居民"
+    )
 
 
 def test_accepting_a_matter_completes_the_raise_step(place):
@@ -49,7 +52,17 @@ def test_the_whole_eight_steps_end_resolved_with_every_move_audited(place):
     m = engine.advance(actor=place.secretary, matter=m)
     assert m.status == Status.RESOLVED
     steps = [t.to_step for t in Transition.objects.filter(matter=m)]
-    assert steps == ["raise", "ideas", "draft", "consensus", "review", "vote", "implement", "publish", "publish"]
+    assert steps == [
+        "raise",
+        "ideas",
+        "draft",
+        "consensus",
+        "review",
+        "vote",
+        "implement",
+        "publish",
+        "publish",
+    ]
     assert AuditEntry.objects.filter(action__startswith="procedures.", target_id=str(m.pk)).count() == 9
     assert verify() is None
 
@@ -72,7 +85,9 @@ def test_the_vote_cannot_be_reached_without_an_approved_review(place):
     assert exc.value.code == "evidence_missing"
     assert "expert review has not approved" in english(exc)
     with pytest.raises(Refused) as exc:
-        record_result(actor=place.secretary, matter=m, electorate=30, present=30, in_favour=30, against=0, abstain=0)
+        record_result(
+            actor=place.secretary, matter=m, electorate=30, present=30, in_favour=30, against=0, abstain=0
+        )
     assert exc.value.code == "wrong_step"
 
 
@@ -124,7 +139,9 @@ def test_vote_counts_that_do_not_add_up_are_refused_and_nothing_is_saved(place):
     flows.to_review(place, m)
     flows.approve(place, m)
     with pytest.raises(Refused) as exc:
-        record_result(actor=place.secretary, matter=m, electorate=30, present=20, in_favour=15, against=10, abstain=0)
+        record_result(
+            actor=place.secretary, matter=m, electorate=30, present=20, in_favour=15, against=10, abstain=0
+        )
     assert exc.value.code == "votes_exceed_present"
     assert not m.vote_results.exists()
 

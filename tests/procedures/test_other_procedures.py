@@ -54,8 +54,12 @@ def test_the_short_path_needs_a_reason(place):
 
 
 def test_the_short_path_skips_covenant_and_vote_and_shows_why(place):
-    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="short_path",
-                       procedure_reason="小型维修，无需表决")
+    m = matters.accept(
+        actor=place.secretary,
+        matter=flows.raise_flood(place),
+        procedure_key="short_path",
+        procedure_reason="小型维修，无需表决",
+    )
     assert m.step_key == "consult"
     version = flows.plan(place, m)
     flows.session(place, m)

@@ -46,25 +46,33 @@ def test_the_nearest_ancestor_wins(world):
 
 def test_a_districts_change_reaches_its_communities_but_not_a_sibling_district(world):
     t, bureau = world
-    rule = set_region_rule(actor=bureau, region=t.district, key="vote_threshold:eight_steps", value=[3, 4],
-                           source="运河区 议事规则")
+    rule = set_region_rule(
+        actor=bureau,
+        region=t.district,
+        key="vote_threshold:eight_steps",
+        value=[3, 4],
+        source="运河区 议事规则",
+    )
     assert rule.set_by == bureau and rule.set_at is not None
     assert eight_step_threshold(t.community) == (3, 4)
     assert eight_step_threshold(t.other_district) == (2, 3)
     assert AuditEntry.objects.filter(action="regions.set_rule", target_id=str(t.district.pk)).exists()
 
 
-@pytest.mark.parametrize(("key", "value", "code"), [
-    ("meeting_notice_days:nonsense", 3, "unknown_rule"),
-    ("quorum", 3, "unknown_rule"),
-    (KEY, 61, "invalid_value"),
-    (KEY, -1, "invalid_value"),
-    (KEY, "5", "invalid_value"),
-    (KEY, True, "invalid_value"),
-    ("vote_threshold:eight_steps", [4, 3], "invalid_value"),
-    ("vote_threshold:eight_steps", [0, 3], "invalid_value"),
-    ("vote_threshold:eight_steps", 2, "invalid_value"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "code"),
+    [
+        ("meeting_notice_days:nonsense", 3, "unknown_rule"),
+        ("quorum", 3, "unknown_rule"),
+        (KEY, 61, "invalid_value"),
+        (KEY, -1, "invalid_value"),
+        (KEY, "5", "invalid_value"),
+        (KEY, True, "invalid_value"),
+        ("vote_threshold:eight_steps", [4, 3], "invalid_value"),
+        ("vote_threshold:eight_steps", [0, 3], "invalid_value"),
+        ("vote_threshold:eight_steps", 2, "invalid_value"),
+    ],
+)
 def test_bad_keys_and_values_are_refused(world, key, value, code):
     t, bureau = world
     with pytest.raises(Refused) as refused:
@@ -77,7 +85,9 @@ def test_the_edges_of_the_ranges_are_accepted(world):
     t, bureau = world
     set_region_rule(actor=bureau, region=t.district, key=KEY, value=60, source="x")
     set_region_rule(actor=bureau, region=t.district, key=KEY, value=0, source="x")
-    set_region_rule(actor=bureau, region=t.district, key="vote_threshold:eight_steps", value=[3, 3], source="x")
+    set_region_rule(
+        actor=bureau, region=t.district, key="vote_threshold:eight_steps", value=[3, 3], source="x"
+    )
     assert t.district.rules.count() == 2
 
 
@@ -132,7 +142,10 @@ def test_the_page_lists_every_rule_with_its_value_and_source(world, client):
     assert rules.NOTICE_DAYS["villagers"].source in html  # a default, with its source
     assert "2/3" in html
     assert 'name="source"' not in html  # no form for the public
-    assert client.post(f"/r/{t.community.pk}/rules/", {"key": KEY, "value": "1", "source": "x"}).status_code == 403
+    assert (
+        client.post(f"/r/{t.community.pk}/rules/", {"key": KEY, "value": "1", "source": "x"}).status_code
+        == 403
+    )
 
 
 def test_a_bureau_sets_a_rule_on_the_page_and_a_bad_value_is_a_form_error(world, client):
@@ -141,7 +154,9 @@ def test_a_bureau_sets_a_rule_on_the_page_and_a_bad_value_is_a_form_error(world,
     assert 'name="source"' in client.get(f"/r/{t.district.pk}/rules/").content.decode()
     bad = client.post(f"/r/{t.district.pk}/rules/", {"key": KEY, "value": "99", "source": "x"})
     assert bad.status_code == 400 and not t.district.rules.exists()
-    ok = client.post(f"/r/{t.district.pk}/rules/", {"key": "vote_threshold:eight_steps", "value": "3/4",
-                                                   "source": "区议事规则"})
+    ok = client.post(
+        f"/r/{t.district.pk}/rules/",
+        {"key": "vote_threshold:eight_steps", "value": "3/4", "source": "区议事规则"},
+    )
     assert ok.status_code == 302
     assert eight_step_threshold(t.community) == (3, 4)

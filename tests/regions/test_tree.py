@@ -34,7 +34,12 @@ def test_a_region_path_is_its_ancestors_ids_zero_padded(t):
     stored = Region.objects.get(pk=t.building.pk)
     assert stored.path == t.building.path
     assert stored.ancestor_ids == [
-        t.city.pk, t.district.pk, t.street.pk, t.community.pk, t.compound.pk, t.building.pk
+        t.city.pk,
+        t.district.pk,
+        t.street.pk,
+        t.community.pk,
+        t.compound.pk,
+        t.building.pk,
     ]
 
 
@@ -50,7 +55,12 @@ def test_create_region_records_an_audit_entry(db):
 def test_subtree_is_the_region_and_everything_below_it(t):
     assert ids(Region.objects.subtree(t.community)) == {t.community.pk, t.compound.pk, t.building.pk}
     assert ids(Region.objects.subtree(t.street)) == {
-        t.street.pk, t.community.pk, t.compound.pk, t.building.pk, t.sibling.pk, t.sibling_compound.pk
+        t.street.pk,
+        t.community.pk,
+        t.compound.pk,
+        t.building.pk,
+        t.sibling.pk,
+        t.sibling_compound.pk,
     }
     assert ids(Region.objects.subtree(t.building)) == {t.building.pk}
     assert ids(Region.objects.subtree(t.other_district)) == {t.other_district.pk}
@@ -86,11 +96,17 @@ def test_contains_reaches_down_never_sideways_or_up(t):
 def test_a_deep_tree_of_all_seven_levels_gives_every_node_exactly_its_subtree(db):
     chain = []
     parent = None
-    codes = {Level.PROVINCE: "13", Level.CITY: "1309", Level.DISTRICT: "130903", Level.STREET: "130903001",
-             Level.COMMUNITY: "130903001001"}
+    codes = {
+        Level.PROVINCE: "13",
+        Level.CITY: "1309",
+        Level.DISTRICT: "130903",
+        Level.STREET: "130903001",
+        Level.COMMUNITY: "130903001001",
+    }
     for level in Level:
-        parent = create_region(actor=None, parent=parent, level=level, name=f"第{level.value}级",
-                               code=codes.get(level))
+        parent = create_region(
+            actor=None, parent=parent, level=level, name=f"第{level.value}级", code=codes.get(level)
+        )
         chain.append(parent)
     # A parallel branch at every level, so each subtree has something to leave out.
     side = [create_region(actor=None, parent=node, level=node.level + 1, name="旁支") for node in chain[:-1]]
@@ -123,7 +139,15 @@ def test_ids_of_different_lengths_never_fall_into_each_others_subtree(db):
     assert ids(Region.objects.descendants(root)) == {9, 10, 99, 100, 101, 999, 1_000_000_000, 9_999_999_999}
     # Depth-first order by path: each region is followed by its own subtree.
     assert list(Region.objects.values_list("pk", flat=True)) == [
-        1, 9, 1_000_000_000, 10, 9_999_999_999, 99, 101, 100, 999
+        1,
+        9,
+        1_000_000_000,
+        10,
+        9_999_999_999,
+        99,
+        101,
+        100,
+        999,
     ]
     assert list(Region.objects.get(pk=9_999_999_999).ancestors()) == [root, ten, under_ten]
     assert all(len(r.path) == r.depth * PATH_WIDTH for r in Region.objects.all())
@@ -230,12 +254,16 @@ def test_only_the_system_administrator_creates_a_top_level_region(t):
 def test_bureau_staff_create_regions_only_inside_their_own_area(t):
     bureau = builders.person("民政局")
     builders.role(bureau, "bureau", t.district)
-    street = create_region(actor=bureau, parent=t.district, level=Level.STREET, name="新街道", code="130903002")
+    street = create_region(
+        actor=bureau, parent=t.district, level=Level.STREET, name="新街道", code="130903002"
+    )
     assert t.district.contains(street)
 
     before = counts()
     with pytest.raises(Refused) as exc:
-        create_region(actor=bureau, parent=t.other_district, level=Level.STREET, name="隔壁街道", code="130902002")
+        create_region(
+            actor=bureau, parent=t.other_district, level=Level.STREET, name="隔壁街道", code="130902002"
+        )
     assert exc.value.code == Refused.FORBIDDEN
     assert counts() == before
 
@@ -245,8 +273,9 @@ def test_bureau_staff_create_regions_only_inside_their_own_area(t):
 
 def test_create_household_records_the_dwelling_and_an_audit_entry(t):
     before = AuditEntry.objects.count()
-    household = create_household(actor=None, region=t.building, unit=" 2 ", room=" 301 ", occupancy="vacant",
-                                 floor_area="89.456")
+    household = create_household(
+        actor=None, region=t.building, unit=" 2 ", room=" 301 ", occupancy="vacant", floor_area="89.456"
+    )
     household.refresh_from_db()
     assert (household.unit, household.room, household.occupancy) == ("2", "301", "vacant")
     assert str(household.floor_area) == "89.46"
@@ -316,8 +345,14 @@ def test_committee_members_add_households_only_in_their_own_community(t):
 
 def test_create_unit_records_the_unit_and_the_regions_it_serves(t):
     before = AuditEntry.objects.count()
-    unit = create_unit(actor=None, name=" 万泰 物业 ", kind="property", home_region=t.community,
-                       serves=[t.compound, t.building], contact_phone="0317-1234567")
+    unit = create_unit(
+        actor=None,
+        name=" 万泰 物业 ",
+        kind="property",
+        home_region=t.community,
+        serves=[t.compound, t.building],
+        contact_phone="0317-1234567",
+    )
     assert unit.name == "万泰 物业"
     assert unit.contact_phone == "0317-1234567"
     assert ids(unit.serves.all()) == {t.compound.pk, t.building.pk}
@@ -339,14 +374,18 @@ def test_create_unit_refuses_bad_input_and_saves_nothing(t, kwargs, refusal):
     builders.unit(name="已有物业", home_region=t.community)
     before = counts()
     with pytest.raises(Refused) as exc:
-        create_unit(**{"actor": None, "name": "新物业", "kind": "property", "home_region": t.community, **kwargs})
+        create_unit(
+            **{"actor": None, "name": "新物业", "kind": "property", "home_region": t.community, **kwargs}
+        )
     assert exc.value.code == refusal
     assert counts() == before
 
 
 def test_a_contact_phone_without_digits_is_refused(t):
     with pytest.raises(Refused) as exc:
-        create_unit(actor=None, name="新物业", kind="property", home_region=t.community, contact_phone="-------")
+        create_unit(
+            actor=None, name="新物业", kind="property", home_region=t.community, contact_phone="-------"
+        )
     assert exc.value.code == "invalid_phone"
 
 
@@ -355,7 +394,12 @@ def test_a_unit_serving_a_region_outside_the_actors_area_is_refused_and_not_save
     builders.role(member, "committee", t.community)
     before = counts()
     with pytest.raises(Refused) as exc:
-        create_unit(actor=member, name="新物业", kind="property", home_region=t.community,
-                    serves=[t.compound, t.sibling_compound])
+        create_unit(
+            actor=member,
+            name="新物业",
+            kind="property",
+            home_region=t.community,
+            serves=[t.compound, t.sibling_compound],
+        )
     assert exc.value.code == Refused.FORBIDDEN
     assert counts() == before

@@ -62,6 +62,7 @@ def entry(*keys, **kwargs):
             assert key not in ENDPOINTS, key
             ENDPOINTS[key] = Entry(build=build, **kwargs)
         return build
+
     return register
 
 
@@ -82,12 +83,19 @@ def png(name="photo.png"):
 # ---------------------------------------------------------------- matters and the eight steps
 def walk(w, to, **kwargs):
     from tests.matters.test_pages import walk as walk_to
+
     return walk_to(w, to, **kwargs)
 
 
 def raise_data(w, **changes):
-    return {"region": w.tree.compound.pk, "category": w.category.pk, "title": "小区东门路灯不亮",
-            "description": "东门口的路灯坏了两周，晚上出入不安全。", "location": "东门", "confirmed_new": "on"} | changes
+    return {
+        "region": w.tree.compound.pk,
+        "category": w.category.pk,
+        "title": "小区东门路灯不亮",
+        "description": "东门口的路灯坏了两周，晚上出入不安全。",
+        "location": "东门",
+        "confirmed_new": "on",
+    } | changes
 
 
 @entry("matters:raise", residents=True)
@@ -107,8 +115,9 @@ def _(w):
 
 @entry(f"POST {API}/matters/record", action="matters.record_matter")
 def _(w):
-    return w.tree.compound, lambda: api("/matters/record", raise_data(w, category="environment", channel="visit",
-                                                                      submitter_name="老李"))
+    return w.tree.compound, lambda: api(
+        "/matters/record", raise_data(w, category="environment", channel="visit", submitter_name="老李")
+    )
 
 
 # Supporting is open to every resident but the one who raised it and those already supporting.
@@ -133,11 +142,14 @@ def _(w):
 @entry(f"POST {API}/matters/{{matter_id}}/screen", action="matters.screen_matter")
 def _(w):
     m = walk(w, "raise")
-    return m.region, lambda: api(f"/matters/{m.pk}/screen", {"decision": "accept", "procedure": "eight_steps"})
+    return m.region, lambda: api(
+        f"/matters/{m.pk}/screen", {"decision": "accept", "procedure": "eight_steps"}
+    )
 
 
 def _two(w):
     from tests.matters.test_pages import other_matter
+
     m = walk(w, "raise", supported=False)
     other = other_matter(w, title="小区西侧小路一下雨就积水")
     return m, other
@@ -213,8 +225,14 @@ def _(w):
     return m.region, lambda: api(f"/matters/{m.pk}/close_unresolved", {"reason": "多次协商未果"})
 
 
-SESSION = {"title": "低洼路段维修恳谈", "form": "consultation", "held_at": "2026-10-15T19:00",
-           "place": "社区协商议事厅", "attendance": "15", "ideas": "居民代表：先修补坑洼"}
+SESSION = {
+    "title": "低洼路段维修恳谈",
+    "form": "consultation",
+    "held_at": "2026-10-15T19:00",
+    "place": "社区协商议事厅",
+    "attendance": "15",
+    "ideas": "居民代表：先修补坑洼",
+}
 
 
 @entry("matters:session", action="procedures.record_session")
@@ -226,16 +244,26 @@ def _(w):
 @entry(f"POST {API}/matters/{{matter_id}}/sessions", action="procedures.record_session")
 def _(w):
     m = walk(w, "ideas")
-    body = {"title": "低洼路段维修恳谈", "held_at": "2026-10-15T19:00:00+08:00", "place": "社区协商议事厅",
-            "attendance": 15, "ideas": [{"text": "先修补坑洼", "voiced_by": "居民代表"}]}
+    body = {
+        "title": "低洼路段维修恳谈",
+        "held_at": "2026-10-15T19:00:00+08:00",
+        "place": "社区协商议事厅",
+        "attendance": 15,
+        "ideas": [{"text": "先修补坑洼", "voiced_by": "居民代表"}],
+    }
     return m.region, lambda: api(f"/matters/{m.pk}/sessions", body)
 
 
 @entry("matters:plan", action="procedures.draft_plan")
 def _(w):
     m = walk(w, "draft")
-    data = {"summary": "修复小区西侧坑洼路段", "budget": "12000", "part_1_what": "维修坑洼路面",
-            "part_1_unit": w.fire.pk, "part_1_due_on": "2026-11-15"}
+    data = {
+        "summary": "修复小区西侧坑洼路段",
+        "budget": "12000",
+        "part_1_what": "维修坑洼路面",
+        "part_1_unit": w.fire.pk,
+        "part_1_due_on": "2026-11-15",
+    }
     return m.region, lambda: page(f"/m/{m.pk}/plan/", data)
 
 
@@ -267,7 +295,9 @@ def _(w):
 @entry(f"POST {API}/matters/{{matter_id}}/reviews", action="procedures.review_plan")
 def _(w):
     m = walk(w, "review")
-    return m.region, lambda: api(f"/matters/{m.pk}/reviews", {"decision": "approve", "opinion": "方案合法可行。"})
+    return m.region, lambda: api(
+        f"/matters/{m.pk}/reviews", {"decision": "approve", "opinion": "方案合法可行。"}
+    )
 
 
 VOTE = {"electorate": 30, "present": 30, "in_favour": 20, "against": 10, "abstain": 0}
@@ -295,6 +325,7 @@ def _(w):
 
 def _work(w, done=False):
     from yishi.works.services import assign_work, report_progress
+
     m = walk(w, "implement")
     work = assign_work(actor=w.secretary, matter=m, title="维修坑洼路面", unit=w.fire, due_on=w.soon)
     if done:
@@ -309,24 +340,33 @@ def _(w):
     return m.region, lambda: page(f"/m/{m.pk}/works/{work.pk}/report/", {"text": "已维修2处", "done": "on"})
 
 
-@entry(f"POST {API}/matters/{{matter_id}}/works/{{work_id}}/reports", action="procedures.assign_work",
-       named={"fire_staff"})
+@entry(
+    f"POST {API}/matters/{{matter_id}}/works/{{work_id}}/reports",
+    action="procedures.assign_work",
+    named={"fire_staff"},
+)
 def _(w):
     m, work = _work(w)
-    return m.region, lambda: api(f"/matters/{m.pk}/works/{work.pk}/reports", {"text": "已维修2处", "done": True})
+    return m.region, lambda: api(
+        f"/matters/{m.pk}/works/{work.pk}/reports", {"text": "已维修2处", "done": True}
+    )
 
 
 # 谁受益谁监督: the resident who raised the matter and those who supported it confirm its tasks.
 @entry("matters:work_supervise", named={"resident", "neighbour"})
 def _(w):
     m, work = _work(w, done=True)
-    return m.region, lambda: page(f"/m/{m.pk}/works/{work.pk}/supervise/", {"verdict": "confirm", "rating": "5"})
+    return m.region, lambda: page(
+        f"/m/{m.pk}/works/{work.pk}/supervise/", {"verdict": "confirm", "rating": "5"}
+    )
 
 
 @entry(f"POST {API}/matters/{{matter_id}}/works/{{work_id}}/supervise", named={"resident", "neighbour"})
 def _(w):
     m, work = _work(w, done=True)
-    return m.region, lambda: api(f"/matters/{m.pk}/works/{work.pk}/supervise", {"verdict": "confirm", "rating": 5})
+    return m.region, lambda: api(
+        f"/matters/{m.pk}/works/{work.pk}/supervise", {"verdict": "confirm", "rating": 5}
+    )
 
 
 PUBLISH = {"kind": "result", "title": "小路维修完成", "body": "4处破损路面已维修。", "period_days": "10"}
@@ -356,7 +396,6 @@ def _(w):
     return m.region, lambda: api(f"/matters/{m.pk}/satisfaction", {"rating": 5, "comment": "修得好"})
 
 
-
 # ---------------------------------------------------------------- meetings
 # Meetings are bound to the clock: the test installs ``w.clock`` (tests/meetings/conftest.py's Clock).
 def _meeting(w, state, matter_step="ideas"):
@@ -364,9 +403,16 @@ def _meeting(w, state, matter_step="ideas"):
 
     m = walk(w, matter_step)
     starts = w.clock.now + datetime.timedelta(days=10)
-    meeting = ms.create_meeting(actor=w.secretary, region=w.tree.community, form="consultation",
-                                platform="party_hall", title="低洼路段维修协商会", starts_at=starts,
-                                place="社区协商议事厅", agenda=[m])
+    meeting = ms.create_meeting(
+        actor=w.secretary,
+        region=w.tree.community,
+        form="consultation",
+        platform="party_hall",
+        title="低洼路段维修协商会",
+        starts_at=starts,
+        place="社区协商议事厅",
+        agenda=[m],
+    )
     if state == "draft":
         return meeting, m
     ms.invite(actor=w.secretary, meeting=meeting, people=[w.resident, w.neighbour], units=[w.fire])
@@ -390,7 +436,12 @@ def _minutes(meeting):
     return meeting.minutes.order_by("pk").first()
 
 
-MEETING = {"title": "低洼路段维修协商会", "form": "consultation", "platform": "party_hall", "place": "社区协商议事厅"}
+MEETING = {
+    "title": "低洼路段维修协商会",
+    "form": "consultation",
+    "platform": "party_hall",
+    "place": "社区协商议事厅",
+}
 
 
 def _starts(w, days=12):
@@ -399,21 +450,28 @@ def _starts(w, days=12):
 
 @entry("meetings:new", action="meetings.manage_meeting")
 def _(w):
-    return w.tree.community, lambda: page("/meetings/new/", MEETING | {"region": w.tree.community.pk,
-                                                                       "starts_at": _starts(w)})
+    return w.tree.community, lambda: page(
+        "/meetings/new/", MEETING | {"region": w.tree.community.pk, "starts_at": _starts(w)}
+    )
 
 
 @entry(f"POST {API}/meetings/", action="meetings.manage_meeting")
 def _(w):
-    return w.tree.community, lambda: api("/meetings/", MEETING | {"region": w.tree.community.pk,
-                                                                   "starts_at": _starts(w) + ":00+08:00"})
+    return w.tree.community, lambda: api(
+        "/meetings/", MEETING | {"region": w.tree.community.pk, "starts_at": _starts(w) + ":00+08:00"}
+    )
 
 
 @entry("meetings:edit", action="meetings.manage_meeting")
 def _(w):
     meeting, m = _meeting(w, "draft")
-    data = MEETING | {"region": w.tree.community.pk, "starts_at": _starts(w, 14), "place": "社区活动室",
-                      "agenda": [m.pk], "convener": w.secretary.pk}
+    data = MEETING | {
+        "region": w.tree.community.pk,
+        "starts_at": _starts(w, 14),
+        "place": "社区活动室",
+        "agenda": [m.pk],
+        "convener": w.secretary.pk,
+    }
     return meeting.region, lambda: page(f"/meetings/{meeting.pk}/edit/", data)
 
 
@@ -444,15 +502,22 @@ def _(w):
 @entry("meetings:change", action="meetings.manage_meeting")
 def _(w):
     meeting, _m = _meeting(w, "announced")
-    data = MEETING | {"starts_at": meeting.starts_at.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
-                      .strftime("%Y-%m-%dT%H:%M"), "place": "社区活动室", "reason": "换到活动室"}
+    data = MEETING | {
+        "starts_at": meeting.starts_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "place": "社区活动室",
+        "reason": "换到活动室",
+    }
     return meeting.region, lambda: page(f"/meetings/{meeting.pk}/change/", data)
 
 
 @entry(f"POST {API}/meetings/{{meeting_id}}/change", action="meetings.manage_meeting")
 def _(w):
     meeting, _m = _meeting(w, "announced")
-    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/change", {"reason": "换到活动室", "place": "社区活动室"})
+    return meeting.region, lambda: api(
+        f"/meetings/{meeting.pk}/change", {"reason": "换到活动室", "place": "社区活动室"}
+    )
 
 
 @entry("meetings:cancel", action="meetings.manage_meeting")
@@ -484,6 +549,7 @@ def _(w):
 @entry("meetings:sign_in", residents=True, barred={"resident"})
 def _(w):
     from yishi.meetings.services import sign_in_token
+
     meeting, _m = _meeting(w, "sitting")
     return meeting.region, lambda: page(f"/meetings/sign-in/{sign_in_token(meeting)}/")
 
@@ -491,6 +557,7 @@ def _(w):
 @entry(f"POST {API}/meetings/sign-in", residents=True, barred={"resident"})
 def _(w):
     from yishi.meetings.services import sign_in_token
+
     meeting, _m = _meeting(w, "sitting")
     return meeting.region, lambda: api("/meetings/sign-in", {"token": sign_in_token(meeting)})
 
@@ -516,7 +583,9 @@ def _(w):
 @entry("meetings:ideas", action="procedures.record_session")
 def _(w):
     meeting, m = _meeting(w, "sitting")
-    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/matters/{m.pk}/ideas/", {"ideas": "物业：维持秩序"})
+    return meeting.region, lambda: page(
+        f"/meetings/{meeting.pk}/matters/{m.pk}/ideas/", {"ideas": "物业：维持秩序"}
+    )
 
 
 @entry(f"POST {API}/meetings/{{meeting_id}}/matters/{{matter_id}}/ideas", action="procedures.record_session")
@@ -528,6 +597,7 @@ def _(w):
 
 def _deciding(w):
     from yishi.meetings import services as ms
+
     meeting, m = _meeting(w, "sitting", matter_step="consensus")
     ms.record_ideas(actor=w.secretary, meeting=meeting, matter=m, ideas=[("同意方案", "居民代表")])
     return meeting, m
@@ -536,13 +606,19 @@ def _deciding(w):
 @entry("meetings:decision", action="procedures.record_consensus")
 def _(w):
     meeting, m = _deciding(w)
-    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/matters/{m.pk}/decision/", {"text": "四家单位分工"})
+    return meeting.region, lambda: page(
+        f"/meetings/{meeting.pk}/matters/{m.pk}/decision/", {"text": "四家单位分工"}
+    )
 
 
-@entry(f"POST {API}/meetings/{{meeting_id}}/matters/{{matter_id}}/decision", action="procedures.record_consensus")
+@entry(
+    f"POST {API}/meetings/{{meeting_id}}/matters/{{matter_id}}/decision", action="procedures.record_consensus"
+)
 def _(w):
     meeting, m = _deciding(w)
-    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/matters/{m.pk}/decision", {"text": "四家单位分工"})
+    return meeting.region, lambda: api(
+        f"/meetings/{meeting.pk}/matters/{m.pk}/decision", {"text": "四家单位分工"}
+    )
 
 
 @entry("meetings:close", action="meetings.manage_meeting")
@@ -560,17 +636,22 @@ def _(w):
 @entry("meetings:edit_minutes", action="meetings.manage_meeting")
 def _(w):
     meeting, _m = _meeting(w, "closed")
-    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/", {"text": "纪要"})
+    return meeting.region, lambda: page(
+        f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/", {"text": "纪要"}
+    )
 
 
 @entry(f"POST {API}/meetings/{{meeting_id}}/minutes/{{minutes_id}}", action="meetings.manage_meeting")
 def _(w):
     meeting, _m = _meeting(w, "closed")
-    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}", {"text": "纪要"})
+    return meeting.region, lambda: api(
+        f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}", {"text": "纪要"}
+    )
 
 
 def _redraftable(w):
     from yishi.meetings import services as ms
+
     meeting, _m = _meeting(w, "closed")
     ms.edit_minutes(actor=w.secretary, minutes=_minutes(meeting), text="手写的纪要")
     return meeting
@@ -604,15 +685,19 @@ def _(w):
 @entry("meetings:addendum", action="meetings.manage_meeting")
 def _(w):
     meeting, _m = _meeting(w, "confirmed")
-    return meeting.region, lambda: page(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/addendum/",
-                                        {"text": "更正：日期为11月15日"})
+    return meeting.region, lambda: page(
+        f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/addendum/", {"text": "更正：日期为11月15日"}
+    )
 
 
-@entry(f"POST {API}/meetings/{{meeting_id}}/minutes/{{minutes_id}}/addendum", action="meetings.manage_meeting")
+@entry(
+    f"POST {API}/meetings/{{meeting_id}}/minutes/{{minutes_id}}/addendum", action="meetings.manage_meeting"
+)
 def _(w):
     meeting, _m = _meeting(w, "confirmed")
-    return meeting.region, lambda: api(f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/addendum",
-                                       {"text": "更正：日期为11月15日"})
+    return meeting.region, lambda: api(
+        f"/meetings/{meeting.pk}/minutes/{_minutes(meeting).pk}/addendum", {"text": "更正：日期为11月15日"}
+    )
 
 
 # ---------------------------------------------------------------- votes
@@ -620,14 +705,21 @@ def _vote(w, state="open", **kwargs):
     """A yes/no vote of two listed residents (刘桂兰 and 王建国) in the community."""
     from yishi.votes import services as vs
 
-    fields = {"region": w.tree.community, "question": "是否同意维修小区西侧道路？", "electorate": "list",
-              "people": [w.resident, w.neighbour], "preset": "eight_step"} | kwargs
+    fields = {
+        "region": w.tree.community,
+        "question": "是否同意维修小区西侧道路？",
+        "electorate": "list",
+        "people": [w.resident, w.neighbour],
+        "preset": "eight_step",
+    } | kwargs
     vote = vs.create_vote(actor=w.secretary, **fields)
     if state == "draft":
         return vote
     vs.open_vote(actor=w.secretary, vote=vote)
     if state == "counted":
-        vs.record_participation(actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)])
+        vs.record_participation(
+            actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)]
+        )
         vs.enter_tally(actor=w.secretary, vote=vote, channel="hands", counts=_counts(vote, 1))
         vs.enter_tally(actor=w.council_clerk, vote=vote, channel="hands", counts=_counts(vote, 1))
         vs.close_vote(actor=w.secretary, vote=vote)
@@ -646,14 +738,25 @@ def _counts(vote, yes):
 
 def _proxied(w):
     from yishi.votes import services as vs
+
     vote = _vote(w, proxies_allowed=True)
-    proxy = vs.record_proxy(actor=w.secretary, vote=vote, holder=w.outsider, principal=_elector(vote, w.neighbour),
-                            form_photo=png("proxy.png"))
+    proxy = vs.record_proxy(
+        actor=w.secretary,
+        vote=vote,
+        holder=w.outsider,
+        principal=_elector(vote, w.neighbour),
+        form_photo=png("proxy.png"),
+    )
     return vote, proxy
 
 
-VOTE_NEW = {"question": "是否同意维修小区西侧道路？", "kind": "yes_no", "electorate": "list", "preset": "eight_step",
-            "proxy_cap": "3"}
+VOTE_NEW = {
+    "question": "是否同意维修小区西侧道路？",
+    "kind": "yes_no",
+    "electorate": "list",
+    "preset": "eight_step",
+    "proxy_cap": "3",
+}
 
 
 @entry("votes:new", action="votes.manage_vote")
@@ -664,8 +767,11 @@ def _(w):
 
 @entry(f"POST {API}/votes/", action="votes.manage_vote")
 def _(w):
-    body = VOTE_NEW | {"region": w.tree.community.pk, "people": [w.resident.phone, w.neighbour.phone],
-                       "proxy_cap": 3}
+    body = VOTE_NEW | {
+        "region": w.tree.community.pk,
+        "people": [w.resident.phone, w.neighbour.phone],
+        "proxy_cap": 3,
+    }
     return w.tree.community, lambda: api("/votes/", body)
 
 
@@ -710,21 +816,27 @@ def _(w):
 @entry("votes:participation", action="votes.enter_tally")
 def _(w):
     vote = _vote(w)
-    return vote.region, lambda: page(f"/votes/{vote.pk}/participation/",
-                                     {"channel": "paper", f"took_{_elector(vote, w.neighbour).pk}": "on"})
+    return vote.region, lambda: page(
+        f"/votes/{vote.pk}/participation/",
+        {"channel": "paper", f"took_{_elector(vote, w.neighbour).pk}": "on"},
+    )
 
 
 @entry(f"POST {API}/votes/{{vote_id}}/participation", action="votes.enter_tally")
 def _(w):
     vote = _vote(w)
-    return vote.region, lambda: api(f"/votes/{vote.pk}/participation",
-                                    {"channel": "paper", "electors": [_elector(vote, w.neighbour).pk]})
+    return vote.region, lambda: api(
+        f"/votes/{vote.pk}/participation", {"channel": "paper", "electors": [_elector(vote, w.neighbour).pk]}
+    )
 
 
 def _participated(w):
     from yishi.votes import services as vs
+
     vote = _vote(w)
-    vs.record_participation(actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)])
+    vs.record_participation(
+        actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)]
+    )
     return vote
 
 
@@ -738,27 +850,43 @@ def _(w):
 @entry(f"POST {API}/votes/{{vote_id}}/tallies", action="votes.enter_tally")
 def _(w):
     vote = _participated(w)
-    return vote.region, lambda: api(f"/votes/{vote.pk}/tallies", {"channel": "hands", "counts": _counts(vote, 1)})
+    return vote.region, lambda: api(
+        f"/votes/{vote.pk}/tallies", {"channel": "hands", "counts": _counts(vote, 1)}
+    )
 
 
 @entry("votes:proxy", action="votes.record_proxy")
 def _(w):
     vote = _vote(w, proxies_allowed=True)
-    return vote.region, lambda: page(f"/votes/{vote.pk}/proxies/", {
-        "holder_phone": w.outsider.phone, "principal": _elector(vote, w.neighbour).pk, "form_photo": png("p.png")})
+    return vote.region, lambda: page(
+        f"/votes/{vote.pk}/proxies/",
+        {
+            "holder_phone": w.outsider.phone,
+            "principal": _elector(vote, w.neighbour).pk,
+            "form_photo": png("p.png"),
+        },
+    )
 
 
 @entry(f"POST {API}/votes/{{vote_id}}/proxies", action="votes.record_proxy")
 def _(w):
     vote = _vote(w, proxies_allowed=True)
-    return vote.region, lambda: Req(f"{API}/votes/{vote.pk}/proxies", {
-        "holder_phone": w.outsider.phone, "principal": _elector(vote, w.neighbour).pk, "form_photo": png("p.png")})
+    return vote.region, lambda: Req(
+        f"{API}/votes/{vote.pk}/proxies",
+        {
+            "holder_phone": w.outsider.phone,
+            "principal": _elector(vote, w.neighbour).pk,
+            "form_photo": png("p.png"),
+        },
+    )
 
 
 @entry("votes:withdraw_proxy", action="votes.correct")
 def _(w):
     vote, proxy = _proxied(w)
-    return vote.region, lambda: page(f"/votes/{vote.pk}/proxies/withdraw/", {"proxy": proxy.pk, "reason": "本人到场"})
+    return vote.region, lambda: page(
+        f"/votes/{vote.pk}/proxies/withdraw/", {"proxy": proxy.pk, "reason": "本人到场"}
+    )
 
 
 @entry("votes:recount", action="votes.correct")
@@ -771,8 +899,9 @@ def _(w):
 @entry(f"POST {API}/votes/{{vote_id}}/corrections", action="votes.correct")
 def _(w):
     vote = _vote(w, "counted")
-    return vote.region, lambda: api(f"/votes/{vote.pk}/corrections",
-                                    {"reason": "复核计票", "tallies": {"hands": _counts(vote, 0)}})
+    return vote.region, lambda: api(
+        f"/votes/{vote.pk}/corrections", {"reason": "复核计票", "tallies": {"hands": _counts(vote, 0)}}
+    )
 
 
 # Voting is by the electors frozen when the vote opened, not by a role.
@@ -780,8 +909,9 @@ def _(w):
 def _(w):
     vote = _vote(w)
     key = _counts(vote, 1)
-    return vote.region, lambda: page(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": next(iter(key)),
-                                                                    "confirm": "True"})
+    return vote.region, lambda: page(
+        f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": next(iter(key)), "confirm": "True"}
+    )
 
 
 @entry(f"POST {API}/votes/{{vote_id}}/ballots", named={"resident", "neighbour"})
@@ -796,12 +926,19 @@ def _survey(w, state="open"):
     from yishi.surveys import services as ss
 
     survey = ss.create_survey(actor=w.secretary, region=w.tree.compound, title="聘请专业绿化队入户调查表")
-    question = ss.add_question(actor=w.secretary, survey=survey, kind="single", text="是否同意聘请专业绿化队？",
-                               choices=["同意", "不同意"])
+    question = ss.add_question(
+        actor=w.secretary,
+        survey=survey,
+        kind="single",
+        text="是否同意聘请专业绿化队？",
+        choices=["同意", "不同意"],
+    )
     if state != "draft":
         ss.open_survey(actor=w.secretary, survey=survey)
     if state in ("closed", "answered"):
-        ss.submit_response(actor=w.neighbour, survey=survey, answers={question.pk: question.choices.first().pk})
+        ss.submit_response(
+            actor=w.neighbour, survey=survey, answers={question.pk: question.choices.first().pk}
+        )
     if state == "closed":
         ss.close_survey(actor=w.secretary, survey=survey)
     survey.refresh_from_db()
@@ -825,8 +962,9 @@ def _(w):
 @entry("surveys:add_question", action="surveys.manage_survey")
 def _(w):
     survey, _q = _survey(w, "draft")
-    return survey.region, lambda: page(f"/surveys/{survey.pk}/questions/", {"kind": "text", "text": "其他意见",
-                                                                          "required": ""})
+    return survey.region, lambda: page(
+        f"/surveys/{survey.pk}/questions/", {"kind": "text", "text": "其他意见", "required": ""}
+    )
 
 
 @entry(f"POST {API}/surveys/{{survey_id}}/questions", action="surveys.manage_survey")
@@ -899,17 +1037,21 @@ def _(w):
 @entry("surveys:paper", action="surveys.record_response")
 def _(w):
     from yishi.surveys.queries import code_for
+
     survey, q = _survey(w)
-    return survey.region, lambda: page(f"/surveys/{survey.pk}/paper/", {"code": code_for(survey, w.home),
-                                                                        f"question_{q.pk}": _yes(q)})
+    return survey.region, lambda: page(
+        f"/surveys/{survey.pk}/paper/", {"code": code_for(survey, w.home), f"question_{q.pk}": _yes(q)}
+    )
 
 
 @entry(f"POST {API}/surveys/{{survey_id}}/paper", action="surveys.record_response")
 def _(w):
     from yishi.surveys.queries import code_for
+
     survey, q = _survey(w)
-    return survey.region, lambda: api(f"/surveys/{survey.pk}/paper", {"code": code_for(survey, w.home),
-                                                                      "answers": {q.pk: _yes(q)}})
+    return survey.region, lambda: api(
+        f"/surveys/{survey.pk}/paper", {"code": code_for(survey, w.home), "answers": {q.pk: _yes(q)}}
+    )
 
 
 def _answered(w):
@@ -920,13 +1062,17 @@ def _answered(w):
 @entry("surveys:void", action="surveys.manage_survey")
 def _(w):
     survey, response = _answered(w)
-    return survey.region, lambda: page(f"/surveys/{survey.pk}/responses/{response.pk}/void/", {"reason": "填错户"})
+    return survey.region, lambda: page(
+        f"/surveys/{survey.pk}/responses/{response.pk}/void/", {"reason": "填错户"}
+    )
 
 
 @entry(f"POST {API}/surveys/{{survey_id}}/responses/{{response_id}}/void", action="surveys.manage_survey")
 def _(w):
     survey, response = _answered(w)
-    return survey.region, lambda: api(f"/surveys/{survey.pk}/responses/{response.pk}/void", {"reason": "填错户"})
+    return survey.region, lambda: api(
+        f"/surveys/{survey.pk}/responses/{response.pk}/void", {"reason": "填错户"}
+    )
 
 
 # ---------------------------------------------------------------- cost sharing and the public fund
@@ -934,9 +1080,14 @@ def _rule(w, state="issued", **kwargs):
     """150 yuan a year per occupied household of 万泰丽景小区 (both are occupied)."""
     from yishi.funds import services as fs
 
-    fields = {"title": "2025年绿化养护费", "period_start": datetime.date(2025, 1, 1),
-              "period_end": datetime.date(2025, 12, 31), "method": "occupancy", "occupied_amount": "150.00",
-              "vacant_amount": "100.00"} | kwargs
+    fields = {
+        "title": "2025年绿化养护费",
+        "period_start": datetime.date(2025, 1, 1),
+        "period_end": datetime.date(2025, 12, 31),
+        "method": "occupancy",
+        "occupied_amount": "150.00",
+        "vacant_amount": "100.00",
+    } | kwargs
     rule = fs.create_charge_rule(actor=w.secretary, compound=w.tree.compound, **fields)
     if state != "draft":
         fs.issue_charges(actor=w.secretary, rule=rule)
@@ -950,22 +1101,42 @@ def _charge(rule, household):
 
 def _paid(w, **kwargs):
     from yishi.funds import services as fs
+
     rule = _rule(w, **kwargs)
     payment = None
     for n, home in enumerate((w.home, w.home2)):
-        payment = fs.record_payment(actor=w.secretary, charge=_charge(rule, home), amount="150.00",
-                                    receipt_no=f"NO-{rule.pk}-{n}", paid_on=w.today, method="cash")
+        payment = fs.record_payment(
+            actor=w.secretary,
+            charge=_charge(rule, home),
+            amount="150.00",
+            receipt_no=f"NO-{rule.pk}-{n}",
+            paid_on=w.today,
+            method="cash",
+        )
     return rule, payment
 
 
 def _entry(w):
     from yishi.funds import services as fs
-    return fs.record_fund_entry(actor=w.secretary, compound=w.tree.compound, kind="income", amount="300.00",
-                                occurred_on=w.today, description="废品回收收入")
+
+    return fs.record_fund_entry(
+        actor=w.secretary,
+        compound=w.tree.compound,
+        kind="income",
+        amount="300.00",
+        occurred_on=w.today,
+        description="废品回收收入",
+    )
 
 
-RULE = {"title": "2026年绿化养护费", "period_start": "2026-01-01", "period_end": "2026-12-31", "method": "occupancy",
-        "occupied_amount": "150.00", "vacant_amount": "100.00"}
+RULE = {
+    "title": "2026年绿化养护费",
+    "period_start": "2026-01-01",
+    "period_end": "2026-12-31",
+    "method": "occupancy",
+    "occupied_amount": "150.00",
+    "vacant_amount": "100.00",
+}
 PAYMENT = {"amount": "150.00", "method": "cash", "receipt_no": "NO-77"}
 ENTRY = {"kind": "income", "amount": "300.00", "description": "废品回收收入"}
 
@@ -983,18 +1154,22 @@ def _(w):
 @entry("funds:exempt", action="funds.manage_charges")
 def _(w):
     rule = _rule(w, "draft")
-    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/exemptions/", {"household": w.home2.pk,
-                                                                             "reason": "低保户"})
+    return rule.region, lambda: page(
+        f"/funds/rules/{rule.pk}/exemptions/", {"household": w.home2.pk, "reason": "低保户"}
+    )
 
 
 @entry(f"POST {API}/funds/rules/{{rule_id}}/exemptions", action="funds.manage_charges")
 def _(w):
     rule = _rule(w, "draft")
-    return rule.region, lambda: api(f"/funds/rules/{rule.pk}/exemptions", {"household": w.home2.pk, "reason": "低保户"})
+    return rule.region, lambda: api(
+        f"/funds/rules/{rule.pk}/exemptions", {"household": w.home2.pk, "reason": "低保户"}
+    )
 
 
 def _exempted(w):
     from yishi.funds import services as fs
+
     rule = _rule(w, "draft")
     return rule, fs.exempt_household(actor=w.secretary, rule=rule, household=w.home2, reason="低保户")
 
@@ -1026,22 +1201,28 @@ def _(w):
 @entry("funds:pay", action="funds.record_payment")
 def _(w):
     rule = _rule(w)
-    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/payments/",
-                                     PAYMENT | {"charge": _charge(rule, w.home).pk, "paid_on": w.today.isoformat()})
+    return rule.region, lambda: page(
+        f"/funds/rules/{rule.pk}/payments/",
+        PAYMENT | {"charge": _charge(rule, w.home).pk, "paid_on": w.today.isoformat()},
+    )
 
 
 @entry("funds:charge_pay", action="funds.record_payment")
 def _(w):
     rule = _rule(w)
     charge = _charge(rule, w.home)
-    return rule.region, lambda: page(f"/funds/charges/{charge.pk}/payments/", PAYMENT | {"paid_on": w.today.isoformat()})
+    return rule.region, lambda: page(
+        f"/funds/charges/{charge.pk}/payments/", PAYMENT | {"paid_on": w.today.isoformat()}
+    )
 
 
 @entry(f"POST {API}/funds/charges/{{charge_id}}/payments", action="funds.record_payment")
 def _(w):
     rule = _rule(w)
     charge = _charge(rule, w.home)
-    return rule.region, lambda: api(f"/funds/charges/{charge.pk}/payments", PAYMENT | {"paid_on": w.today.isoformat()})
+    return rule.region, lambda: api(
+        f"/funds/charges/{charge.pk}/payments", PAYMENT | {"paid_on": w.today.isoformat()}
+    )
 
 
 @entry("funds:reverse_payment", action="funds.record_payment")
@@ -1070,14 +1251,16 @@ def _(w):
 
 @entry("funds:add_entry", action="funds.record_ledger")
 def _(w):
-    return w.tree.compound, lambda: page(f"/r/{w.tree.compound.pk}/funds/entries/",
-                                         ENTRY | {"occurred_on": w.today.isoformat()})
+    return w.tree.compound, lambda: page(
+        f"/r/{w.tree.compound.pk}/funds/entries/", ENTRY | {"occurred_on": w.today.isoformat()}
+    )
 
 
 @entry(f"POST {API}/funds/compounds/{{region_id}}/entries", action="funds.record_ledger")
 def _(w):
-    return w.tree.compound, lambda: api(f"/funds/compounds/{w.tree.compound.pk}/entries",
-                                        ENTRY | {"occurred_on": w.today.isoformat()})
+    return w.tree.compound, lambda: api(
+        f"/funds/compounds/{w.tree.compound.pk}/entries", ENTRY | {"occurred_on": w.today.isoformat()}
+    )
 
 
 @entry("funds:correct_entry", action="funds.record_ledger")
@@ -1101,7 +1284,9 @@ def _(w):
 @entry(f"POST {API}/funds/compounds/{{region_id}}/disclosures", action="funds.manage_charges")
 def _(w):
     _entry(w)
-    return w.tree.compound, lambda: api(f"/funds/compounds/{w.tree.compound.pk}/disclosures", {"period_days": 10})
+    return w.tree.compound, lambda: api(
+        f"/funds/compounds/{w.tree.compound.pk}/disclosures", {"period_days": 10}
+    )
 
 
 # ---------------------------------------------------------------- the public board
@@ -1112,6 +1297,7 @@ def _notice(w):
 
 def _objection(w):
     from yishi.notices.services import object_to
+
     notice = _notice(w)
     return notice, object_to(actor=w.neighbour, notice=notice, text="维修质量有问题")
 
@@ -1126,7 +1312,9 @@ def _(w):
 @entry(f"POST {API}/board/notices/{{notice_id}}/objections", residents=True)
 def _(w):
     notice = _notice(w)
-    return notice.region, lambda: api(f"/board/notices/{notice.pk}/objections", {"text": "公示内容与实际不符"})
+    return notice.region, lambda: api(
+        f"/board/notices/{notice.pk}/objections", {"text": "公示内容与实际不符"}
+    )
 
 
 @entry("notices:reply", action="notices.reply_objection")
@@ -1135,23 +1323,28 @@ def _(w):
     return notice.region, lambda: page(f"/n/{notice.pk}/objections/{objection.pk}/reply/", {"text": "已复查"})
 
 
-@entry(f"POST {API}/board/notices/{{notice_id}}/objections/{{objection_id}}/reply",
-       action="notices.reply_objection")
+@entry(
+    f"POST {API}/board/notices/{{notice_id}}/objections/{{objection_id}}/reply",
+    action="notices.reply_objection",
+)
 def _(w):
     notice, objection = _objection(w)
-    return notice.region, lambda: api(f"/board/notices/{notice.pk}/objections/{objection.pk}/reply",
-                                      {"text": "已复查"})
+    return notice.region, lambda: api(
+        f"/board/notices/{notice.pk}/objections/{objection.pk}/reply", {"text": "已复查"}
+    )
 
 
 # ---------------------------------------------------------------- comments on a matter
 def _comment(w):
     from yishi.comments.services import post_comment
+
     m = walk(w, "ideas")
     return m, post_comment(actor=w.neighbour, matter=m, body="建议先把排水沟疏通")
 
 
 def _hidden(w):
     from yishi.comments.services import hide
+
     m, comment = _comment(w)
     hide(actor=w.secretary, comment=comment, reason="含有他人电话")
     return m, comment
@@ -1214,13 +1407,17 @@ def _(w):
 
 def xlsx(rows):
     import openpyxl
+
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append(list(row))
     out = io.BytesIO()
     book.save(out)
-    return SimpleUploadedFile("data.xlsx", out.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        "data.xlsx",
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @entry("regions:import_regions", action="regions.import_regions")
@@ -1231,8 +1428,10 @@ def _(w):
 
 @entry("regions:import_households", action="regions.import_households")
 def _(w):
-    rows = [("楼栋", "单元", "房号", "户号", "居住状态", "建筑面积", "户主姓名", "户主手机"),
-            ("5号楼", "1", "101", None, "常住", 90, "张三", "13912340001")]
+    rows = [
+        ("楼栋", "单元", "房号", "户号", "居住状态", "建筑面积", "户主姓名", "户主手机"),
+        ("5号楼", "1", "101", None, "常住", 90, "张三", "13912340001"),
+    ]
     return w.tree.compound, lambda: page(f"/r/{w.tree.compound.pk}/import/households/", {"file": xlsx(rows)})
 
 
@@ -1256,7 +1455,9 @@ def _(w):
 @entry(f"POST {API}/people/token", anyone=True, changes=False)
 def _(w):
     _password(w)
-    return w.tree.community, lambda: api("/people/token", {"phone": w.secretary.phone, "password": "pw-12345678x"})
+    return w.tree.community, lambda: api(
+        "/people/token", {"phone": w.secretary.phone, "password": "pw-12345678x"}
+    )
 
 
 @entry("people:request_code", anyone=True, changes=False)
@@ -1299,6 +1500,7 @@ def _(w):
 @entry("reminders:mark_read", named={"resident"}, quiet=True)
 def _(w):
     from yishi.reminders.services import record_notification
+
     note = record_notification(person=w.resident, text="您的议题已受理", link="/")
     return w.tree.community, lambda: page("/notifications/read/", {"notification": note.pk})
 
@@ -1306,8 +1508,11 @@ def _(w):
 # ---------------------------------------------------------------- API operations that mirror pages above
 @entry(f"PUT {API}/regions/{{region_id}}/rules/{{key}}", action="regions.manage_rules")
 def _(w):
-    return w.tree.community, lambda: api(f"/regions/{w.tree.community.pk}/rules/vote_threshold:eight_steps",
-                                         {"value": [3, 4], "source": "区民政局2026年1号文"}, method="put")
+    return w.tree.community, lambda: api(
+        f"/regions/{w.tree.community.pk}/rules/vote_threshold:eight_steps",
+        {"value": [3, 4], "source": "区民政局2026年1号文"},
+        method="put",
+    )
 
 
 @entry(f"POST {API}/people/code", anyone=True, changes=False)
@@ -1328,7 +1533,9 @@ def _(w):
 @entry(f"PATCH {API}/votes/{{vote_id}}", action="votes.manage_vote")
 def _(w):
     vote = _vote(w, "draft")
-    return vote.region, lambda: api(f"/votes/{vote.pk}", {"question": "是否同意维修西侧道路？"}, method="patch")
+    return vote.region, lambda: api(
+        f"/votes/{vote.pk}", {"question": "是否同意维修西侧道路？"}, method="patch"
+    )
 
 
 @entry(f"PUT {API}/meetings/{{meeting_id}}", action="meetings.manage_meeting")
@@ -1340,13 +1547,15 @@ def _(w):
 
 @entry(f"PUT {API}/notifications/preferences", residents=True)
 def _(w):
-    return w.tree.community, lambda: api("/notifications/preferences", {"sms": True, "email": False, "digest": True},
-                                         method="put")
+    return w.tree.community, lambda: api(
+        "/notifications/preferences", {"sms": True, "email": False, "digest": True}, method="put"
+    )
 
 
 @entry(f"POST {API}/notifications/read", named={"resident"}, quiet=True)
 def _(w):
     from yishi.reminders.services import record_notification
+
     note = record_notification(person=w.resident, text="您的议题已受理", link="/")
     return w.tree.community, lambda: api("/notifications/read", {"notification": note.pk})
 
@@ -1364,6 +1573,7 @@ def _(w):
 @entry("matters:merge#into-next-door", action="matters.screen_matter")
 def _(w):
     from tests.matters.test_pages import other_matter
+
     m = walk(w, "raise", supported=False)
     there = other_matter(w, title="小区西侧小路一下雨就积水", region=w.tree.sibling_compound)
     return w.tree.street, lambda: page(f"/m/{m.pk}/merge/", {"into": there.pk, "reason": "同一处积水"})
@@ -1373,24 +1583,32 @@ def _(w):
 def _(w):
     rule = _rule(w, "draft")
     elsewhere = builders_household(w.tree.sibling_compound)
-    return rule.region, lambda: page(f"/funds/rules/{rule.pk}/exemptions/", {"household": elsewhere.pk,
-                                                                             "reason": "低保户"})
+    return rule.region, lambda: page(
+        f"/funds/rules/{rule.pk}/exemptions/", {"household": elsewhere.pk, "reason": "低保户"}
+    )
 
 
 @entry(f"POST {API}/surveys/{{survey_id}}/paper#code-next-door")
 def _(w):
     from yishi.surveys.queries import code_for
+
     survey, q = _survey(w)
     elsewhere = builders_household(w.tree.sibling_compound)
-    return survey.region, lambda: api(f"/surveys/{survey.pk}/paper", {"code": code_for(survey, elsewhere),
-                                                                      "answers": {q.pk: _yes(q)}})
+    return survey.region, lambda: api(
+        f"/surveys/{survey.pk}/paper", {"code": code_for(survey, elsewhere), "answers": {q.pk: _yes(q)}}
+    )
 
 
 @entry(f"POST {API}/meetings/#agenda-next-door")
 def _(w):
     from tests.matters.test_pages import other_matter
+
     there = other_matter(w, title="朝东社区的路灯", region=w.tree.sibling_compound)
-    body = MEETING | {"region": w.tree.community.pk, "starts_at": _starts(w) + ":00+08:00", "agenda": [there.pk]}
+    body = MEETING | {
+        "region": w.tree.community.pk,
+        "starts_at": _starts(w) + ":00+08:00",
+        "agenda": [there.pk],
+    }
     return w.tree.community, lambda: api("/meetings/", body)
 
 
@@ -1398,12 +1616,19 @@ def _(w):
 def _(w):
     vote = _vote(w, proxies_allowed=True)
     other = _vote(w, proxies_allowed=True, question="另一项表决")
-    return vote.region, lambda: Req(f"{API}/votes/{vote.pk}/proxies", {
-        "holder_phone": w.outsider.phone, "principal": _elector(other, w.neighbour).pk, "form_photo": png("p.png")})
+    return vote.region, lambda: Req(
+        f"{API}/votes/{vote.pk}/proxies",
+        {
+            "holder_phone": w.outsider.phone,
+            "principal": _elector(other, w.neighbour).pk,
+            "form_photo": png("p.png"),
+        },
+    )
 
 
 def builders_household(region):
     from tests import builders
+
     return builders.household(region, room="909")
 
 
@@ -1415,12 +1640,17 @@ def _(w):
     return w.tree.compound, lambda: Req(f"{API}/matters/with_photos", data | {"photos": [png("lamp.png")]})
 
 
-@entry(f"POST {API}/matters/{{matter_id}}/works/{{work_id}}/reports/with_photo", action="procedures.assign_work",
-       named={"fire_staff"})
+@entry(
+    f"POST {API}/matters/{{matter_id}}/works/{{work_id}}/reports/with_photo",
+    action="procedures.assign_work",
+    named={"fire_staff"},
+)
 def _(w):
     m, work = _work(w)
-    return m.region, lambda: Req(f"{API}/matters/{m.pk}/works/{work.pk}/reports/with_photo",
-                                 {"text": "已维修2处", "done": "true", "photo": png("fixed.png")})
+    return m.region, lambda: Req(
+        f"{API}/matters/{m.pk}/works/{work.pk}/reports/with_photo",
+        {"text": "已维修2处", "done": "true", "photo": png("fixed.png")},
+    )
 
 
 @entry(f"POST {API}/meetings/{{meeting_id}}/sheet", action="meetings.manage_meeting")
@@ -1432,12 +1662,17 @@ def _(w):
 @entry(f"POST {API}/regions/{{region_id}}/import/regions", action="regions.import_regions")
 def _(w):
     rows = [("代码", "名称", "级别", "上级代码"), ("130903009", "南陈屯乡", "乡", "130903")]
-    return w.tree.district, lambda: Req(f"{API}/regions/{w.tree.district.pk}/import/regions", {"file": xlsx(rows)})
+    return w.tree.district, lambda: Req(
+        f"{API}/regions/{w.tree.district.pk}/import/regions", {"file": xlsx(rows)}
+    )
 
 
 @entry(f"POST {API}/regions/{{region_id}}/import/households", action="regions.import_households")
 def _(w):
-    rows = [("楼栋", "单元", "房号", "户号", "居住状态", "建筑面积", "户主姓名", "户主手机"),
-            ("5号楼", "1", "101", None, "常住", 90, "张三", "13912340001")]
-    return w.tree.compound, lambda: Req(f"{API}/regions/{w.tree.compound.pk}/import/households",
-                                        {"file": xlsx(rows)})
+    rows = [
+        ("楼栋", "单元", "房号", "户号", "居住状态", "建筑面积", "户主姓名", "户主手机"),
+        ("5号楼", "1", "101", None, "常住", 90, "张三", "13912340001"),
+    ]
+    return w.tree.compound, lambda: Req(
+        f"{API}/regions/{w.tree.compound.pk}/import/households", {"file": xlsx(rows)}
+    )

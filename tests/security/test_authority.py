@@ -32,7 +32,11 @@ def view_methods(view) -> set[str]:
                 value = cell.cell_contents
             except ValueError:
                 continue
-            if isinstance(value, list | tuple) and value and all(isinstance(v, str) and v.isupper() for v in value):
+            if (
+                isinstance(value, list | tuple)
+                and value
+                and all(isinstance(v, str) and v.isupper() for v in value)
+            ):
                 return set(value)
         inner = getattr(f, "__wrapped__", None)
         if inner is None:
@@ -63,8 +67,12 @@ def api_endpoints(ninja_api=None, prefix=None) -> set[str]:
     if ninja_api is None:
         from yishi.api import api as ninja_api
     schema = ninja_api.get_openapi_schema(path_prefix=prefix)
-    return {f"{method.upper()} {route}" for route, ops in schema["paths"].items() for method in ops
-            if method.upper() in CHANGING}
+    return {
+        f"{method.upper()} {route}"
+        for route, ops in schema["paths"].items()
+        for method in ops
+        if method.upper() in CHANGING
+    }
 
 
 def missing(pages, operations) -> list[str]:
@@ -95,8 +103,11 @@ def test_a_new_changing_endpoint_without_an_entry_fails_by_name():
     def reads_only(request):  # pragma: no cover - never called
         raise AssertionError
 
-    patterns = [*get_resolver().url_patterns, path("erase/", erase_everything, name="erase"),
-                path("look/", reads_only, name="look")]
+    patterns = [
+        *get_resolver().url_patterns,
+        path("erase/", erase_everything, name="erase"),
+        path("look/", reads_only, name="look"),
+    ]
     fake = NinjaAPI(urls_namespace="fake")
     router = Router()
 
@@ -109,7 +120,10 @@ def test_a_new_changing_endpoint_without_an_entry_fails_by_name():
         raise AssertionError
 
     fake.add_router("/fake", router)
-    assert missing(page_endpoints(patterns), api_endpoints(fake, "/api/fake")) == ["DELETE /api/fake/fake/everything", "erase"]
+    assert missing(page_endpoints(patterns), api_endpoints(fake, "/api/fake")) == [
+        "DELETE /api/fake/fake/everything",
+        "erase",
+    ]
 
 
 # ------------------------------------------------------------------------------------------------ the world
@@ -228,8 +242,10 @@ def check(entry, w) -> tuple[list[str], int]:
         count += 1
         ok_status = response.status_code < 400 and not refused(response)
         if allowed and not (ok_status and (changed or not entry.changes)):
-            problems.append(f"{label}: expected success, got {response.status_code} ({changed or 'nothing changed'})"
-                            f" {response.content[:300]!r}"[: 400 if len(problems) < 3 else 120])
+            problems.append(
+                f"{label}: expected success, got {response.status_code} ({changed or 'nothing changed'})"
+                f" {response.content[:300]!r}"[: 400 if len(problems) < 3 else 120]
+            )
         if not allowed and (changed or not (refused(response) or entry.quiet)):
             problems.append(f"{label}: UNEXPECTED SUCCESS {response.status_code} {changed}")
     return problems, count
@@ -268,7 +284,8 @@ def admin_endpoints() -> list[str]:
 
     return sorted(
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}")
-        for model in admin.site._registry for view in ("add", "changelist")
+        for model in admin.site._registry
+        for view in ("add", "changelist")
     )
 
 
@@ -279,10 +296,23 @@ def test_the_admin_site_is_for_the_system_administrator_alone(url, world, db):
     region = world.tree.compound
     before = world_module.fingerprint()
     for label, who, _role, _reaches in principals(world, region):
-        if label not in ("anonymous", "plain resident", "secretary", "admin@own", "admin@parent", "bureau@own",
-                         "committee@own"):
+        if label not in (
+            "anonymous",
+            "plain resident",
+            "secretary",
+            "admin@own",
+            "admin@parent",
+            "bureau@own",
+            "committee@own",
+        ):
             continue
-        response, changed = attempt(world, lambda: Req(url, {"name": "x", "action": "delete_selected",
-                                                             "_selected_action": "1", "post": "yes"}), who, before)
+        response, changed = attempt(
+            world,
+            lambda: Req(
+                url, {"name": "x", "action": "delete_selected", "_selected_action": "1", "post": "yes"}
+            ),
+            who,
+            before,
+        )
         assert response.status_code == 302 and "/admin/login/" in response["Location"], (label, response)
         assert not changed, (label, changed)

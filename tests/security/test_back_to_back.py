@@ -30,8 +30,25 @@ from yishi.people.phones import mask_phone
 
 NAME, PHONE = "司马慧兰", "13987654321"
 # JSON fields that name a person: her id under any of them links her to what holds it.
-PERSON_KEYS = {"submitter", "submitter_id", "person", "person_id", "author", "author_id", "actor", "actor_id",
-               "by", "raised_by", "supervisor", "supervisor_id", "rater", "voter", "supporter", "user", "user_id"}
+PERSON_KEYS = {
+    "submitter",
+    "submitter_id",
+    "person",
+    "person_id",
+    "author",
+    "author_id",
+    "actor",
+    "actor_id",
+    "by",
+    "raised_by",
+    "supervisor",
+    "supervisor_id",
+    "rater",
+    "voter",
+    "supporter",
+    "user",
+    "user_id",
+}
 
 
 def build():
@@ -61,17 +78,31 @@ def build():
     engine.advance(actor=w.secretary, matter=m)
     w.matter = m
     # The second one stays in consultation: on a meeting's agenda, discussed, with comments.
-    second = matters.raise_matter(actor=w.submitter, region=w.tree.compound, category=w.category,
-                                  title="三单元楼道灯坏了", description="晚上楼道一片漆黑。", back_to_back=True)
+    second = matters.raise_matter(
+        actor=w.submitter,
+        region=w.tree.compound,
+        category=w.category,
+        title="三单元楼道灯坏了",
+        description="晚上楼道一片漆黑。",
+        back_to_back=True,
+    )
     matters.accept(actor=w.secretary, matter=second, procedure_key="eight_steps")
     post_comment(actor=w.neighbour, matter=second, body="我家门口的灯也坏了")
     import datetime
 
     from django.utils import timezone
+
     starts = timezone.now() + datetime.timedelta(minutes=2)
-    meeting = ms.create_meeting(actor=w.secretary, region=w.tree.community, form="consultation",
-                                platform="party_hall", title="楼道照明协商会", starts_at=starts, place="社区协商议事厅",
-                                agenda=[second])
+    meeting = ms.create_meeting(
+        actor=w.secretary,
+        region=w.tree.community,
+        form="consultation",
+        platform="party_hall",
+        title="楼道照明协商会",
+        starts_at=starts,
+        place="社区协商议事厅",
+        agenda=[second],
+    )
     ms.invite(actor=w.secretary, meeting=meeting, people=[w.neighbour], units=[w.property])
     ms.announce(actor=w.secretary, meeting=meeting, late_reason="照明关系安全，需尽快协商")
     w.second, w.meeting = second, meeting
@@ -85,15 +116,30 @@ def _money_and_surveys(w, m):
     from yishi.funds import services as fs
     from yishi.surveys import services as ss
 
-    rule = fs.create_charge_rule(actor=w.secretary, compound=w.tree.compound, title="道路维修分摊",
-                                 period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31),
-                                 method="occupancy", occupied_amount="50.00", vacant_amount="20.00", matter=m)
+    rule = fs.create_charge_rule(
+        actor=w.secretary,
+        compound=w.tree.compound,
+        title="道路维修分摊",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        method="occupancy",
+        occupied_amount="50.00",
+        vacant_amount="20.00",
+        matter=m,
+    )
     fs.issue_charges(actor=w.secretary, rule=rule)
     charge = rule.charges.get(household=w.home)
-    fs.record_payment(actor=w.secretary, charge=charge, amount="50.00", receipt_no="R-1", paid_on=w.today,
-                      method="cash")
-    fs.record_fund_entry(actor=w.secretary, compound=w.tree.compound, kind="income", amount="100.00",
-                         occurred_on=w.today, description="维修结余")
+    fs.record_payment(
+        actor=w.secretary, charge=charge, amount="50.00", receipt_no="R-1", paid_on=w.today, method="cash"
+    )
+    fs.record_fund_entry(
+        actor=w.secretary,
+        compound=w.tree.compound,
+        kind="income",
+        amount="100.00",
+        occurred_on=w.today,
+        description="维修结余",
+    )
     survey = ss.create_survey(actor=w.secretary, region=w.tree.compound, title="路面维修满意度调查", matter=m)
     ss.add_question(actor=w.secretary, survey=survey, kind="text", text="还有哪里需要维修？")
     ss.open_survey(actor=w.secretary, survey=survey)
@@ -155,12 +201,29 @@ def objects(w) -> dict[str, list]:
 
 
 # URL prefix -> the kind of object its <pk> is.
-KINDS = [("r/", "region"), ("figures/r/", "region"), ("m/", "matter"), ("meetings/", "meeting"),
-         ("votes/", "vote"), ("surveys/", "survey"), ("n/", "notice"), ("funds/rules/", "rule"),
-         ("funds/charges/", "charge"), ("notifications/drafts/", "draft")]
-API_PARAMS = {"region_id": "region", "matter_id": "matter", "meeting_id": "meeting", "notice_id": "notice",
-              "survey_id": "survey", "rule_id": "rule", "charge_id": "charge", "vote_id": "vote",
-              "draft_id": "draft"}
+KINDS = [
+    ("r/", "region"),
+    ("figures/r/", "region"),
+    ("m/", "matter"),
+    ("meetings/", "meeting"),
+    ("votes/", "vote"),
+    ("surveys/", "survey"),
+    ("n/", "notice"),
+    ("funds/rules/", "rule"),
+    ("funds/charges/", "charge"),
+    ("notifications/drafts/", "draft"),
+]
+API_PARAMS = {
+    "region_id": "region",
+    "matter_id": "matter",
+    "meeting_id": "meeting",
+    "notice_id": "notice",
+    "survey_id": "survey",
+    "rule_id": "rule",
+    "charge_id": "charge",
+    "vote_id": "vote",
+    "draft_id": "draft",
+}
 # GET routes not read here, and why.
 SKIPPED = {"^media/(?P<path>.*)$": "uploaded photos: re-encoded images, no text"}
 
@@ -173,7 +236,9 @@ def page_urls(w, found=None) -> tuple[list[str], list[str]]:
         if route in SKIPPED:
             continue
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
-        kind = next((k for prefix, k in sorted(KINDS, key=lambda x: -len(x[0])) if route.startswith(prefix)), None)
+        kind = next(
+            (k for prefix, k in sorted(KINDS, key=lambda x: -len(x[0])) if route.startswith(prefix)), None
+        )
         values = {}
         for param in params:
             if param == "pk":
@@ -265,9 +330,14 @@ def next_pages(url, body) -> list[str]:
 def viewers(w):
     t = w.tree
     return {
-        "anonymous": None, "resident": w.plain, "neighbour": w.neighbour, "committee": w.secretary,
-        "bureau": w.holders[("bureau", t.district.pk)], "admin role": w.holders[("admin", t.city.pk)],
-        "expert": w.lawyer, "unit staff": w.fire_staff,
+        "anonymous": None,
+        "resident": w.plain,
+        "neighbour": w.neighbour,
+        "committee": w.secretary,
+        "bureau": w.holders[("bureau", t.district.pk)],
+        "admin role": w.holders[("admin", t.city.pk)],
+        "expert": w.lawyer,
+        "unit staff": w.fire_staff,
     }
 
 
@@ -313,7 +383,9 @@ def crawl(w, who, extra=()):
             queue += [f"/audit/{link}" for link in re.findall(r'href="(\?page=\d+)"', text)]
         # The figures' spreadsheets are named on the dashboard: follow those links.
         if url.startswith("/figures/"):
-            queue += [link for link in re.findall(r'href="(/figures/r/\d+/xlsx/[\w-]+/)"', text) if link not in seen]
+            queue += [
+                link for link in re.findall(r'href="(/figures/r/\d+/xlsx/[\w-]+/)"', text) if link not in seen
+            ]
     return leaks, read
 
 
@@ -344,10 +416,17 @@ def test_the_crawl_would_find_a_name_shown(world, db):
     from yishi.matters import services as matters
 
     with transaction.atomic():
-        named = matters.raise_matter(actor=world.submitter, region=world.tree.compound, category=world.category,
-                                     title="小区门口井盖松动", description="踩上去会晃。")
+        named = matters.raise_matter(
+            actor=world.submitter,
+            region=world.tree.compound,
+            category=world.category,
+            title="小区门口井盖松动",
+            description="踩上去会晃。",
+        )
         leaks, _read = crawl(world, world.secretary, extra=[f"/m/{named.pk}/", f"/api/v1/matters/{named.pk}"])
         transaction.set_rollback(True)
     assert f"/m/{named.pk}/: {NAME}" in leaks
     assert f"/api/v1/matters/{named.pk}: {NAME}" in leaks
-    assert any(leak.startswith("/api/v1/audit/entries") for leak in leaks), leaks  # her pseudonym: a named raise
+    assert any(leak.startswith("/api/v1/audit/entries") for leak in leaks), (
+        leaks
+    )  # her pseudonym: a named raise

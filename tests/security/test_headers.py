@@ -96,14 +96,25 @@ def test_a_rate_limited_answer_carries_them_and_says_what_happened(db, client):
 def production(code: str, **extra) -> dict:
     """Run ``code`` under the production profile in a fresh process; it prints one JSON value."""
     env = {
-        **os.environ, "YISHI_PROFILE": "production", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "yishi.example",
-        "CACHE_URL": "redis://127.0.0.1:6379/15", "DATABASE_URL": "sqlite:///:memory:", "DEBUG": "",
-        "DJANGO_SETTINGS_MODULE": "yishi.settings", **extra,
+        **os.environ,
+        "YISHI_PROFILE": "production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "yishi.example",
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "DEBUG": "",
+        "DJANGO_SETTINGS_MODULE": "yishi.settings",
+        **extra,
     }
     env.pop("YISHI_VAR_DIR", None)
     result = subprocess.run(  # noqa: S603 - the project's own interpreter
-        [sys.executable, "-c", "import django; django.setup()\n" + code], env=env, cwd=ROOT / "src",
-        capture_output=True, text=True, check=False, timeout=120,
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        env=env,
+        cwd=ROOT / "src",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -45,8 +45,15 @@ def compound(db):
 
 def test_the_public_ledger_keeps_a_description_beginning_with_equals_as_text(compound, client):
     t, secretary, _home = compound
-    funds.record_fund_entry(actor=secretary, compound=t.compound, kind="income", amount="10.00",
-                            occurred_on=timezone.localdate(), description=FORMULA[:100], evidence_text=FORMULA)
+    funds.record_fund_entry(
+        actor=secretary,
+        compound=t.compound,
+        kind="income",
+        amount="10.00",
+        occurred_on=timezone.localdate(),
+        description=FORMULA[:100],
+        evidence_text=FORMULA,
+    )
     response = client.get(f"/r/{t.compound.pk}/funds/ledger.xlsx")
     assert response.status_code == 200
     assert_text_only(response.content, FORMULA)
@@ -54,9 +61,16 @@ def test_the_public_ledger_keeps_a_description_beginning_with_equals_as_text(com
 
 def test_the_charges_list_keeps_a_householders_name_beginning_with_equals_as_text(compound, client):
     t, secretary, _home = compound
-    rule = funds.create_charge_rule(actor=secretary, compound=t.compound, title=FORMULA[:100],
-                                    period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31),
-                                    method="occupancy", occupied_amount="150.00", vacant_amount="100.00")
+    rule = funds.create_charge_rule(
+        actor=secretary,
+        compound=t.compound,
+        title=FORMULA[:100],
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        method="occupancy",
+        occupied_amount="150.00",
+        vacant_amount="100.00",
+    )
     funds.issue_charges(actor=secretary, rule=rule)
     client.force_login(secretary)
     response = client.get(f"/funds/rules/{rule.pk}/charges.xlsx")

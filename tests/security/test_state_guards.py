@@ -29,10 +29,12 @@ def refused(call) -> Refused:
 
 def test_an_unused_proxy_is_withdrawn_while_the_vote_is_open_and_not_after_it_closed(town):
     vote = opened(town, proxies_allowed=True)
-    kept = votes.record_proxy(actor=town.secretary, vote=vote, holder=town.reps[0], principal=town.reps[1],
-                              form_photo=form_photo())
-    withdrawn = votes.record_proxy(actor=town.secretary, vote=vote, holder=town.reps[2], principal=town.reps[3],
-                                   form_photo=form_photo())
+    kept = votes.record_proxy(
+        actor=town.secretary, vote=vote, holder=town.reps[0], principal=town.reps[1], form_photo=form_photo()
+    )
+    withdrawn = votes.record_proxy(
+        actor=town.secretary, vote=vote, holder=town.reps[2], principal=town.reps[3], form_photo=form_photo()
+    )
     votes.correct(actor=town.secretary, vote=vote, reason="委托人撤回", proxy=withdrawn)
     for rep in town.reps[4:11]:
         votes.cast_ballot(actor=rep, vote=vote, option="yes")
@@ -46,8 +48,11 @@ def test_a_plan_vote_is_not_created_for_a_matter_no_longer_open(place):
     m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place))
     flows.to_review(place, m)
     engine.withdraw(actor=place.resident, matter=m, reason="不需要了")
-    exc = refused(lambda: votes.create_vote(actor=place.secretary, region=place.tree.community,
-                                            question="是否同意方案？", matter=m))
+    exc = refused(
+        lambda: votes.create_vote(
+            actor=place.secretary, region=place.tree.community, question="是否同意方案？", matter=m
+        )
+    )
     assert (exc.code, exc.field) == ("not_open", "matter")
     assert not Vote.objects.filter(matter=m).exists()
 

@@ -24,7 +24,9 @@ def build():
     # A sibling beside every node on the path from the compound up to the city.
     t.compound2 = create_region(actor=None, parent=t.community, level=Level.COMPOUND, name="金色家园小区")
     t.building2 = create_region(actor=None, parent=t.compound, level=Level.BUILDING, name="2号楼")
-    t.street2 = create_region(actor=None, parent=t.district, level=Level.STREET, name="西环街道", code="130903002")
+    t.street2 = create_region(
+        actor=None, parent=t.district, level=Level.STREET, name="西环街道", code="130903002"
+    )
     t.city2 = create_region(actor=None, parent=None, level=Level.CITY, name="衡水市", code="131100000000")
     w = SimpleNamespace(tree=t)
     w.secretary = builders.person("张金利", password="pw-12345678x")
@@ -36,10 +38,12 @@ def build():
     w.lawyer = builders.person("李明")
     builders.role(w.lawyer, "expert", t.city, expertise="legal")
     w.fire = builders.unit("市消防救援支队", kind="fire_rescue", home_region=t.city, serves=[t.community])
-    w.property = builders.unit("万泰丽景小区物业服务公司", kind="property", home_region=t.community,
-                               serves=[t.compound])
-    w.stranger_unit = builders.unit("新华区环卫所", kind="urban_management", home_region=t.other_district,
-                                    serves=[t.other_district])
+    w.property = builders.unit(
+        "万泰丽景小区物业服务公司", kind="property", home_region=t.community, serves=[t.compound]
+    )
+    w.stranger_unit = builders.unit(
+        "新华区环卫所", kind="urban_management", home_region=t.other_district, serves=[t.other_district]
+    )
     w.fire_staff = builders.person("赵振华")
     builders.role(w.fire_staff, "unit_staff", t.city, unit=w.fire)
     w.resident = builders.person("刘桂兰", gender="F")
@@ -57,8 +61,21 @@ def build():
     Membership.objects.create(person=w.resident, household=w.home, is_head=True)
     Membership.objects.create(person=w.neighbour, household=w.home2, is_head=True)
     # A holder of every role at every node where it may be held (the unit staff's unit has no work here).
-    w.regions = [t.city, t.city2, t.district, t.other_district, t.street, t.street2, t.community, t.sibling,
-                 t.compound, t.compound2, t.sibling_compound, t.building, t.building2]
+    w.regions = [
+        t.city,
+        t.city2,
+        t.district,
+        t.other_district,
+        t.street,
+        t.street2,
+        t.community,
+        t.sibling,
+        t.compound,
+        t.compound2,
+        t.sibling_compound,
+        t.building,
+        t.building2,
+    ]
     w.holders = {}
     for r in Role:
         for region in w.regions:
@@ -103,9 +120,9 @@ def positions(w, region):
             own = below[0]
             out.append((f"{r.value}@below", w.holders[(r.value, own.pk)], False))
         sibling = next(
-            x for x in w.regions
-            if x.level == own.level and x != own and not x.contains(region)
-            and (r.value, x.pk) in w.holders
+            x
+            for x in w.regions
+            if x.level == own.level and x != own and not x.contains(region) and (r.value, x.pk) in w.holders
         )
         out.append((f"{r.value}@sibling", w.holders[(r.value, sibling.pk)], False))
     assert isinstance(region, Region)
@@ -115,15 +132,30 @@ def positions(w, region):
 _TABLES = None
 
 
-def fingerprint(mutable=("matters_matter", "meetings_meeting", "votes_vote", "surveys_survey",
-                         "funds_chargerule", "works_work", "meetings_minutes", "notices_notice",
-                         "people_person", "access_roleassignment", "regions_region", "regions_rule",
-                         "reminders_notification", "reminders_preference")):
+def fingerprint(
+    mutable=(
+        "matters_matter",
+        "meetings_meeting",
+        "votes_vote",
+        "surveys_survey",
+        "funds_chargerule",
+        "works_work",
+        "meetings_minutes",
+        "notices_notice",
+        "people_person",
+        "access_roleassignment",
+        "regions_region",
+        "regions_rule",
+        "reminders_notification",
+        "reminders_preference",
+    ),
+):
     """Every table's row count in one query, and the rows of the tables whose rows change in place."""
     global _TABLES
     if _TABLES is None:
         _TABLES = sorted(
-            name for name in connection.introspection.table_names()
+            name
+            for name in connection.introspection.table_names()
             if name not in ("django_session",) and not name.startswith("axes_")
         )
     tables = _TABLES

@@ -16,20 +16,35 @@ def parse(svg) -> ET.Element:
 
 
 def test_bar_chart_draws_one_bar_per_label_with_lengths_in_proportion_to_the_values():
-    root = parse(charts.bar_chart("c", "By category", "Matters raised by category", ["小区环境", "物业", "其他"], [8, 4, 0]))
+    root = parse(
+        charts.bar_chart(
+            "c", "By category", "Matters raised by category", ["小区环境", "物业", "其他"], [8, 4, 0]
+        )
+    )
     assert root.find("svg:title", NS).text == "By category"
     assert root.find("svg:desc", NS).text == "Matters raised by category"
     assert root.get("aria-labelledby") == "c-title c-desc"
     bars = root.findall("svg:g[@class='bar']", NS)
-    assert [(g.get("data-label"), g.get("data-value")) for g in bars] == [("小区环境", "8"), ("物业", "4"), ("其他", "0")]
+    assert [(g.get("data-label"), g.get("data-value")) for g in bars] == [
+        ("小区环境", "8"),
+        ("物业", "4"),
+        ("其他", "0"),
+    ]
     widths = [float(g.find("svg:rect", NS).get("width")) for g in bars]
     assert widths[0] == pytest.approx(2 * widths[1]) and widths[2] == 0
     assert bars[0].find("svg:title", NS).text == "小区环境: 8"
 
 
 def test_line_chart_places_points_by_value_on_a_nice_axis():
-    root = parse(charts.line_chart("t", "Trend", "By month", ["2026-01", "2026-02", "2026-03"],
-                                   [Series("raised", [3, 7, 0]), Series("resolved", [1, 2, 5])]))
+    root = parse(
+        charts.line_chart(
+            "t",
+            "Trend",
+            "By month",
+            ["2026-01", "2026-02", "2026-03"],
+            [Series("raised", [3, 7, 0]), Series("resolved", [1, 2, 5])],
+        )
+    )
     groups = root.findall("svg:g[@class='series']", NS)
     assert [g.get("data-series") for g in groups] == ["raised", "resolved"]
     raised = groups[0].findall("svg:circle", NS)
@@ -95,33 +110,56 @@ def test_long_labels_are_clipped_in_the_picture_but_whole_in_the_title():
     assert g.find("svg:text", NS).text.endswith("…") and g.find("svg:title", NS).text == f"{label}: 1"
 
 
-@pytest.mark.parametrize(("value", "top"), [(0, 1), (0.3, 0.5), (7, 10), (10, 10), (11, 20), (230, 250), (4100, 5000)])
+@pytest.mark.parametrize(
+    ("value", "top"), [(0, 1), (0.3, 0.5), (7, 10), (10, 10), (11, 20), (230, 250), (4100, 5000)]
+)
 def test_nice_ceiling(value, top):
     assert charts.nice_ceiling(value) == pytest.approx(top)
 
 
 def test_chart_rows_carry_the_same_numbers_as_the_picture_and_the_links():
-    chart = Chart(key="k", title="T", description="D", label_heading="Region", labels=["甲", "乙"],
-                  series=[Series("n", [5, 2])], links=["/figures/r/1/"])
-    assert chart.rows == [{"label": "甲", "link": "/figures/r/1/", "cells": ["5"]},
-                          {"label": "乙", "link": None, "cells": ["2"]}]
+    chart = Chart(
+        key="k",
+        title="T",
+        description="D",
+        label_heading="Region",
+        labels=["甲", "乙"],
+        series=[Series("n", [5, 2])],
+        links=["/figures/r/1/"],
+    )
+    assert chart.rows == [
+        {"label": "甲", "link": "/figures/r/1/", "cells": ["5"]},
+        {"label": "乙", "link": None, "cells": ["2"]},
+    ]
     root = parse(chart.svg)
     assert [g.get("data-value") for g in root.findall("svg:g", NS)] == ["5", "2"]
     assert not chart.empty
-    assert Chart(key="z", title="T", description="D", label_heading="", labels=["a"], series=[Series("n", [0])]).empty
+    assert Chart(
+        key="z", title="T", description="D", label_heading="", labels=["a"], series=[Series("n", [0])]
+    ).empty
 
 
-@pytest.mark.parametrize(("top", "whole", "expected"), [
-    (3, True, (4, 4)), (1, True, (4, 4)), (0.3, False, (0.5, 5)), (7, True, (10, 4)), (18, True, (20, 4)),
-    (49, True, (50, 5)), (230, True, (250, 5)),
-])
+@pytest.mark.parametrize(
+    ("top", "whole", "expected"),
+    [
+        (3, True, (4, 4)),
+        (1, True, (4, 4)),
+        (0.3, False, (0.5, 5)),
+        (7, True, (10, 4)),
+        (18, True, (20, 4)),
+        (49, True, (50, 5)),
+        (230, True, (250, 5)),
+    ],
+)
 def test_the_axis_marks_round_numbers(top, whole, expected):
     assert charts.axis(top, whole) == expected
 
 
 def test_axis_marks_of_a_count_chart_are_whole_numbers():
     root = parse(charts.line_chart("t", "T", "D", ["a", "b"], [Series("s", [3, 49])]))
-    marks = [t.text for t in root.findall("svg:text", NS) if t.get("text-anchor") == "end" and t.text[0].isdigit()]
+    marks = [
+        t.text for t in root.findall("svg:text", NS) if t.get("text-anchor") == "end" and t.text[0].isdigit()
+    ]
     assert marks[:6] == ["0", "10", "20", "30", "40", "50"]
 
 
@@ -136,11 +174,15 @@ def test_month_labels_stay_inside_the_picture_and_never_touch():
     assert below[-1].text == "2026-12"
 
 
-@pytest.mark.parametrize(("n", "expected"), [
-    (12, ["2026-01", "2026-03", "2026-05", "2026-07", "2026-09", "2026-12"]),
-    (3, ["2026-01", "2026-02", "2026-03"]), (1, ["2026-01"]),
-    (9, ["2026-01", "2026-03", "2026-05", "2026-07", "2026-09"]),
-])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (12, ["2026-01", "2026-03", "2026-05", "2026-07", "2026-09", "2026-12"]),
+        (3, ["2026-01", "2026-02", "2026-03"]),
+        (1, ["2026-01"]),
+        (9, ["2026-01", "2026-03", "2026-05", "2026-07", "2026-09"]),
+    ],
+)
 def test_month_labels_leave_room_between_them_and_always_show_the_last(n, expected):
     months = [f"2026-{m:02d}" for m in range(1, n + 1)]
     root = parse(charts.line_chart("t", "T", "D", months, [Series("s", [1] * n)]))
@@ -155,7 +197,8 @@ def test_the_legend_wraps_onto_a_new_row_rather_than_cutting_a_name():
     assert len({k.get("y") for k in keys}) > 1
 
 
-@pytest.mark.parametrize(("value", "text"), [(12, "12"), (3.0, "3"), (3.46, "3.5"), (0.5, "0.5"), (0.0417, "0.04"),
-                                             (None, "–")])
+@pytest.mark.parametrize(
+    ("value", "text"), [(12, "12"), (3.0, "3"), (3.46, "3.5"), (0.5, "0.5"), (0.0417, "0.04"), (None, "–")]
+)
 def test_numbers_read_as_they_are_said(value, text):
     assert charts.plain_number(value) == text

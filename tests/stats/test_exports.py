@@ -38,14 +38,22 @@ def table_of(sheet) -> list[tuple]:
 def test_each_table_gets_a_sheet_saying_where_when_and_for_which_period():
     at = datetime.datetime(2026, 3, 5, 1, 7, tzinfo=datetime.UTC)
     content = exports.workbook(
-        tables=[Table("a", "By category", ["Category", "Raised"], [["小区环境", 3], ["其他", None]]),
-                Table("b", "Time: per step?", ["Step", "Days"], [["raise", 2.345]], note="From entering a step")],
-        place="沧州市 › 运河区", period="2026", exported_at=at)
+        tables=[
+            Table("a", "By category", ["Category", "Raised"], [["小区环境", 3], ["其他", None]]),
+            Table("b", "Time: per step?", ["Step", "Days"], [["raise", 2.345]], note="From entering a step"),
+        ],
+        place="沧州市 › 运河区",
+        period="2026",
+        exported_at=at,
+    )
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["By category", "Time  per step"]
     first, second = book.worksheets
-    assert facts_of(first) == {"Region": "沧州市 › 运河区", "Period": "2026",
-                               "Exported at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")}
+    assert facts_of(first) == {
+        "Region": "沧州市 › 运河区",
+        "Period": "2026",
+        "Exported at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+    }
     assert first["A1"].value == "By category"
     assert table_of(first) == [("Category", "Raised"), ("小区环境", 3), ("其他", None)]
     assert second["A5"].value == "From entering a step"
@@ -55,7 +63,11 @@ def test_each_table_gets_a_sheet_saying_where_when_and_for_which_period():
 def test_sheet_names_stay_unique_and_within_excels_limit():
     taken: set[str] = set()
     long = "很长的表格名称" * 6
-    names = [exports.sheet_name(long, taken), exports.sheet_name(long, taken), exports.sheet_name("[x]", taken)]
+    names = [
+        exports.sheet_name(long, taken),
+        exports.sheet_name(long, taken),
+        exports.sheet_name("[x]", taken),
+    ]
     assert all(len(n) <= 31 for n in names) and len(set(names)) == 3 and names[1].endswith("(2)")
 
 
@@ -72,8 +84,13 @@ def counted(place):
     m = flows.raise_flood(place)
     matters.accept(actor=place.secretary, matter=m)
     flows.session(place, m)
-    other = matters.raise_matter(actor=place.neighbour, region=place.tree.sibling_compound,
-                                 category=builders.category("safety"), title="楼道堆放杂物", description="有火灾隐患。")
+    other = matters.raise_matter(
+        actor=place.neighbour,
+        region=place.tree.sibling_compound,
+        category=builders.category("safety"),
+        title="楼道堆放杂物",
+        description="有火灾隐患。",
+    )
     matters.decline(actor=place.other_secretary, matter=other, reason="已由物业清理")
     place.bureau = builders.person("王建华", password="pw-12345678x")
     builders.role(place.bureau, "bureau", place.tree.city)
@@ -95,13 +112,25 @@ def test_the_workbook_holds_every_table_of_the_dashboard_with_the_numbers(client
     assert unquote(response["Content-Disposition"].split("''")[1]) == f"沧州市-figures-{YEAR}.xlsx"
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
-        "Headline figures", "By month", "Matters by category", "Matters by channel", "By sub-region",
-        "Meetings by form", "Meetings by platform", "Time per step", "Tasks due in the period", "Satisfaction",
-        "Deviations from the procedure", "Silent communities"]
+        "Headline figures",
+        "By month",
+        "Matters by category",
+        "Matters by channel",
+        "By sub-region",
+        "Meetings by form",
+        "Meetings by platform",
+        "Time per step",
+        "Tasks due in the period",
+        "Satisfaction",
+        "Deviations from the procedure",
+        "Silent communities",
+    ]
     for sheet in book.worksheets:
         facts = facts_of(sheet)
         assert facts["Region"] == "沧州市" and facts["Period"] == str(YEAR)
-        exported = datetime.datetime.strptime(facts["Exported at"], "%Y-%m-%d %H:%M").replace(tzinfo=before.tzinfo)
+        exported = datetime.datetime.strptime(facts["Exported at"], "%Y-%m-%d %H:%M").replace(
+            tzinfo=before.tzinfo
+        )
         assert abs(exported - before) < datetime.timedelta(minutes=2)
     headline = dict(table_of(book["Headline figures"])[1:])
     assert (headline["Matters raised"], headline["Matters accepted"], headline["Declined"]) == (2, 1, 1)
@@ -169,8 +198,20 @@ def test_the_yearly_report_prints_the_years_figures_charts_and_tables(client, co
     assert "report.css" in html and '<body class="report">' in html
     assert html.count("<svg ") >= 7
     assert re.search(r"<dt>Matters raised</dt><dd>2</dd>", html)
-    for key in ("headline", "trend", "subregions", "categories", "channels", "forms", "platforms", "steps", "tasks",
-                "satisfaction", "deviations", "silent"):
+    for key in (
+        "headline",
+        "trend",
+        "subregions",
+        "categories",
+        "channels",
+        "forms",
+        "platforms",
+        "steps",
+        "tasks",
+        "satisfaction",
+        "deviations",
+        "silent",
+    ):
         assert f'data-table="{key}"' in html
     assert "/xlsx/" not in html  # no download links on paper
 

@@ -15,33 +15,39 @@ def test_year_quarter_month():
     assert len(Period.year(2026).months()) == 12
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"year": "2026"}, Period.year(2026)),
-    ({"year": "2026", "quarter": "4"}, Period.quarter(2026, 4)),
-    ({"year": "2026", "month": "3"}, Period.month(2026, 3)),
-    ({"from": "2025-11", "to": "2026-02"}, Period(date(2025, 11, 1), date(2026, 2, 28))),
-    ({"from": "2025-11-15", "to": "2026-02-03"}, Period(date(2025, 11, 1), date(2026, 2, 28))),
-    ({}, Period.year(2031)),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"year": "2026"}, Period.year(2026)),
+        ({"year": "2026", "quarter": "4"}, Period.quarter(2026, 4)),
+        ({"year": "2026", "month": "3"}, Period.month(2026, 3)),
+        ({"from": "2025-11", "to": "2026-02"}, Period(date(2025, 11, 1), date(2026, 2, 28))),
+        ({"from": "2025-11-15", "to": "2026-02-03"}, Period(date(2025, 11, 1), date(2026, 2, 28))),
+        ({}, Period.year(2031)),
+    ],
+)
 def test_from_params(params, expected):
     period = Period.from_params(params, today=date(2031, 5, 6))
     assert period == expected
     assert Period.from_params(period.params()) == period
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"year": "abc"}, "year"),
-    ({"year": "1850"}, "year"),
-    ({"year": "2026", "quarter": "5"}, "quarter"),
-    ({"year": "2026", "month": "13"}, "month"),
-    ({"year": "2026", "month": "1", "quarter": "1"}, "month"),
-    ({"quarter": "1"}, "year"),
-    ({"from": "2026-01"}, "to"),
-    ({"to": "2026-01"}, "from"),
-    ({"from": "2026/01", "to": "2026-02"}, "from"),
-    ({"from": "2026-03", "to": "2026-02"}, "to"),
-    ({"from": "2026-01", "to": "2026-02", "year": "2026"}, "from"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"year": "abc"}, "year"),
+        ({"year": "1850"}, "year"),
+        ({"year": "2026", "quarter": "5"}, "quarter"),
+        ({"year": "2026", "month": "13"}, "month"),
+        ({"year": "2026", "month": "1", "quarter": "1"}, "month"),
+        ({"quarter": "1"}, "year"),
+        ({"from": "2026-01"}, "to"),
+        ({"to": "2026-01"}, "from"),
+        ({"from": "2026/01", "to": "2026-02"}, "from"),
+        ({"from": "2026-03", "to": "2026-02"}, "to"),
+        ({"from": "2026-01", "to": "2026-02", "year": "2026"}, "from"),
+    ],
+)
 def test_bad_params_are_refused_with_the_field(params, field):
     with pytest.raises(Refused) as caught:
         Period.from_params(params)

@@ -36,9 +36,18 @@ def test_the_headline_reads_every_counter_it_shows_and_none_outside_the_period(p
     period = Period.quarter(2025, 2)
     first, last = month_of(period.start), month_of(period.end)
     rows = [
-        ("raised", 3), ("raised.c:environment", 2), ("closed:resolved", 2), ("closed:declined", 1),
-        ("meet", 1), ("meet.f:consultation", 1), ("meet.p:party_hall", 1), ("sat:5", 2), ("sat:2", 1),
-        ("res:30", 2), ("open", 1), ("task.due", 4),
+        ("raised", 3),
+        ("raised.c:environment", 2),
+        ("closed:resolved", 2),
+        ("closed:declined", 1),
+        ("meet", 1),
+        ("meet.f:consultation", 1),
+        ("meet.p:party_hall", 1),
+        ("sat:5", 2),
+        ("sat:2", 1),
+        ("res:30", 2),
+        ("open", 1),
+        ("task.due", 4),
     ]
     for month in (first - 1, first, last, last + 1):
         Counter.objects.bulk_create(Counter(region=region, month=month, dim=dim, n=n) for dim, n in rows)

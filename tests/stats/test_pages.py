@@ -25,8 +25,13 @@ def url(region, **query):
 
 def raise_in(p, region, title, category="environment"):
     who = builders.person("提议人")
-    return matters.raise_matter(actor=who, region=region, category=builders.category(category), title=title,
-                                description="说明情况，请社区协调解决。")
+    return matters.raise_matter(
+        actor=who,
+        region=region,
+        category=builders.category(category),
+        title=title,
+        description="说明情况，请社区协调解决。",
+    )
 
 
 @pytest.fixture
@@ -185,25 +190,30 @@ def test_an_unknown_sort_falls_back_to_the_names_in_order(client, world):
 # --- periods -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "field", "message"), [
-    ({"year": "abc"}, "year", "is not a number"),
-    ({"year": "1999"}, "year", "The year must be between"),
-    ({"year": YEAR, "quarter": "5"}, "quarter", "The quarter must be 1, 2, 3 or 4."),
-    ({"year": YEAR, "month": "13"}, "month", "The month must be between 1 and 12."),
-    ({"year": YEAR, "quarter": "1", "month": "2"}, "month", "not both"),
-    ({"from": "2026-05"}, "to", "Give both"),
-    ({"from": "2026-05", "to": "2026-01"}, "to", "must end after it starts"),
-    ({"from": "May", "to": "2026-06"}, "from", "YYYY-MM"),
-    ({"quarter": "2"}, "year", "Give the year too."),
-])
-def test_a_bad_period_is_refused_with_a_clear_message_and_the_form_kept(client, world, settings, query, field,
-                                                                        message):
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"year": "abc"}, "year", "is not a number"),
+        ({"year": "1999"}, "year", "The year must be between"),
+        ({"year": YEAR, "quarter": "5"}, "quarter", "The quarter must be 1, 2, 3 or 4."),
+        ({"year": YEAR, "month": "13"}, "month", "The month must be between 1 and 12."),
+        ({"year": YEAR, "quarter": "1", "month": "2"}, "month", "not both"),
+        ({"from": "2026-05"}, "to", "Give both"),
+        ({"from": "2026-05", "to": "2026-01"}, "to", "must end after it starts"),
+        ({"from": "May", "to": "2026-06"}, "from", "YYYY-MM"),
+        ({"quarter": "2"}, "year", "Give the year too."),
+    ],
+)
+def test_a_bad_period_is_refused_with_a_clear_message_and_the_form_kept(
+    client, world, settings, query, field, message
+):
     settings.LANGUAGE_CODE = "en"
     response, html = page(client, world.city_bureau, world.tree.city, **query)
     assert response.status_code == 400
     assert message in re.search(r'<p class="error" role="alert" id="period-error">([^<]*)</p>', html).group(1)
     assert re.search(rf'name="{field}"[^>]*aria-invalid="true"', html) or re.search(
-        rf'<select id="p-{field}" name="{field}" aria-invalid="true"', html)
+        rf'<select id="p-{field}" name="{field}" aria-invalid="true"', html
+    )
     assert "data-figure" not in html  # no figures for a period nobody asked for
 
 
@@ -248,11 +258,17 @@ def chart(html: str, key: str) -> ET.Element:
 
 def test_charts_draw_the_figures_of_the_region(client, world):
     _r, html = page(client, world.city_bureau, world.tree.city)
-    bars = {g.get("data-label"): g.get("data-value") for g in chart(html, "categories").iter(f"{SVG}g")
-            if g.get("class") == "bar"}
+    bars = {
+        g.get("data-label"): g.get("data-value")
+        for g in chart(html, "categories").iter(f"{SVG}g")
+        if g.get("class") == "bar"
+    }
     assert bars == {"小区环境": "2", "安全隐患": "1", "公共设施": "1"}
-    districts = {g.get("data-label"): g.get("data-value") for g in chart(html, "subregions").iter(f"{SVG}g")
-                 if g.get("class") == "bar"}
+    districts = {
+        g.get("data-label"): g.get("data-value")
+        for g in chart(html, "subregions").iter(f"{SVG}g")
+        if g.get("class") == "bar"
+    }
     assert districts == {"运河区": "4", "新华区": "0"}
     month = timezone.localdate().strftime("%Y-%m")
     raised = next(g for g in chart(html, "trend").iter(f"{SVG}g") if g.get("class") == "series")
@@ -262,7 +278,9 @@ def test_charts_draw_the_figures_of_the_region(client, world):
 
 def test_each_chart_has_its_numbers_in_a_table_beside_it(client, world):
     _r, html = page(client, world.city_bureau, world.tree.city)
-    table = re.search(r'<table class="figures-table" data-table="categories">.*?</table>', html, re.S).group(0)
+    table = re.search(r'<table class="figures-table" data-table="categories">.*?</table>', html, re.S).group(
+        0
+    )
     assert re.search(r"<th scope=\"row\">小区环境</th><td>2</td>", table)
 
 
@@ -315,8 +333,22 @@ def test_the_dashboards_queries_do_not_grow_with_sub_regions_or_matters(client, 
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
 
 
-@pytest.mark.parametrize("key", ["name", "meetings_held", "raised", "resolved", "open", "tasks_overdue",
-                                 "resolution_median", "satisfaction", "compliance", "participants", "silent"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "name",
+        "meetings_held",
+        "raised",
+        "resolved",
+        "open",
+        "tasks_overdue",
+        "resolution_median",
+        "satisfaction",
+        "compliance",
+        "participants",
+        "silent",
+    ],
+)
 @pytest.mark.parametrize("direction", ["asc", "desc"])
 def test_every_column_sorts(client, world, key, direction):
     response, html = page(client, world.city_bureau, world.tree.street, sort=key, dir=direction)

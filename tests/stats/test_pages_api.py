@@ -59,9 +59,14 @@ def test_residents_are_refused_and_anonymous_callers_must_sign_in(client, counte
     assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ({"year": "abc"}, "year"), ({"year": YEAR, "quarter": 9}, "quarter"), ({"from": "2026-01"}, "to"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"year": "abc"}, "year"),
+        ({"year": YEAR, "quarter": 9}, "quarter"),
+        ({"from": "2026-01"}, "to"),
+    ],
+)
 def test_a_bad_period_is_422_with_the_field_and_a_sentence(client, counted, query, field):
     client.force_login(counted.bureau)
     response = client.get(path(counted.tree.city), query)

@@ -67,8 +67,10 @@ def test_a_vote_with_participation_is_refreshed(place, refreshes):
     """The other side of the skip: a change that counts still reaches the roll-ups."""
     rep = builders.person("代表")
     builders.role(rep, "representative", place.tree.community)
-    vote = votes.open_vote(actor=place.secretary, vote=votes.create_vote(
-        actor=place.secretary, region=place.tree.community, question="是否同意？"))
+    vote = votes.open_vote(
+        actor=place.secretary,
+        vote=votes.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
+    )
     elector = vote.electors.get()
     votes.record_participation(actor=place.secretary, vote=vote, channel="paper", electors=[elector])
     assert refreshes == ["refresh"]
@@ -77,8 +79,15 @@ def test_a_vote_with_participation_is_refreshed(place, refreshes):
 
 def test_inviting_and_confirming_minutes_refresh_nothing_and_a_recount_agrees(place, refreshes, monkeypatch):
     starts = timezone.now() + datetime.timedelta(days=10)
-    meeting = meetings.create_meeting(actor=place.secretary, region=place.tree.community, form="consultation",
-                                      platform="party_hall", title="议事会", starts_at=starts, place="议事厅")
+    meeting = meetings.create_meeting(
+        actor=place.secretary,
+        region=place.tree.community,
+        form="consultation",
+        platform="party_hall",
+        title="议事会",
+        starts_at=starts,
+        place="议事厅",
+    )
     meetings.announce(actor=place.secretary, meeting=meeting)
     refreshes.clear()
     meetings.invite(actor=place.secretary, meeting=meeting, people=[place.resident, place.neighbour])
@@ -95,8 +104,13 @@ def test_inviting_and_confirming_minutes_refresh_nothing_and_a_recount_agrees(pl
 
 
 def test_a_comment_refreshes_nothing_and_its_matter_recounts_the_same(place, refreshes):
-    matter = raise_matter(actor=place.resident, region=place.tree.building, title="路灯", description="坏了",
-                          category=place.category)
+    matter = raise_matter(
+        actor=place.resident,
+        region=place.tree.building,
+        title="路灯",
+        description="坏了",
+        category=place.category,
+    )
     refreshes.clear()
     post_comment(actor=place.neighbour, matter=matter, body="同意")
     assert refreshes == []

@@ -17,8 +17,10 @@ def test_each_ballot_spreads_one_person_whatever_the_votes_size_and_a_rebuild_ag
     reps = [builders.person(f"代表{i}") for i in range(6)]
     for rep in reps:
         builders.role(rep, "representative", place.tree.community)
-    vote = votes.open_vote(actor=place.secretary, vote=votes.create_vote(
-        actor=place.secretary, region=place.tree.community, question="是否同意？"))
+    vote = votes.open_vote(
+        actor=place.secretary,
+        vote=votes.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
+    )
     spread = []
     real = rollups._spread_people
 

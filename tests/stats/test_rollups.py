@@ -59,8 +59,14 @@ def clock(monkeypatch):
     c = Clock(start)
     monkeypatch.setattr(timezone, "now", c)
     # Field defaults hold the original function; the rows these tests create get the test's time too.
-    for model, name in ((Matter, "raised_at"), (Support, "at"), (Attendance, "at"), (Participation, "at"),
-                        (Work, "assigned_at"), (Satisfaction, "at")):
+    for model, name in (
+        (Matter, "raised_at"),
+        (Support, "at"),
+        (Attendance, "at"),
+        (Participation, "at"),
+        (Work, "assigned_at"),
+        (Satisfaction, "at"),
+    ):
         monkeypatch.setattr(model._meta.get_field(name), "_get_default", c)
     return c
 
@@ -75,8 +81,12 @@ class World:
         builders.role(sibling_staff, "committee", t.sibling)
         sibling_council = builders.person("朝东议事会")
         builders.role(sibling_council, "council", t.sibling)
-        self.places = [(t.compound, p.secretary, p.council), (t.building, p.secretary, p.council),
-                       (t.community, p.secretary, p.council), (t.sibling, sibling_staff, sibling_council)]
+        self.places = [
+            (t.compound, p.secretary, p.council),
+            (t.building, p.secretary, p.council),
+            (t.community, p.secretary, p.council),
+            (t.sibling, sibling_staff, sibling_council),
+        ]
         self.refusals = collections.Counter()
 
     def today(self):
@@ -98,17 +108,30 @@ class World:
         region, secretary, _council = self.rng.choice(self.places)
         category = builders.category(self.rng.choice(["environment", "property"]))
         if self.rng.random() < 0.6:
-            matters.raise_matter(actor=self.rng.choice(self.residents), region=region, category=category,
-                                 title="路灯不亮", description="晚上看不见路。", back_to_back=self.rng.random() < 0.1)
+            matters.raise_matter(
+                actor=self.rng.choice(self.residents),
+                region=region,
+                category=category,
+                title="路灯不亮",
+                description="晚上看不见路。",
+                back_to_back=self.rng.random() < 0.1,
+            )
         else:
             named = self.rng.random() < 0.7
-            matters.record_matter(actor=secretary, region=region, category=category, title="垃圾堆放",
-                                  description="楼下垃圾无人清理。",
-                                  channel=self.rng.choice([c for c in Channel.values if c != Channel.ONLINE]),
-                                  submitter=self.rng.choice(self.residents) if named else None)
+            matters.record_matter(
+                actor=secretary,
+                region=region,
+                category=category,
+                title="垃圾堆放",
+                description="楼下垃圾无人清理。",
+                channel=self.rng.choice([c for c in Channel.values if c != Channel.ONLINE]),
+                submitter=self.rng.choice(self.residents) if named else None,
+            )
 
     def support(self):
-        m = self.pick(Matter.objects.exclude(status__in=[s for s in Status.values if s not in ("new", "open")]))
+        m = self.pick(
+            Matter.objects.exclude(status__in=[s for s in Status.values if s not in ("new", "open")])
+        )
         if m:
             matters.support(actor=self.rng.choice(self.residents), matter=m)
 
@@ -138,19 +161,31 @@ class World:
         secretary, council = self.staff(m)
         p, step = self.p, m.step_key
         if step in ("ideas", "consult"):
-            meetings.record_session(actor=secretary, matter=m, title="恳谈", held_at=self.clock.now, place="议事厅",
-                                    attendance=5, ideas=[("修", "居民")])
+            meetings.record_session(
+                actor=secretary,
+                matter=m,
+                title="恳谈",
+                held_at=self.clock.now,
+                place="议事厅",
+                attendance=5,
+                ideas=[("修", "居民")],
+            )
             if step == "consult":
-                version = draft_version(actor=council, matter=m, summary="分工", parts=[{"what": "修", "responsible": "物业"}])
+                version = draft_version(
+                    actor=council, matter=m, summary="分工", parts=[{"what": "修", "responsible": "物业"}]
+                )
                 record_consensus(actor=secretary, matter=m, version=version, minutes="同意")
         elif step == "draft":
-            draft_version(actor=council, matter=m, summary="方案", parts=[{"what": "修路", "responsible": "物业"}])
+            draft_version(
+                actor=council, matter=m, summary="方案", parts=[{"what": "修路", "responsible": "物业"}]
+            )
         elif step == "consensus":
             if self.rng.random() < 0.15:
                 engine.return_to(actor=secretary, matter=m, step_key="draft", reason="再改")
                 return
-            record_consensus(actor=secretary, matter=m, version=m.plan_versions.order_by("-number").first(),
-                             minutes="同意")
+            record_consensus(
+                actor=secretary, matter=m, version=m.plan_versions.order_by("-number").first(), minutes="同意"
+            )
         elif step == "review":
             ok = self.rng.random() < 0.8
             submit_review(actor=p.lawyer, matter=m, decision="approve" if ok else "reject", opinion="意见")
@@ -158,15 +193,24 @@ class World:
                 return
         elif step == "vote":
             yes = self.rng.choice([25, 25, 25, 12])
-            votes.record_result(actor=secretary, matter=m, electorate=30, present=30, in_favour=yes,
-                                against=30 - yes, abstain=0)
+            votes.record_result(
+                actor=secretary,
+                matter=m,
+                electorate=30,
+                present=30,
+                in_favour=yes,
+                against=30 - yes,
+                abstain=0,
+            )
             if yes < 20:
                 return
         elif step == "implement":
             if not m.works.exists():
                 for _ in range(self.rng.randint(1, 2)):
                     due = self.today() + datetime.timedelta(days=self.rng.randint(-3, 20))
-                    assign_work(actor=secretary, matter=m, title="施工", due_on=due, assignee=self.residents[0])
+                    assign_work(
+                        actor=secretary, matter=m, title="施工", due_on=due, assignee=self.residents[0]
+                    )
                 return
             if m.works.exclude(status="confirmed").exists():
                 return
@@ -196,8 +240,13 @@ class World:
             if person is None:
                 return
             verdict = "confirm" if self.rng.random() < 0.85 else "reopen"
-            supervise(actor=person, work=w, verdict=verdict, rating=self.rng.randint(1, 5) if verdict == "confirm"
-                      else None, reason="" if verdict == "confirm" else "没修好")
+            supervise(
+                actor=person,
+                work=w,
+                verdict=verdict,
+                rating=self.rng.randint(1, 5) if verdict == "confirm" else None,
+                reason="" if verdict == "confirm" else "没修好",
+            )
 
     def rate(self):
         m = self.pick(Matter.objects.filter(status=Status.RESOLVED))
@@ -221,13 +270,20 @@ class World:
                 meetings.check_in(actor=secretary, meeting=meeting, person=r)
             meetings.close_meeting(actor=secretary, meeting=meeting)
             return
-        agenda = list(Matter.objects.filter(status=Status.OPEN, region__in=[t.community, t.compound, t.building])[:2])
+        agenda = list(
+            Matter.objects.filter(status=Status.OPEN, region__in=[t.community, t.compound, t.building])[:2]
+        )
         days = self.rng.choice([1, 2, 5, 9])
         meeting = meetings.create_meeting(
-            actor=secretary, region=self.rng.choice([t.community, t.compound]),
+            actor=secretary,
+            region=self.rng.choice([t.community, t.compound]),
             form=self.rng.choice(["consultation", "talk", "representatives"]),
-            platform=self.rng.choice(["party_hall", "bench", "online"]), title="议事会",
-            starts_at=self.clock.now + datetime.timedelta(days=days), place="议事厅", agenda=agenda)
+            platform=self.rng.choice(["party_hall", "bench", "online"]),
+            title="议事会",
+            starts_at=self.clock.now + datetime.timedelta(days=days),
+            place="议事厅",
+            agenda=agenda,
+        )
         try:
             meetings.announce(actor=secretary, meeting=meeting)
         except Refused:
@@ -237,8 +293,9 @@ class World:
         t, secretary = self.p.tree, self.p.secretary
         vote = votes.create_vote(actor=secretary, region=t.community, question="是否同意？")
         vote = votes.open_vote(actor=secretary, vote=vote)
-        votes.record_participation(actor=secretary, vote=vote, channel="paper",
-                                   electors=self.rng.sample(self.residents[:5], 2))
+        votes.record_participation(
+            actor=secretary, vote=vote, channel="paper", electors=self.rng.sample(self.residents[:5], 2)
+        )
 
     def end(self):
         m = self.pick(Matter.objects.filter(status__in=[Status.NEW, Status.OPEN]))
@@ -251,8 +308,17 @@ class World:
             engine.close_unresolved(actor=secretary, matter=m, reason="无法解决")
 
     def run(self, n):
-        events = [(self.raise_, 7), (self.support, 5), (self.screen, 7), (self.step, 45), (self.work, 14),
-                  (self.rate, 5), (self.meeting, 6), (self.vote, 2), (self.end, 2)]
+        events = [
+            (self.raise_, 7),
+            (self.support, 5),
+            (self.screen, 7),
+            (self.step, 45),
+            (self.work, 14),
+            (self.rate, 5),
+            (self.meeting, 6),
+            (self.vote, 2),
+            (self.end, 2),
+        ]
         actions, weights = zip(*events, strict=True)
         done = 0
         for _ in range(n):
@@ -311,7 +377,10 @@ def differences(world) -> list:
 
 def tables() -> tuple[set, set]:
     counters = set(Counter.objects.exclude(n=0).values_list("region_id", "month", "dim", "n"))
-    people = {(r, y, p, tuple(c)) for r, y, p, c in Participant.objects.values_list("region_id", "year", "person_id", "counts")}
+    people = {
+        (r, y, p, tuple(c))
+        for r, y, p, c in Participant.objects.values_list("region_id", "year", "person_id", "counts")
+    }
     return counters, people
 
 

@@ -29,9 +29,15 @@ def test_generated_data_rebuilt_equals_the_plain_recount(capsys):
 
     today = timezone.localdate()
     for region in (province, city, street, community):
-        for period in (Period.current_year(), Period.year(today.year - 1), Period.months_between(
-                today.replace(year=today.year - 2), today)):
-            got, want = rollups.figures(region, period, today=today), plain.figures(region, period, today=today)
+        for period in (
+            Period.current_year(),
+            Period.year(today.year - 1),
+            Period.months_between(today.replace(year=today.year - 2), today),
+        ):
+            got, want = (
+                rollups.figures(region, period, today=today),
+                plain.figures(region, period, today=today),
+            )
             assert got == want, (region, period)
     f = rollups.figures(city, Period.year(today.year - 1), today=today)
     assert f.resolved and f.meetings_held and f.participants and f.ratings and f.steps["vote"].count

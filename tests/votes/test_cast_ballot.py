@@ -92,8 +92,14 @@ def test_a_voter_counted_on_paper_cannot_also_vote_online(town):
 def test_a_voter_who_voted_online_cannot_also_be_counted_on_paper(town):
     vote = opened(town)
     services.cast_ballot(actor=town.reps[0], vote=vote, option="yes")
-    error = refused("already_voted", services.record_participation, actor=town.secretary, vote=vote,
-                    channel="paper", electors=[town.reps[1], town.reps[0]])
+    error = refused(
+        "already_voted",
+        services.record_participation,
+        actor=town.secretary,
+        vote=vote,
+        channel="paper",
+        electors=[town.reps[1], town.reps[0]],
+    )
     assert str(error) == f"{town.reps[0].name} has already voted online."
     assert Participation.objects.filter(vote=vote).count() == 1  # reps[1] was not ticked off either
 

@@ -23,9 +23,10 @@ def cast(person, vote, option="yes", seat=None):
     client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {issue_token(person)}")
     body = {"option": option, **({"seat": seat} if seat else {})}
     with CaptureQueriesContext(connection) as captured:
-        response = client.post(f"/api/v1/votes/{vote.pk}/ballots", json.dumps(body), content_type="application/json")
+        response = client.post(
+            f"/api/v1/votes/{vote.pk}/ballots", json.dumps(body), content_type="application/json"
+        )
     return response, len(captured.captured_queries)
-
 
 
 def test_casting_costs_at_most_the_budgeted_queries(town):

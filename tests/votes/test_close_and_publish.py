@@ -84,12 +84,23 @@ def test_twenty_of_thirty_representatives_pass_the_eight_step_vote_and_nineteen_
 @pytest.fixture
 def bidders(town):
     """Story S2: the households of 万泰丽景小区 choose a gardening team among three bidders by show of hands."""
-    households = [owned_household(town.tree.building, str(100 + i), "80", builders.person(f"户主{i}"))
-                  for i in range(12)]
-    vote = opened(town, region=town.tree.compound, question="选择哪家绿化养护队？", kind="options",
-                  preset="plurality", electorate="households",
-                  options=[{"label": "绿美园艺", "price": "28000"}, {"label": "青松绿化", "price": "26500"},
-                           {"label": "春晖园林", "price": "30000"}])
+    households = [
+        owned_household(town.tree.building, str(100 + i), "80", builders.person(f"户主{i}"))
+        for i in range(12)
+    ]
+    vote = opened(
+        town,
+        region=town.tree.compound,
+        question="选择哪家绿化养护队？",
+        kind="options",
+        preset="plurality",
+        electorate="households",
+        options=[
+            {"label": "绿美园艺", "price": "28000"},
+            {"label": "青松绿化", "price": "26500"},
+            {"label": "春晖园林", "price": "30000"},
+        ],
+    )
     services.record_participation(actor=town.secretary, vote=vote, channel="hands", electors=households[:11])
     return vote
 
@@ -105,8 +116,12 @@ def test_the_bidder_with_the_most_hands_wins(town, bidders):
     assert (vote.passed, vote.winner.label) == (True, "青松绿化")
     published = queries.public_result(vote)
     assert published.winner == "青松绿化" and published.reason == "“青松绿化” has the most votes (6)."
-    assert [(label, n) for _key, label, n in published.counts] == [("绿美园艺", 3), ("青松绿化", 6), ("春晖园林", 2),
-                                                                   ("abstain", 0)]
+    assert [(label, n) for _key, label, n in published.counts] == [
+        ("绿美园艺", 3),
+        ("青松绿化", 6),
+        ("春晖园林", 2),
+        ("abstain", 0),
+    ]
 
 
 def test_a_tie_between_bidders_decides_nothing_and_says_to_vote_again_between_them(town, bidders):
@@ -114,7 +129,8 @@ def test_a_tie_between_bidders_decides_nothing_and_says_to_vote_again_between_th
     vote = services.close_vote(actor=town.secretary, vote=bidders)
     assert (vote.passed, vote.result_code, vote.winner) == (False, "tie", None)
     assert queries.public_result(vote).reason == (
-        "绿美园艺、青松绿化 tied with 5 votes each: no option won. Hold a new vote between them.")
+        "绿美园艺、青松绿化 tied with 5 votes each: no option won. Hold a new vote between them."
+    )
 
 
 def test_an_owners_vote_counts_heads_and_floor_area_and_both_must_pass(town):
@@ -124,21 +140,42 @@ def test_an_owners_vote_counts_heads_and_floor_area_and_both_must_pass(town):
     for i, owner in enumerate(small):
         owned_household(town.tree.building, f"10{i}", "80.00", owner)
     flats = [owned_household(town.tree.building, f"20{i}", "160.00", owner) for i, owner in enumerate(large)]
-    vote = opened(town, region=town.tree.compound, question="是否更换物业？", electorate="households",
-                  preset="owners_ordinary")
+    vote = opened(
+        town,
+        region=town.tree.compound,
+        question="是否更换物业？",
+        electorate="households",
+        preset="owners_ordinary",
+    )
     cast(vote, small, "yes")
     cast(vote, large[:1], "no")
-    refused("named_required", services.enter_tally, actor=town.secretary, vote=vote, channel="paper",
-            counts={"no": 1})
-    refused("named_required", services.record_participation, actor=town.secretary, vote=vote, channel="paper",
-            electors=[flats[1]])
-    services.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=[flats[1]],
-                                  choices={flats[1]: "no"})
+    refused(
+        "named_required",
+        services.enter_tally,
+        actor=town.secretary,
+        vote=vote,
+        channel="paper",
+        counts={"no": 1},
+    )
+    refused(
+        "named_required",
+        services.record_participation,
+        actor=town.secretary,
+        vote=vote,
+        channel="paper",
+        electors=[flats[1]],
+    )
+    services.record_participation(
+        actor=town.secretary, vote=vote, channel="paper", electors=[flats[1]], choices={flats[1]: "no"}
+    )
     vote = services.close_vote(actor=town.secretary, vote=vote)
     assert (vote.passed, vote.result_code) == (False, "below_threshold_area")
     assert vote.result["counts"] == {"yes": 3, "no": 2, "abstain": 0}
-    assert vote.result["area"] == {"electorate": "560.00", "present": "560.00",
-                                   "counts": {"yes": "240.00", "no": "320.00", "abstain": "0.00"}}
+    assert vote.result["area"] == {
+        "electorate": "560.00",
+        "present": "560.00",
+        "counts": {"yes": "240.00", "no": "320.00", "abstain": "0.00"},
+    }
 
 
 def test_the_public_result_lists_each_receipt_counted_with_its_choice_in_an_open_vote(town):
@@ -165,14 +202,25 @@ def test_a_ballot_filled_behind_the_services_back_stops_the_close(town):
 def test_open_votes_for_a_person_lists_where_they_may_vote_and_whether_they_have(town):
     first, second = opened(town), opened(town, question="第二个表决", proxies_allowed=True)
     opened(town, electorate="body", body_role="committee", question="两委")
-    assert [(v.pk, v.voted) for v in queries.open_votes_for(town.reps[0])] == [(first.pk, False), (second.pk, False)]
+    assert [(v.pk, v.voted) for v in queries.open_votes_for(town.reps[0])] == [
+        (first.pk, False),
+        (second.pk, False),
+    ]
     services.cast_ballot(actor=town.reps[0], vote=first, option="yes")
-    assert [(v.pk, v.voted) for v in queries.open_votes_for(town.reps[0])] == [(first.pk, True), (second.pk, False)]
+    assert [(v.pk, v.voted) for v in queries.open_votes_for(town.reps[0])] == [
+        (first.pk, True),
+        (second.pk, False),
+    ]
     assert list(queries.open_votes_for(town.resident)) == []
     from tests.votes.conftest import form_photo
 
-    services.record_proxy(actor=town.secretary, vote=second, holder=town.resident, principal=town.reps[1],
-                          form_photo=form_photo())
+    services.record_proxy(
+        actor=town.secretary,
+        vote=second,
+        holder=town.resident,
+        principal=town.reps[1],
+        form_photo=form_photo(),
+    )
     assert [(v.pk, v.voted) for v in queries.open_votes_for(town.resident)] == [(second.pk, False)]
     services.close_vote(actor=town.secretary, vote=first)
     assert [v.pk for v in queries.open_votes_for(town.reps[0])] == [second.pk]
@@ -189,8 +237,12 @@ def test_a_recount_is_a_new_signed_record_beside_the_untouched_original(town):
     vote = services.close_vote(actor=town.secretary, vote=vote)
     assert vote.passed is False
     original = dict(vote.result)
-    correction = services.correct(actor=town.clerk, vote=vote, reason="复核纸质选票，有一张误计为反对",
-                                  tallies={"paper": {"yes": 7, "no": 1}})
+    correction = services.correct(
+        actor=town.clerk,
+        vote=vote,
+        reason="复核纸质选票，有一张误计为反对",
+        tallies={"paper": {"yes": 7, "no": 1}},
+    )
     assert correction.signed_by == town.clerk
     assert correction.audit_hash == AuditEntry.objects.get(action="votes.correct").hash
     assert Vote.objects.get(pk=vote.pk).result == original and Vote.objects.get(pk=vote.pk).passed is False
@@ -203,14 +255,38 @@ def test_a_recount_is_a_new_signed_record_beside_the_untouched_original(town):
 
 def test_a_correction_needs_a_reason_a_closed_vote_and_authority(town):
     vote = opened(town)
-    refused("vote_not_closed", services.correct, actor=town.secretary, vote=vote, reason="r",
-            tallies={"paper": {"yes": 1}})
+    refused(
+        "vote_not_closed",
+        services.correct,
+        actor=town.secretary,
+        vote=vote,
+        reason="r",
+        tallies={"paper": {"yes": 1}},
+    )
     vote = services.close_vote(actor=town.secretary, vote=vote)
-    refused("reason_required", services.correct, actor=town.secretary, vote=vote, reason=" ",
-            tallies={"paper": {}})
-    refused("forbidden", services.correct, actor=town.owners_committee, vote=vote, reason="r",
-            tallies={"paper": {}})
-    refused("tally_exceeds_participants", services.correct, actor=town.secretary, vote=vote, reason="r",
-            tallies={"paper": {"yes": 1}})
+    refused(
+        "reason_required",
+        services.correct,
+        actor=town.secretary,
+        vote=vote,
+        reason=" ",
+        tallies={"paper": {}},
+    )
+    refused(
+        "forbidden",
+        services.correct,
+        actor=town.owners_committee,
+        vote=vote,
+        reason="r",
+        tallies={"paper": {}},
+    )
+    refused(
+        "tally_exceeds_participants",
+        services.correct,
+        actor=town.secretary,
+        vote=vote,
+        reason="r",
+        tallies={"paper": {"yes": 1}},
+    )
     refused("correction_target_required", services.correct, actor=town.secretary, vote=vote, reason="r")
     assert not Correction.objects.exists()

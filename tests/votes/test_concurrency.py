@@ -65,18 +65,29 @@ def staff(on_postgres):
 def test_two_hundred_voters_each_submitting_twice_at_once_leave_exactly_one_ballot_each(staff):
     t, secretary = staff
     voters = [builders.person(f"居民{i}") for i in range(200)]
-    vote = services.create_vote(actor=secretary, region=t.community, question="是否同意？", electorate="list",
-                                people=voters, secret=True, preset="residents_assembly")
+    vote = services.create_vote(
+        actor=secretary,
+        region=t.community,
+        question="是否同意？",
+        electorate="list",
+        people=voters,
+        secret=True,
+        preset="residents_assembly",
+    )
     vote = services.open_vote(actor=secretary, vote=vote)
     # Each voter's two submits sit next to each other in the queue, so two workers take them at the same time.
     jobs = [(i, "yes" if i % 4 else "no") for i in range(200) for _ in range(2)]
-    results = run_workers(jobs, lambda job: services.cast_ballot(actor=voters[job[0]], vote=vote, option=job[1]))
+    results = run_workers(
+        jobs, lambda job: services.cast_ballot(actor=voters[job[0]], vote=vote, option=job[1])
+    )
 
     unexpected = [r for _job, r in results if isinstance(r, Exception) and not isinstance(r, Refused)]
     assert unexpected == []
     receipts = {i: [r for (j, _o), r in results if j == i and isinstance(r, str)] for i in range(200)}
     refusals = [r.code for _job, r in results if isinstance(r, Refused)]
-    assert all(len(codes) == 1 for codes in receipts.values()), [i for i, c in receipts.items() if len(c) != 1]
+    assert all(len(codes) == 1 for codes in receipts.values()), [
+        i for i, c in receipts.items() if len(c) != 1
+    ]
     assert refusals == ["already_voted"] * 200
     filled = Ballot.objects.filter(vote=vote, option__isnull=False)
     assert sorted(filled.values_list("receipt", flat=True)) == sorted(c[0] for c in receipts.values())
@@ -94,8 +105,14 @@ def test_two_hundred_voters_each_submitting_twice_at_once_leave_exactly_one_ball
 def test_ballots_racing_the_close_are_either_counted_or_refused_never_left_out(staff):
     t, secretary = staff
     voters = [builders.person(f"居民{i}") for i in range(120)]
-    vote = services.create_vote(actor=secretary, region=t.community, question="是否同意？", electorate="list",
-                                people=voters, preset="residents_assembly")
+    vote = services.create_vote(
+        actor=secretary,
+        region=t.community,
+        question="是否同意？",
+        electorate="list",
+        people=voters,
+        preset="residents_assembly",
+    )
     vote = services.open_vote(actor=secretary, vote=vote)
     closed = []
 
@@ -114,5 +131,9 @@ def test_ballots_racing_the_close_are_either_counted_or_refused_never_left_out(s
     assert refusals <= {"vote_closed"}
     assert len(accepted) + sum(1 for _job, r in results if isinstance(r, Refused)) == 120
     (final,) = closed
-    assert final.result["present"] == len(accepted) == Ballot.objects.filter(vote=vote, option__isnull=False).count()
+    assert (
+        final.result["present"]
+        == len(accepted)
+        == Ballot.objects.filter(vote=vote, option__isnull=False).count()
+    )
     assert sorted(code for code, _choice in queries.receipts_counted(final)) == sorted(accepted)

@@ -20,7 +20,9 @@ def refused(code, fn, **kwargs):
 
 
 def test_a_draft_yes_no_vote_has_the_eight_step_rule_and_three_choices(town):
-    vote = services.create_vote(actor=town.secretary, region=town.tree.community, question="  是否同意\n方案？ ")
+    vote = services.create_vote(
+        actor=town.secretary, region=town.tree.community, question="  是否同意\n方案？ "
+    )
     assert (vote.status, vote.question, vote.preset) == (Status.DRAFT, "是否同意 方案？", "eight_step")
     assert vote.rule == Rule(threshold_numerator=2, threshold_denominator=3, base=Base.ELECTORATE)
     assert list(vote.options.values_list("key", flat=True)) == ["yes", "no", "abstain"]
@@ -30,16 +32,36 @@ def test_a_draft_yes_no_vote_has_the_eight_step_rule_and_three_choices(town):
 
 def test_a_choice_among_bidders_keeps_their_prices_exactly(town):
     vote = services.create_vote(
-        actor=town.secretary, region=town.tree.compound, question="选择哪家绿化养护队？", kind="options",
-        preset="plurality", options=[{"label": "绿美园艺", "price": "28000.10", "description": "每月修剪两次"},
-                                     {"label": "青松绿化", "price": 26500}, "春晖园林"])
+        actor=town.secretary,
+        region=town.tree.compound,
+        question="选择哪家绿化养护队？",
+        kind="options",
+        preset="plurality",
+        options=[
+            {"label": "绿美园艺", "price": "28000.10", "description": "每月修剪两次"},
+            {"label": "青松绿化", "price": 26500},
+            "春晖园林",
+        ],
+    )
     rows = list(vote.options.values_list("key", "label", "price"))
-    assert [r[:2] for r in rows] == [("1", "绿美园艺"), ("2", "青松绿化"), ("3", "春晖园林"), ("abstain", "abstain")]
+    assert [r[:2] for r in rows] == [
+        ("1", "绿美园艺"),
+        ("2", "青松绿化"),
+        ("3", "春晖园林"),
+        ("abstain", "abstain"),
+    ]
     assert str(rows[0][2]) == "28000.10" and str(rows[1][2]) == "26500.00" and rows[2][2] is None
 
 
-@pytest.mark.parametrize(("who", "where"), [("resident", "community"), ("other_secretary", "community"),
-                                            ("owners_committee", "community"), ("reps", "community")])
+@pytest.mark.parametrize(
+    ("who", "where"),
+    [
+        ("resident", "community"),
+        ("other_secretary", "community"),
+        ("owners_committee", "community"),
+        ("reps", "community"),
+    ],
+)
 def test_only_staff_holding_authority_at_the_place_may_create_a_vote(town, who, where):
     actor = getattr(town, who)
     actor = actor[0] if isinstance(actor, list) else actor
@@ -48,32 +70,46 @@ def test_only_staff_holding_authority_at_the_place_may_create_a_vote(town, who, 
 
 def test_the_owners_committee_runs_the_votes_of_its_own_compound(town):
     owned_household(town.tree.building, "101", "80.50", town.resident)
-    vote = services.create_vote(actor=town.owners_committee, region=town.tree.compound, question="加装电梯",
-                                electorate="households", preset="owners_special")
+    vote = services.create_vote(
+        actor=town.owners_committee,
+        region=town.tree.compound,
+        question="加装电梯",
+        electorate="households",
+        preset="owners_special",
+    )
     services.open_vote(actor=town.owners_committee, vote=vote)
     assert Vote.objects.get(pk=vote.pk).status == Status.OPEN
 
 
-@pytest.mark.parametrize(("kwargs", "code"), [
-    ({"question": "  "}, "question_required"),
-    ({"question": "问" * 201}, "question_required"),
-    ({"kind": "options", "options": ["甲"], "preset": "plurality"}, "options_required"),
-    ({"kind": "options", "options": ["甲", "甲"], "preset": "plurality"}, "option_label_repeated"),
-    ({"kind": "options", "options": [{"label": "甲", "price": "abc"}, "乙"], "preset": "plurality"}, "invalid_amount"),
-    ({"kind": "options", "options": [{"label": "甲", "price": "-1"}, "乙"], "preset": "plurality"}, "invalid_amount"),
-    ({"kind": "options", "options": ["甲", "乙"]}, "rule_kind_mismatch"),
-    ({"preset": "plurality"}, "rule_kind_mismatch"),
-    ({"options": ["甲", "乙"]}, "options_not_allowed"),
-    ({"preset": "owners_ordinary"}, "owners_vote_households"),
-    ({"preset": "owners_ordinary", "electorate": "households", "secret": True}, "owners_vote_open"),
-    ({"electorate": "body"}, "body_required"),
-    ({"electorate": "body", "body_role": "expert"}, "body_required"),
-    ({"preset": "two_thirds_ish"}, "unknown_rule"),
-    ({"kind": "ranked"}, "unknown_kind"),
-    ({"electorate": "everyone"}, "unknown_electorate"),
-    ({"people": ["someone"]}, "people_not_allowed"),
-    ({"proxy_cap": 0}, "invalid_proxy_cap"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"question": "  "}, "question_required"),
+        ({"question": "问" * 201}, "question_required"),
+        ({"kind": "options", "options": ["甲"], "preset": "plurality"}, "options_required"),
+        ({"kind": "options", "options": ["甲", "甲"], "preset": "plurality"}, "option_label_repeated"),
+        (
+            {"kind": "options", "options": [{"label": "甲", "price": "abc"}, "乙"], "preset": "plurality"},
+            "invalid_amount",
+        ),
+        (
+            {"kind": "options", "options": [{"label": "甲", "price": "-1"}, "乙"], "preset": "plurality"},
+            "invalid_amount",
+        ),
+        ({"kind": "options", "options": ["甲", "乙"]}, "rule_kind_mismatch"),
+        ({"preset": "plurality"}, "rule_kind_mismatch"),
+        ({"options": ["甲", "乙"]}, "options_not_allowed"),
+        ({"preset": "owners_ordinary"}, "owners_vote_households"),
+        ({"preset": "owners_ordinary", "electorate": "households", "secret": True}, "owners_vote_open"),
+        ({"electorate": "body"}, "body_required"),
+        ({"electorate": "body", "body_role": "expert"}, "body_required"),
+        ({"preset": "two_thirds_ish"}, "unknown_rule"),
+        ({"kind": "ranked"}, "unknown_kind"),
+        ({"electorate": "everyone"}, "unknown_electorate"),
+        ({"people": ["someone"]}, "people_not_allowed"),
+        ({"proxy_cap": 0}, "invalid_proxy_cap"),
+    ],
+)
 def test_a_vote_that_could_not_be_run_is_refused_and_nothing_is_saved(town, kwargs, code):
     kwargs = {"question": "是否同意？", **kwargs}
     refused(code, services.create_vote, actor=town.secretary, region=town.tree.community, **kwargs)
@@ -81,8 +117,15 @@ def test_a_vote_that_could_not_be_run_is_refused_and_nothing_is_saved(town, kwar
 
 
 def test_a_custom_rule_is_kept_as_data(town):
-    rule = Rule(quorum_numerator=1, quorum_denominator=2, quorum_strict=True, threshold_numerator=3,
-                threshold_denominator=5, base=Base.CAST, strict=True)
+    rule = Rule(
+        quorum_numerator=1,
+        quorum_denominator=2,
+        quorum_strict=True,
+        threshold_numerator=3,
+        threshold_denominator=5,
+        base=Base.CAST,
+        strict=True,
+    )
     vote = services.create_vote(actor=town.secretary, region=town.tree.community, question="Q", rule=rule)
     assert Vote.objects.get(pk=vote.pk).rule == rule and vote.preset == ""
 
@@ -137,8 +180,10 @@ def test_a_household_vote_has_one_seat_per_household_and_its_members_may_speak_f
     owned_household(town.tree.sibling_compound, "101", "70", builders.person("外小区"))
     vote = opened(town, region=town.tree.compound, electorate="households", preset="residents_assembly")
     assert set(vote.electors.values_list("household_id", flat=True)) == {first.pk, second.pk, empty.pk}
-    assert set(ElectorVoice.objects.filter(elector__household=first).values_list("person_id", flat=True)) == {a.pk,
-                                                                                                          b.pk}
+    assert set(ElectorVoice.objects.filter(elector__household=first).values_list("person_id", flat=True)) == {
+        a.pk,
+        b.pk,
+    }
     assert set(vote.electors.values_list("weight", flat=True)) == {1}
 
 
@@ -154,15 +199,21 @@ def test_in_an_owners_vote_only_owners_speak_for_a_household_and_its_weight_is_i
 def test_an_owners_vote_cannot_open_while_a_household_has_no_floor_area(town):
     builders.household(town.tree.building, room="102")
     owned_household(town.tree.building, "101", "80", town.resident)
-    vote = services.create_vote(actor=town.secretary, region=town.tree.compound, question="Q",
-                                electorate="households", preset="owners_ordinary")
+    vote = services.create_vote(
+        actor=town.secretary,
+        region=town.tree.compound,
+        question="Q",
+        electorate="households",
+        preset="owners_ordinary",
+    )
     refused("area_missing", services.open_vote, actor=town.secretary, vote=vote)
     assert not Elector.objects.exists() and Vote.objects.get(pk=vote.pk).status == Status.DRAFT
 
 
 def test_a_vote_with_nobody_to_vote_cannot_open(town):
-    vote = services.create_vote(actor=town.secretary, region=town.tree.community, question="Q",
-                                electorate="body", body_role="council")
+    vote = services.create_vote(
+        actor=town.secretary, region=town.tree.community, question="Q", electorate="body", body_role="council"
+    )
     refused("empty_electorate", services.open_vote, actor=town.secretary, vote=vote)
 
 
@@ -177,12 +228,19 @@ def test_a_vote_opens_once(town):
 
 def test_a_draft_may_change_but_an_open_vote_may_not(town):
     vote = services.create_vote(actor=town.secretary, region=town.tree.community, question="Q")
-    services.change_draft(actor=town.secretary, vote=vote, question="新问题", preset="village_representatives")
+    services.change_draft(
+        actor=town.secretary, vote=vote, question="新问题", preset="village_representatives"
+    )
     vote.refresh_from_db()
     assert (vote.question, vote.threshold_base, vote.quorum_numerator) == ("新问题", "present", 2)
     services.open_vote(actor=town.secretary, vote=vote)
-    for change in ({"question": "改"}, {"preset": "eight_step"}, {"secret": True}, {"proxy_cap": 5},
-                   {"rule": Rule(method=Method.THRESHOLD, threshold_numerator=1, threshold_denominator=2)}):
+    for change in (
+        {"question": "改"},
+        {"preset": "eight_step"},
+        {"secret": True},
+        {"proxy_cap": 5},
+        {"rule": Rule(method=Method.THRESHOLD, threshold_numerator=1, threshold_denominator=2)},
+    ):
         refused("vote_frozen", services.change_draft, actor=town.secretary, vote=vote, **change)
     assert Vote.objects.get(pk=vote.pk).question == "新问题"
 

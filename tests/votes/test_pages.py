@@ -67,12 +67,20 @@ def tallied(town, vote, channel, voters, counts):
 def bidders_vote(town, voters, **kwargs):
     """Story S2: three gardening teams with their prices, the committees and building heads voting."""
     kwargs.setdefault("secret", False)
-    return opened(town, question="选择哪支绿化养护队伍？", kind="options", electorate="list", people=voters,
-                  preset="plurality", options=[
-                      {"label": "绿源园林", "price": "28000", "description": "每周养护两次"},
-                      {"label": "四季花木", "price": "30000", "description": "每周养护三次"},
-                      {"label": "常青绿化", "price": "26500", "description": "每周养护一次"},
-                  ], **kwargs)
+    return opened(
+        town,
+        question="选择哪支绿化养护队伍？",
+        kind="options",
+        electorate="list",
+        people=voters,
+        preset="plurality",
+        options=[
+            {"label": "绿源园林", "price": "28000", "description": "每周养护两次"},
+            {"label": "四季花木", "price": "30000", "description": "每周养护三次"},
+            {"label": "常青绿化", "price": "26500", "description": "每周养护一次"},
+        ],
+        **kwargs,
+    )
 
 
 # --- the public page -------------------------------------------------------------------------------------
@@ -88,10 +96,14 @@ def test_anyone_sees_the_question_the_options_with_prices_the_rule_and_its_sourc
         assert shows(response, label) and f"¥{price}" in html(response)
     assert shows(response, "每周养护三次")
     assert shows(response, "the option with the most votes wins; a tie decides nothing")
-    assert shows(response, "a choice among bidders (story S2): the option with the most votes; no statutory rule")
+    assert shows(
+        response, "a choice among bidders (story S2): the option with the most votes; no statutory rule"
+    )
     assert "6 entitled to vote" in html(response)
     turnout = section(response, "turnout-h")
-    assert re.search(r"<th>online</th><td>2</td>", turnout) and re.search(r"<th>paper ballot</th><td>0</td>", turnout)
+    assert re.search(r"<th>online</th><td>2</td>", turnout) and re.search(
+        r"<th>paper ballot</th><td>0</td>", turnout
+    )
     assert 'hx-get="/votes/' in turnout  # refreshes itself while the vote runs
     assert "Result" not in html(response) and not section(response, "receipts-h")
 
@@ -166,8 +178,12 @@ def test_a_regions_votes_are_listed_without_drafts_and_without_next_doors(town):
     shown = opened(town, question="本社区的表决")
     services.create_vote(actor=town.secretary, region=town.tree.community, question="还在起草")
     representatives(town.tree.sibling, 2)
-    next_door = services.open_vote(actor=town.other_secretary, vote=services.create_vote(
-        actor=town.other_secretary, region=town.tree.sibling, question="隔壁的表决"))
+    next_door = services.open_vote(
+        actor=town.other_secretary,
+        vote=services.create_vote(
+            actor=town.other_secretary, region=town.tree.sibling, question="隔壁的表决"
+        ),
+    )
     response = client_for().get(f"/r/{town.tree.community.pk}/votes/")
     assert response.status_code == 200
     assert shows(response, shown.question) and not shows(response, "还在起草")
@@ -179,8 +195,12 @@ def test_corrections_are_shown_beside_the_original(town):
     vote = opened(town)
     tallied(town, vote, "paper", town.reps[:8], {"yes": 6, "no": 2})
     vote = services.close_vote(actor=town.secretary, vote=vote)
-    services.correct(actor=town.clerk, vote=vote, reason="复核纸质选票，有一张误计为反对",
-                     tallies={"paper": {"yes": 7, "no": 1}})
+    services.correct(
+        actor=town.clerk,
+        vote=vote,
+        reason="复核纸质选票，有一张误计为反对",
+        tallies={"paper": {"yes": 7, "no": 1}},
+    )
     response = client_for().get(f"/votes/{vote.pk}/")
     result = section(response, "result-h")
     assert shows(response, "复核纸质选票，有一张误计为反对") and "李文书" in result
@@ -243,14 +263,26 @@ def test_the_vote_page_costs_as_many_queries_with_forty_voters_as_with_four(town
     costs = {}
     for n in (4, 40):
         voters = [builders.person(f"选民{n}-{i}") for i in range(n)]
-        vote = opened(town, electorate="list", people=voters, secret=secret, proxies_allowed=not secret,
-                      question=f"表决{n}")
+        vote = opened(
+            town,
+            electorate="list",
+            people=voters,
+            secret=secret,
+            proxies_allowed=not secret,
+            question=f"表决{n}",
+        )
         cast(vote, voters[: n // 2], "yes")
         viewer = voters[-1]
-        running = (_queries(client_for(), f"/votes/{vote.pk}/"), _queries(client_for(viewer), f"/votes/{vote.pk}/"),
-                   _queries(client_for(town.secretary), f"/votes/{vote.pk}/run/"))
+        running = (
+            _queries(client_for(), f"/votes/{vote.pk}/"),
+            _queries(client_for(viewer), f"/votes/{vote.pk}/"),
+            _queries(client_for(town.secretary), f"/votes/{vote.pk}/run/"),
+        )
         vote = services.close_vote(actor=town.secretary, vote=vote)
-        closed = (_queries(client_for(), f"/votes/{vote.pk}/"), _queries(client_for(viewer), f"/votes/{vote.pk}/"))
+        closed = (
+            _queries(client_for(), f"/votes/{vote.pk}/"),
+            _queries(client_for(viewer), f"/votes/{vote.pk}/"),
+        )
         costs[n] = (running, closed)
     assert costs[4] == costs[40]
 
@@ -269,33 +301,67 @@ def test_the_new_vote_page_lists_each_default_rule_with_its_source(town):
 
 def test_staff_draft_a_choice_among_bidders_and_it_is_not_open_yet(town):
     heads = [builders.person("单元长甲"), builders.person("单元长乙")]
-    response = client_for(town.secretary).post("/votes/new/", {
-        "region": town.tree.compound.pk, "question": "选择绿化养护队伍", "kind": "options",
-        "option_1_label": "绿源园林", "option_1_price": "28000", "option_1_description": "每周两次",
-        "option_2_label": "四季花木", "option_2_price": "30000", "option_3_label": "常青绿化",
-        "electorate": "list", "people": "\n".join(h.phone for h in heads), "preset": "plurality",
-        "proxy_cap": "3",
-    })
+    response = client_for(town.secretary).post(
+        "/votes/new/",
+        {
+            "region": town.tree.compound.pk,
+            "question": "选择绿化养护队伍",
+            "kind": "options",
+            "option_1_label": "绿源园林",
+            "option_1_price": "28000",
+            "option_1_description": "每周两次",
+            "option_2_label": "四季花木",
+            "option_2_price": "30000",
+            "option_3_label": "常青绿化",
+            "electorate": "list",
+            "people": "\n".join(h.phone for h in heads),
+            "preset": "plurality",
+            "proxy_cap": "3",
+        },
+    )
     vote = Vote.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/votes/{vote.pk}/run/"
-    assert (vote.status, vote.kind, vote.preset, vote.region) == ("draft", "options", "plurality", town.tree.compound)
+    assert (vote.status, vote.kind, vote.preset, vote.region) == (
+        "draft",
+        "options",
+        "plurality",
+        town.tree.compound,
+    )
     assert [(o.label, o.price) for o in vote.options.order_by("position")][:3] == [
-        ("绿源园林", 28000), ("四季花木", 30000), ("常青绿化", None)]
+        ("绿源园林", 28000),
+        ("四季花木", 30000),
+        ("常青绿化", None),
+    ]
     assert set(vote.listed.all()) == set(heads)
 
 
-@pytest.mark.parametrize(("data", "field_error"), [
-    ({"question": " "}, "This field is required."),
-    ({"kind": "options", "preset": "plurality", "option_1_label": "只有一个"}, "A choice needs at least two options."),
-    ({"kind": "options", "option_1_label": "甲", "option_2_label": "乙"},
-     "A choice among options is decided by the most votes."),
-    ({"electorate": "list", "people": "13999999999"}, "No resident is registered with this number."),
-    ({"electorate": "body"}, "Choose the body whose members vote."),
-    ({"region": "sibling"}, "Select a valid choice."),
-])
+@pytest.mark.parametrize(
+    ("data", "field_error"),
+    [
+        ({"question": " "}, "This field is required."),
+        (
+            {"kind": "options", "preset": "plurality", "option_1_label": "只有一个"},
+            "A choice needs at least two options.",
+        ),
+        (
+            {"kind": "options", "option_1_label": "甲", "option_2_label": "乙"},
+            "A choice among options is decided by the most votes.",
+        ),
+        ({"electorate": "list", "people": "13999999999"}, "No resident is registered with this number."),
+        ({"electorate": "body"}, "Choose the body whose members vote."),
+        ({"region": "sibling"}, "Select a valid choice."),
+    ],
+)
 def test_bad_input_is_400_with_the_reason_and_nothing_saved(town, data, field_error):
-    form = {"region": town.tree.community.pk, "question": "修路吗？", "kind": "yes_no",
-            "electorate": "representatives", "preset": "eight_step", "proxy_cap": "3", **data}
+    form = {
+        "region": town.tree.community.pk,
+        "question": "修路吗？",
+        "kind": "yes_no",
+        "electorate": "representatives",
+        "preset": "eight_step",
+        "proxy_cap": "3",
+        **data,
+    }
     if form["region"] == "sibling":
         form["region"] = town.tree.sibling.pk
     response = client_for(town.secretary).post("/votes/new/", form)
@@ -311,24 +377,41 @@ def test_only_staff_with_authority_prepare_votes(town):
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
     # The owners' committee prepares votes in its compound, not in the community above it.
     response = client_for(town.owners_committee).get("/votes/new/")
-    regions = re.findall(r'<option value="(\d+)"', re.search(r'<select name="region".*?</select>',
-                                                             html(response), re.S).group(0))
+    regions = re.findall(
+        r'<option value="(\d+)"',
+        re.search(r'<select name="region".*?</select>', html(response), re.S).group(0),
+    )
     assert str(town.tree.compound.pk) in regions and str(town.tree.community.pk) not in regions
     assert not Vote.objects.exists()
 
 
 def test_a_draft_is_changed_until_it_opens_and_then_it_is_frozen(town):
-    draft = services.create_vote(actor=town.secretary, region=town.tree.community, question="选哪家？",
-                                 kind="options", preset="plurality", options=["甲", "乙"])
+    draft = services.create_vote(
+        actor=town.secretary,
+        region=town.tree.community,
+        question="选哪家？",
+        kind="options",
+        preset="plurality",
+        options=["甲", "乙"],
+    )
     staff = client_for(town.clerk)
     form = staff.get(f"/votes/{draft.pk}/edit/")
     assert form.status_code == 200 and 'value="甲"' in html(form) and 'name="region"' not in html(form)
-    data = {"question": "选哪家养护队伍？", "preset": "plurality", "proxy_cap": "2", "option_1_label": "绿源园林",
-            "option_1_price": "28000", "option_2_label": "四季花木", "option_3_label": "常青绿化"}
+    data = {
+        "question": "选哪家养护队伍？",
+        "preset": "plurality",
+        "proxy_cap": "2",
+        "option_1_label": "绿源园林",
+        "option_1_price": "28000",
+        "option_2_label": "四季花木",
+        "option_3_label": "常青绿化",
+    }
     bad = staff.post(f"/votes/{draft.pk}/edit/", {**data, "preset": "eight_step"})
     assert bad.status_code == 400 and shows(bad, "A choice among options is decided by the most votes.")
     assert Vote.objects.get(pk=draft.pk).question == "选哪家？"
-    assert client_for(town.reps[0]).post(f"/votes/{draft.pk}/edit/", data).status_code == 404  # a draft is not public
+    assert (
+        client_for(town.reps[0]).post(f"/votes/{draft.pk}/edit/", data).status_code == 404
+    )  # a draft is not public
     assert client_for(town.owners_committee).get(f"/votes/{draft.pk}/edit/").status_code == 404
 
     assert staff.post(f"/votes/{draft.pk}/edit/", data).status_code == 302
@@ -369,15 +452,26 @@ def test_the_matter_page_at_its_vote_step_starts_the_representatives_vote_on_the
 
     form = staff.get(f"/votes/new/?matter={m.pk}")
     assert "the representatives' vote on plan version 1" in html(form)
-    assert re.search(rf'name="matter" value="{m.pk}"', html(form)) and re.search(r'name="version" value="1"', html(form))
+    assert re.search(rf'name="matter" value="{m.pk}"', html(form)) and re.search(
+        r'name="version" value="1"', html(form)
+    )
     assert re.search(rf'<option value="{p.tree.community.pk}" selected>', html(form))
     question = re.search(r'name="question" value="([^"]*)"', html(form)).group(1)
     assert "version 1" in question and "小区西侧小路积水" in question
 
-    created = staff.post("/votes/new/", {
-        "region": p.tree.community.pk, "question": "是否通过道路维修方案第1版？", "kind": "yes_no",
-        "electorate": "representatives", "preset": "eight_step", "proxy_cap": "3", "matter": m.pk, "version": 1,
-    })
+    created = staff.post(
+        "/votes/new/",
+        {
+            "region": p.tree.community.pk,
+            "question": "是否通过道路维修方案第1版？",
+            "kind": "yes_no",
+            "electorate": "representatives",
+            "preset": "eight_step",
+            "proxy_cap": "3",
+            "matter": m.pk,
+            "version": 1,
+        },
+    )
     vote = Vote.objects.get()
     assert created.status_code == 302 and (vote.matter, vote.version) == (m, m.plan_versions.get(number=1))
     staff.post(f"/votes/{vote.pk}/open/")
@@ -393,10 +487,17 @@ def test_the_matter_page_at_its_vote_step_starts_the_representatives_vote_on_the
 # --- the staff page --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "status"), [
-    ("secretary", 200), ("clerk", 200), ("owners_committee", 403), ("other_secretary", 403), ("rep", 403),
-    ("resident", 403),
-])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("secretary", 200),
+        ("clerk", 200),
+        ("owners_committee", 403),
+        ("other_secretary", 403),
+        ("rep", 403),
+        ("resident", 403),
+    ],
+)
 def test_who_may_run_a_community_vote(town, who, status):
     vote = opened(town)
     person = town.reps[0] if who == "rep" else getattr(town, who)
@@ -420,8 +521,13 @@ def test_the_owners_committee_runs_an_owners_vote_in_its_compound(town):
     owners = [builders.person(f"业主{i}") for i in range(3)]
     for i, owner in enumerate(owners):
         owned_household(town.tree.building, f"10{i}", "90.5", owner)
-    vote = services.create_vote(actor=town.owners_committee, region=town.tree.compound, question="加装电梯吗？",
-                                electorate="households", preset="owners_special")
+    vote = services.create_vote(
+        actor=town.owners_committee,
+        region=town.tree.compound,
+        question="加装电梯吗？",
+        electorate="households",
+        preset="owners_special",
+    )
     staff = client_for(town.owners_committee)
     page = staff.get(f"/votes/{vote.pk}/run/")
     assert page.status_code == 200 and shows(page, "Open the vote")
@@ -443,17 +549,24 @@ def test_ticking_off_paper_voters_with_the_named_list_of_an_open_vote(town):
     page = staff.get(f"/votes/{vote.pk}/run/")
     assert f'name="took_{electors[town.reps[0].pk]}"' in html(page)
     assert f'name="choice_{electors[town.reps[0].pk]}"' in html(page)
-    response = staff.post(f"/votes/{vote.pk}/participation/", {
-        "channel": "paper", f"took_{electors[town.reps[0].pk]}": "on", f"took_{electors[town.reps[1].pk]}": "on",
-        f"choice_{electors[town.reps[0].pk]}": "no",
-    })
+    response = staff.post(
+        f"/votes/{vote.pk}/participation/",
+        {
+            "channel": "paper",
+            f"took_{electors[town.reps[0].pk]}": "on",
+            f"took_{electors[town.reps[1].pk]}": "on",
+            f"choice_{electors[town.reps[0].pk]}": "no",
+        },
+    )
     assert response.status_code == 302
-    assert sorted(Participation.objects.filter(vote=vote, channel="paper").values_list("elector__person", flat=True)) == sorted(
-        [town.reps[0].pk, town.reps[1].pk])
+    assert sorted(
+        Participation.objects.filter(vote=vote, channel="paper").values_list("elector__person", flat=True)
+    ) == sorted([town.reps[0].pk, town.reps[1].pk])
     assert NamedChoice.objects.get(vote=vote).option.key == "no"
     # Ticked off on paper, they cannot also vote online.
-    refused = client_for(town.reps[0]).post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes",
-                                                                        "confirm": "on"})
+    refused = client_for(town.reps[0]).post(
+        f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes", "confirm": "on"}
+    )
     assert refused.status_code == 409
     assert shows(refused, "You have already been counted on a paper ballot; nobody votes twice.")
     assert Ballot.objects.filter(vote=vote, option__isnull=False).count() == 0
@@ -477,8 +590,13 @@ def test_double_entry_of_a_count_by_two_different_staff(town):
     assert shows(page, "Each count is entered twice, by two different members of staff")
 
     first = secretary.post(f"/votes/{vote.pk}/tally/", counts, follow=True)
-    assert any("A second, different member of staff must now enter the same count" in m for m in messages_on(first))
-    assert "entered once, by 张金利: a second, different member of staff must now enter the same counts" in html(first)
+    assert any(
+        "A second, different member of staff must now enter the same count" in m for m in messages_on(first)
+    )
+    assert (
+        "entered once, by 张金利: a second, different member of staff must now enter the same counts"
+        in html(first)
+    )
     assert "(you entered the first count)" in html(first)
     assert "in favour 6" not in html(clerk.get(f"/votes/{vote.pk}/run/"))  # the check count is made blind
 
@@ -495,27 +613,39 @@ def test_double_entry_of_a_count_by_two_different_staff(town):
 def test_two_counts_that_disagree_are_both_kept_and_neither_used(town):
     vote = opened(town)
     services.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
-    client_for(town.secretary).post(f"/votes/{vote.pk}/tally/", {"channel": "paper", "count_yes": "6",
-                                                                 "count_no": "2", "count_abstain": "0"})
-    response = client_for(town.clerk).post(f"/votes/{vote.pk}/tally/", {"channel": "paper", "count_yes": "5",
-                                                                        "count_no": "3", "count_abstain": "0"},
-                                           follow=True)
+    client_for(town.secretary).post(
+        f"/votes/{vote.pk}/tally/",
+        {"channel": "paper", "count_yes": "6", "count_no": "2", "count_abstain": "0"},
+    )
+    response = client_for(town.clerk).post(
+        f"/votes/{vote.pk}/tally/",
+        {"channel": "paper", "count_yes": "5", "count_no": "3", "count_abstain": "0"},
+        follow=True,
+    )
     assert any("The two counts disagree" in m for m in messages_on(response))
     assert "the two entries disagree" in html(response)
-    assert "张金利: in favour 6, against 2" in html(response) and "李文书: in favour 5, against 3" in html(response)
+    assert "张金利: in favour 6, against 2" in html(response) and "李文书: in favour 5, against 3" in html(
+        response
+    )
     closing = client_for(town.secretary).post(f"/votes/{vote.pk}/close/")
-    assert closing.status_code == 409 and shows(closing, "The two entries of the paper ballot count disagree.")
+    assert closing.status_code == 409 and shows(
+        closing, "The two entries of the paper ballot count disagree."
+    )
     assert Vote.objects.get(pk=vote.pk).status == "open"
 
 
 def test_a_count_that_is_not_a_number_is_400_and_nothing_is_entered(town):
     vote = opened(town)
-    response = client_for(town.secretary).post(f"/votes/{vote.pk}/tally/", {
-        "channel": "paper", "count_yes": "六", "count_no": "-1", "count_abstain": ""})
+    response = client_for(town.secretary).post(
+        f"/votes/{vote.pk}/tally/",
+        {"channel": "paper", "count_yes": "六", "count_no": "-1", "count_abstain": ""},
+    )
     assert response.status_code == 400 and shows(response, "Enter a whole number.")
     assert not TallyEntry.objects.exists()
-    too_many = client_for(town.secretary).post(f"/votes/{vote.pk}/tally/", {
-        "channel": "paper", "count_yes": "3", "count_no": "0", "count_abstain": "0"})
+    too_many = client_for(town.secretary).post(
+        f"/votes/{vote.pk}/tally/",
+        {"channel": "paper", "count_yes": "3", "count_no": "0", "count_abstain": "0"},
+    )
     assert too_many.status_code == 400
     assert shows(too_many, "The count (3) is more than the 0 voters ticked off for this channel.")
 
@@ -524,20 +654,30 @@ def test_a_proxy_is_recorded_with_the_photo_of_the_signed_form_and_used_on_the_b
     vote = opened(town, proxies_allowed=True)
     principal = vote.electors.get(person=town.reps[1])
     staff = client_for(town.secretary)
-    missing = staff.post(f"/votes/{vote.pk}/proxies/", {"holder_phone": town.reps[0].phone,
-                                                        "principal": principal.pk})
+    missing = staff.post(
+        f"/votes/{vote.pk}/proxies/", {"holder_phone": town.reps[0].phone, "principal": principal.pk}
+    )
     assert missing.status_code == 400 and not Proxy.objects.exists()
-    unknown = staff.post(f"/votes/{vote.pk}/proxies/", {"holder_phone": "13999999999", "principal": principal.pk,
-                                                        "form_photo": form_photo()})
+    unknown = staff.post(
+        f"/votes/{vote.pk}/proxies/",
+        {"holder_phone": "13999999999", "principal": principal.pk, "form_photo": form_photo()},
+    )
     assert unknown.status_code == 400 and shows(unknown, "No resident is registered with this number.")
-    not_photo = staff.post(f"/votes/{vote.pk}/proxies/", {
-        "holder_phone": town.reps[0].phone, "principal": principal.pk,
-        "form_photo": form_photo("x.png").__class__("x.png", b"not an image", content_type="image/png")})
+    not_photo = staff.post(
+        f"/votes/{vote.pk}/proxies/",
+        {
+            "holder_phone": town.reps[0].phone,
+            "principal": principal.pk,
+            "form_photo": form_photo("x.png").__class__("x.png", b"not an image", content_type="image/png"),
+        },
+    )
     assert not_photo.status_code == 400 and shows(not_photo, "This file is not a photo that can be read.")
     assert not Proxy.objects.exists()
 
-    done = staff.post(f"/votes/{vote.pk}/proxies/", {"holder_phone": town.reps[0].phone, "principal": principal.pk,
-                                                     "form_photo": form_photo()})
+    done = staff.post(
+        f"/votes/{vote.pk}/proxies/",
+        {"holder_phone": town.reps[0].phone, "principal": principal.pk, "form_photo": form_photo()},
+    )
     assert done.status_code == 302
     proxy = Proxy.objects.get()
     assert (proxy.holder, proxy.principal) == (town.reps[0], principal)
@@ -546,11 +686,14 @@ def test_a_proxy_is_recorded_with_the_photo_of_the_signed_form_and_used_on_the_b
     holder = client_for(town.reps[0])
     ballot = holder.get(f"/votes/{vote.pk}/ballot/?seat=p{principal.pk}")
     assert shows(ballot, "Voting for: 代表1, by proxy")
-    cast_ = holder.post(f"/votes/{vote.pk}/ballot/", {"seat": f"p{principal.pk}", "option": "yes", "confirm": "on"})
+    cast_ = holder.post(
+        f"/votes/{vote.pk}/ballot/", {"seat": f"p{principal.pk}", "option": "yes", "confirm": "on"}
+    )
     assert cast_.status_code == 302
     assert Participation.objects.get(elector=principal).channel == "proxy"
-    again = client_for(town.reps[1]).post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "no",
-                                                                       "confirm": "on"})
+    again = client_for(town.reps[1]).post(
+        f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "no", "confirm": "on"}
+    )
     assert again.status_code == 409 and shows(again, "Your proxy has already voted for you.")
 
 
@@ -558,9 +701,14 @@ def test_the_proxy_cap_is_409(town):
     vote = opened(town, proxies_allowed=True, proxy_cap=1)
     staff = client_for(town.secretary)
     for rep, status in ((town.reps[1], 302), (town.reps[2], 409)):
-        response = staff.post(f"/votes/{vote.pk}/proxies/", {
-            "holder_phone": town.reps[0].phone, "principal": vote.electors.get(person=rep).pk,
-            "form_photo": form_photo()})
+        response = staff.post(
+            f"/votes/{vote.pk}/proxies/",
+            {
+                "holder_phone": town.reps[0].phone,
+                "principal": vote.electors.get(person=rep).pk,
+                "form_photo": form_photo(),
+            },
+        )
         assert response.status_code == status
     assert shows(response, "代表0 already holds 1 proxies, the most this vote allows.")
     assert Proxy.objects.count() == 1
@@ -568,8 +716,9 @@ def test_the_proxy_cap_is_409(town):
 
 def test_an_unused_proxy_is_withdrawn_by_a_signed_correction(town):
     vote = opened(town, proxies_allowed=True)
-    proxy = services.record_proxy(actor=town.secretary, vote=vote, holder=town.reps[0], principal=town.reps[1],
-                                  form_photo=form_photo())
+    proxy = services.record_proxy(
+        actor=town.secretary, vote=vote, holder=town.reps[0], principal=town.reps[1], form_photo=form_photo()
+    )
     staff = client_for(town.secretary)
     empty = staff.post(f"/votes/{vote.pk}/proxies/withdraw/", {"proxy": proxy.pk, "reason": ""})
     assert empty.status_code == 400 and not Correction.objects.exists()
@@ -577,7 +726,11 @@ def test_an_unused_proxy_is_withdrawn_by_a_signed_correction(town):
     assert done.status_code == 302
     assert shows(client_for().get(f"/votes/{vote.pk}/"), "本人到场投票")  # public while the vote runs
     correction = Correction.objects.get()
-    assert (correction.target, correction.target_id, correction.signed_by) == ("proxy", str(proxy.pk), town.secretary)
+    assert (correction.target, correction.target_id, correction.signed_by) == (
+        "proxy",
+        str(proxy.pk),
+        town.secretary,
+    )
     ballot = html(client_for(town.reps[0]).get(f"/votes/{vote.pk}/ballot/"))
     seat = f"p{town.reps[1].pk}"
     # The withdrawn proxy's seat is offered neither as a link nor as a hidden field (a bare "p4" could
@@ -591,8 +744,11 @@ def test_closing_with_a_count_entered_once_is_409_and_the_vote_stays_open(town):
     services.enter_tally(actor=town.secretary, vote=vote, channel="paper", counts={"yes": 3})
     response = client_for(town.clerk).post(f"/votes/{vote.pk}/close/")
     assert response.status_code == 409
-    assert shows(response, "The paper ballot count has been entered once; a second member of staff must enter it "
-                           "before the vote can close.")
+    assert shows(
+        response,
+        "The paper ballot count has been entered once; a second member of staff must enter it "
+        "before the vote can close.",
+    )
     assert Vote.objects.get(pk=vote.pk).status == "open"
 
 
@@ -629,7 +785,9 @@ def test_a_representative_sees_the_vote_on_their_workbench_and_votes_in_two_step
     assert shows(page, "This is a secret ballot: nobody, staff included, can see what you choose.")
 
     check = voter.post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "no"})
-    assert check.status_code == 200 and shows(check, "You chose:") and '<p class="chosen">against' in html(check)
+    assert (
+        check.status_code == 200 and shows(check, "You chose:") and '<p class="chosen">against' in html(check)
+    )
     assert shows(check, "Cast my vote") and not Participation.objects.exists()
 
     cast_ = voter.post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "no", "confirm": "on"})
@@ -638,7 +796,9 @@ def test_a_representative_sees_the_vote_on_their_workbench_and_votes_in_two_step
     cookie = cast_.cookies[RECEIPT_COOKIE.format(vote=vote.pk, seat="self")]
     assert cookie["path"] == f"/votes/{vote.pk}/receipt/" and cookie["httponly"]
     receipt = voter.get(f"/votes/{vote.pk}/receipt/")
-    assert code in main(receipt) and "against" not in main(receipt)  # the page does not know the secret choice
+    assert code in main(receipt) and "against" not in main(
+        receipt
+    )  # the page does not know the secret choice
     assert f"/votes/{vote.pk}/ballot/" not in html(voter.get("/work/")), "once cast, it no longer waits"
 
 
@@ -662,7 +822,9 @@ def test_a_secret_receipt_is_kept_only_by_the_voters_browser(town):
 
 def test_an_open_votes_receipt_is_found_again_on_any_device_with_its_choice(town):
     vote = opened(town)
-    client_for(town.reps[0]).post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes", "confirm": "on"})
+    client_for(town.reps[0]).post(
+        f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes", "confirm": "on"}
+    )
     code = Ballot.objects.get(vote=vote, option__isnull=False).receipt
     page = client_for(town.reps[0]).get(f"/votes/{vote.pk}/receipt/")
     assert code in html(page) and "<strong>in favour</strong>" in html(page)
@@ -675,15 +837,17 @@ def test_a_second_ballot_is_409_and_the_first_stands(town):
     voter.post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes", "confirm": "on"})
     again = voter.post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "no", "confirm": "on"})
     assert again.status_code == 409 and shows(again, "You have already voted online.")
-    assert list(Ballot.objects.filter(vote=vote, option__isnull=False).values_list("option__key", flat=True)) == [
-        "yes"]
+    assert list(
+        Ballot.objects.filter(vote=vote, option__isnull=False).values_list("option__key", flat=True)
+    ) == ["yes"]
     assert shows(voter.get(f"/votes/{vote.pk}/ballot/"), "You have voted.")
 
 
 def test_a_closed_vote_takes_no_ballot(town):
     vote = services.close_vote(actor=town.secretary, vote=opened(town))
-    response = client_for(town.reps[0]).post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes",
-                                                                         "confirm": "on"})
+    response = client_for(town.reps[0]).post(
+        f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes", "confirm": "on"}
+    )
     assert response.status_code == 409 and shows(response, "This vote is closed.")
     assert client_for(town.reps[0]).get(f"/votes/{vote.pk}/ballot/").status_code == 409
 
@@ -691,8 +855,9 @@ def test_a_closed_vote_takes_no_ballot(town):
 def test_someone_not_entitled_gets_403_and_nothing_is_cast(town):
     vote = opened(town)
     for person in (town.resident, town.secretary, town.other_secretary):
-        response = client_for(person).post(f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes",
-                                                                       "confirm": "on"})
+        response = client_for(person).post(
+            f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes", "confirm": "on"}
+        )
         assert response.status_code == 403 and shows(response, "You are not entitled to vote in this vote.")
     assert not Participation.objects.exists()
 
@@ -700,8 +865,11 @@ def test_someone_not_entitled_gets_403_and_nothing_is_cast(town):
 def test_a_ballot_without_a_valid_choice_is_400(town):
     vote = opened(town)
     voter = client_for(town.reps[0])
-    for data in ({"seat": "self"}, {"seat": "self", "option": "maybe", "confirm": "on"},
-                 {"seat": "h999", "option": "yes", "confirm": "on"}):
+    for data in (
+        {"seat": "self"},
+        {"seat": "self", "option": "maybe", "confirm": "on"},
+        {"seat": "h999", "option": "yes", "confirm": "on"},
+    ):
         assert voter.post(f"/votes/{vote.pk}/ballot/", data).status_code == 400
     assert not Participation.objects.exists()
 

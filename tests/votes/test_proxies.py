@@ -16,8 +16,9 @@ def refused(code, fn, **kwargs):
 
 
 def proxy(town, vote, holder, principal, actor=None):
-    return services.record_proxy(actor=actor or town.secretary, vote=vote, holder=holder, principal=principal,
-                                 form_photo=form_photo())
+    return services.record_proxy(
+        actor=actor or town.secretary, vote=vote, holder=holder, principal=principal, form_photo=form_photo()
+    )
 
 
 @pytest.fixture
@@ -35,8 +36,14 @@ def test_a_proxy_holder_votes_for_their_principal_once(town, with_proxies):
     assert Ballot.objects.get(receipt=receipt).option.key == "yes"
     services.cast_ballot(actor=town.reps[0], vote=vote, option="no")  # and their own vote besides
     refused("voted_by_proxy", services.cast_ballot, actor=town.reps[1], vote=vote, option="no")
-    refused("voted_by_proxy", services.cast_ballot, actor=town.reps[0], vote=vote, option="no",
-            principal=town.reps[1])
+    refused(
+        "voted_by_proxy",
+        services.cast_ballot,
+        actor=town.reps[0],
+        vote=vote,
+        option="no",
+        principal=town.reps[1],
+    )
     assert queries.participation_by_channel(vote)["proxy"] == 1
 
 
@@ -44,8 +51,14 @@ def test_a_principal_who_votes_in_person_first_leaves_the_proxy_nothing_to_do(to
     vote = with_proxies
     proxy(town, vote, holder=town.reps[0], principal=town.reps[1])
     services.cast_ballot(actor=town.reps[1], vote=vote, option="no")
-    error = refused("already_voted", services.cast_ballot, actor=town.reps[0], vote=vote, option="yes",
-                    principal=town.reps[1])
+    error = refused(
+        "already_voted",
+        services.cast_ballot,
+        actor=town.reps[0],
+        vote=vote,
+        option="yes",
+        principal=town.reps[1],
+    )
     assert town.reps[1].name in str(error)
 
 
@@ -78,13 +91,23 @@ def test_a_vote_without_proxies_refuses_them(town):
 
 
 def test_nobody_votes_for_someone_without_a_recorded_proxy(town, with_proxies):
-    refused("no_proxy", services.cast_ballot, actor=town.reps[0], vote=with_proxies, option="yes",
-            principal=town.reps[1])
+    refused(
+        "no_proxy",
+        services.cast_ballot,
+        actor=town.reps[0],
+        vote=with_proxies,
+        option="yes",
+        principal=town.reps[1],
+    )
 
 
-@pytest.mark.parametrize(("holder", "principal", "code"), [
-    (0, 0, "proxy_self"), ("resident", "resident", "not_an_elector"),
-])
+@pytest.mark.parametrize(
+    ("holder", "principal", "code"),
+    [
+        (0, 0, "proxy_self"),
+        ("resident", "resident", "not_an_elector"),
+    ],
+)
 def test_a_proxy_for_oneself_or_for_a_non_elector_is_refused(town, with_proxies, holder, principal, code):
     pick = {0: town.reps[0], "resident": town.resident}
     refused(code, proxy, town=town, vote=with_proxies, holder=pick[holder], principal=pick[principal])
@@ -96,10 +119,24 @@ def test_a_second_proxy_for_the_same_principal_is_refused(town, with_proxies):
 
 
 def test_a_proxy_needs_the_photo_of_its_signed_form_and_staff_authority(town, with_proxies):
-    refused("form_photo_required", services.record_proxy, actor=town.secretary, vote=with_proxies,
-            holder=town.reps[0], principal=town.reps[1], form_photo=None)
-    refused("forbidden", proxy, town=town, vote=with_proxies, holder=town.reps[0], principal=town.reps[1],
-            actor=town.reps[2])
+    refused(
+        "form_photo_required",
+        services.record_proxy,
+        actor=town.secretary,
+        vote=with_proxies,
+        holder=town.reps[0],
+        principal=town.reps[1],
+        form_photo=None,
+    )
+    refused(
+        "forbidden",
+        proxy,
+        town=town,
+        vote=with_proxies,
+        holder=town.reps[0],
+        principal=town.reps[1],
+        actor=town.reps[2],
+    )
     assert not Proxy.objects.exists()
 
 
@@ -109,11 +146,16 @@ def test_withdrawing_an_unused_proxy_is_a_signed_correction_that_frees_the_holde
     for principal in town.reps[2:4]:
         proxy(town, vote, holder=town.reps[0], principal=principal)
     correction = services.correct(actor=town.secretary, vote=vote, proxy=first, reason="本人撤回委托")
-    assert (correction.target, correction.target_id, correction.signed_by) == ("proxy", str(first.pk),
-                                                                                town.secretary)
+    assert (correction.target, correction.target_id, correction.signed_by) == (
+        "proxy",
+        str(first.pk),
+        town.secretary,
+    )
     assert correction.audit_hash
     assert Proxy.objects.filter(pk=first.pk).exists()  # nothing is deleted
-    refused("no_proxy", services.cast_ballot, actor=town.reps[0], vote=vote, option="yes", principal=town.reps[1])
+    refused(
+        "no_proxy", services.cast_ballot, actor=town.reps[0], vote=vote, option="yes", principal=town.reps[1]
+    )
     proxy(town, vote, holder=town.reps[0], principal=town.reps[4])  # the cap counts active proxies
     refused("proxy_voided", services.correct, actor=town.secretary, vote=vote, proxy=first, reason="再次撤回")
 

@@ -44,8 +44,10 @@ def test_two_thirds_of_the_electorate_passes_at_exactly_the_smallest_count_and_n
     assert needed(n, 2, 3) == k
 
 
-@pytest.mark.parametrize(("n", "k"), [(3, 2), (4, 3), (5, 4), (6, 4), (7, 5), (29, 20), (30, 20), (31, 21),
-                                      (45, 30), (59, 40), (60, 40)])
+@pytest.mark.parametrize(
+    ("n", "k"),
+    [(3, 2), (4, 3), (5, 4), (6, 4), (7, 5), (29, 20), (30, 20), (31, 21), (45, 30), (59, 40), (60, 40)],
+)
 def test_the_smallest_passing_counts_written_out(n, k):
     assert decide(EIGHT_STEP, yes_no(n, k)).passed
     assert not decide(EIGHT_STEP, yes_no(n, k - 1)).passed
@@ -76,7 +78,9 @@ def test_no_float_creeps_in_with_large_electorates():
 # ---- 过半 (more than) against 以上 (at least) --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("base", "strict_least", "inclusive_least"), [(30, 16, 15), (31, 16, 16), (2, 2, 1), (1, 1, 1)])
+@pytest.mark.parametrize(
+    ("base", "strict_least", "inclusive_least"), [(30, 16, 15), (31, 16, 16), (2, 2, 1), (1, 1, 1)]
+)
 def test_more_than_half_excludes_the_bound_and_at_least_half_includes_it(base, strict_least, inclusive_least):
     assert needed(base, 1, 2, strict=True) == strict_least
     assert more_than(strict_least, base, 1, 2) and not more_than(strict_least - 1, base, 1, 2)
@@ -88,7 +92,9 @@ def test_half_exactly_fails_a_more_than_half_rule_of_those_present():
     rule = Rule(threshold_numerator=1, threshold_denominator=2, base=Base.PRESENT, strict=True)
     assert not decide(rule, yes_no(40, 15, 15)).passed
     assert decide(rule, yes_no(40, 16, 14)).passed
-    assert decide(Rule(threshold_numerator=1, threshold_denominator=2, base=Base.PRESENT), yes_no(40, 15, 15)).passed
+    assert decide(
+        Rule(threshold_numerator=1, threshold_denominator=2, base=Base.PRESENT), yes_no(40, 15, 15)
+    ).passed
 
 
 def test_the_base_of_votes_cast_leaves_abstentions_out_and_the_base_of_those_present_keeps_them():
@@ -157,7 +163,8 @@ def test_a_tie_for_first_place_decides_nothing_and_names_the_tied_options():
     assert (decision.passed, decision.code, decision.winner) == (False, "tie", None)
     with translation.override("en"):
         assert decision.reason({"1": "甲队", "2": "乙队"}) == (
-            "甲队、乙队 tied with 20 votes each: no option won. Hold a new vote between them.")
+            "甲队、乙队 tied with 20 votes each: no option won. Hold a new vote between them."
+        )
 
 
 def test_a_tie_below_first_place_does_not_matter():
@@ -185,9 +192,14 @@ ORDINARY, SPECIAL = PRESETS["owners_ordinary"].rule, PRESETS["owners_special"].r
 def owners(electorate, area, present, present_area, yes, yes_area, no=None, no_area=None):
     no = present - yes if no is None else no
     no_area = present_area - yes_area if no_area is None else no_area
-    return Counts(electorate=electorate, present=present, choices={"yes": yes, "no": no},
-                  electorate_weight=area, present_weight=present_area,
-                  choice_weights={"yes": yes_area, "no": no_area})
+    return Counts(
+        electorate=electorate,
+        present=present,
+        choices={"yes": yes, "no": no},
+        electorate_weight=area,
+        present_weight=present_area,
+        choice_weights={"yes": yes_area, "no": no_area},
+    )
 
 
 def test_an_owners_vote_passes_only_with_more_than_half_of_both_the_participating_heads_and_area():
@@ -213,7 +225,9 @@ def test_an_owners_vote_needs_two_thirds_of_the_owners_and_of_the_area_to_take_p
 def test_a_special_owners_matter_needs_three_quarters_of_the_participating_heads_and_area_inclusive():
     # 12 take part with 1200 m²: 9 owners and 900.00 m² is exactly 3/4 and passes; 899.99 m² does not.
     assert decide(SPECIAL, owners(12, 120000, 12, 120000, yes=9, yes_area=90000)).passed
-    assert decide(SPECIAL, owners(12, 120000, 12, 120000, yes=9, yes_area=89999)).code == "below_threshold_area"
+    assert (
+        decide(SPECIAL, owners(12, 120000, 12, 120000, yes=9, yes_area=89999)).code == "below_threshold_area"
+    )
     assert decide(SPECIAL, owners(12, 120000, 12, 120000, yes=8, yes_area=110000)).code == "below_threshold"
     # The ordinary rule would have passed the 8 owners with 1100 m².
     assert decide(ORDINARY, owners(12, 120000, 12, 120000, yes=8, yes_area=110000)).passed
@@ -222,29 +236,49 @@ def test_a_special_owners_matter_needs_three_quarters_of_the_participating_heads
 # ---- the rule's shape ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", [
-    {"threshold_denominator": 0}, {"quorum_denominator": 0}, {"threshold_numerator": 4, "threshold_denominator": 3},
-    {"quorum_numerator": 2, "quorum_denominator": 1}, {"threshold_numerator": 0}, {"threshold_numerator": -1},
-    {"threshold_numerator": 2.0}, {"method": Method.PLURALITY, "by_area": True}, {"base": "everyone"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"threshold_denominator": 0},
+        {"quorum_denominator": 0},
+        {"threshold_numerator": 4, "threshold_denominator": 3},
+        {"quorum_numerator": 2, "quorum_denominator": 1},
+        {"threshold_numerator": 0},
+        {"threshold_numerator": -1},
+        {"threshold_numerator": 2.0},
+        {"method": Method.PLURALITY, "by_area": True},
+        {"base": "everyone"},
+    ],
+)
 def test_a_rule_that_cannot_be_applied_is_rejected(bad):
     with pytest.raises(ValueError):
         Rule(**bad)
 
 
-@pytest.mark.parametrize("bad", [
-    {"electorate": 3, "present": 4, "choices": {}}, {"electorate": 5, "present": 2, "choices": {"yes": 3}},
-    {"electorate": 5, "present": 2, "choices": {"yes": -1}},
-    {"electorate": 5, "present": 2, "choices": {}, "electorate_weight": 10, "present_weight": 11},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"electorate": 3, "present": 4, "choices": {}},
+        {"electorate": 5, "present": 2, "choices": {"yes": 3}},
+        {"electorate": 5, "present": 2, "choices": {"yes": -1}},
+        {"electorate": 5, "present": 2, "choices": {}, "electorate_weight": 10, "present_weight": 11},
+    ],
+)
 def test_counts_that_cannot_be_true_are_rejected(bad):
     with pytest.raises(ValueError):
         Counts(**bad)
 
 
 def test_every_preset_names_its_source_and_the_statutory_ones_cite_an_article():
-    assert {"eight_step", "village_representatives", "village_assembly", "residents_assembly", "owners_ordinary",
-            "owners_special", "plurality"} <= set(PRESETS)
+    assert {
+        "eight_step",
+        "village_representatives",
+        "village_assembly",
+        "residents_assembly",
+        "owners_ordinary",
+        "owners_special",
+        "plurality",
+    } <= set(PRESETS)
     for key, preset in PRESETS.items():
         assert preset.source, key
     for key in ("village_representatives", "village_assembly", "residents_assembly", "owners_ordinary"):
@@ -255,7 +289,8 @@ def test_the_rule_describes_itself_in_words():
     with translation.override("en"):
         assert EIGHT_STEP.describe() == "at least 2/3 of all entitled to vote in favour"
         assert VILLAGE_REPRESENTATIVES.describe() == (
-            "at least 2/3 of the electorate must take part; more than 1/2 of those taking part in favour")
+            "at least 2/3 of the electorate must take part; more than 1/2 of those taking part in favour"
+        )
         assert "by floor area" in ORDINARY.describe()
 
 
@@ -271,8 +306,10 @@ def test_no_entry_is_nothing_and_one_entry_is_pending():
 
 
 def test_two_people_agreeing_is_accepted_two_disagreeing_is_a_mismatch():
-    assert tally_state([Entry(1, 1, A, {"yes": 3}), Entry(1, 2, B, {"yes": 3})]) == (TallyState.ACCEPTED,
-                                                                                     {"yes": 3})
+    assert tally_state([Entry(1, 1, A, {"yes": 3}), Entry(1, 2, B, {"yes": 3})]) == (
+        TallyState.ACCEPTED,
+        {"yes": 3},
+    )
     assert tally_state([Entry(1, 1, A, {"yes": 3}), Entry(1, 2, B, {"yes": 4})])[0] == TallyState.MISMATCH
 
 
@@ -284,4 +321,6 @@ def test_after_a_mismatch_a_new_round_decides():
     first = [Entry(1, 1, A, {"yes": 3}), Entry(1, 2, B, {"yes": 4})]
     assert tally_state([*first, Entry(2, 1, B, {"yes": 4})])[0] == TallyState.PENDING
     assert tally_state([*first, Entry(2, 1, B, {"yes": 4}), Entry(2, 2, A, {"yes": 4})]) == (
-        TallyState.ACCEPTED, {"yes": 4})
+        TallyState.ACCEPTED,
+        {"yes": 4},
+    )

@@ -41,14 +41,18 @@ def secret_vote(town):
 def test_the_ballot_model_refers_to_nothing_but_its_vote_and_its_option():
     relations = {f.name: f.related_model for f in Ballot._meta.get_fields() if f.is_relation and f.concrete}
     assert {name: model._meta.label for name, model in relations.items()} == {
-        "vote": "votes.Vote", "option": "votes.Option"}
+        "vote": "votes.Vote",
+        "option": "votes.Option",
+    }
     columns = {f.column for f in Ballot._meta.concrete_fields}
     assert columns == {"id", "vote_id", "receipt", "option_id", "cast_at"}
 
 
 def test_the_only_model_that_can_point_at_a_ballot_is_the_named_list_of_open_votes():
     pointing = sorted(
-        f"{m._meta.label}.{f.name}" for m in apps.get_models() for f in m._meta.concrete_fields
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
+        for f in m._meta.concrete_fields
         if f.is_relation and f.related_model is Ballot
     )
     assert pointing == ["votes.NamedChoice.ballot"]
@@ -66,8 +70,10 @@ def test_the_database_schema_has_no_foreign_key_from_ballots_to_voters(db):
 
 def test_secret_ballots_keep_no_time_no_named_list_and_nothing_in_the_audit_chain(secret_vote):
     vote, voters = secret_vote
-    receipts = [services.cast_ballot(actor=v, vote=vote, option="yes" if i % 3 else "no")
-                for i, v in enumerate(voters[:12])]
+    receipts = [
+        services.cast_ballot(actor=v, vote=vote, option="yes" if i % 3 else "no")
+        for i, v in enumerate(voters[:12])
+    ]
     ballots = Ballot.objects.filter(vote=vote, option__isnull=False)
     assert ballots.count() == 12
     assert not ballots.filter(cast_at__isnull=False).exists()
@@ -83,8 +89,9 @@ def test_secret_ballots_keep_no_time_no_named_list_and_nothing_in_the_audit_chai
 def test_a_secret_vote_refuses_a_named_list(secret_vote, town):
     vote, voters = secret_vote
     with pytest.raises(Refused) as exc:
-        services.record_participation(actor=town.secretary, vote=vote, channel="hands", electors=[voters[0]],
-                                      choices={voters[0]: "yes"})
+        services.record_participation(
+            actor=town.secretary, vote=vote, channel="hands", electors=[voters[0]], choices={voters[0]: "yes"}
+        )
     assert exc.value.code == "named_in_secret"
     assert not Participation.objects.filter(vote=vote).exists()
 
@@ -98,11 +105,15 @@ def test_neither_keys_receipts_nor_storage_order_follow_the_order_of_voting(secr
     orders = {"key": by_key, "receipt": by_receipt}
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT receipt FROM votes_ballot WHERE vote_id = %s AND option_id IS NOT NULL "
-                           "ORDER BY rowid", [vote.pk])
+            cursor.execute(
+                "SELECT receipt FROM votes_ballot WHERE vote_id = %s AND option_id IS NOT NULL "
+                "ORDER BY rowid",
+                [vote.pk],
+            )
             orders["rowid"] = [row[0] for row in cursor.fetchall()]
-    participations = list(Participation.objects.filter(vote=vote).order_by("pk").values_list("elector__person",
-                                                                                            flat=True))
+    participations = list(
+        Participation.objects.filter(vote=vote).order_by("pk").values_list("elector__person", flat=True)
+    )
     assert participations == [v.pk for v in voters]  # participations do follow the order: they are public
     for name, order in orders.items():
         assert sorted(order) == sorted(cast_order)
@@ -123,8 +134,9 @@ def test_receipts_are_published_when_the_vote_closes_without_the_secret_choices(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_what_is_not_achieved_postgresql_transaction_ids_still_link_ballot_and_participation(on_postgres,
-                                                                                            secret_vote):
+def test_what_is_not_achieved_postgresql_transaction_ids_still_link_ballot_and_participation(
+    on_postgres, secret_vote
+):
     """A database superuser can link them through the system column ``xmin``: the participation (written in a
     savepoint) and the ballot carry the same or adjacent transaction ids. See votes/services.py."""
     vote, voters = secret_vote
@@ -132,15 +144,23 @@ def test_what_is_not_achieved_postgresql_transaction_ids_still_link_ballot_and_p
     for voter, choice in zip(voters, choices, strict=False):
         services.cast_ballot(actor=voter, vote=vote, option=choice)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT b.xmin::text::bigint, o.key FROM votes_ballot b JOIN votes_option o ON o.id = b.option_id "
-                       "WHERE b.vote_id = %s", [vote.pk])
+        cursor.execute(
+            "SELECT b.xmin::text::bigint, o.key FROM votes_ballot b JOIN votes_option o ON o.id = b.option_id "
+            "WHERE b.vote_id = %s",
+            [vote.pk],
+        )
         ballots = cursor.fetchall()
-        cursor.execute("SELECT p.xmin::text::bigint, e.person_id FROM votes_participation p "
-                       "JOIN votes_elector e ON e.id = p.elector_id WHERE p.vote_id = %s", [vote.pk])
+        cursor.execute(
+            "SELECT p.xmin::text::bigint, e.person_id FROM votes_participation p "
+            "JOIN votes_elector e ON e.id = p.elector_id WHERE p.vote_id = %s",
+            [vote.pk],
+        )
         participations = cursor.fetchall()
     # The ballot's transaction id comes first, the participation's savepoint right after it, and the next cast
     # only later; other sessions of the cluster (a parallel test worker) can take ids in between. So the first
     # participation at or after a ballot's id names its voter.
-    linked = sorted((min((p for p in participations if p[0] >= xid), default=(0, None))[1], choice)
-                    for xid, choice in ballots)
+    linked = sorted(
+        (min((p for p in participations if p[0] >= xid), default=(0, None))[1], choice)
+        for xid, choice in ballots
+    )
     assert linked == sorted((v.pk, c) for v, c in zip(voters, choices, strict=False))

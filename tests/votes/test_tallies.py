@@ -29,7 +29,9 @@ def test_two_staff_entering_the_same_count_make_it_accepted_and_it_is_counted(to
     vote = show_of_hands
     services.enter_tally(actor=town.secretary, vote=vote, channel="hands", counts={"yes": 7, "no": 1})
     assert queries.tally_status(vote, "hands") == (TallyState.PENDING, None)
-    services.enter_tally(actor=town.clerk, vote=vote, channel="hands", counts={"yes": 7, "no": 1, "abstain": 0})
+    services.enter_tally(
+        actor=town.clerk, vote=vote, channel="hands", counts={"yes": 7, "no": 1, "abstain": 0}
+    )
     assert queries.tally_status(vote, "hands") == (TallyState.ACCEPTED, {"yes": 7, "no": 1, "abstain": 0})
     vote = services.close_vote(actor=town.secretary, vote=vote)
     assert vote.result["counts"] == {"yes": 7, "no": 1, "abstain": 0}
@@ -58,15 +60,25 @@ def test_after_a_mismatch_a_recount_entered_twice_resolves_it(town, show_of_hand
     services.enter_tally(actor=town.secretary, vote=vote, channel="hands", counts={"yes": 6, "no": 2})
     vote = services.close_vote(actor=town.secretary, vote=vote)
     assert vote.result["counts"]["yes"] == 6 and vote.passed is False  # 6 of 10 < 2/3
-    assert list(TallyEntry.objects.filter(vote=vote).values_list("round", "position")) == [(1, 1), (1, 2), (2, 1),
-                                                                                           (2, 2)]
+    assert list(TallyEntry.objects.filter(vote=vote).values_list("round", "position")) == [
+        (1, 1),
+        (1, 2),
+        (2, 1),
+        (2, 2),
+    ]
 
 
 def test_the_same_person_cannot_enter_both_counts(town, show_of_hands):
     vote = show_of_hands
     services.enter_tally(actor=town.secretary, vote=vote, channel="hands", counts={"yes": 7, "no": 1})
-    error = refused("same_staff", services.enter_tally, actor=town.secretary, vote=vote, channel="hands",
-                    counts={"yes": 7, "no": 1})
+    error = refused(
+        "same_staff",
+        services.enter_tally,
+        actor=town.secretary,
+        vote=vote,
+        channel="hands",
+        counts={"yes": 7, "no": 1},
+    )
     assert "second member of staff" in str(error)
     assert TallyEntry.objects.filter(vote=vote).count() == 1
 
@@ -86,32 +98,63 @@ def test_an_accepted_count_is_not_entered_again(town, show_of_hands):
     vote = show_of_hands
     services.enter_tally(actor=town.secretary, vote=vote, channel="hands", counts={"yes": 8})
     services.enter_tally(actor=town.clerk, vote=vote, channel="hands", counts={"yes": 8})
-    refused("tally_accepted", services.enter_tally, actor=town.secretary, vote=vote, channel="hands",
-            counts={"yes": 7})
+    refused(
+        "tally_accepted",
+        services.enter_tally,
+        actor=town.secretary,
+        vote=vote,
+        channel="hands",
+        counts={"yes": 7},
+    )
 
 
-@pytest.mark.parametrize(("counts", "code"), [
-    ({"yes": 9}, "tally_exceeds_participants"),
-    ({"yes": 5, "no": 4}, "tally_exceeds_participants"),
-    ({"maybe": 1}, "unknown_option"),
-    ({"yes": -1}, "invalid_count"),
-    ({"yes": 1.5}, "invalid_count"),
-    ({"yes": "3"}, "invalid_count"),
-])
+@pytest.mark.parametrize(
+    ("counts", "code"),
+    [
+        ({"yes": 9}, "tally_exceeds_participants"),
+        ({"yes": 5, "no": 4}, "tally_exceeds_participants"),
+        ({"maybe": 1}, "unknown_option"),
+        ({"yes": -1}, "invalid_count"),
+        ({"yes": 1.5}, "invalid_count"),
+        ({"yes": "3"}, "invalid_count"),
+    ],
+)
 def test_a_count_that_cannot_be_right_is_refused(town, show_of_hands, counts, code):
-    refused(code, services.enter_tally, actor=town.secretary, vote=show_of_hands, channel="hands", counts=counts)
+    refused(
+        code, services.enter_tally, actor=town.secretary, vote=show_of_hands, channel="hands", counts=counts
+    )
     assert not TallyEntry.objects.exists()
 
 
 def test_counts_are_entered_for_paper_or_hands_only_and_by_staff_only(town, show_of_hands):
     vote = show_of_hands
-    refused("unknown_channel", services.enter_tally, actor=town.secretary, vote=vote, channel="online",
-            counts={"yes": 1})
-    refused("forbidden", services.enter_tally, actor=town.reps[0], vote=vote, channel="hands", counts={"yes": 1})
-    refused("forbidden", services.enter_tally, actor=town.other_secretary, vote=vote, channel="hands",
-            counts={"yes": 1})
-    refused("forbidden", services.record_participation, actor=town.reps[0], vote=vote, channel="paper",
-            electors=[town.reps[9]])
+    refused(
+        "unknown_channel",
+        services.enter_tally,
+        actor=town.secretary,
+        vote=vote,
+        channel="online",
+        counts={"yes": 1},
+    )
+    refused(
+        "forbidden", services.enter_tally, actor=town.reps[0], vote=vote, channel="hands", counts={"yes": 1}
+    )
+    refused(
+        "forbidden",
+        services.enter_tally,
+        actor=town.other_secretary,
+        vote=vote,
+        channel="hands",
+        counts={"yes": 1},
+    )
+    refused(
+        "forbidden",
+        services.record_participation,
+        actor=town.reps[0],
+        vote=vote,
+        channel="paper",
+        electors=[town.reps[9]],
+    )
 
 
 def test_paper_hands_and_online_are_counted_into_one_result(town):
@@ -132,20 +175,43 @@ def test_paper_hands_and_online_are_counted_into_one_result(town):
 
 def test_a_voter_is_ticked_off_once_even_across_paper_and_hands(town, show_of_hands):
     vote = show_of_hands
-    error = refused("counted_on_paper", services.record_participation, actor=town.secretary, vote=vote,
-                    channel="paper", electors=[town.reps[9], town.reps[0]])
+    error = refused(
+        "counted_on_paper",
+        services.record_participation,
+        actor=town.secretary,
+        vote=vote,
+        channel="paper",
+        electors=[town.reps[9], town.reps[0]],
+    )
     assert town.reps[0].name in str(error)
-    refused("elector_repeated", services.record_participation, actor=town.secretary, vote=vote, channel="paper",
-            electors=[town.reps[9], town.reps[9]])
-    refused("not_an_elector", services.record_participation, actor=town.secretary, vote=vote, channel="paper",
-            electors=[town.resident])
+    refused(
+        "elector_repeated",
+        services.record_participation,
+        actor=town.secretary,
+        vote=vote,
+        channel="paper",
+        electors=[town.reps[9], town.reps[9]],
+    )
+    refused(
+        "not_an_elector",
+        services.record_participation,
+        actor=town.secretary,
+        vote=vote,
+        channel="paper",
+        electors=[town.resident],
+    )
     assert Participation.objects.filter(vote=vote).count() == 8
 
 
 def test_an_open_vote_may_record_who_raised_their_hand_for_what(town):
     vote = opened(town)
-    services.record_participation(actor=town.secretary, vote=vote, channel="hands", electors=town.reps[:3],
-                                  choices={town.reps[0]: "yes", town.reps[1]: "no", town.reps[2]: "yes"})
+    services.record_participation(
+        actor=town.secretary,
+        vote=vote,
+        channel="hands",
+        electors=town.reps[:3],
+        choices={town.reps[0]: "yes", town.reps[1]: "no", town.reps[2]: "yes"},
+    )
     named = {(n.elector.person_id, n.option.key) for n in NamedChoice.objects.filter(vote=vote)}
     assert named == {(town.reps[0].pk, "yes"), (town.reps[1].pk, "no"), (town.reps[2].pk, "yes")}
     # A complete named list is the count; no separate double entry is needed.
@@ -155,8 +221,13 @@ def test_an_open_vote_may_record_who_raised_their_hand_for_what(town):
 
 def test_a_named_list_longer_than_its_count_stops_the_close(town):
     vote = opened(town)
-    services.record_participation(actor=town.secretary, vote=vote, channel="hands", electors=town.reps[:3],
-                                  choices={town.reps[0]: "no", town.reps[1]: "no"})
+    services.record_participation(
+        actor=town.secretary,
+        vote=vote,
+        channel="hands",
+        electors=town.reps[:3],
+        choices={town.reps[0]: "no", town.reps[1]: "no"},
+    )
     for staff in (town.secretary, town.clerk):
         services.enter_tally(actor=staff, vote=vote, channel="hands", counts={"yes": 2, "no": 1})
     refused("named_exceeds_tally", services.close_vote, actor=town.secretary, vote=vote)
@@ -164,8 +235,15 @@ def test_a_named_list_longer_than_its_count_stops_the_close(town):
 
 def test_a_choice_named_for_someone_not_ticked_off_is_refused(town):
     vote = opened(town)
-    refused("named_not_taking_part", services.record_participation, actor=town.secretary, vote=vote,
-            channel="hands", electors=[town.reps[0]], choices={town.reps[1]: "yes"})
+    refused(
+        "named_not_taking_part",
+        services.record_participation,
+        actor=town.secretary,
+        vote=vote,
+        channel="hands",
+        electors=[town.reps[0]],
+        choices={town.reps[1]: "yes"},
+    )
     assert not Participation.objects.exists()
 
 

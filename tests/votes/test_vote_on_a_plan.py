@@ -36,8 +36,9 @@ def at_vote(place):
 
 
 def plan_vote(p, m):
-    vote = services.create_vote(actor=p.secretary, region=p.tree.community, question="是否通过道路维修方案？",
-                                matter=m)
+    vote = services.create_vote(
+        actor=p.secretary, region=p.tree.community, question="是否通过道路维修方案？", matter=m
+    )
     return services.open_vote(actor=p.secretary, vote=vote)
 
 
@@ -55,8 +56,14 @@ def test_a_passed_vote_writes_the_procedures_result_and_the_matter_may_move_on(a
     cast(vote, p.reps[8:9], "abstain")
     services.close_vote(actor=p.secretary, vote=vote)
     result = VoteResult.objects.get(matter=m)
-    assert (result.electorate, result.present, result.in_favour, result.against, result.abstain, result.passed) == (
-        10, 9, 7, 1, 1, True)
+    assert (
+        result.electorate,
+        result.present,
+        result.in_favour,
+        result.against,
+        result.abstain,
+        result.passed,
+    ) == (10, 9, 7, 1, 1, True)
     assert (result.version_id, result.numerator, result.denominator) == (vote.version_id, 2, 3)
     assert Matter.objects.get(pk=m.pk).step_key == "vote"  # the vote passes the step; advancing is a choice
     assert engine.advance(actor=p.secretary, matter=m).step_key == "implement"
@@ -114,15 +121,25 @@ def test_closing_a_plan_vote_needs_the_authority_to_record_the_vote(at_vote):
     refused("forbidden", services.close_vote, actor=p.council, vote=vote)
 
 
-@pytest.mark.parametrize(("kwargs", "code"), [
-    ({"kind": "options", "options": ["甲", "乙"], "preset": "plurality"}, "plan_vote_yes_no"),
-    ({"region_name": "sibling"}, "region_outside_matter"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"kind": "options", "options": ["甲", "乙"], "preset": "plurality"}, "plan_vote_yes_no"),
+        ({"region_name": "sibling"}, "region_outside_matter"),
+    ],
+)
 def test_a_plan_vote_is_a_yes_no_vote_held_where_the_matter_is(at_vote, kwargs, code):
     p, m = at_vote
     region = getattr(p.tree, kwargs.pop("region_name", "community"))
-    refused(code, services.create_vote, actor=p.secretary if region == p.tree.community else p.other_secretary,
-            region=region, question="Q", matter=m, **kwargs)
+    refused(
+        code,
+        services.create_vote,
+        actor=p.secretary if region == p.tree.community else p.other_secretary,
+        region=region,
+        question="Q",
+        matter=m,
+        **kwargs,
+    )
 
 
 def test_a_recount_that_would_turn_a_plan_votes_outcome_is_refused(at_vote):
@@ -136,7 +153,17 @@ def test_a_recount_that_would_turn_a_plan_votes_outcome_is_refused(at_vote):
     for staff in (p.secretary, clerk):
         services.enter_tally(actor=staff, vote=vote, channel="paper", counts={"yes": 6, "no": 4})
     vote = services.close_vote(actor=p.secretary, vote=vote)
-    refused("correction_changes_matter", services.correct, actor=p.secretary, vote=vote, reason="复核",
-            tallies={"paper": {"yes": 7, "no": 3}})
-    services.correct(actor=p.secretary, vote=vote, reason="复核：一张反对票实为弃权",
-                     tallies={"paper": {"yes": 6, "no": 3, "abstain": 1}})
+    refused(
+        "correction_changes_matter",
+        services.correct,
+        actor=p.secretary,
+        vote=vote,
+        reason="复核",
+        tallies={"paper": {"yes": 7, "no": 3}},
+    )
+    services.correct(
+        actor=p.secretary,
+        vote=vote,
+        reason="复核：一张反对票实为弃权",
+        tallies={"paper": {"yes": 6, "no": 3, "abstain": 1}},
+    )

@@ -76,7 +76,7 @@ def linked_assets(html: str) -> list[str]:
 def static_bytes(url: str) -> bytes:
     path = urlsplit(url).path
     assert path.startswith(settings.STATIC_URL), f"{url} is not one of the site's static files"
-    found = finders.find(path[len(settings.STATIC_URL):])
+    found = finders.find(path[len(settings.STATIC_URL) :])
     assert found, f"{url} links a static file that does not exist"
     with open(found, "rb") as f:
         return f.read()
@@ -96,8 +96,9 @@ def town(place):
     t = place.tree
     residents = [place.resident, place.neighbour, builders.person("王凤英")]
     for n, resident in enumerate(residents, start=1):
-        Membership.objects.create(person=resident, household=builders.household(t.building, room=f"10{n}"),
-                                  is_head=True)
+        Membership.objects.create(
+            person=resident, household=builders.household(t.building, room=f"10{n}"), is_head=True
+        )
         builders.role(resident, "representative", t.community)
     place.residents = residents
     return place
@@ -108,8 +109,14 @@ def story(town):
     """One of everything a resident reads, with photos on the matter and on its task's progress report."""
     p, t = town, town.tree
     resident = p.resident
-    matter = matters.raise_matter(actor=resident, region=t.compound, category=p.category,
-                                  title="小区西侧小路积水，老邻居摔伤了", description="一下雨就积水。", photos=[jpeg()])
+    matter = matters.raise_matter(
+        actor=resident,
+        region=t.compound,
+        category=p.category,
+        title="小区西侧小路积水，老邻居摔伤了",
+        description="一下雨就积水。",
+        photos=[jpeg()],
+    )
     matters.accept(actor=p.secretary, matter=matter, procedure_key="short_path", procedure_reason="小修")
     version = flows.plan(p, matter)
     flows.session(p, matter)
@@ -117,13 +124,26 @@ def story(town):
     engine.advance(actor=p.secretary, matter=matter)
     work = assign_work(actor=p.secretary, matter=matter, title="维修坑洼路面", unit=p.fire, due_on=p.soon)
     report_progress(actor=p.fire_staff, work=work, text="4处破损路面已维修", photo=jpeg("progress.jpg"))
-    notice = post_notice(actor=p.secretary, region=t.community, kind="progress", title="路面维修进展",
-                         body="4处破损路面已维修完毕。", period_days=10)
-    vote = votes.open_vote(actor=p.secretary, vote=votes.create_vote(
-        actor=p.secretary, region=t.community, question="是否同意加装排水口？"))
+    notice = post_notice(
+        actor=p.secretary,
+        region=t.community,
+        kind="progress",
+        title="路面维修进展",
+        body="4处破损路面已维修完毕。",
+        period_days=10,
+    )
+    vote = votes.open_vote(
+        actor=p.secretary,
+        vote=votes.create_vote(actor=p.secretary, region=t.community, question="是否同意加装排水口？"),
+    )
     survey = surveys.create_survey(actor=p.secretary, region=t.compound, title="小区绿化入户调查表")
-    surveys.add_question(actor=p.secretary, survey=survey, kind="single", text="是否同意聘请绿化队？",
-                         choices=["同意", "不同意"])
+    surveys.add_question(
+        actor=p.secretary,
+        survey=survey,
+        kind="single",
+        text="是否同意聘请绿化队？",
+        choices=["同意", "不同意"],
+    )
     surveys.open_survey(actor=p.secretary, survey=survey)
     pages = {  # page: (url, what must be in the HTML without any script)
         "region home": (f"/r/{t.community.pk}/", t.community.name),
@@ -139,7 +159,17 @@ def story(town):
     return resident, matter, vote, survey, pages
 
 
-PAGES = ("region home", "matter list", "matter page", "board", "notice", "vote page", "survey page", "login", "home")
+PAGES = (
+    "region home",
+    "matter list",
+    "matter page",
+    "board",
+    "notice",
+    "vote page",
+    "survey page",
+    "login",
+    "home",
+)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -163,22 +193,35 @@ def test_a_matter_page_with_a_full_page_of_100_comment_threads_weighs_under_100_
     resident, matter, *_rest = story
     start = timezone.now() - datetime.timedelta(days=1)
     tops = Comment.objects.bulk_create(
-        Comment(matter=matter, author=town.residents[i % 3], created_at=start + datetime.timedelta(minutes=i),
-                body=f"第{i:03d}条：小区西侧小路积水的问题拖了很久，希望尽快修好，晚上也要装路灯。")
+        Comment(
+            matter=matter,
+            author=town.residents[i % 3],
+            created_at=start + datetime.timedelta(minutes=i),
+            body=f"第{i:03d}条：小区西侧小路积水的问题拖了很久，希望尽快修好，晚上也要装路灯。",
+        )
         for i in range(PAGE_SIZE)
     )
     Comment.objects.bulk_create(
-        Comment(matter=matter, parent=c, author=town.secretary if j else town.residents[(i + 1) % 3],
-                staff_role="committee" if j else "", created_at=c.created_at + datetime.timedelta(seconds=j + 1),
-                body="同意，附议。" if not j else "已记录，本周五协商会上讨论，结果会在公告栏公布。")
-        for i, c in enumerate(tops) if i % 3 == 0 for j in range(2)
+        Comment(
+            matter=matter,
+            parent=c,
+            author=town.secretary if j else town.residents[(i + 1) % 3],
+            staff_role="committee" if j else "",
+            created_at=c.created_at + datetime.timedelta(seconds=j + 1),
+            body="同意，附议。" if not j else "已记录，本周五协商会上讨论，结果会在公告栏公布。",
+        )
+        for i, c in enumerate(tops)
+        if i % 3 == 0
+        for j in range(2)
     )
     client.force_login(resident)
     html = client.get(f"/m/{matter.pk}/").content
     page = html.decode()
     assert page.count('class="comment panel') == PAGE_SIZE and "第099条" in page
     _size, gzipped = weight(html)
-    assert gzipped < BUDGET, f"the matter page with {PAGE_SIZE} threads: {gzipped} bytes gzipped, over {BUDGET}"
+    assert gzipped < BUDGET, (
+        f"the matter page with {PAGE_SIZE} threads: {gzipped} bytes gzipped, over {BUDGET}"
+    )
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -295,8 +338,13 @@ def test_voting_is_two_plain_form_posts_choose_then_confirm(client, story):
 def commented(town):
     """The matter the comments of ``_fill`` go on (made once)."""
     if not hasattr(town, "commented"):
-        town.commented = matters.raise_matter(actor=town.resident, region=town.tree.compound, category=town.category,
-                                              title="评论很多的议题", description="大家说说。")
+        town.commented = matters.raise_matter(
+            actor=town.resident,
+            region=town.tree.compound,
+            category=town.category,
+            title="评论很多的议题",
+            description="大家说说。",
+        )
     return town.commented
 
 
@@ -305,22 +353,38 @@ def _fill(town, start: int, n: int):
     soon = timezone.now() + datetime.timedelta(days=3)
     for i in range(start, start + n):
         who = residents[i % len(residents)]
-        m = matters.raise_matter(actor=who, region=t.compound, category=category, title=f"议题{i:02d}",
-                                 description="请社区处理。")
+        m = matters.raise_matter(
+            actor=who, region=t.compound, category=category, title=f"议题{i:02d}", description="请社区处理。"
+        )
         for other in residents:
             if other != who and i % 2:
                 matters.support(actor=other, matter=m)
-        post_notice(actor=secretary, region=t.community, kind="progress", title=f"公告{i:02d}", body="…",
-                    period_days=10)
-        meeting = meetings.create_meeting(actor=secretary, region=t.community, form="consultation",
-                                          platform="party_hall", title=f"会议{i:02d}", starts_at=soon, place="议事厅")
+        post_notice(
+            actor=secretary,
+            region=t.community,
+            kind="progress",
+            title=f"公告{i:02d}",
+            body="…",
+            period_days=10,
+        )
+        meeting = meetings.create_meeting(
+            actor=secretary,
+            region=t.community,
+            form="consultation",
+            platform="party_hall",
+            title=f"会议{i:02d}",
+            starts_at=soon,
+            place="议事厅",
+        )
         meetings.invite(actor=secretary, meeting=meeting, people=residents)
         meetings.announce(actor=secretary, meeting=meeting, late_reason="紧急")
         vote = votes.create_vote(actor=secretary, region=t.community, question=f"表决{i:02d}")
         if i % 2:
             votes.open_vote(actor=secretary, vote=vote)
         survey = surveys.create_survey(actor=secretary, region=t.compound, title=f"调查{i:02d}")
-        surveys.add_question(actor=secretary, survey=survey, kind="single", text="同意吗？", choices=["同意", "不同意"])
+        surveys.add_question(
+            actor=secretary, survey=survey, kind="single", text="同意吗？", choices=["同意", "不同意"]
+        )
         surveys.open_survey(actor=secretary, survey=survey)
         comment = comments.post_comment(actor=who, matter=commented(town), body=f"评论{i:02d}")
         if i % 2:

@@ -13,24 +13,39 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Variables that would change what the production profile means; the test sets its own.
 _OVERRIDES = (
-    "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "CSRF_TRUSTED_ORIGINS",
-    "AXES_ENABLED", "RATELIMIT_ENABLE", "AUDIT_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEBUG",
+    "DATABASE_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "CSRF_TRUSTED_ORIGINS",
+    "AXES_ENABLED",
+    "RATELIMIT_ENABLE",
+    "AUDIT_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
 def deploy_check(tmp_path, **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in _OVERRIDES}
-    env.update({
-        "YISHI_PROFILE": "production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "yishi.example.org",
-        "CACHE_URL": "redis://127.0.0.1:6379/1",
-        "YISHI_VAR_DIR": str(tmp_path),
-        **extra,
-    })
+    env.update(
+        {
+            "YISHI_PROFILE": "production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "yishi.example.org",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+            "YISHI_VAR_DIR": str(tmp_path),
+            **extra,
+        }
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -20,15 +20,29 @@ def body_tag(response) -> str:
 def pages(p, m) -> list[str]:
     t = p.tree
     return [
-        "/", f"/r/{t.community.pk}/", f"/r/{t.compound.pk}/", reverse("matters:list", args=[t.community.pk]),
-        f"/m/{m.pk}/", reverse("notices:board", args=[t.community.pk]), reverse("votes:list", args=[t.community.pk]),
-        reverse("people:login"), reverse("audit:public"), reverse("regions:rules", args=[t.community.pk]),
+        "/",
+        f"/r/{t.community.pk}/",
+        f"/r/{t.compound.pk}/",
+        reverse("matters:list", args=[t.community.pk]),
+        f"/m/{m.pk}/",
+        reverse("notices:board", args=[t.community.pk]),
+        reverse("votes:list", args=[t.community.pk]),
+        reverse("people:login"),
+        reverse("audit:public"),
+        reverse("regions:rules", args=[t.community.pk]),
         "/no-such-page/",
     ]
 
 
-SIGNED_IN = ["web:workbench", "matters:raise", "meetings:index", "votes:index", "surveys:mine", "funds:mine",
-             "reminders:inbox"]
+SIGNED_IN = [
+    "web:workbench",
+    "matters:raise",
+    "meetings:index",
+    "votes:index",
+    "surveys:mine",
+    "funds:mine",
+    "reminders:inbox",
+]
 
 
 @pytest.mark.parametrize("who", [None, "resident", "secretary", "fire_staff", "lawyer"])
@@ -67,8 +81,9 @@ def _css() -> str:
 
 def _rule(selector_part: str) -> str:
     """The declarations of every rule whose selector list mentions ``selector_part``."""
-    return " ".join(body for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", _css())
-                    if selector_part in selectors)
+    return " ".join(
+        body for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", _css()) if selector_part in selectors
+    )
 
 
 def test_the_stylesheet_gives_elderly_mode_large_type_contrast_targets_and_focus_rings():

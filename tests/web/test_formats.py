@@ -24,15 +24,18 @@ def render(text: str, language: str, **context) -> str:
         return Template(text).render(Context(context))
 
 
-@pytest.mark.parametrize(("template", "expected"), [
-    ("{{ d|date }}", "2026年10月15日"),
-    ('{{ d|date:"DATE_FORMAT" }}', "2026年10月15日"),
-    ('{{ d|date:"SHORT_DATE_FORMAT" }}', "2026年10月15日"),
-    ('{{ w|date:"DATETIME_FORMAT" }}', "2026年10月5日 09:30"),
-    ('{{ w|date:"MONTH_DAY_FORMAT" }}', "10月5日"),
-    ('{{ w|date:"YEAR_MONTH_FORMAT" }}', "2026年10月"),
-    ('{{ w|time:"TIME_FORMAT" }}', "09:30"),
-])
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ d|date }}", "2026年10月15日"),
+        ('{{ d|date:"DATE_FORMAT" }}', "2026年10月15日"),
+        ('{{ d|date:"SHORT_DATE_FORMAT" }}', "2026年10月15日"),
+        ('{{ w|date:"DATETIME_FORMAT" }}', "2026年10月5日 09:30"),
+        ('{{ w|date:"MONTH_DAY_FORMAT" }}', "10月5日"),
+        ('{{ w|date:"YEAR_MONTH_FORMAT" }}', "2026年10月"),
+        ('{{ w|time:"TIME_FORMAT" }}', "09:30"),
+    ],
+)
 def test_dates_read_the_chinese_way_in_zh_hans(template, expected):
     assert render(template, "zh-hans", d=DAY, w=WHEN) == expected
 
@@ -58,17 +61,20 @@ def test_a_date_typed_the_chinese_way_is_understood(typed):
     assert form.cleaned_data["day"] == DAY
 
 
-@pytest.mark.parametrize(("amount", "expected"), [
-    (150, "¥150.00"),
-    (Decimal("150"), "¥150.00"),
-    (Decimal("120.5"), "¥120.50"),
-    ("1450.00", "¥1450.00"),
-    (Decimal("0.005"), "¥0.01"),  # half up, as the fee ledger rounds
-    (Decimal("-50"), "-¥50.00"),
-    (0, "¥0.00"),
-    (None, ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (150, "¥150.00"),
+        (Decimal("150"), "¥150.00"),
+        (Decimal("120.5"), "¥120.50"),
+        ("1450.00", "¥1450.00"),
+        (Decimal("0.005"), "¥0.01"),  # half up, as the fee ledger rounds
+        (Decimal("-50"), "-¥50.00"),
+        (0, "¥0.00"),
+        (None, ""),
+        ("", ""),
+    ],
+)
 def test_money_is_written_with_the_yuan_sign_and_two_places(amount, expected):
     assert yuan(amount) == expected
 
@@ -84,11 +90,21 @@ def _templates():
 
 def test_no_template_writes_a_date_format_of_its_own():
     """Every date goes through the named formats, so one formats module decides how dates read."""
-    named = {"DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "MONTH_DAY_FORMAT",
-             "YEAR_MONTH_FORMAT", "TIME_FORMAT", "c"}  # c: the ISO form of a <time datetime> attribute
+    named = {
+        "DATE_FORMAT",
+        "DATETIME_FORMAT",
+        "SHORT_DATE_FORMAT",
+        "SHORT_DATETIME_FORMAT",
+        "MONTH_DAY_FORMAT",
+        "YEAR_MONTH_FORMAT",
+        "TIME_FORMAT",
+        "c",
+    }  # c: the ISO form of a <time datetime> attribute
     found = []
     for path in _templates():
-        for fmt in re.findall(r"""\|(?:date|time):["']([^"']*)["']|\{% now ["']([^"']*)["']""", path.read_text()):
+        for fmt in re.findall(
+            r"""\|(?:date|time):["']([^"']*)["']|\{% now ["']([^"']*)["']""", path.read_text()
+        ):
             value = next(f for f in fmt if f)
             if value not in named:
                 found.append(f"{path.relative_to(TEMPLATES)}: {value}")
@@ -97,8 +113,12 @@ def test_no_template_writes_a_date_format_of_its_own():
 
 def test_no_template_writes_money_by_hand():
     """Money goes through |yuan; a rate per m² (four places) is the one amount written as typed."""
-    found = [f"{p.relative_to(TEMPLATES)}: {m}" for p in _templates()
-             for m in re.findall(r"[¥￥]\{\{[^}]*\}\}", p.read_text()) if "{{ r }}" not in m]
+    found = [
+        f"{p.relative_to(TEMPLATES)}: {m}"
+        for p in _templates()
+        for m in re.findall(r"[¥￥]\{\{[^}]*\}\}", p.read_text())
+        if "{{ r }}" not in m
+    ]
     assert not found
 
 
@@ -107,10 +127,19 @@ def test_a_plan_budget_shows_as_money_on_the_matter_page(client, place):
     from yishi.matters import services as matters
     from yishi.plans.services import draft_version
 
-    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="short_path",
-                       procedure_reason="小修")
-    draft_version(actor=place.council, matter=m, summary="修复坑洼", budget="1500",
-                  parts=[{"what": "维修坑洼路面", "unit": place.fire, "due_on": datetime.date(2026, 10, 15)}])
+    m = matters.accept(
+        actor=place.secretary,
+        matter=flows.raise_flood(place),
+        procedure_key="short_path",
+        procedure_reason="小修",
+    )
+    draft_version(
+        actor=place.council,
+        matter=m,
+        summary="修复坑洼",
+        budget="1500",
+        parts=[{"what": "维修坑洼路面", "unit": place.fire, "due_on": datetime.date(2026, 10, 15)}],
+    )
 
     html = client.get(f"/m/{m.pk}/").content.decode()
 

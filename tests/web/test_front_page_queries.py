@@ -39,12 +39,15 @@ def more(place, n: int, start: int) -> None:
     for i in range(start, start + n):
         create_region(actor=None, parent=t.city, level=Level.DISTRICT, name=f"新区{i}", code=f"1309{50 + i}")
         flows.raise_flood(place, location=f"{i}号楼")
-        post_notice(actor=place.secretary, region=t.city, kind="progress", title=f"公告{i}", body="…",
-                    period_days=10)
+        post_notice(
+            actor=place.secretary, region=t.city, kind="progress", title=f"公告{i}", body="…", period_days=10
+        )
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_the_front_page_costs_at_most_twelve_queries_whatever_the_lengths_of_its_lists(client, place, signed_in):
+def test_the_front_page_costs_at_most_twelve_queries_whatever_the_lengths_of_its_lists(
+    client, place, signed_in
+):
     if signed_in:
         builders.role(place.resident, "resident", place.tree.compound)
         client.force_login(place.resident)
@@ -59,7 +62,9 @@ def test_the_front_page_costs_at_most_twelve_queries_whatever_the_lengths_of_its
 
 
 def test_the_landing_region_is_found_walking_down_single_children_and_brings_its_pages_lists(db):
-    province = create_region(actor=None, parent=None, level=Level.PROVINCE, name="河北省", code="130000000000")
+    province = create_region(
+        actor=None, parent=None, level=Level.PROVINCE, name="河北省", code="130000000000"
+    )
     city = create_region(actor=None, parent=province, level=Level.CITY, name="沧州市", code="130900000000")
     district = create_region(actor=None, parent=city, level=Level.DISTRICT, name="运河区", code="130903")
     other = create_region(actor=None, parent=city, level=Level.DISTRICT, name="新华区", code="130902")
@@ -78,7 +83,9 @@ def test_the_landing_region_is_found_walking_down_single_children_and_brings_its
 
 def test_the_front_page_is_the_landing_regions_page(client, place):
     flows.raise_flood(place)
-    front, own = (MAIN.search(client.get(path).content.decode()).group(0) for path in ("/", f"/r/{place.tree.city.pk}/"))
+    front, own = (
+        MAIN.search(client.get(path).content.decode()).group(0) for path in ("/", f"/r/{place.tree.city.pk}/")
+    )
     assert "<h1>沧州市</h1>" in front and "小区西侧小路积水" in front
     assert front == own
 
@@ -98,19 +105,29 @@ def render(source: str, **context) -> str:
 
 def test_a_link_is_the_url_of_each_row(db):
     rows = [7, 123, 7, 1_000_000]
-    html = render("{% for pk in rows %}{% link 'matters:detail' pk %}|{% link 'web:region' pk %}|{% endfor %}",
-                  rows=rows)
-    assert html == "".join(f"{reverse('matters:detail', args=[pk])}|{reverse('web:region', args=[pk])}|"
-                           for pk in rows)
+    html = render(
+        "{% for pk in rows %}{% link 'matters:detail' pk %}|{% link 'web:region' pk %}|{% endfor %}",
+        rows=rows,
+    )
+    assert html == "".join(
+        f"{reverse('matters:detail', args=[pk])}|{reverse('web:region', args=[pk])}|" for pk in rows
+    )
     assert render("{% link 'matters:detail' pk %}", pk="42") == reverse("matters:detail", args=["42"])
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_label_is_the_display_of_each_rows_choice(db, language):
-    rows = [Matter(status=s, channel=c) for s in [*Status.values, "no-such-status"] for c in ("online", "visit")]
+    rows = [
+        Matter(status=s, channel=c) for s in [*Status.values, "no-such-status"] for c in ("online", "visit")
+    ]
     region = Region(level=Level.COMMUNITY)
     with translation.override(language):
-        html = render('{% for m in rows %}{% label m "status" %}|{% label m "channel" %}|{% endfor %}'
-                      '{% label region "level" %}', rows=rows, region=region)
+        html = render(
+            '{% for m in rows %}{% label m "status" %}|{% label m "channel" %}|{% endfor %}'
+            '{% label region "level" %}',
+            rows=rows,
+            region=region,
+        )
         assert html == "".join(f"{m.get_status_display()}|{m.get_channel_display()}|" for m in rows) + str(
-            region.get_level_display())
+            region.get_level_display()
+        )

@@ -74,27 +74,36 @@ def town(place):
 
 
 def raise_(p, title="小区西侧小路积水", who=None):
-    return matters.raise_matter(actor=who or p.resident, region=p.tree.compound, category=p.category, title=title,
-                                description=f"{title}，请社区处理。")
+    return matters.raise_matter(
+        actor=who or p.resident,
+        region=p.tree.compound,
+        category=p.category,
+        title=title,
+        description=f"{title}，请社区处理。",
+    )
 
 
 def list_vote(p, people, question="是否同意维修小区西侧道路？"):
-    vote = votes.create_vote(actor=p.secretary, region=p.tree.community, question=question,
-                             electorate="list", people=people)
+    vote = votes.create_vote(
+        actor=p.secretary, region=p.tree.community, question=question, electorate="list", people=people
+    )
     return votes.open_vote(actor=p.secretary, vote=vote)
 
 
 def survey(p, title="聘请专业绿化队入户调查表"):
     s = surveys.create_survey(actor=p.secretary, region=p.tree.compound, title=title)
-    question = surveys.add_question(actor=p.secretary, survey=s, kind="single", text="是否同意？", choices=["同意", "不同意"])
+    question = surveys.add_question(
+        actor=p.secretary, survey=s, kind="single", text="是否同意？", choices=["同意", "不同意"]
+    )
     surveys.open_survey(actor=p.secretary, survey=s)
     return s, question
 
 
 def implementing(p, who=None):
     """A matter raised by ``who`` (刘桂兰) on the short path, at its implementing step."""
-    m = matters.accept(actor=p.secretary, matter=raise_(p, who=who), procedure_key="short_path",
-                       procedure_reason="小修")
+    m = matters.accept(
+        actor=p.secretary, matter=raise_(p, who=who), procedure_key="short_path", procedure_reason="小修"
+    )
     version = flows.plan(p, m)
     flows.session(p, m)
     record_consensus(actor=p.secretary, matter=m, version=version, minutes="分工")
@@ -104,15 +113,28 @@ def implementing(p, who=None):
 
 def meeting_today(p, title="让居民出行安全，对低洼路段进行维修"):
     noon = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(12)))
-    return meetings.create_meeting(actor=p.secretary, region=p.tree.community, form="consultation",
-                                   platform="party_hall", title=title, starts_at=noon, place="社区协商议事厅")
+    return meetings.create_meeting(
+        actor=p.secretary,
+        region=p.tree.community,
+        form="consultation",
+        platform="party_hall",
+        title=title,
+        starts_at=noon,
+        place="社区协商议事厅",
+    )
 
 
 def meeting_tomorrow(p, title="让居民出行安全，对低洼路段进行维修"):
     """A meeting that can still be announced (its time is ahead), on whatever day this week ends."""
-    return meetings.create_meeting(actor=p.secretary, region=p.tree.community, form="consultation",
-                                   platform="party_hall", title=title, starts_at=timezone.now() + datetime.timedelta(days=1),
-                                   place="社区协商议事厅")
+    return meetings.create_meeting(
+        actor=p.secretary,
+        region=p.tree.community,
+        form="consultation",
+        platform="party_hall",
+        title=title,
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        place="社区协商议事厅",
+    )
 
 
 def at_review_with_two_versions(p):
@@ -121,10 +143,16 @@ def at_review_with_two_versions(p):
     engine.advance(actor=p.secretary, matter=m)
     flows.plan(p, m)
     engine.advance(actor=p.secretary, matter=m)
-    second = draft_version(actor=p.council, matter=m, summary="修复小区西侧坑洼路段，并加装排水口", parts=[
-        {"what": "维修坑洼路面", "unit": p.fire, "due_on": p.soon},
-        {"what": "加装排水口", "unit": p.property},
-    ], budget="1500")
+    second = draft_version(
+        actor=p.council,
+        matter=m,
+        summary="修复小区西侧坑洼路段，并加装排水口",
+        parts=[
+            {"what": "维修坑洼路面", "unit": p.fire, "due_on": p.soon},
+            {"what": "加装排水口", "unit": p.property},
+        ],
+        budget="1500",
+    )
     record_consensus(actor=p.secretary, matter=m, version=second, minutes="同意第二版")
     engine.advance(actor=p.secretary, matter=m)
     return m
@@ -138,16 +166,19 @@ def test_anonymous_visitors_are_sent_to_log_in(client, town):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("resident", {"resident"}),
-    ("outsider", {"resident"}),  # no role, no home: their own matters and votes still have a place
-    ("secretary", {"community"}),
-    ("council", {"community"}),
-    ("rep", {"resident", "representative"}),
-    ("lawyer", {"expert"}),
-    ("fire_staff", {"unit"}),
-    ("bureau", {"bureau"}),
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("resident", {"resident"}),
+        ("outsider", {"resident"}),  # no role, no home: their own matters and votes still have a place
+        ("secretary", {"community"}),
+        ("council", {"community"}),
+        ("rep", {"resident", "representative"}),
+        ("lawyer", {"expert"}),
+        ("fire_staff", {"unit"}),
+        ("bureau", {"bureau"}),
+    ],
+)
 def test_each_person_gets_a_section_for_every_role_they_hold_and_no_other(client, town, who, expected):
     assert sections(page(client, getattr(town, who))) == expected
 
@@ -172,22 +203,39 @@ def test_a_resident_never_sees_the_staff_lists_even_when_there_is_work(client, t
     html = page(client, town.resident)
     for staff in ("community", "expert", "unit", "bureau"):
         assert not section(html, staff)
-    for heading in ("New matters to screen", "Overdue tasks", "Paper entries to confirm", "Expert reviews waiting"):
+    for heading in (
+        "New matters to screen",
+        "Overdue tasks",
+        "Paper entries to confirm",
+        "Expert reviews waiting",
+    ):
         assert tr(heading) not in html
 
 
 def test_every_empty_list_says_so_for_a_person(client, town):
     resident = section(page(client, town.resident), "resident")
-    for text in ("You have not raised or supported a matter yet. When something troubles you, raise it: "
-                 "the community will take it up.", "No vote waits for you.", "No survey waits for your household.",
-                 "Nothing waits for your confirmation.", "Nothing is posted on your board at the moment."):
+    for text in (
+        "You have not raised or supported a matter yet. When something troubles you, raise it: "
+        "the community will take it up.",
+        "No vote waits for you.",
+        "No survey waits for your household.",
+        "Nothing waits for your confirmation.",
+        "Nothing is posted on your board at the moment.",
+    ):
         assert tr(text) in resident, text
     community = section(page(client, town.secretary), "community")
-    for text in ("No new matter waits to be screened.", "No matter waits on you at any step.",
-                 "No meeting this week.", "No task is overdue.", "No count or paper form waits to be entered."):
+    for text in (
+        "No new matter waits to be screened.",
+        "No matter waits on you at any step.",
+        "No meeting this week.",
+        "No task is overdue.",
+        "No count or paper form waits to be entered.",
+    ):
         assert tr(text) in community, text
     assert tr("No plan waits for your review.") in section(page(client, town.lawyer), "expert")
-    assert tr("Your unit has no open task. Nothing waits on you.") in section(page(client, town.fire_staff), "unit")
+    assert tr("Your unit has no open task. Nothing waits on you.") in section(
+        page(client, town.fire_staff), "unit"
+    )
     assert tr("No escalated task is still overdue.") in section(page(client, town.bureau), "bureau")
     rep = section(page(client, town.rep), "representative")
     assert tr("No vote waits for you.") in rep and tr("No meeting invitation for you.") in rep
@@ -244,10 +292,22 @@ def test_the_resident_confirms_work_reported_done_on_their_matter(client, town):
 
 
 def test_the_resident_reads_their_communitys_board(client, town):
-    post_notice(actor=town.secretary, region=town.tree.community, kind="progress", title="停水通知", body="周三停水",
-                period_days=10)
-    post_notice(actor=town.other_secretary, region=town.tree.sibling, kind="progress", title="别的社区", body="…",
-                period_days=10)
+    post_notice(
+        actor=town.secretary,
+        region=town.tree.community,
+        kind="progress",
+        title="停水通知",
+        body="周三停水",
+        period_days=10,
+    )
+    post_notice(
+        actor=town.other_secretary,
+        region=town.tree.sibling,
+        kind="progress",
+        title="别的社区",
+        body="…",
+        period_days=10,
+    )
 
     html = section(page(client, town.resident), "resident")
 
@@ -265,10 +325,15 @@ def test_the_committee_sees_its_inbox_and_the_sibling_committee_does_not(client,
 
 
 def test_what_waits_on_the_committee_is_grouped_by_step_in_the_procedures_order(client, town):
-    short = matters.accept(actor=town.secretary, matter=raise_(town, "小修"), procedure_key="short_path",
-                           procedure_reason="小修")
-    at_ideas = matters.accept(actor=town.secretary, matter=raise_(town, "在恳谈"), procedure_key="eight_steps")
-    at_draft = matters.accept(actor=town.secretary, matter=raise_(town, "在拟方案"), procedure_key="eight_steps")
+    short = matters.accept(
+        actor=town.secretary, matter=raise_(town, "小修"), procedure_key="short_path", procedure_reason="小修"
+    )
+    at_ideas = matters.accept(
+        actor=town.secretary, matter=raise_(town, "在恳谈"), procedure_key="eight_steps"
+    )
+    at_draft = matters.accept(
+        actor=town.secretary, matter=raise_(town, "在拟方案"), procedure_key="eight_steps"
+    )
     flows.session(town, at_draft)
     engine.advance(actor=town.secretary, matter=at_draft)
 
@@ -279,7 +344,10 @@ def test_what_waits_on_the_committee_is_grouped_by_step_in_the_procedures_order(
         assert groups == [
             (escape(str(at_ideas.step.label)), ""),
             (escape(str(at_draft.procedure.step("draft").label)), ""),
-            (escape(str(short.step.label)), escape(f" · {short.procedure.label}")),  # the other procedure after
+            (
+                escape(str(short.step.label)),
+                escape(f" · {short.procedure.label}"),
+            ),  # the other procedure after
         ]
     assert html.index("在恳谈") < html.index("在拟方案") < html.index("小修")
 
@@ -301,7 +369,13 @@ def test_the_committee_sees_the_meetings_of_this_week_only(client, town):
 
 def test_the_committee_sees_overdue_tasks(client, town):
     m = implementing(town)
-    assign_work(actor=town.secretary, matter=m, title="过期的任务", unit=town.fire, due_on=town.today - datetime.timedelta(days=3))
+    assign_work(
+        actor=town.secretary,
+        matter=m,
+        title="过期的任务",
+        unit=town.fire,
+        due_on=town.today - datetime.timedelta(days=3),
+    )
     assign_work(actor=town.secretary, matter=m, title="还没到期", unit=town.fire, due_on=town.soon)
 
     assert titles(page(client, town.secretary), "overdue-h") == ["过期的任务"]
@@ -349,8 +423,8 @@ def test_the_expert_sees_the_review_waiting_with_what_changed_since_the_version_
     html = section(page(client, town.lawyer), "expert")
 
     assert m.title in html and f"/m/{m.pk}/#v2" in html
-    assert "<ins class=\"pre\">修复小区西侧坑洼路段，并加装排水口</ins>" in html
-    assert "<del class=\"pre\">修复小区西侧坑洼路段</del>" in html
+    assert '<ins class="pre">修复小区西侧坑洼路段，并加装排水口</ins>' in html
+    assert '<del class="pre">修复小区西侧坑洼路段</del>' in html
     assert "加装排水口" in html
 
     submit_review(actor=town.lawyer, matter=m, decision="approve", opinion="方案合法可行。")
@@ -360,8 +434,13 @@ def test_the_expert_sees_the_review_waiting_with_what_changed_since_the_version_
 def test_unit_staff_see_their_tasks_by_due_date_with_a_way_to_report_from_a_phone(client, town):
     m = implementing(town)
     late = assign_work(actor=town.secretary, matter=m, title="维持现场秩序", unit=town.fire, due_on=town.soon)
-    early = assign_work(actor=town.secretary, matter=m, title="维修坑洼路面", unit=town.fire,
-                        due_on=town.today + datetime.timedelta(days=3))
+    early = assign_work(
+        actor=town.secretary,
+        matter=m,
+        title="维修坑洼路面",
+        unit=town.fire,
+        due_on=town.today + datetime.timedelta(days=3),
+    )
     assign_work(actor=town.secretary, matter=m, title="物业的任务", unit=town.property, due_on=town.soon)
 
     html = section(page(client, town.fire_staff), "unit")
@@ -377,8 +456,13 @@ def test_unit_staff_see_their_tasks_by_due_date_with_a_way_to_report_from_a_phon
 def test_the_bureau_links_to_the_figures_of_each_region_it_holds_and_sees_escalations(client, town):
     builders.role(town.bureau, "bureau", town.tree.other_district)
     m = implementing(town)
-    work = assign_work(actor=town.secretary, matter=m, title="维修坑洼路面", unit=town.fire,
-                       due_on=town.today - datetime.timedelta(days=5))
+    work = assign_work(
+        actor=town.secretary,
+        matter=m,
+        title="维修坑洼路面",
+        unit=town.fire,
+        due_on=town.today - datetime.timedelta(days=5),
+    )
     escalate(work=work, today=town.today)
 
     html = section(page(client, town.bureau), "bureau")
@@ -409,10 +493,13 @@ def _fill(p, n: int, start: int) -> None:
         meetings.announce(actor=s, meeting=meeting, late_reason="紧急")  # an invitation
         done = assign_work(actor=s, matter=m, title=f"完成的任务{i}", unit=p.fire, due_on=p.soon)
         report_progress(actor=p.fire_staff, work=done, text="完成", done=True)  # to confirm
-        late = assign_work(actor=s, matter=m, title=f"过期任务{i}", unit=p.fire,
-                           due_on=p.today - datetime.timedelta(days=2))  # overdue, the unit's, escalated
+        late = assign_work(
+            actor=s, matter=m, title=f"过期任务{i}", unit=p.fire, due_on=p.today - datetime.timedelta(days=2)
+        )  # overdue, the unit's, escalated
         escalate(work=late, today=p.today)
-        post_notice(actor=s, region=p.tree.community, kind="progress", title=f"公告{i}", body="…", period_days=10)
+        post_notice(
+            actor=s, region=p.tree.community, kind="progress", title=f"公告{i}", body="…", period_days=10
+        )
 
 
 def _queries(client) -> int:
@@ -423,9 +510,13 @@ def _queries(client) -> int:
     return len(ctx.captured_queries)
 
 
-def test_a_home_with_every_section_costs_as_many_queries_with_thirty_of_everything_as_with_three(client, town):
+def test_a_home_with_every_section_costs_as_many_queries_with_thirty_of_everything_as_with_three(
+    client, town
+):
     s = town.secretary
-    Membership.objects.create(person=s, household=builders.household(town.tree.building, room="102"), is_head=True)
+    Membership.objects.create(
+        person=s, household=builders.household(town.tree.building, room="102"), is_head=True
+    )
     builders.role(s, "representative", town.tree.community)
     builders.role(s, "unit_staff", town.tree.community, unit=town.fire)
     builders.role(s, "bureau", town.tree.street)

@@ -37,8 +37,9 @@ def block(html: str, heading_id: str) -> str:
 
 def indicator(html: str) -> list[tuple[str, str, str]]:
     """(state class, label, the state in words) for each step."""
-    return re.findall(r'<li class="step (\w+)"[^>]*>\s*<strong>([^<]+)</strong>\s*<small class="state">([^<]+)',
-                      html)
+    return re.findall(
+        r'<li class="step (\w+)"[^>]*>\s*<strong>([^<]+)</strong>\s*<small class="state">([^<]+)', html
+    )
 
 
 def walk_to(p, step: str):
@@ -65,11 +66,17 @@ def test_the_step_indicator_names_each_state_in_words_not_only_in_colour(client,
     html = html_of(client, walk_to(place, step))
 
     rows = indicator(html)
-    assert [label for _state, label, _words in rows] == [words(s.label) for s in definitions.EIGHT_STEPS.steps]
+    assert [label for _state, label, _words in rows] == [
+        words(s.label) for s in definitions.EIGHT_STEPS.steps
+    ]
     states = [state for state, _label, _words in rows]
     assert states == ["done"] * done + (["current"] if step != "resolved" else []) + ["waiting"] * (7 - done)
     for state, _label, text in rows:
-        expected = {"done": tr("done"), "current": tr("now: this step is under way"), "waiting": tr("to come")}[state]
+        expected = {
+            "done": tr("done"),
+            "current": tr("now: this step is under way"),
+            "waiting": tr("to come"),
+        }[state]
         assert expected in text
     assert html.index('id="steps-h"') < html.index('id="desc-h"'), "the indicator comes first"
 

@@ -43,7 +43,9 @@ def talked(place):
     m = flows.raise_flood(place)
     residents = [builders.person(f"居民{i}") for i in range(8)]
     for i in range(60):
-        comment = post_comment(actor=residents[i % len(residents)], matter=m, body=f"第{i + 1}条意见：同意尽快修。")
+        comment = post_comment(
+            actor=residents[i % len(residents)], matter=m, body=f"第{i + 1}条意见：同意尽快修。"
+        )
         if i % 3 == 0:
             for j in range(2):
                 reply(actor=residents[(i + j + 1) % len(residents)], comment=comment, body="同意，附议。")
@@ -53,9 +55,16 @@ def talked(place):
 
 @pytest.mark.parametrize("who", ["anonymous", "submitter", "supporter", "outsider"])
 def test_a_much_discussed_new_matter_stays_within_the_read_page_budget(client, place, talked, who):
-    viewer = {"anonymous": None, "submitter": place.resident, "supporter": place.neighbour,
-              "outsider": place.outsider}[who]
-    assert talked.comments.filter(parent=None).count() == 60 and talked.comments.exclude(parent=None).count() == 40
+    viewer = {
+        "anonymous": None,
+        "submitter": place.resident,
+        "supporter": place.neighbour,
+        "outsider": place.outsider,
+    }[who]
+    assert (
+        talked.comments.filter(parent=None).count() == 60
+        and talked.comments.exclude(parent=None).count() == 40
+    )
 
     assert queries_of(client, f"/m/{talked.pk}/", viewer) <= READ_PAGE_BUDGET
 
@@ -73,18 +82,41 @@ def whole_file(p, n: int):
     m = flows.raise_flood(p, photos=[form_photo(f"flood{i}.png") for i in range(n)])
     m = matters.accept(actor=p.secretary, matter=m, procedure_key="eight_steps")
     for i in range(n):
-        duplicate = matters.raise_matter(actor=builders.person(f"邻居{i}"), region=p.tree.compound,
-                                         category=p.category, title=f"西侧小路又积水了{i}", description="一下雨就积水。")
+        duplicate = matters.raise_matter(
+            actor=builders.person(f"邻居{i}"),
+            region=p.tree.compound,
+            category=p.category,
+            title=f"西侧小路又积水了{i}",
+            description="一下雨就积水。",
+        )
         matters.merge(actor=p.secretary, matter=duplicate, into=m)
     matters.support(actor=p.neighbour, matter=m)
     for i in range(n):
-        record_session(actor=p.secretary, matter=m, title=f"协商会{i}", held_at=p.now, place="社区协商议事厅",
-                       attendance=12, ideas=[(f"意见{i}-{j}", "居民代表") for j in range(n)])
+        record_session(
+            actor=p.secretary,
+            matter=m,
+            title=f"协商会{i}",
+            held_at=p.now,
+            place="社区协商议事厅",
+            attendance=12,
+            ideas=[(f"意见{i}-{j}", "居民代表") for j in range(n)],
+        )
     engine.advance(actor=p.secretary, matter=m)
     versions = [
-        draft_version(actor=p.council, matter=m, summary=f"修复坑洼路段，第{i + 1}稿", parts=[
-            {"what": f"维修第{j + 1}处路面", "unit": p.fire if j % 2 else None,
-             "responsible": "" if j % 2 else "丽景社区居委会", "due_on": p.soon} for j in range(n)])
+        draft_version(
+            actor=p.council,
+            matter=m,
+            summary=f"修复坑洼路段，第{i + 1}稿",
+            parts=[
+                {
+                    "what": f"维修第{j + 1}处路面",
+                    "unit": p.fire if j % 2 else None,
+                    "responsible": "" if j % 2 else "丽景社区居委会",
+                    "due_on": p.soon,
+                }
+                for j in range(n)
+            ],
+        )
         for i in range(n)
     ]
     engine.advance(actor=p.secretary, matter=m)
@@ -100,7 +132,9 @@ def whole_file(p, n: int):
         flows.vote(p, m, 20)
     engine.advance(actor=p.secretary, matter=m)
     for i in range(n):
-        work = assign_work(actor=p.secretary, matter=m, title=f"维修第{i + 1}处路面", unit=p.fire, due_on=p.soon)
+        work = assign_work(
+            actor=p.secretary, matter=m, title=f"维修第{i + 1}处路面", unit=p.fire, due_on=p.soon
+        )
         for j in range(n):
             report_progress(actor=p.fire_staff, work=work, text=f"第{j + 1}次：已维修", done=True)
             if j < n - 1:
@@ -115,8 +149,10 @@ def whole_file(p, n: int):
     assert m.status == Status.RESOLVED
     assert m.photos.count() >= n and m.merged_from.count() == n and m.sessions.count() == n
     assert all(s.ideas.count() == n for s in m.sessions.all())
-    assert all(v.parts.count() == n and v.reviews.count() == (n if v == versions[-1] else 0)
-               for v in m.plan_versions.all())
+    assert all(
+        v.parts.count() == n and v.reviews.count() == (n if v == versions[-1] else 0)
+        for v in m.plan_versions.all()
+    )
     assert m.consensus_records.count() == m.vote_results.count() == m.works.count() == n
     assert m.notices.count() >= n  # the services post some notices of their own
     assert all(w.reports.count() == w.supervisions.count() == n for w in m.works.all())

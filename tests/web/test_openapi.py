@@ -23,10 +23,14 @@ def test_the_generated_openapi_schema_equals_the_committed_one():
 
     if generated != committed:
         diff = "".join(
-            list(difflib.unified_diff(
-                committed.splitlines(keepends=True), generated.splitlines(keepends=True),
-                "docs/openapi.json (committed)", "generated from yishi.api",
-            ))[:60]
+            list(
+                difflib.unified_diff(
+                    committed.splitlines(keepends=True),
+                    generated.splitlines(keepends=True),
+                    "docs/openapi.json (committed)",
+                    "generated from yishi.api",
+                )
+            )[:60]
         )
         raise AssertionError(
             f"docs/openapi.json has drifted from the API. If the change is intended, regenerate it with\n"

@@ -41,7 +41,9 @@ def t(db):
 def test_the_home_page_says_so_when_no_regions_are_set_up(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert tr("No regions have been set up yet. The system administrator imports them first.") in page(response)
+    assert tr("No regions have been set up yet. The system administrator imports them first.") in page(
+        response
+    )
 
 
 def test_the_home_page_lists_the_top_level_regions(client, db):
@@ -74,7 +76,9 @@ def test_a_region_page_shows_where_it_is_its_sub_regions_and_household_counts(cl
     html = page(response)
     crumbs = re.search(r'<nav class="crumbs".*?</nav>', html, re.S).group(0)
     assert re.findall(r'<a href="/r/(\d+)/">([^<]+)</a>', crumbs) == [
-        (str(t.city.pk), "沧州市"), (str(t.district.pk), "运河区"), (str(t.street.pk), "水月寺街道")
+        (str(t.city.pk), "沧州市"),
+        (str(t.district.pk), "运河区"),
+        (str(t.street.pk), "水月寺街道"),
     ]
     assert '<li aria-current="page">丽景社区</li>' in crumbs
     assert "<h1>丽景社区</h1>" in html
@@ -102,8 +106,9 @@ def test_the_city_page_shows_no_household_count(client, t):
 
 
 def test_region_names_are_escaped_everywhere_on_the_page(client, t):
-    hostile = create_region(actor=None, parent=t.community, level=Level.COMPOUND, name=SCRIPT,
-                            description=SCRIPT)
+    hostile = create_region(
+        actor=None, parent=t.community, level=Level.COMPOUND, name=SCRIPT, description=SCRIPT
+    )
     child = create_region(actor=None, parent=hostile, level=Level.BUILDING, name="2号楼")
 
     for url in (f"/r/{t.community.pk}/", f"/r/{hostile.pk}/", f"/r/{child.pk}/"):
@@ -134,7 +139,7 @@ def test_a_logged_in_person_sees_their_name_and_a_logout_form_not_a_link(client,
 
     html = page(client.get(f"/r/{t.community.pk}/"))
 
-    assert '张金利 · ' in html and 'href="/work/"' in html
+    assert "张金利 · " in html and 'href="/work/"' in html
     assert re.search(r'<form method="post" action="/logout/"', html)
     assert 'href="/logout/' not in html
     assert 'href="/admin/' not in html
@@ -234,7 +239,12 @@ def test_the_elderly_switch_is_post_only(client):
 def test_pages_carry_the_security_headers(client, t):
     response = client.get(f"/r/{t.community.pk}/")
     csp = response["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"):
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
@@ -271,7 +281,8 @@ def test_the_system_administrator_can_log_in_on_the_admins_own_page_with_the_pho
     admin = Person.objects.create_superuser("13900000001", "系统管理员", "yishi-demo-2026")
 
     response = client.post(
-        "/admin/login/?next=/admin/", {"username": "139 0000 0001", "password": "yishi-demo-2026", "next": "/admin/"}
+        "/admin/login/?next=/admin/",
+        {"username": "139 0000 0001", "password": "yishi-demo-2026", "next": "/admin/"},
     )
 
     assert response.status_code == 302
@@ -312,8 +323,15 @@ def test_api_lists_the_top_level_regions(client, t):
     response = client.get("/api/v1/regions/")
     assert response.status_code == 200
     assert response.json()["items"] == [
-        {"id": t.city.pk, "name": "沧州市", "level": 2, "level_label": tr("city"), "code": "130900000000",
-         "rural": False, "parent_id": None}
+        {
+            "id": t.city.pk,
+            "name": "沧州市",
+            "level": 2,
+            "level_label": tr("city"),
+            "code": "130900000000",
+            "rural": False,
+            "parent_id": None,
+        }
     ]
 
 
@@ -335,7 +353,9 @@ def test_api_returns_names_as_stored_for_clients_to_escape(client, t):
     create_region(actor=None, parent=t.community, level=Level.COMPOUND, name=SCRIPT)
     data = client.get(f"/api/v1/regions/{t.community.pk}").json()
     assert SCRIPT in [c["name"] for c in data["children"]]
-    assert client.get(f"/api/v1/regions/{t.community.pk}")["Content-Type"] == "application/json; charset=utf-8"
+    assert (
+        client.get(f"/api/v1/regions/{t.community.pk}")["Content-Type"] == "application/json; charset=utf-8"
+    )
 
 
 def test_api_answers_404_for_an_unknown_region(client, t):
@@ -359,8 +379,12 @@ def test_api_me_gives_a_person_their_own_whole_phone_and_roles(client, t):
     assert data["name"] == "张金利"
     assert data["phone"] == "13900000101"
     assert data["roles"] == [
-        {"role": "committee", "role_label": tr("committee member (两委)"), "region_id": t.community.pk,
-         "region_name": "丽景社区"}
+        {
+            "role": "committee",
+            "role_label": tr("committee member (两委)"),
+            "region_id": t.community.pk,
+            "region_name": "丽景社区",
+        }
     ]
 
 

@@ -26,8 +26,12 @@ REPORT_CSS = Path(settings.BASE_DIR) / "stats" / "static" / "stats" / "report.cs
 
 # Each printable and its body's classes without elderly mode.
 PRINTABLES = {
-    "notice": "sheet", "agenda": "sheet", "sign-in sheet": "sheet", "survey forms": "sheet",
-    "dossier": "dossier", "yearly report": "report",
+    "notice": "sheet",
+    "agenda": "sheet",
+    "sign-in sheet": "sheet",
+    "survey forms": "sheet",
+    "dossier": "dossier",
+    "yearly report": "report",
 }
 
 
@@ -38,22 +42,42 @@ def printed(db):
     t = builders.tree()
     secretary = builders.person("张金利", password="pw-12345678x")
     builders.role(secretary, "committee", t.community, title="社区党委书记")
-    matter = matters.raise_matter(actor=builders.person("刘桂兰"), region=t.compound,
-                                  category=builders.category("environment"), title="小区西侧小路积水",
-                                  description="那里一下雨就积水。")
+    matter = matters.raise_matter(
+        actor=builders.person("刘桂兰"),
+        region=t.compound,
+        category=builders.category("environment"),
+        title="小区西侧小路积水",
+        description="那里一下雨就积水。",
+    )
     matters.accept(actor=secretary, matter=matter, procedure_key="short_path", procedure_reason="小型维修")
     meeting = meetings.create_meeting(
-        actor=secretary, region=t.community, form="consultation", platform="party_hall", title="低洼路段维修协商",
-        place="社区协商议事厅", agenda=[matter], starts_at=timezone.now() + datetime.timedelta(days=5))
+        actor=secretary,
+        region=t.community,
+        form="consultation",
+        platform="party_hall",
+        title="低洼路段维修协商",
+        place="社区协商议事厅",
+        agenda=[matter],
+        starts_at=timezone.now() + datetime.timedelta(days=5),
+    )
     meetings.invite(actor=secretary, meeting=meeting, units=[], names=["居民代表王大爷"], capacity="")
     notice = meetings.announce(actor=secretary, meeting=meeting).notice
     builders.household(t.building, room="101")
-    survey = surveys.create_survey(actor=secretary, region=t.compound, title="绿化带养护入户调查", questions=[
-        {"kind": "single", "text": "您是否同意？", "choices": ["同意", "不同意"], "required": True}])
+    survey = surveys.create_survey(
+        actor=secretary,
+        region=t.compound,
+        title="绿化带养护入户调查",
+        questions=[
+            {"kind": "single", "text": "您是否同意？", "choices": ["同意", "不同意"], "required": True}
+        ],
+    )
     return secretary, {
-        "notice": f"/n/{notice.pk}/print/", "agenda": f"/meetings/{meeting.pk}/print/agenda/",
-        "sign-in sheet": f"/meetings/{meeting.pk}/print/sheet/", "survey forms": f"/surveys/{survey.pk}/print/",
-        "dossier": f"/m/{matter.pk}/dossier/", "yearly report": f"/figures/r/{t.community.pk}/report/",
+        "notice": f"/n/{notice.pk}/print/",
+        "agenda": f"/meetings/{meeting.pk}/print/agenda/",
+        "sign-in sheet": f"/meetings/{meeting.pk}/print/sheet/",
+        "survey forms": f"/surveys/{survey.pk}/print/",
+        "dossier": f"/m/{matter.pk}/dossier/",
+        "yearly report": f"/figures/r/{t.community.pk}/report/",
     }
 
 
@@ -89,7 +113,8 @@ def rules(path: Path) -> list[tuple[str, dict[str, str]]]:
     found = []
     for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
         declarations = {
-            k.strip(): v.strip() for k, v in (d.split(":", 1) for d in body.split(";") if ":" in d)}
+            k.strip(): v.strip() for k, v in (d.split(":", 1) for d in body.split(";") if ":" in d)
+        }
         found += [(" ".join(s.split()), declarations) for s in selectors.split(",")]
     return found
 
@@ -114,30 +139,45 @@ def elderly_size(path: Path, selector: str) -> str | None:
     return declared(path).get(selector, {}).get("font-size")
 
 
-@pytest.mark.parametrize(("sheet", "base", "sources"), [
-    (NOTICES_CSS, "body.sheet", [NOTICES_CSS, SURVEYS_CSS]),
-    (REPORT_CSS, "body.report", [REPORT_CSS]),
-])
+@pytest.mark.parametrize(
+    ("sheet", "base", "sources"),
+    [
+        (NOTICES_CSS, "body.sheet", [NOTICES_CSS, SURVEYS_CSS]),
+        (REPORT_CSS, "body.report", [REPORT_CSS]),
+    ],
+)
 def test_every_small_type_of_a_printable_has_an_elderly_size_of_16pt_or_more(sheet, base, sources):
-    small = {s for path in sources for s, d in rules(path)
-             if s.startswith(base + " ") or s == base
-             if "font-size" in d and (points(d["font-size"]) or 99) < MINIMUM_PT}
+    small = {
+        s
+        for path in sources
+        for s, d in rules(path)
+        if s.startswith(base + " ") or s == base
+        if "font-size" in d and (points(d["font-size"]) or 99) < MINIMUM_PT
+    }
     assert base in small and len(small) >= 4, small  # the scan finds the small type that there is
     for selector in small:
         enlarged = elderly_size(sheet, selector.replace(base, f"{base}.elderly", 1))
         assert enlarged is not None, f"{selector} keeps its small size in elderly mode"
         assert enlarged in ("1em", "1rem") or points(enlarged) >= MINIMUM_PT, (selector, enlarged)
     assert points(elderly_size(sheet, f"{base}.elderly")) * 4 / 3 >= 20, "20 px or more on screen"
-    assert elderly_size(sheet, f"{base}.elderly small") in ("1em", f"{MINIMUM_PT}pt"), "small print is not smaller"
+    assert elderly_size(sheet, f"{base}.elderly small") in ("1em", f"{MINIMUM_PT}pt"), (
+        "small print is not smaller"
+    )
 
 
 def test_a_notice_on_a_board_is_larger_still_and_black():
-    assert points(elderly_size(NOTICES_CSS, "body.sheet.elderly .body")) >= 20, "read standing, at arm's length"
+    assert points(elderly_size(NOTICES_CSS, "body.sheet.elderly .body")) >= 20, (
+        "read standing, at arm's length"
+    )
     assert points(elderly_size(NOTICES_CSS, "body.sheet.elderly main > ol")) >= 20, "the agenda on the board"
     sheet = declared(NOTICES_CSS)
-    assert sheet["body.sheet .meta"]["color"] == "#333" and sheet["body.sheet.elderly .meta"]["color"] == "#000"
+    assert (
+        sheet["body.sheet .meta"]["color"] == "#333" and sheet["body.sheet.elderly .meta"]["color"] == "#000"
+    )
     assert sheet["body.sheet.elderly .hint"]["color"] == "#000"
-    assert float(sheet["body.sheet.elderly td.sign"]["height"].removesuffix("mm")) > 11, "room for a shaky hand"
+    assert float(sheet["body.sheet.elderly td.sign"]["height"].removesuffix("mm")) > 11, (
+        "room for a shaky hand"
+    )
 
 
 def test_tables_wrap_inside_a4_in_elderly_mode():
@@ -156,8 +196,12 @@ def test_the_dossier_prints_at_16pt_in_elderly_mode_and_site_css_enlarges_it_on_
     printed = declared(DOSSIER_CSS)
     assert "html:has(body.dossier.elderly)" in css.split("@media print", 1)[1]
     assert points(printed["html:has(body.dossier.elderly)"]["font-size"]) >= MINIMUM_PT
-    for selector in ("body.dossier.elderly", "body.dossier.elderly small", "body.dossier.elderly .muted",
-                     "body.dossier.elderly table"):
+    for selector in (
+        "body.dossier.elderly",
+        "body.dossier.elderly small",
+        "body.dossier.elderly .muted",
+        "body.dossier.elderly table",
+    ):
         assert printed[selector]["font-size"] == "1rem", selector
     site = (STATIC / "yishi" / "site.css").read_text()
     assert re.search(r"html:has\(body\.elderly\)\s*\{\s*font-size:\s*137\.5%", site), "22 px on screen"

@@ -33,8 +33,12 @@ def test_the_expert_sees_the_matter_waiting_for_review(client, place):
 
 
 def test_unit_staff_see_their_tasks_and_residents_see_what_to_confirm(client, place):
-    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="short_path",
-                       procedure_reason="小修")
+    m = matters.accept(
+        actor=place.secretary,
+        matter=flows.raise_flood(place),
+        procedure_key="short_path",
+        procedure_reason="小修",
+    )
     from yishi.plans.services import record_consensus
     from yishi.procedures import services as engine
 
@@ -42,7 +46,9 @@ def test_unit_staff_see_their_tasks_and_residents_see_what_to_confirm(client, pl
     flows.session(place, m)
     record_consensus(actor=place.secretary, matter=m, version=version, minutes="分工")
     engine.advance(actor=place.secretary, matter=m)
-    work = assign_work(actor=place.secretary, matter=m, title="维修坑洼路面", unit=place.fire, due_on=place.soon)
+    work = assign_work(
+        actor=place.secretary, matter=m, title="维修坑洼路面", unit=place.fire, due_on=place.soon
+    )
     assert "维修坑洼路面" in page(client, place.fire_staff)
     assert "维修坑洼路面" not in page(client, place.resident)
     report_progress(actor=place.fire_staff, work=work, text="已维修", done=True)

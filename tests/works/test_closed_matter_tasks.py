@@ -40,8 +40,11 @@ def test_after_closing_no_one_reopens_confirms_or_reports_and_the_task_stays_as_
     m, work = implementing_with_a_finished_task(place)
     m = engine.close_unresolved(actor=place.secretary, matter=m, reason="经费不足")
     assert "procedures.confirm_work" not in available_actions(place.resident, m)
-    before = (Work.objects.filter(pk=work.pk).values().get(), Supervision.objects.count(),
-              ProgressReport.objects.count())
+    before = (
+        Work.objects.filter(pk=work.pk).values().get(),
+        Supervision.objects.count(),
+        ProgressReport.objects.count(),
+    )
 
     for verdict, reason in (("reopen", "没修好"), ("confirm", "")):
         with pytest.raises(Refused) as exc:
@@ -54,17 +57,23 @@ def test_after_closing_no_one_reopens_confirms_or_reports_and_the_task_stays_as_
         supervise(actor=place.outsider, work=work, verdict="reopen", reason="x")
     assert exc.value.code == "forbidden"
 
-    page = as_(place.resident).post(reverse("matters:work_supervise", args=[m.pk, work.pk]),
-                                    {"verdict": "reopen", "reason": "没修好"})
+    page = as_(place.resident).post(
+        reverse("matters:work_supervise", args=[m.pk, work.pk]), {"verdict": "reopen", "reason": "没修好"}
+    )
     assert page.status_code in (400, 403, 409)
     assert "closed" in page.content.decode() or "cannot move" in page.content.decode()
     api = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(place.resident)}").post(
-        f"/api/v1/matters/{m.pk}/works/{work.pk}/supervise", json.dumps({"verdict": "reopen", "reason": "没修好"}),
-        content_type="application/json")
+        f"/api/v1/matters/{m.pk}/works/{work.pk}/supervise",
+        json.dumps({"verdict": "reopen", "reason": "没修好"}),
+        content_type="application/json",
+    )
     assert api.status_code >= 400 and api.json()["code"] == "not_open", api.content
 
-    after = (Work.objects.filter(pk=work.pk).values().get(), Supervision.objects.count(),
-             ProgressReport.objects.count())
+    after = (
+        Work.objects.filter(pk=work.pk).values().get(),
+        Supervision.objects.count(),
+        ProgressReport.objects.count(),
+    )
     assert after == before
 
 

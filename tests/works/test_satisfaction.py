@@ -12,8 +12,12 @@ from yishi.works.services import rate_result
 
 
 def published(place):
-    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="short_path",
-                       procedure_reason="小型维修")
+    m = matters.accept(
+        actor=place.secretary,
+        matter=flows.raise_flood(place),
+        procedure_key="short_path",
+        procedure_reason="小型维修",
+    )
     matters.support(actor=place.neighbour, matter=m)
     version = flows.plan(place, m)
     flows.session(place, m)
@@ -65,12 +69,18 @@ def test_a_resolved_matter_can_still_be_rated_from_its_page(place, client):
 def test_the_api_takes_a_rating_from_a_supporter_and_refuses_an_outsider(place, client):
     m = published(place)
     client.force_login(place.neighbour)
-    response = client.post(f"/api/v1/matters/{m.pk}/satisfaction", {"rating": 5}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/matters/{m.pk}/satisfaction", {"rating": 5}, content_type="application/json"
+    )
     assert response.status_code == 201 and response.json() == {"count": 1, "average": 5.0}
     client.force_login(place.outsider)
-    response = client.post(f"/api/v1/matters/{m.pk}/satisfaction", {"rating": 1}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/matters/{m.pk}/satisfaction", {"rating": 1}, content_type="application/json"
+    )
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
-    response = client.post(f"/api/v1/matters/{m.pk}/satisfaction", {"rating": 9}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/matters/{m.pk}/satisfaction", {"rating": 9}, content_type="application/json"
+    )
     assert response.status_code == 422
 
 
@@ -92,7 +102,9 @@ def test_who_supervises_is_asked_of_the_person_alone(place):
         assert not supervises(place.secretary, m)
     assert len(captured.captured_queries) == 3
     with CaptureQueriesContext(connection) as captured:
-        assert supervises(place.neighbour, m, supports=True) and not supervises(place.outsider, m, supports=False)
+        assert supervises(place.neighbour, m, supports=True) and not supervises(
+            place.outsider, m, supports=False
+        )
         assert not supervises(None, m) and not supervises(AnonymousUser(), m)
     assert captured.captured_queries == []
     assert may_rate(place.neighbour, m) and not may_rate(place.outsider, m)

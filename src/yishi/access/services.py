@@ -28,7 +28,13 @@ def _role_held() -> Refused:
 
 
 def assign_role(
-    *, actor, person, role: str, region: Region, unit: Unit | None = None, expertise: str = "",
+    *,
+    actor,
+    person,
+    role: str,
+    region: Region,
+    unit: Unit | None = None,
+    expertise: str = "",
     title: str = "",
 ) -> RoleAssignment:
     try:
@@ -62,13 +68,20 @@ def assign_role(
             # Two grants at once both pass the check above; the constraint stops the second.
             with transaction.atomic():
                 assignment = RoleAssignment.objects.create(
-                    person=person, role=role, region=region, unit=unit, expertise=expertise,
-                    title=title.strip()[:50], granted_by=_person_acting(actor),
+                    person=person,
+                    role=role,
+                    region=region,
+                    unit=unit,
+                    expertise=expertise,
+                    title=title.strip()[:50],
+                    granted_by=_person_acting(actor),
                 )
         except IntegrityError:
             raise _role_held() from None
         record(
-            actor=actor, action="access.assign_role", target=assignment,
+            actor=actor,
+            action="access.assign_role",
+            target=assignment,
             data={"person": person.pk, "role": role.value, "region": region.pk, "unit": unit and unit.pk},
         )
     forget_roles(person)

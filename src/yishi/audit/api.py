@@ -40,7 +40,9 @@ class FeedFilter(DateRange):
     """A follower keeps the last ``seq`` it saw and asks for ``after`` it; ``offset`` pages within a filter."""
 
     after: int = Field(0, ge=0, le=2**62, description="Only entries after this sequence number")
-    action: str | None = Field(None, max_length=100, description="Only this action, e.g. matters.raise_matter")
+    action: str | None = Field(
+        None, max_length=100, description="Only this action, e.g. matters.raise_matter"
+    )
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=2**31)
 

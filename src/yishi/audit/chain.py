@@ -12,8 +12,16 @@ def canonical_json(value: Any) -> str:
 
 
 def entry_hash(
-    *, seq: int, at: datetime, actor_ref: str, action: str, target_type: str, target_id: str,
-    data: dict, personal_digest: str, prev_hash: str,
+    *,
+    seq: int,
+    at: datetime,
+    actor_ref: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    data: dict,
+    personal_digest: str,
+    prev_hash: str,
 ) -> str:
     if at.tzinfo is None or at.utcoffset() is None:
         # A naive time would be read in the checking machine's own zone: the same entry, different hashes.

@@ -35,8 +35,6 @@ class AuditEntry(AppendOnly):
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
 
 
-
-
 class AuditHead(models.Model):
     """One row: the last entry's sequence number and hash. Writers lock it, so the chain never forks."""
 

@@ -72,7 +72,15 @@ class Break:
 
 
 _HASHED_FIELDS = (
-    "seq", "at", "actor_ref", "action", "target_type", "target_id", "data", "personal_digest", "prev_hash",
+    "seq",
+    "at",
+    "actor_ref",
+    "action",
+    "target_type",
+    "target_id",
+    "data",
+    "personal_digest",
+    "prev_hash",
 )
 
 

@@ -10,6 +10,7 @@ def public_log(request):
     page = Paginator(AuditEntry.objects.order_by("-seq"), 50).get_page(request.GET.get("page"))
     broken = verify_recent() if request.GET.get("verify") == "1" else None
     return render(
-        request, "audit/public.html",
+        request,
+        "audit/public.html",
         {"page": page, "verified": request.GET.get("verify") == "1", "broken": broken},
     )

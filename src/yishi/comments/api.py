@@ -25,7 +25,9 @@ router = Router(tags=["comments"])
 
 class ReplyOut(Schema):
     id: int
-    parent: int | None = Field(..., description="The top-level comment a reply belongs to; null for a comment")
+    parent: int | None = Field(
+        ..., description="The top-level comment a reply belongs to; null for a comment"
+    )
     author: str = Field(..., description="As the caller may see it: masked, 'a resident', or a role and name")
     own: bool = Field(..., description="The caller wrote it")
     raised_it: bool = Field(..., description="By the matter's submitter (never set on a back-to-back matter)")
@@ -62,7 +64,9 @@ class CommentIn(Schema):
 
 
 class HideIn(Schema):
-    reason: str = Field(..., description=f"Shown publicly in the comment's place; 1 to {MAX_REASON} characters")
+    reason: str = Field(
+        ..., description=f"Shown publicly in the comment's place; 1 to {MAX_REASON} characters"
+    )
 
 
 def _limited(request) -> bool:
@@ -87,7 +91,9 @@ def _out(comment, viewer) -> dict:
     comment = Comment.objects.select_related("author").get(pk=comment.pk)
     matter = get_matter(comment.matter_id)
     moderator = queries.is_moderator(viewer, matter)
-    replies = comment.replies.select_related("author").order_by("created_at", "pk") if not comment.parent_id else []
+    replies = (
+        comment.replies.select_related("author").order_by("created_at", "pk") if not comment.parent_id else []
+    )
     return present(comment, matter, viewer, moderator=moderator, replies=replies)
 
 
@@ -107,7 +113,9 @@ def list_comments(request, matter_id: int, page: Query[PageQuery]):
         "offset": page.offset,
         "moderator": moderator,
         "open": services.comments_refused(matter) is None,
-        "items": [present(c, matter, viewer, moderator=moderator, replies=c.replies_here) for c in thread.comments],
+        "items": [
+            present(c, matter, viewer, moderator=moderator, replies=c.replies_here) for c in thread.comments
+        ],
     }
 
 

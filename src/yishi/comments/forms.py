@@ -13,7 +13,9 @@ def auto_id(name: str) -> str:
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Your comment"), required=False, strip=False,
+        label=_("Your comment"),
+        required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_BODY}),
         help_text=_("At most %(n)s characters. Be kind: the community may hide abuse, with its reason shown.")
         % {"n": MAX_BODY},
@@ -22,14 +24,18 @@ class CommentForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("Your reply"), required=False, strip=False,
+        label=_("Your reply"),
+        required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_BODY}),
     )
 
 
 class HideForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why hide it (shown publicly)"), required=False, strip=False,
+        label=_("Why hide it (shown publicly)"),
+        required=False,
+        strip=False,
         widget=forms.TextInput(attrs={"maxlength": MAX_REASON}),
     )
 

@@ -17,12 +17,22 @@ class Comment(models.Model):
     A hidden comment is kept: its trace (when, why) stays on the page; only moderators still read its text.
     """
 
-    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="comments", verbose_name=_("matter"))
+    matter = models.ForeignKey(
+        Matter, on_delete=models.CASCADE, related_name="comments", verbose_name=_("matter")
+    )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("reply to"),
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("reply to"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments", verbose_name=_("author"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("author"),
     )
     body = models.TextField(_("comment"), max_length=MAX_BODY)
     # The role under which staff answered (committee, admin): their post is the community's answer.
@@ -30,7 +40,11 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("hidden by"),
     )
     hidden_reason = models.CharField(_("reason for hiding"), max_length=MAX_REASON, blank=True)

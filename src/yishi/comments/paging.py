@@ -28,9 +28,11 @@ def page_url(matter_pk: int, page: int, anchor: str = "comments") -> str:
 def page_of(comment: Comment) -> int:
     """The page of ``comment``'s thread (one query)."""
     root = comment.parent if comment.parent_id else comment
-    before = Comment.objects.filter(matter_id=root.matter_id, parent__isnull=True).filter(
-        Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
-    ).count()
+    before = (
+        Comment.objects.filter(matter_id=root.matter_id, parent__isnull=True)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
     return before // PAGE_SIZE + 1
 
 

@@ -37,7 +37,11 @@ def author_label(comment, matter, viewer, *, moderator: bool) -> str:
 
 def raised_it(comment, matter) -> bool:
     """Marks the submitter's own comments, except on a back-to-back matter, where nothing may point at them."""
-    return not matter.back_to_back and matter.submitter_id is not None and comment.author_id == matter.submitter_id
+    return (
+        not matter.back_to_back
+        and matter.submitter_id is not None
+        and comment.author_id == matter.submitter_id
+    )
 
 
 def present(comment, matter, viewer, *, moderator: bool, replies=None) -> dict:

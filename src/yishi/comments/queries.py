@@ -30,20 +30,26 @@ def thread(matter, *, offset: int = 0, limit: int = PAGE_SIZE) -> Thread:
     """Top-level comments ``offset`` to ``offset + limit`` with their replies, authors, staff roles and moderation
     state, and the matter's counts, in one query (a second only for a page past the end)."""
     on_matter = Comment.objects.filter(matter=matter).order_by().values("matter")
-    roots = (Comment.objects.filter(matter=matter, parent__isnull=True)
-             .order_by("created_at", "pk").values("pk")[offset : offset + limit])
+    roots = (
+        Comment.objects.filter(matter=matter, parent__isnull=True)
+        .order_by("created_at", "pk")
+        .values("pk")[offset : offset + limit]
+    )
     rows = list(
         Comment.objects.filter(matter=matter)
         .filter(Q(pk__in=roots) | Q(parent__in=roots))
         .select_related("author")
-        .annotate(threads_on_matter=_count(on_matter.filter(parent__isnull=True)), total_on_matter=_count(on_matter))
+        .annotate(
+            threads_on_matter=_count(on_matter.filter(parent__isnull=True)), total_on_matter=_count(on_matter)
+        )
         .order_by("created_at", "pk")
     )
     if not rows:
         if not offset:
             return Thread([], 0, 0)
         counts = Comment.objects.filter(matter=matter).aggregate(
-            threads=Count("pk", filter=Q(parent__isnull=True)), total=Count("pk"))
+            threads=Count("pk", filter=Q(parent__isnull=True)), total=Count("pk")
+        )
         return Thread([], counts["threads"], counts["total"])
     tops, replies = [], defaultdict(list)
     for comment in rows:

@@ -32,18 +32,27 @@ def _clean_body(body: str) -> str:
     if not text:
         raise Refused(_("Write your comment first."), "body_required", field="body")
     if len(text) > MAX_BODY:
-        raise Refused(_("A comment may have at most %(n)s characters (this one has %(m)s).") % {"n": MAX_BODY, "m": len(text)},
-                      "body_too_long", field="body")
+        raise Refused(
+            _("A comment may have at most %(n)s characters (this one has %(m)s).")
+            % {"n": MAX_BODY, "m": len(text)},
+            "body_too_long",
+            field="body",
+        )
     return text
 
 
 def _clean_reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise Refused(_("Give the reason for hiding; it is shown publicly."), "reason_required", field="reason")
+        raise Refused(
+            _("Give the reason for hiding; it is shown publicly."), "reason_required", field="reason"
+        )
     if len(text) > MAX_REASON:
-        raise Refused(_("The reason may have at most %(n)s characters.") % {"n": MAX_REASON}, "reason_too_long",
-                      field="reason")
+        raise Refused(
+            _("The reason may have at most %(n)s characters.") % {"n": MAX_REASON},
+            "reason_too_long",
+            field="reason",
+        )
     return text
 
 
@@ -52,10 +61,15 @@ def comments_refused(matter: Matter) -> Refused | None:
     if matter.status in OPEN_TO_COMMENTS:
         return None
     if matter.status == Status.MERGED:
-        return Refused(_("This matter was merged into No. %(n)s: comment there.") % {"n": matter.merged_into_id},
-                       "merged")
-    return Refused(_("This matter is closed (%(status)s) and takes no more comments.")
-                   % {"status": matter.get_status_display()}, "closed")
+        return Refused(
+            _("This matter was merged into No. %(n)s: comment there.") % {"n": matter.merged_into_id},
+            "merged",
+        )
+    return Refused(
+        _("This matter is closed (%(status)s) and takes no more comments.")
+        % {"status": matter.get_status_display()},
+        "closed",
+    )
 
 
 def staff_role_for(actor, matter: Matter) -> str:
@@ -85,8 +99,13 @@ def _locked_matter(matter: Matter) -> Matter:
 
 def _audit(actor, action: str, comment: Comment, matter: Matter, *, staff: bool) -> None:
     anonymous = matter.back_to_back and not staff
-    record(actor=None if anonymous else actor, action=action, target=comment,
-           data={"matter": matter.pk, "parent": comment.parent_id}, personal={"author": comment.author_id})
+    record(
+        actor=None if anonymous else actor,
+        action=action,
+        target=comment,
+        data={"matter": matter.pk, "parent": comment.parent_id},
+        personal={"author": comment.author_id},
+    )
 
 
 def _tell(comment: Comment, matter: Matter) -> None:
@@ -96,14 +115,27 @@ def _tell(comment: Comment, matter: Matter) -> None:
     link = link_to(comment)
     day = timezone.localdate().isoformat()
     told = {comment.author_id}
-    if matter.submitter_id and matter.submitter_id not in told and notify(
-            matter.submitter, "Yishi: someone commented on your matter “%(title)s”.", link=link,
-            dedupe_key=f"comments:{matter.pk}:{day}", title=matter.title):
+    if (
+        matter.submitter_id
+        and matter.submitter_id not in told
+        and notify(
+            matter.submitter,
+            "Yishi: someone commented on your matter “%(title)s”.",
+            link=link,
+            dedupe_key=f"comments:{matter.pk}:{day}",
+            title=matter.title,
+        )
+    ):
         told.add(matter.submitter_id)
     parent = comment.parent
     if parent is not None and parent.author_id not in told:
-        notify(parent.author, "Yishi: someone replied to your comment on “%(title)s”.", link=link,
-               dedupe_key=f"comment-replies:{parent.pk}:{day}", title=matter.title)
+        notify(
+            parent.author,
+            "Yishi: someone replied to your comment on “%(title)s”.",
+            link=link,
+            dedupe_key=f"comment-replies:{parent.pk}:{day}",
+            title=matter.title,
+        )
 
 
 @transaction.atomic
@@ -126,19 +158,25 @@ def reply(*, actor, comment: Comment, body: str) -> Comment:
     body = _clean_body(body)
     parent = Comment.objects.select_for_update().get(pk=comment.pk)
     if parent.parent_id is not None:
-        raise Refused(_("Answer the comment this reply belongs to: replies go one level deep."), "nested_reply")
+        raise Refused(
+            _("Answer the comment this reply belongs to: replies go one level deep."), "nested_reply"
+        )
     matter = _locked_matter(parent.matter)
     if parent.is_hidden:
         raise Refused(_("This comment was hidden and takes no replies."), "hidden")
     staff_role = staff_role_for(actor, matter)
-    answer = Comment.objects.create(matter=matter, parent=parent, author=actor, body=body, staff_role=staff_role)
+    answer = Comment.objects.create(
+        matter=matter, parent=parent, author=actor, body=body, staff_role=staff_role
+    )
     _audit(actor, "comments.reply", answer, matter, staff=bool(staff_role))
     _tell(answer, matter)
     return answer
 
 
 def _moderated(actor, comment: Comment) -> Comment:
-    comment = Comment.objects.select_for_update(of=("self",)).select_related("matter__region").get(pk=comment.pk)
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("matter__region").get(pk=comment.pk)
+    )
     require(actor, MODERATE, comment.matter)
     return comment
 
@@ -153,8 +191,12 @@ def hide(*, actor, comment: Comment, reason: str) -> Comment:
         raise Refused(_("This comment is already hidden."), "already_hidden")
     comment.hidden_at, comment.hidden_by, comment.hidden_reason = timezone.now(), actor, reason
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    record(actor=actor, action="comments.hide", target=comment,
-           data={"matter": comment.matter_id, "reason": reason})
+    record(
+        actor=actor,
+        action="comments.hide",
+        target=comment,
+        data={"matter": comment.matter_id, "reason": reason},
+    )
     return comment
 
 

@@ -67,7 +67,9 @@ def post_comment(request, pk: int):
     form = forms.CommentForm(request.POST, auto_id=forms.auto_id("comment"))
     form.is_valid()
     try:
-        comment = services.post_comment(actor=request.user, matter=matter, body=form.cleaned_data.get("body", ""))
+        comment = services.post_comment(
+            actor=request.user, matter=matter, body=form.cleaned_data.get("body", "")
+        )
     except Refused as exc:
         return _again(request, matter, "comment", form, exc)
     messages.success(request, _("Your comment has been posted."))

@@ -45,12 +45,24 @@ class Demo:
 
 # (district, street name, street code, community, community code, [(compound, buildings, entrances, floors, vacant share)])
 PLACES = [
-    ("运河区", "南湖街道", "130903003", "丽景社区", "130903003001",
-     [("万泰丽景小区", 4, 2, 6, 0.08), ("馨泰花园小区", 2, 2, 5, 0.1)]),
+    (
+        "运河区",
+        "南湖街道",
+        "130903003",
+        "丽景社区",
+        "130903003001",
+        [("万泰丽景小区", 4, 2, 6, 0.08), ("馨泰花园小区", 2, 2, 5, 0.1)],
+    ),
     ("运河区", "水月寺街道", "130903001", "朝东社区", "130903001001", [("戒毒所小区", 3, 2, 6, 0.12)]),
-    ("新华区", "建设北街街道", "130902001", "三角线社区", "130902001001",
-     # 建材城小区: 200 households (5 buildings × 2 entrances × 10 floors × 2 flats), no property company.
-     [("建材城小区", 5, 2, 10, 0.15), ("生产资料小区", 2, 2, 6, 0.1)]),
+    (
+        "新华区",
+        "建设北街街道",
+        "130902001",
+        "三角线社区",
+        "130902001001",
+        # 建材城小区: 200 households (5 buildings × 2 entrances × 10 floors × 2 flats), no property company.
+        [("建材城小区", 5, 2, 10, 0.15), ("生产资料小区", 2, 2, 6, 0.1)],
+    ),
 ]
 
 SECRETARIES = {"丽景社区": "张金利", "三角线社区": "孙丽", "朝东社区": "艾丽丽"}
@@ -58,8 +70,12 @@ SECRETARY_PHONES = {"丽景社区": "13900000101", "三角线社区": "139000002
 REPRESENTATIVES = {"丽景社区": 15, "三角线社区": 30, "朝东社区": 12}
 # The two committees (两委) beyond the secretary, where a story needs them: 三角线社区's show of hands in S2
 # counts the committee members, and a second member enters the check count of each tally.
-COMMITTEE_MEMBERS = {"三角线社区": [("刘卫东", "13900000202", "社区居委会主任", "M"),
-                                    ("赵淑芳", "13900000203", "社区居委会委员", "F")]}
+COMMITTEE_MEMBERS = {
+    "三角线社区": [
+        ("刘卫东", "13900000202", "社区居委会主任", "M"),
+        ("赵淑芳", "13900000203", "社区居委会委员", "F"),
+    ]
+}
 
 
 def _region(demo, parent, level, name, code=None):
@@ -75,7 +91,9 @@ def _staff(demo, name, phone, role, region, title="", gender="", **kwargs):
     return person
 
 
-def _households(compound: Region, buildings: int, entrances: int, floors: int, vacant_share: float, rng) -> list:
+def _households(
+    compound: Region, buildings: int, entrances: int, floors: int, vacant_share: float, rng
+) -> list:
     """Buildings under the compound and every flat in them (two per landing)."""
     created = []
     for b in range(1, buildings + 1):
@@ -85,7 +103,9 @@ def _households(compound: Region, buildings: int, entrances: int, floors: int, v
                 for flat in (1, 2):
                     created.append(
                         Household(
-                            region=building, unit=str(e), room=f"{floor}0{flat}",
+                            region=building,
+                            unit=str(e),
+                            room=f"{floor}0{flat}",
                             occupancy=Occupancy.VACANT if rng.random() < vacant_share else Occupancy.OCCUPIED,
                             floor_area=rng.choice([58, 62.5, 75, 86, 92.3, 105, 118]),
                         )
@@ -104,7 +124,9 @@ def _residents(households: list, rng, phone_counter) -> list[Person]:
         heads.append((household, Person(name=draw_name(rng, gender), phone=phone, gender=gender)))
     people = Person.objects.bulk_create([p for _, p in heads])
     for (household, _), person in zip(heads, people, strict=True):
-        memberships.append(Membership(person=person, household=household, relation=Relation.OWNER, is_head=True))
+        memberships.append(
+            Membership(person=person, household=household, relation=Relation.OWNER, is_head=True)
+        )
     Membership.objects.bulk_create(memberships)
     for person in people:
         person.set_unusable_password()
@@ -129,16 +151,27 @@ def _load(seed: int) -> Demo:
     admin = Person.objects.create_superuser("13000000000", "系统管理员", None)
     assign_role(actor=None, person=admin, role=Role.ADMIN, region=province)
     demo.logins.append(Login(admin.name, admin.phone, "system administrator · /admin/", "password"))
-    _staff(demo, "王建华", "13900000001", Role.BUREAU, city, title="市民政局基层政权建设和社区治理科", gender="M")
+    _staff(
+        demo, "王建华", "13900000001", Role.BUREAU, city, title="市民政局基层政权建设和社区治理科", gender="M"
+    )
     _staff(demo, "李明", "13900000002", Role.EXPERT, city, title="律师", expertise="legal", gender="M")
     _staff(demo, "周静", "13900000003", Role.EXPERT, city, title="社会工作师", expertise="social", gender="F")
 
     phones = iter(range(13910000001, 13999999999))
     for district, street_name, street_code, community_name, community_code, compounds in PLACES:
-        street = demo.regions.get(street_name) or _region(demo, demo.regions[district], Level.STREET, street_name, street_code)
+        street = demo.regions.get(street_name) or _region(
+            demo, demo.regions[district], Level.STREET, street_name, street_code
+        )
         community = _region(demo, street, Level.COMMUNITY, community_name, community_code)
-        _staff(demo, SECRETARIES[community_name], SECRETARY_PHONES[community_name], Role.COMMITTEE, community,
-               title="社区党委书记", gender="F" if community_name != "丽景社区" else "M")
+        _staff(
+            demo,
+            SECRETARIES[community_name],
+            SECRETARY_PHONES[community_name],
+            Role.COMMITTEE,
+            community,
+            title="社区党委书记",
+            gender="F" if community_name != "丽景社区" else "M",
+        )
         for name, phone, title, gender in COMMITTEE_MEMBERS.get(community_name, []):
             _staff(demo, name, phone, Role.COMMITTEE, community, title=title, gender=gender)
         community_people: list[Person] = []
@@ -167,35 +200,97 @@ def _community_roles(demo, community, people, rng):
     for person in reps:
         assign_role(actor=None, person=person, role=Role.REPRESENTATIVE, region=community)
     first = reps[0]
-    demo.logins.append(Login(first.name, first.phone, f"{Role.REPRESENTATIVE.label} · {community.name}", "code"))
+    demo.logins.append(
+        Login(first.name, first.phone, f"{Role.REPRESENTATIVE.label} · {community.name}", "code")
+    )
     for person in reps[:5]:
         assign_role(actor=None, person=person, role=Role.COUNCIL, region=community)
     if community.name == "三角线社区":
         compound = demo.regions["建材城小区"]
         for person in reps[5:8]:
-            assign_role(actor=None, person=person, role=Role.OWNERS_COMMITTEE, region=compound, title="业委会委员")
+            assign_role(
+                actor=None, person=person, role=Role.OWNERS_COMMITTEE, region=compound, title="业委会委员"
+            )
         heads = [p for p in with_phone if p not in reps][:10]
         entrances = [b for b in compound.children.order_by("path") for _ in (1, 2)]
         for person, building in zip(heads, entrances, strict=False):
             assign_role(actor=None, person=person, role=Role.BUILDING_HEAD, region=building, title="单元长")
     resident = next(p for p in with_phone if p not in reps)
-    demo.logins.append(Login(resident.name, resident.phone, f"{Role.RESIDENT.label} · {community.name}", "code"))
+    demo.logins.append(
+        Login(resident.name, resident.phone, f"{Role.RESIDENT.label} · {community.name}", "code")
+    )
 
 
 def _units(demo):
     r = demo.regions
-    fire = create_unit(actor=None, name="市消防救援支队", kind=UnitKind.FIRE_RESCUE, home_region=r["沧州市"],
-                       serves=[r["丽景社区"]])
-    brigade = create_unit(actor=None, name="运河区消防救援大队", kind=UnitKind.FIRE_RESCUE, home_region=r["运河区"],
-                          serves=[r["丽景社区"], r["朝东社区"]])
-    chengguan = create_unit(actor=None, name="运河区城管", kind=UnitKind.URBAN_MANAGEMENT, home_region=r["运河区"],
-                            serves=[r["丽景社区"], r["朝东社区"]])
-    prop = create_unit(actor=None, name="万泰丽景小区物业服务公司", kind=UnitKind.PROPERTY, home_region=r["丽景社区"],
-                       serves=[r["万泰丽景小区"]])
-    _staff(demo, "赵振华", "13900000011", Role.UNIT_STAFF, r["沧州市"], title="市消防救援支队联络员", unit=fire, gender="M")
-    _staff(demo, "钱海涛", "13900000012", Role.UNIT_STAFF, r["运河区"], title="消防救援大队联络员", unit=brigade, gender="M")
-    _staff(demo, "孙立新", "13900000013", Role.UNIT_STAFF, r["运河区"], title="城管中队长", unit=chengguan, gender="M")
-    _staff(demo, "吴秀云", "13900000014", Role.UNIT_STAFF, r["万泰丽景小区"], title="物业经理", unit=prop, gender="F")
+    fire = create_unit(
+        actor=None,
+        name="市消防救援支队",
+        kind=UnitKind.FIRE_RESCUE,
+        home_region=r["沧州市"],
+        serves=[r["丽景社区"]],
+    )
+    brigade = create_unit(
+        actor=None,
+        name="运河区消防救援大队",
+        kind=UnitKind.FIRE_RESCUE,
+        home_region=r["运河区"],
+        serves=[r["丽景社区"], r["朝东社区"]],
+    )
+    chengguan = create_unit(
+        actor=None,
+        name="运河区城管",
+        kind=UnitKind.URBAN_MANAGEMENT,
+        home_region=r["运河区"],
+        serves=[r["丽景社区"], r["朝东社区"]],
+    )
+    prop = create_unit(
+        actor=None,
+        name="万泰丽景小区物业服务公司",
+        kind=UnitKind.PROPERTY,
+        home_region=r["丽景社区"],
+        serves=[r["万泰丽景小区"]],
+    )
+    _staff(
+        demo,
+        "赵振华",
+        "13900000011",
+        Role.UNIT_STAFF,
+        r["沧州市"],
+        title="市消防救援支队联络员",
+        unit=fire,
+        gender="M",
+    )
+    _staff(
+        demo,
+        "钱海涛",
+        "13900000012",
+        Role.UNIT_STAFF,
+        r["运河区"],
+        title="消防救援大队联络员",
+        unit=brigade,
+        gender="M",
+    )
+    _staff(
+        demo,
+        "孙立新",
+        "13900000013",
+        Role.UNIT_STAFF,
+        r["运河区"],
+        title="城管中队长",
+        unit=chengguan,
+        gender="M",
+    )
+    _staff(
+        demo,
+        "吴秀云",
+        "13900000014",
+        Role.UNIT_STAFF,
+        r["万泰丽景小区"],
+        title="物业经理",
+        unit=prop,
+        gender="F",
+    )
 
 
 def _set_demo_passwords(demo):
@@ -215,20 +310,43 @@ def logins() -> list[Login]:
     staff = (
         RoleAssignment.objects.active()
         .filter(role__in=[Role.BUREAU, Role.EXPERT, Role.COMMITTEE, Role.UNIT_STAFF])
-        .select_related("person", "region").order_by("person__phone")
+        .select_related("person", "region")
+        .order_by("person__phone")
     )
-    rows += [Login(a.person.name, a.person.phone, f"{a.title or a.get_role_display()} · {a.region.name}", "password")
-             for a in staff]
+    rows += [
+        Login(
+            a.person.name, a.person.phone, f"{a.title or a.get_role_display()} · {a.region.name}", "password"
+        )
+        for a in staff
+    ]
     for community in Region.objects.filter(level=Level.COMMUNITY, name__in=REPRESENTATIVES).order_by("path"):
-        reps = (RoleAssignment.objects.active().filter(role=Role.REPRESENTATIVE, region=community)
-                .select_related("person").order_by("pk"))
+        reps = (
+            RoleAssignment.objects.active()
+            .filter(role=Role.REPRESENTATIVE, region=community)
+            .select_related("person")
+            .order_by("pk")
+        )
         rep = reps.first()
         if rep:
-            rows.append(Login(rep.person.name, rep.person.phone, f"{Role.REPRESENTATIVE.label} · {community.name}", "code"))
+            rows.append(
+                Login(
+                    rep.person.name,
+                    rep.person.phone,
+                    f"{Role.REPRESENTATIVE.label} · {community.name}",
+                    "code",
+                )
+            )
         # The same resident load() printed: the first one with a phone who is not a representative.
-        resident = (Person.objects.filter(memberships__household__region__path__startswith=community.path,
-                                          phone__isnull=False)
-                    .exclude(pk__in=reps.values("person")).order_by("pk").first())
+        resident = (
+            Person.objects.filter(
+                memberships__household__region__path__startswith=community.path, phone__isnull=False
+            )
+            .exclude(pk__in=reps.values("person"))
+            .order_by("pk")
+            .first()
+        )
         if resident:
-            rows.append(Login(resident.name, resident.phone, f"{Role.RESIDENT.label} · {community.name}", "code"))
+            rows.append(
+                Login(resident.name, resident.phone, f"{Role.RESIDENT.label} · {community.name}", "code")
+            )
     return rows

@@ -15,9 +15,19 @@ from yishi.regions.services import bulk_insert_regions
 
 # 沧州市's counties and county-level cities with their official codes (the two districts are in the demo).
 COUNTIES = [
-    ("沧县", "130921"), ("青县", "130922"), ("东光县", "130923"), ("海兴县", "130924"), ("盐山县", "130925"),
-    ("肃宁县", "130926"), ("南皮县", "130927"), ("吴桥县", "130928"), ("献县", "130929"),
-    ("孟村回族自治县", "130930"), ("泊头市", "130981"), ("任丘市", "130982"), ("黄骅市", "130983"),
+    ("沧县", "130921"),
+    ("青县", "130922"),
+    ("东光县", "130923"),
+    ("海兴县", "130924"),
+    ("盐山县", "130925"),
+    ("肃宁县", "130926"),
+    ("南皮县", "130927"),
+    ("吴桥县", "130928"),
+    ("献县", "130929"),
+    ("孟村回族自治县", "130930"),
+    ("泊头市", "130981"),
+    ("任丘市", "130982"),
+    ("黄骅市", "130983"),
     ("河间市", "130984"),
 ]
 URBAN_CODES = {"130902", "130903"}
@@ -40,7 +50,9 @@ def _unique(rng: random.Random, pool: str, taken: set[str], suffix: str) -> str:
             return name
 
 
-def generate(*, city: Region, communities: int = 5904, seed: int = 1, households_per_community: int = 80) -> Generated:
+def generate(
+    *, city: Region, communities: int = 5904, seed: int = 1, households_per_community: int = 80
+) -> Generated:
     """Add districts, streets and communities under ``city`` until it holds ``communities`` of them."""
     started = time.monotonic()
     rng = random.Random(seed)
@@ -50,8 +62,11 @@ def generate(*, city: Region, communities: int = 5904, seed: int = 1, households
         counties = [(name, head + code[4:]) for name, code in COUNTIES]
         urban_codes = {head + code[4:] for code in URBAN_CODES}
         districts = {r.code[:6]: r for r in city.children.all()}
-        missing = [Region(parent=city, level=Level.DISTRICT, name=name, code=code.ljust(12, "0"))
-                   for name, code in counties if code not in districts]
+        missing = [
+            Region(parent=city, level=Level.DISTRICT, name=name, code=code.ljust(12, "0"))
+            for name, code in counties
+            if code not in districts
+        ]
         for region in bulk_insert_regions(missing):
             districts[region.code[:6]] = region
         existing = Region.objects.subtree(city).filter(level=Level.COMMUNITY).count()
@@ -72,8 +87,15 @@ def generate(*, city: Region, communities: int = 5904, seed: int = 1, households
                 if code in used_codes:
                     continue
                 suffix = "街道" if urban else rng.choice(["镇", "乡"])
-                streets.append(Region(parent=district, level=Level.STREET, name=_unique(rng, TOWN_NAMES, taken, suffix),
-                                      code=code, rural=not urban))
+                streets.append(
+                    Region(
+                        parent=district,
+                        level=Level.STREET,
+                        name=_unique(rng, TOWN_NAMES, taken, suffix),
+                        code=code,
+                        rural=not urban,
+                    )
+                )
                 n += 1
         streets = bulk_insert_regions(streets)
 
@@ -85,15 +107,27 @@ def generate(*, city: Region, communities: int = 5904, seed: int = 1, households
                     break
                 rural = street.rural
                 name = _unique(rng, VILLAGE_WORDS, taken, "村" if rural else "社区")
-                villages.append(Region(parent=street, level=Level.COMMUNITY, name=name, rural=rural,
-                                       code=f"{street.code[:9]}{(200 + i) if rural else i:03d}"))
+                villages.append(
+                    Region(
+                        parent=street,
+                        level=Level.COMMUNITY,
+                        name=name,
+                        rural=rural,
+                        code=f"{street.code[:9]}{(200 + i) if rural else i:03d}",
+                    )
+                )
                 made += 1
         villages = bulk_insert_regions(villages)
 
         # Urban communities get two compounds; villages keep their households directly.
-        compounds = bulk_insert_regions([
-            Region(parent=c, level=Level.COMPOUND, name=f"{c.name[:2]}{k}号院") for c in villages if not c.rural for k in (1, 2)
-        ])
+        compounds = bulk_insert_regions(
+            [
+                Region(parent=c, level=Level.COMPOUND, name=f"{c.name[:2]}{k}号院")
+                for c in villages
+                if not c.rural
+                for k in (1, 2)
+            ]
+        )
         homes_of = {c.pk: [c] for c in villages if c.rural}
         for compound in compounds:
             homes_of.setdefault(compound.parent_id, []).append(compound)
@@ -103,18 +137,26 @@ def generate(*, city: Region, communities: int = 5904, seed: int = 1, households
             count = max(10, int(rng.gauss(households_per_community, households_per_community / 4)))
             for h in range(count):
                 place = places[h % len(places)]
-                batch.append(Household(
-                    region=place, unit=str(1 + h // 40), room=f"{h % 40 + 1:03d}",
-                    occupancy=Occupancy.VACANT if rng.random() < 0.1 else Occupancy.OCCUPIED,
-                    floor_area=rng.randrange(45, 160),
-                ))
+                batch.append(
+                    Household(
+                        region=place,
+                        unit=str(1 + h // 40),
+                        room=f"{h % 40 + 1:03d}",
+                        occupancy=Occupancy.VACANT if rng.random() < 0.1 else Occupancy.OCCUPIED,
+                        floor_area=rng.randrange(45, 160),
+                    )
+                )
             if len(batch) >= 20000:
                 n_households += len(Household.objects.bulk_create(batch, batch_size=5000))
                 batch = []
         n_households += len(Household.objects.bulk_create(batch, batch_size=5000))
         n_regions = len(missing) + len(streets) + len(villages) + len(compounds)
-        record(actor=None, action="demo.generate_city", target=city,
-               data={"regions": n_regions, "households": n_households, "communities": communities, "seed": seed})
+        record(
+            actor=None,
+            action="demo.generate_city",
+            target=city,
+            data={"regions": n_regions, "households": n_households, "communities": communities, "seed": seed},
+        )
     # Fresh statistics, or the planner guesses the new half-million rows wrong (seen: 25 ms → 2 ms).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -707,7 +707,11 @@ def mine(request, paging: Query[Paging]):
     return page_of(
         queries.my_charges(request.auth),
         paging,
-        lambda c: {**_charge(c), "rule_title": c.rule.title, "payments": [_payment(p) for p in c.payments.all()]},
+        lambda c: {
+            **_charge(c),
+            "rule_title": c.rule.title,
+            "payments": [_payment(p) for p in c.payments.all()],
+        },
     )
 
 

@@ -235,8 +235,10 @@ def disclosure_text(compound: Region) -> str:
     )
     for rule in rules:
         t = rule_totals(rule)
-        lines.append(f"【{rule.title}】 {date_format(rule.period_start, 'DATE_FORMAT')} – "
-                     f"{date_format(rule.period_end, 'DATE_FORMAT')}")
+        lines.append(
+            f"【{rule.title}】 {date_format(rule.period_start, 'DATE_FORMAT')} – "
+            f"{date_format(rule.period_end, 'DATE_FORMAT')}"
+        )
         lines.append(
             ngettext(
                 "%(households)d household charged, %(exempt)d exempt; total %(charged)s yuan.",
@@ -266,7 +268,9 @@ def disclosure_text(compound: Region) -> str:
     entries = ledger(compound)
     for entry, _after in entries[-DISCLOSED_ENTRIES:]:
         sign = "+" if entry.kind == EntryKind.INCOME else "−"
-        lines.append(f"{date_format(entry.occurred_on, 'DATE_FORMAT')} {sign}{yuan(entry.amount)} {entry.description}")
+        lines.append(
+            f"{date_format(entry.occurred_on, 'DATE_FORMAT')} {sign}{yuan(entry.amount)} {entry.description}"
+        )
     if len(entries) > DISCLOSED_ENTRIES:
         hidden = len(entries) - DISCLOSED_ENTRIES
         lines.append(

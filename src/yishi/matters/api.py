@@ -330,7 +330,9 @@ class SimilarQuery(Schema):
     region: int = Field(..., description="Where the new matter is: its community is searched")
     # A query string: servers refuse a request line past about 4 KB, and a title with the start of the
     # description finds the same matters as the whole text.
-    text: str = Field(..., min_length=1, max_length=250, description="The new matter's title and start of text")
+    text: str = Field(
+        ..., min_length=1, max_length=250, description="The new matter's title and start of text"
+    )
     exclude: int | None = Field(None, description="A matter id to leave out (the one being screened)")
     limit: int = Field(5, ge=1, le=20)
 
@@ -733,8 +735,6 @@ def _unit(matter: Matter, unit_id: int | None) -> Unit | None:
 
 def _aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 
 
 # --- reads -----------------------------------------------------------------------------------------------
@@ -1140,7 +1140,9 @@ def add_report(request, matter_id: int, work_id: int, body: ReportIn):
     response={201: ReportOut, **WRITE_ERRORS},
     summary="A progress report with a photo of the work (multipart form)",
 )
-def add_report_with_photo(request, matter_id: int, work_id: int, body: Form[ReportIn], photo: File[UploadedFile]):
+def add_report_with_photo(
+    request, matter_id: int, work_id: int, body: Form[ReportIn], photo: File[UploadedFile]
+):
     report = report_progress(
         actor=request.auth, work=_matter_work(matter_id, work_id), text=body.text, done=body.done, photo=photo
     )

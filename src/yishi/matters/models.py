@@ -47,25 +47,44 @@ class Status(models.TextChoices):
     UNRESOLVED = "unresolved", _("closed unresolved")
 
 
-CLOSED_STATUSES = {Status.RESOLVED, Status.DECLINED, Status.REFERRED, Status.MERGED, Status.WITHDRAWN, Status.UNRESOLVED}
+CLOSED_STATUSES = {
+    Status.RESOLVED,
+    Status.DECLINED,
+    Status.REFERRED,
+    Status.MERGED,
+    Status.WITHDRAWN,
+    Status.UNRESOLVED,
+}
 
 
 class Matter(models.Model):
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="matters", verbose_name=_("where"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="matters", verbose_name=_("where")
+    )
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), max_length=5000)
     location = models.CharField(_("location"), max_length=200, blank=True)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="matters", verbose_name=_("category"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="matters", verbose_name=_("category")
+    )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)
     # The submitter is kept even for a back-to-back matter: they alone follow it. Presenters hide them.
     submitter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="raised_matters",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="raised_matters",
         verbose_name=_("raised by"),
     )
     submitter_name = models.CharField(_("name given"), max_length=50, blank=True)
     back_to_back = models.BooleanField(_("back to back (anonymous)"), default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
@@ -79,7 +98,12 @@ class Matter(models.Model):
     public_reason = models.TextField(_("reason given publicly"), blank=True)
     referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", verbose_name=_("merged into")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     supporter_count = models.PositiveIntegerField(_("supporters"), default=0)
@@ -140,7 +164,9 @@ class Photo(models.Model):
     image = models.ImageField(upload_to=photo_path)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     # Set when the photo came over from a duplicate that was merged in.
     from_matter = models.ForeignKey(Matter, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

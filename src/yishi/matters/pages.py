@@ -39,10 +39,16 @@ def _fresh_forms(matter, units) -> dict:
     return {
         "screen": ("matters.screen_matter", make("screen", forms.ScreenForm)),
         "merge": ("matters.merge_matter", make("merge", forms.MergeForm)),
-        "advance": ("procedures.advance", make("advance", forms.AdvanceForm,
-                                               initial={"expected_step": matter.step_key})),
-        "return": ("procedures.return", make("return", forms.ReturnForm,
-                                             initial={"expected_step": matter.step_key, "step": first_return})),
+        "advance": (
+            "procedures.advance",
+            make("advance", forms.AdvanceForm, initial={"expected_step": matter.step_key}),
+        ),
+        "return": (
+            "procedures.return",
+            make(
+                "return", forms.ReturnForm, initial={"expected_step": matter.step_key, "step": first_return}
+            ),
+        ),
         "withdraw": ("procedures.withdraw", make("withdraw", forms.ReasonForm)),
         "close": ("procedures.close_unresolved", make("close", forms.ReasonForm)),
         "session": ("procedures.record_session", make("session", forms.SessionForm)),
@@ -105,8 +111,12 @@ def _actor_labels(matter, actors: set[int], submitter: str) -> dict[int, str]:
     others = actors - set(labels)
     if not others:
         return labels
-    held = (RoleAssignment.objects.active().filter(person__in=others).select_related("person", "region")
-            .order_by("-region__level", "pk"))
+    held = (
+        RoleAssignment.objects.active()
+        .filter(person__in=others)
+        .select_related("person", "region")
+        .order_by("-region__level", "pk")
+    )
     for a in held:
         if a.person_id in labels or not a.region.contains(matter.region):
             continue
@@ -119,35 +129,63 @@ def _actor_labels(matter, actors: set[int], submitter: str) -> dict[int, str]:
 def _history(matter, transitions, submitter: str) -> list[dict]:
     """Raised, every step change, and a close at screening (declined, referred, merged), oldest first, each with
     who acted (see ``_actor_labels``) and the step it concerns in the report's words."""
-    rows = [{"at": matter.raised_at, "kind": _("matter raised"), "reason": matter.get_channel_display(), "to": "",
-             "step": "", "who": submitter}]
+    rows = [
+        {
+            "at": matter.raised_at,
+            "kind": _("matter raised"),
+            "reason": matter.get_channel_display(),
+            "to": "",
+            "step": "",
+            "who": submitter,
+        }
+    ]
     labels = _actor_labels(matter, {t.actor_id for t in transitions if t.actor_id}, submitter)
     for t in transitions:
-        rows.append({
-            "at": t.at, "kind": t.get_kind_display(), "reason": t.reason,
-            "to": _step_label(t.procedure_key, t.to_step) if t.kind in ("start", "advance", "return") else "",
-            "step": _step_label(t.procedure_key, t.from_step) if t.from_step else "",
-            "who": labels.get(t.actor_id, "") if t.actor_id else str(_("the system")),
-        })
+        rows.append(
+            {
+                "at": t.at,
+                "kind": t.get_kind_display(),
+                "reason": t.reason,
+                "to": _step_label(t.procedure_key, t.to_step)
+                if t.kind in ("start", "advance", "return")
+                else "",
+                "step": _step_label(t.procedure_key, t.from_step) if t.from_step else "",
+                "who": labels.get(t.actor_id, "") if t.actor_id else str(_("the system")),
+            }
+        )
     if matter.procedure is None and matter.status != Status.NEW and matter.closed_at:
-        rows.append({"at": matter.closed_at, "kind": matter.get_status_display(), "reason": matter.public_reason,
-                     "to": "", "step": "", "who": ""})
+        rows.append(
+            {
+                "at": matter.closed_at,
+                "kind": matter.get_status_display(),
+                "reason": matter.public_reason,
+                "to": "",
+                "step": "",
+                "who": "",
+            }
+        )
     return rows
 
 
 def _sessions(matter) -> list:
     # Onto the matter itself, so the evidence check of a consultation step reads these sessions and their ideas
     # rather than asking again for each session.
-    prefetch_related_objects([matter], Prefetch("sessions", queryset=Session.objects.prefetch_related("ideas")
-                                                .order_by("held_at", "pk")))
+    prefetch_related_objects(
+        [matter],
+        Prefetch("sessions", queryset=Session.objects.prefetch_related("ideas").order_by("held_at", "pk")),
+    )
     return list(matter.sessions.all())
 
 
 def _versions(matter) -> list:
-    return list(PlanVersion.objects.filter(matter=matter).prefetch_related(
-        Prefetch("parts", queryset=PlanPart.objects.select_related("unit")),
-        Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
-    ).order_by("number"))
+    return list(
+        PlanVersion.objects.filter(matter=matter)
+        .prefetch_related(
+            Prefetch("parts", queryset=PlanPart.objects.select_related("unit")),
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+        )
+        .order_by("number")
+    )
 
 
 def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
@@ -162,24 +200,40 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
 
     actions = set() if dossier else available_actions(user, matter, supports=facts.supports)
     versions = read("versions", lambda: _versions(matter))
-    version_rows = [{"version": v, "diff": diff(versions[i - 1] if i else None, v)} for i, v in enumerate(versions)]
-    works = read("works", lambda: list(
-        Work.objects.filter(matter=matter).select_related("unit", "assignee")
-        .prefetch_related("reports", "supervisions").order_by("due_on", "pk")
-    ))
-    reporting = (not dossier and matter.status == Status.OPEN and matter.procedure is not None
-                 and matter.procedure.enables(matter.step_key, "procedures.report_progress"))
+    version_rows = [
+        {"version": v, "diff": diff(versions[i - 1] if i else None, v)} for i, v in enumerate(versions)
+    ]
+    works = read(
+        "works",
+        lambda: list(
+            Work.objects.filter(matter=matter)
+            .select_related("unit", "assignee")
+            .prefetch_related("reports", "supervisions")
+            .order_by("due_on", "pk")
+        ),
+    )
+    reporting = (
+        not dossier
+        and matter.status == Status.OPEN
+        and matter.procedure is not None
+        and matter.procedure.enables(matter.step_key, "procedures.report_progress")
+    )
     work_rows = []
     for w in works:
         w.matter = matter  # the responsibility check reads it: one matter, not one query per task
-        work_rows.append({
-            "work": w,
-            "can_report": reporting and w.status != WorkStatus.CONFIRMED and is_responsible(user, w),
-            "can_supervise": not dossier and "procedures.confirm_work" in actions and w.status == WorkStatus.DONE,
-            "report_form": bound.get(f"report_{w.pk}") or forms.ReportForm(auto_id=forms.auto_id(f"report_{w.pk}")),
-            "supervise_form": bound.get(f"supervise_{w.pk}") or forms.SuperviseForm(
-                auto_id=forms.auto_id(f"supervise_{w.pk}")),
-        })
+        work_rows.append(
+            {
+                "work": w,
+                "can_report": reporting and w.status != WorkStatus.CONFIRMED and is_responsible(user, w),
+                "can_supervise": not dossier
+                and "procedures.confirm_work" in actions
+                and w.status == WorkStatus.DONE,
+                "report_form": bound.get(f"report_{w.pk}")
+                or forms.ReportForm(auto_id=forms.auto_id(f"report_{w.pk}")),
+                "supervise_form": bound.get(f"supervise_{w.pk}")
+                or forms.SuperviseForm(auto_id=forms.auto_id(f"supervise_{w.pk}")),
+            }
+        )
     sessions = read("sessions", lambda: _sessions(matter))
     transitions = read("transitions", lambda: transitions_of(matter))
     procedure_label, steps = _steps(matter, transitions)
@@ -191,14 +245,19 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "supports": facts.supports,
         "procedure_label": procedure_label,
         "checklist": steps,
-        "deviations": deviations(matter, transitions, escalated=facts.has("escalations"),
-                                 announced_late=facts.has("late_notices")),
+        "deviations": deviations(
+            matter, transitions, escalated=facts.has("escalations"), announced_late=facts.has("late_notices")
+        ),
         "photos": read("photos", lambda: list(matter.photos.all())),
         "sessions": sessions,
         "versions": version_rows,
-        "consensus": read("consensus", lambda: list(
-            matter.consensus_records.select_related("version").order_by("recorded_at", "pk"))),
-        "votes": read("votes", lambda: list(matter.vote_results.select_related("version").order_by("recorded_at", "pk"))),
+        "consensus": read(
+            "consensus",
+            lambda: list(matter.consensus_records.select_related("version").order_by("recorded_at", "pk")),
+        ),
+        "votes": read(
+            "votes", lambda: list(matter.vote_results.select_related("version").order_by("recorded_at", "pk"))
+        ),
         "works": work_rows,
         "notices": read("notices", lambda: list(matter.notices.order_by("posted_at", "pk"))),
         "satisfaction": facts.satisfaction,

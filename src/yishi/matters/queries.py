@@ -95,12 +95,21 @@ def page_facts(matter: Matter, viewer) -> PageFacts:
     }
     signed_in = viewer is not None and viewer.is_authenticated
     supports = Exists(Support.objects.filter(matter=here, person=viewer.pk)) if signed_in else Value(False)
-    row = (Matter.objects.filter(pk=matter.pk).order_by()
-           .values(viewer_supports=supports, **{f"has_{name}": Exists(q) for name, q in lists.items()},
-                   **satisfaction_columns())
-           .get())
-    return PageFacts(frozenset(name for name in lists if row[f"has_{name}"]), bool(row["viewer_supports"]),
-                     satisfaction_from(row))
+    row = (
+        Matter.objects.filter(pk=matter.pk)
+        .order_by()
+        .values(
+            viewer_supports=supports,
+            **{f"has_{name}": Exists(q) for name, q in lists.items()},
+            **satisfaction_columns(),
+        )
+        .get()
+    )
+    return PageFacts(
+        frozenset(name for name in lists if row[f"has_{name}"]),
+        bool(row["viewer_supports"]),
+        satisfaction_from(row),
+    )
 
 
 def to_screen(user):
@@ -108,8 +117,11 @@ def to_screen(user):
     from yishi.access.queries import regions_where
 
     scope = regions_where(user, "matters.screen_matter")
-    return (Matter.objects.filter(status=Status.NEW, region__in=scope).select_related("region", "category")
-            .order_by("raised_at", "pk"))
+    return (
+        Matter.objects.filter(status=Status.NEW, region__in=scope)
+        .select_related("region", "category")
+        .order_by("raised_at", "pk")
+    )
 
 
 def waiting_on(user):
@@ -123,8 +135,12 @@ def waiting_on(user):
         if not action.startswith("procedures."):
             continue
         for assignment in holding_roles(user, action):
-            steps = [(p.key, s.key) for p in PROCEDURES.values() for s in p.steps
-                     if action in s.actions or action == "procedures.advance"]
+            steps = [
+                (p.key, s.key)
+                for p in PROCEDURES.values()
+                for s in p.steps
+                if action in s.actions or action == "procedures.advance"
+            ]
             pairs.append((assignment.region, steps))
     if not pairs:
         return Matter.objects.none()
@@ -134,16 +150,23 @@ def waiting_on(user):
         for procedure_key, step_key in steps:
             step_q |= Q(procedure_key=procedure_key, step_key=step_key)
         q |= within(region, "region") & step_q
-    return (Matter.objects.filter(q, status=Status.OPEN).select_related("region", "category")
-            .order_by("step_since", "pk").distinct())
+    return (
+        Matter.objects.filter(q, status=Status.OPEN)
+        .select_related("region", "category")
+        .order_by("step_since", "pk")
+        .distinct()
+    )
 
 
 def mine(user):
     """Matters ``user`` raised or supports (a back-to-back matter is theirs to follow too)."""
     # A subquery, not a join: a join repeats the matter per support and needs DISTINCT over every column.
     supported = Support.objects.filter(person=user).values("matter")
-    return (Matter.objects.filter(Q(submitter=user) | Q(pk__in=supported)).select_related("region", "category")
-            .order_by("-raised_at", "-pk"))
+    return (
+        Matter.objects.filter(Q(submitter=user) | Q(pk__in=supported))
+        .select_related("region", "category")
+        .order_by("-raised_at", "-pk")
+    )
 
 
 def matter_numbered(number: int | None, *, field: str) -> Matter | None:

@@ -22,14 +22,21 @@ def _clean_text(value: str, *, field: str, label, limit: int, required: bool = T
     if required and not text:
         raise Refused(_("%(field)s is required.") % {"field": label}, f"{field}_required", field=field)
     if len(text) > limit:
-        raise Refused(_("%(field)s may have at most %(n)s characters.") % {"field": label, "n": limit},
-                      f"{field}_too_long", field=field)
+        raise Refused(
+            _("%(field)s may have at most %(n)s characters.") % {"field": label, "n": limit},
+            f"{field}_too_long",
+            field=field,
+        )
     return text
 
 
 def _clean_matter_fields(*, region: Region, title: str, description: str, category, location: str):
     if region.level < Level.COMMUNITY:
-        raise Refused(_("Choose the community, compound or building the matter is about."), "wrong_level", field="region")
+        raise Refused(
+            _("Choose the community, compound or building the matter is about."),
+            "wrong_level",
+            field="region",
+        )
     if not isinstance(category, Category) or not category.active:
         raise Refused(_("Choose a category."), "category_required", field="category")
     return (
@@ -45,54 +52,117 @@ def _add_photos(matter: Matter, photos, actor) -> None:
         raise Refused(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, "too_many_photos", field="photos")
     cleaned = [clean_photo(p) for p in photos]  # all checked before any is saved
     for content, width, height in cleaned:
-        photo = Photo(matter=matter, token=new_token(), width=width, height=height,
-                      uploaded_by=actor if actor is not None and actor.is_authenticated else None)
+        photo = Photo(
+            matter=matter,
+            token=new_token(),
+            width=width,
+            height=height,
+            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        )
         photo.image.save(content.name, content, save=False)
         photo.save()
 
 
 @transaction.atomic
-def raise_matter(*, actor, region: Region, title: str, description: str, category, location: str = "",
-                 back_to_back: bool = False, photos=()) -> Matter:
+def raise_matter(
+    *,
+    actor,
+    region: Region,
+    title: str,
+    description: str,
+    category,
+    location: str = "",
+    back_to_back: bool = False,
+    photos=(),
+) -> Matter:
     """A resident raises a matter online (step 1)."""
     if actor is None or not actor.is_authenticated:
         raise Refused(_("Log in to raise a matter."), Refused.FORBIDDEN)
     title, description, location = _clean_matter_fields(
-        region=region, title=title, description=description, category=category, location=location)
+        region=region, title=title, description=description, category=category, location=location
+    )
     matter = Matter.objects.create(
-        region=region, title=title, description=description, category=category, location=location,
-        channel=Channel.ONLINE, submitter=actor, back_to_back=back_to_back,
+        region=region,
+        title=title,
+        description=description,
+        category=category,
+        location=location,
+        channel=Channel.ONLINE,
+        submitter=actor,
+        back_to_back=back_to_back,
     )
     _add_photos(matter, photos, None if back_to_back else actor)
     # A back-to-back matter's entry names no actor: the public chain must not lead back to the submitter.
-    record(actor=None if back_to_back else actor, action="matters.raise_matter", target=matter,
-           data={"region": region.pk, "category": category.key, "channel": Channel.ONLINE, "back_to_back": back_to_back})
+    record(
+        actor=None if back_to_back else actor,
+        action="matters.raise_matter",
+        target=matter,
+        data={
+            "region": region.pk,
+            "category": category.key,
+            "channel": Channel.ONLINE,
+            "back_to_back": back_to_back,
+        },
+    )
     return matter
 
 
 @transaction.atomic
-def record_matter(*, actor, region: Region, title: str, description: str, category, channel: str,
-                  location: str = "", submitter=None, submitter_name: str = "", back_to_back: bool = False,
-                  photos=()) -> Matter:
+def record_matter(
+    *,
+    actor,
+    region: Region,
+    title: str,
+    description: str,
+    category,
+    channel: str,
+    location: str = "",
+    submitter=None,
+    submitter_name: str = "",
+    back_to_back: bool = False,
+    photos=(),
+) -> Matter:
     """Staff record a matter that came by visit, hotline, suggestion box, grid worker, symposium or survey."""
     require(actor, "matters.record_matter", region)
     if channel not in Channel.values or channel == Channel.ONLINE:
         raise Refused(_("Choose how the matter reached the community."), "invalid_channel", field="channel")
     title, description, location = _clean_matter_fields(
-        region=region, title=title, description=description, category=category, location=location)
-    submitter_name = _clean_text(submitter_name, field="submitter_name", label=_("The name"), limit=50, required=False)
+        region=region, title=title, description=description, category=category, location=location
+    )
+    submitter_name = _clean_text(
+        submitter_name, field="submitter_name", label=_("The name"), limit=50, required=False
+    )
     if back_to_back and (submitter is not None or submitter_name):
-        raise Refused(_("A back-to-back matter keeps no name: leave the resident's name empty."),
-                      "back_to_back_named", field="submitter_name")
+        raise Refused(
+            _("A back-to-back matter keeps no name: leave the resident's name empty."),
+            "back_to_back_named",
+            field="submitter_name",
+        )
     matter = Matter.objects.create(
-        region=region, title=title, description=description, category=category, location=location,
-        channel=channel, submitter=submitter, submitter_name=submitter_name, back_to_back=back_to_back,
+        region=region,
+        title=title,
+        description=description,
+        category=category,
+        location=location,
+        channel=channel,
+        submitter=submitter,
+        submitter_name=submitter_name,
+        back_to_back=back_to_back,
         recorded_by=actor,
     )
     _add_photos(matter, photos, actor)
-    record(actor=actor, action="matters.record_matter", target=matter,
-           data={"region": region.pk, "category": category.key, "channel": channel, "back_to_back": back_to_back},
-           personal={"submitter": submitter.pk if submitter else None, "name": submitter_name})
+    record(
+        actor=actor,
+        action="matters.record_matter",
+        target=matter,
+        data={
+            "region": region.pk,
+            "category": category.key,
+            "channel": channel,
+            "back_to_back": back_to_back,
+        },
+        personal={"submitter": submitter.pk if submitter else None, "name": submitter_name},
+    )
     return matter
 
 
@@ -106,8 +176,11 @@ def support(*, actor, matter: Matter, person=None) -> Support:
     else:
         require(actor, "matters.record_matter", matter)
         if not person.is_active:
-            raise Refused(_("That person's account is closed; their name cannot be added."), "person_inactive",
-                          field="person")
+            raise Refused(
+                _("That person's account is closed; their name cannot be added."),
+                "person_inactive",
+                field="person",
+            )
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     if matter.is_closed:
         raise Refused(_("This matter is closed and takes no more supporters."), "closed")
@@ -126,8 +199,11 @@ def _screenable(actor, matter: Matter, *, allow_open: bool = False) -> Matter:
     require(actor, "matters.screen_matter", matter)
     allowed = {Status.NEW, Status.OPEN} if allow_open else {Status.NEW}
     if matter.status not in allowed:
-        raise Refused(_("This matter has already been screened (%(status)s).") % {"status": matter.get_status_display()},
-                      "already_screened")
+        raise Refused(
+            _("This matter has already been screened (%(status)s).")
+            % {"status": matter.get_status_display()},
+            "already_screened",
+        )
     return matter
 
 
@@ -140,8 +216,16 @@ def _reason(reason: str, *, public: bool = True) -> str:
 
 
 @transaction.atomic
-def accept(*, actor, matter: Matter, procedure_key: str = "eight_steps", procedure_reason: str = "",
-           region: Region | None = None, category=None, stakeholders: str = "") -> Matter:
+def accept(
+    *,
+    actor,
+    matter: Matter,
+    procedure_key: str = "eight_steps",
+    procedure_reason: str = "",
+    region: Region | None = None,
+    category=None,
+    stakeholders: str = "",
+) -> Matter:
     """Screening: accept the matter onto a procedure (研究协商议题). The raise step is then complete."""
     from yishi.procedures import services as engine
 
@@ -150,7 +234,11 @@ def accept(*, actor, matter: Matter, procedure_key: str = "eight_steps", procedu
     if region is not None and region.pk != matter.region_id:
         require(actor, "matters.screen_matter", region)
         if region.level < Level.COMMUNITY:
-            raise Refused(_("Choose the community, compound or building the matter is about."), "wrong_level", field="region")
+            raise Refused(
+                _("Choose the community, compound or building the matter is about."),
+                "wrong_level",
+                field="region",
+            )
         fields["region"] = region
     if category is not None:
         if not isinstance(category, Category) or not category.active:
@@ -159,8 +247,12 @@ def accept(*, actor, matter: Matter, procedure_key: str = "eight_steps", procedu
     for name, value in fields.items():
         setattr(matter, name, value)
     Matter.objects.filter(pk=matter.pk).update(**fields)
-    record(actor=actor, action="matters.accept", target=matter,
-           data={"procedure": procedure_key, "region": matter.region_id, "category": matter.category_id})
+    record(
+        actor=actor,
+        action="matters.accept",
+        target=matter,
+        data={"procedure": procedure_key, "region": matter.region_id, "category": matter.category_id},
+    )
     from yishi.notices.services import post_screening_notice
 
     engine.start(actor=actor, matter=matter, procedure_key=procedure_key, reason=procedure_reason)
@@ -173,8 +265,12 @@ def _close_screening(actor, matter, *, status, reason, **fields) -> Matter:
     now = timezone.now()
     Matter.objects.filter(pk=matter.pk).update(status=status, public_reason=reason, closed_at=now, **fields)
     matter.refresh_from_db()
-    record(actor=actor, action=f"matters.{status}", target=matter, data={"status": status, **{
-        k: (v.pk if hasattr(v, "pk") else v) for k, v in fields.items()}})
+    record(
+        actor=actor,
+        action=f"matters.{status}",
+        target=matter,
+        data={"status": status, **{k: (v.pk if hasattr(v, "pk") else v) for k, v in fields.items()}},
+    )
     return matter
 
 
@@ -195,7 +291,9 @@ def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
     from yishi.notices.services import post_screening_notice
 
     to = _clean_text(to, field="referred_to", label=_("The receiving body"), limit=100)
-    matter = _close_screening(actor, matter, status=Status.REFERRED, reason=(reason or "").strip()[:2000], referred_to=to)
+    matter = _close_screening(
+        actor, matter, status=Status.REFERRED, reason=(reason or "").strip()[:2000], referred_to=to
+    )
     post_screening_notice(actor=actor, matter=matter)
     return matter
 
@@ -213,11 +311,20 @@ def merge(*, actor, matter: Matter, into: Matter, reason: str = "") -> Matter:
         people.add(matter.submitter_id)
     people -= set(Support.objects.filter(matter=into).values_list("person_id", flat=True))
     people.discard(into.submitter_id)
-    Support.objects.bulk_create([Support(matter=into, person_id=pk, from_matter=matter) for pk in sorted(people)])
+    Support.objects.bulk_create(
+        [Support(matter=into, person_id=pk, from_matter=matter) for pk in sorted(people)]
+    )
     Matter.objects.filter(pk=into.pk).update(supporter_count=F("supporter_count") + len(people))
     for photo in matter.photos.all():
-        Photo.objects.create(matter=into, token=new_token(), image=photo.image.name, width=photo.width,
-                             height=photo.height, uploaded_by=photo.uploaded_by, from_matter=matter)
+        Photo.objects.create(
+            matter=into,
+            token=new_token(),
+            image=photo.image.name,
+            width=photo.width,
+            height=photo.height,
+            uploaded_by=photo.uploaded_by,
+            from_matter=matter,
+        )
     if not (reason or "").strip():
         with translation.override(settings.LANGUAGE_CODE):  # shown publicly, in the board's language
             reason = str(_("The same matter as “%(title)s”.") % {"title": into.title})

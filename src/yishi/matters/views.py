@@ -53,8 +53,11 @@ def matter_list(request, pk: int):
     elif status:
         matters = matters.filter(status=status)
     page = Paginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "matters/list.html", {"region": region, "page": page, "status": status,
-                                                 "filters": STATUS_FILTERS})
+    return render(
+        request,
+        "matters/list.html",
+        {"region": region, "page": page, "status": status, "filters": STATUS_FILTERS},
+    )
 
 
 def matter_detail(request, pk: int, bound: dict | None = None, status: int = 200):
@@ -71,10 +74,12 @@ def _raise_regions(request):
     """Where a resident may raise: the communities and compounds they live in or serve, and the one asked for."""
     user = request.user
     lived = Region.objects.filter(households__memberships__person=user).values_list("path", flat=True)
-    served = Region.objects.filter(roles__person=user, roles__revoked_at__isnull=True).values_list("path", flat=True)
+    served = Region.objects.filter(roles__person=user, roles__revoked_at__isnull=True).values_list(
+        "path", flat=True
+    )
     ids = set()
     for path in list(lived) + list(served):
-        ids |= {int(path[i:i + 10]) for i in range(0, len(path), 10)}
+        ids |= {int(path[i : i + 10]) for i in range(0, len(path), 10)}
     asked = request.GET.get("region") or request.POST.get("region")
     q = Q(pk__in=ids)
     if asked and str(asked).isdigit():
@@ -104,12 +109,19 @@ def raise_matter(request):
     if form.is_valid():
         data = form.cleaned_data
         if not data["confirmed_new"]:
-            similar = queries.similar_matters(region=data["region"], text=f"{data['title']} {data['description']}")
+            similar = queries.similar_matters(
+                region=data["region"], text=f"{data['title']} {data['description']}"
+            )
         if not similar:
             try:
                 matter = services.raise_matter(
-                    actor=request.user, region=data["region"], title=data["title"], description=data["description"],
-                    category=data["category"], location=data["location"], back_to_back=data["back_to_back"],
+                    actor=request.user,
+                    region=data["region"],
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    location=data["location"],
+                    back_to_back=data["back_to_back"],
                     photos=data["photos"],
                 )
             except Refused as exc:
@@ -122,9 +134,12 @@ def raise_matter(request):
             form.data = form.data.copy()
             form.data["confirmed_new"] = "on"
             status = 200
-    return render(request, "matters/raise.html",
-                  {"form": form, "similar": similar, "photos_dropped": bool(similar and request.FILES)},
-                  status=status)
+    return render(
+        request,
+        "matters/raise.html",
+        {"form": form, "similar": similar, "photos_dropped": bool(similar and request.FILES)},
+        status=status,
+    )
 
 
 @login_required
@@ -152,21 +167,35 @@ def record_matter(request):
                 try:
                     phone = normalize_phone(data["submitter_phone"])
                 except ValidationError:
-                    raise Refused(_("This is not a mainland mobile number."), "invalid_phone",
-                                  field="submitter_phone") from None
+                    raise Refused(
+                        _("This is not a mainland mobile number."), "invalid_phone", field="submitter_phone"
+                    ) from None
                 submitter = Person.objects.filter(phone=phone).first()
                 if submitter is None:
-                    raise Refused(_("No resident is registered with this number; give the name instead."),
-                                  "unknown_person", field="submitter_phone")
+                    raise Refused(
+                        _("No resident is registered with this number; give the name instead."),
+                        "unknown_person",
+                        field="submitter_phone",
+                    )
             named = submitter is not None or data["submitter_name"]
-            if not data["confirmed_new"] and not (data["back_to_back"] and named):  # that one is refused below
-                similar = queries.similar_matters(region=data["region"],
-                                                  text=f"{data['title']} {data['description']}")
+            if not data["confirmed_new"] and not (
+                data["back_to_back"] and named
+            ):  # that one is refused below
+                similar = queries.similar_matters(
+                    region=data["region"], text=f"{data['title']} {data['description']}"
+                )
             if not similar:
                 matter = services.record_matter(
-                    actor=request.user, region=data["region"], title=data["title"], description=data["description"],
-                    category=data["category"], channel=data["channel"], location=data["location"],
-                    submitter=submitter, submitter_name=data["submitter_name"], back_to_back=data["back_to_back"],
+                    actor=request.user,
+                    region=data["region"],
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    channel=data["channel"],
+                    location=data["location"],
+                    submitter=submitter,
+                    submitter_name=data["submitter_name"],
+                    back_to_back=data["back_to_back"],
                     photos=data["photos"],
                 )
         except Refused as exc:
@@ -179,12 +208,21 @@ def record_matter(request):
             form.data = form.data.copy()
             form.data["confirmed_new"] = "on"
             status = 200
-    return render(request, "matters/raise.html", {
-        "form": form, "recording": True, "similar": similar,
-        # Only a registered resident's name can be added to a matter; a back-to-back one is never added.
-        "offer_phone": submitter.phone if similar and submitter and not form.cleaned_data["back_to_back"] else "",
-        "photos_dropped": bool(similar and request.FILES),
-    }, status=status)
+    return render(
+        request,
+        "matters/raise.html",
+        {
+            "form": form,
+            "recording": True,
+            "similar": similar,
+            # Only a registered resident's name can be added to a matter; a back-to-back one is never added.
+            "offer_phone": submitter.phone
+            if similar and submitter and not form.cleaned_data["back_to_back"]
+            else "",
+            "photos_dropped": bool(similar and request.FILES),
+        },
+        status=status,
+    )
 
 
 def _act(request, pk: int, name: str, form, call, success: str):
@@ -216,12 +254,21 @@ def support(request, pk):
             try:
                 phone = normalize_phone(d["phone"])
             except ValidationError:
-                raise Refused(_("This is not a mainland mobile number."), "invalid_phone", field="phone") from None
+                raise Refused(
+                    _("This is not a mainland mobile number."), "invalid_phone", field="phone"
+                ) from None
             person = Person.objects.filter(phone=phone).first()
             if person is None:
-                raise Refused(_("No resident is registered with this number."), "unknown_person", field="phone")
+                raise Refused(
+                    _("No resident is registered with this number."), "unknown_person", field="phone"
+                )
         services.support(actor=request.user, matter=matter, person=person)
-    added = _("The resident's name has been added.") if request.POST.get("phone") else _("Your name has been added.")
+
+    added = (
+        _("The resident's name has been added.")
+        if request.POST.get("phone")
+        else _("Your name has been added.")
+    )
     return _act(request, pk, "support", form, call, added)
 
 
@@ -230,15 +277,27 @@ def support(request, pk):
 def screen(request, pk):
     def call(matter, d):
         if d["decision"] == "accept":
-            services.accept(actor=request.user, matter=matter, procedure_key=d["procedure"] or "eight_steps",
-                            procedure_reason=d["procedure_reason"], category=d["category"],
-                            stakeholders=d["stakeholders"])
+            services.accept(
+                actor=request.user,
+                matter=matter,
+                procedure_key=d["procedure"] or "eight_steps",
+                procedure_reason=d["procedure_reason"],
+                category=d["category"],
+                stakeholders=d["stakeholders"],
+            )
         elif d["decision"] == "decline":
             services.decline(actor=request.user, matter=matter, reason=d["reason"])
         else:
             services.refer(actor=request.user, matter=matter, to=d["referred_to"], reason=d["reason"])
-    return _act(request, pk, "screen", _bind("screen", forms.ScreenForm, request), call,
-                _("The screening is recorded."))
+
+    return _act(
+        request,
+        pk,
+        "screen",
+        _bind("screen", forms.ScreenForm, request),
+        call,
+        _("The screening is recorded."),
+    )
 
 
 @require_POST
@@ -247,8 +306,15 @@ def merge(request, pk):
     def call(matter, d):
         into = queries.matter_numbered(d["into"], field="into")
         services.merge(actor=request.user, matter=matter, into=into, reason=d["reason"])
-    return _act(request, pk, "merge", _bind("merge", forms.MergeForm, request), call,
-                _("The matters have been merged."))
+
+    return _act(
+        request,
+        pk,
+        "merge",
+        _bind("merge", forms.MergeForm, request),
+        call,
+        _("The matters have been merged."),
+    )
 
 
 @require_POST
@@ -256,18 +322,32 @@ def merge(request, pk):
 def advance(request, pk):
     def call(matter, d):
         engine.advance(actor=request.user, matter=matter, expected_step=d["expected_step"])
-    return _act(request, pk, "advance", _bind("advance", forms.AdvanceForm, request), call,
-                _("The step is complete."))
+
+    return _act(
+        request, pk, "advance", _bind("advance", forms.AdvanceForm, request), call, _("The step is complete.")
+    )
 
 
 @require_POST
 @login_required
 def return_step(request, pk):
     def call(matter, d):
-        engine.return_to(actor=request.user, matter=matter, step_key=d["step"], reason=d["reason"],
-                         expected_step=d["expected_step"])
-    return _act(request, pk, "return", _bind("return", forms.ReturnForm, request), call,
-                _("The matter has been sent back."))
+        engine.return_to(
+            actor=request.user,
+            matter=matter,
+            step_key=d["step"],
+            reason=d["reason"],
+            expected_step=d["expected_step"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "return",
+        _bind("return", forms.ReturnForm, request),
+        call,
+        _("The matter has been sent back."),
+    )
 
 
 @require_POST
@@ -275,8 +355,15 @@ def return_step(request, pk):
 def withdraw(request, pk):
     def call(matter, d):
         engine.withdraw(actor=request.user, matter=matter, reason=d["reason"])
-    return _act(request, pk, "withdraw", _bind("withdraw", forms.ReasonForm, request), call,
-                _("The matter has been withdrawn."))
+
+    return _act(
+        request,
+        pk,
+        "withdraw",
+        _bind("withdraw", forms.ReasonForm, request),
+        call,
+        _("The matter has been withdrawn."),
+    )
 
 
 @require_POST
@@ -284,8 +371,15 @@ def withdraw(request, pk):
 def close_unresolved(request, pk):
     def call(matter, d):
         engine.close_unresolved(actor=request.user, matter=matter, reason=d["reason"])
-    return _act(request, pk, "close", _bind("close", forms.ReasonForm, request), call,
-                _("The matter has been closed."))
+
+    return _act(
+        request,
+        pk,
+        "close",
+        _bind("close", forms.ReasonForm, request),
+        call,
+        _("The matter has been closed."),
+    )
 
 
 @require_POST
@@ -294,9 +388,18 @@ def session(request, pk):
     form = _bind("session", forms.SessionForm, request)
 
     def call(matter, d):
-        record_session(actor=request.user, matter=matter, title=d["title"], form=d["form"], held_at=d["held_at"],
-                       place=d["place"], attendance=d["attendance"], other_attendees=d["other_attendees"],
-                       ideas=form.idea_pairs())
+        record_session(
+            actor=request.user,
+            matter=matter,
+            title=d["title"],
+            form=d["form"],
+            held_at=d["held_at"],
+            place=d["place"],
+            attendance=d["attendance"],
+            other_attendees=d["other_attendees"],
+            ideas=form.idea_pairs(),
+        )
+
     return _act(request, pk, "session", form, call, _("The session has been recorded."))
 
 
@@ -307,8 +410,17 @@ def plan(request, pk):
     form = _bind("plan", forms.PlanForm, request, units=units_for(matter))
 
     def call(matter, d):
-        draft_version(actor=request.user, matter=matter, summary=d["summary"], parts=form.parts(), budget=d["budget"],
-                      cost_sharing=d["cost_sharing"], timeline=d["timeline"], beneficiaries=d["beneficiaries"])
+        draft_version(
+            actor=request.user,
+            matter=matter,
+            summary=d["summary"],
+            parts=form.parts(),
+            budget=d["budget"],
+            cost_sharing=d["cost_sharing"],
+            timeline=d["timeline"],
+            beneficiaries=d["beneficiaries"],
+        )
+
     return _act(request, pk, "plan", form, call, _("The plan version has been saved."))
 
 
@@ -320,8 +432,15 @@ def consensus(request, pk):
         if version is None:
             raise Refused(_("No plan has been drafted."), "no_plan")
         record_consensus(actor=request.user, matter=matter, version=version, minutes=d["minutes"])
-    return _act(request, pk, "consensus", _bind("consensus", forms.ConsensusForm, request), call,
-                _("The consensus is recorded."))
+
+    return _act(
+        request,
+        pk,
+        "consensus",
+        _bind("consensus", forms.ConsensusForm, request),
+        call,
+        _("The consensus is recorded."),
+    )
 
 
 @require_POST
@@ -329,8 +448,15 @@ def consensus(request, pk):
 def review(request, pk):
     def call(matter, d):
         submit_review(actor=request.user, matter=matter, decision=d["decision"], opinion=d["opinion"])
-    return _act(request, pk, "review", _bind("review", forms.ReviewForm, request), call,
-                _("Your review is signed and recorded."))
+
+    return _act(
+        request,
+        pk,
+        "review",
+        _bind("review", forms.ReviewForm, request),
+        call,
+        _("Your review is signed and recorded."),
+    )
 
 
 @require_POST
@@ -338,7 +464,10 @@ def review(request, pk):
 def vote(request, pk):
     def call(matter, d):
         record_result(actor=request.user, matter=matter, **d)
-    return _act(request, pk, "vote", _bind("vote", forms.VoteForm, request), call, _("The vote result is recorded."))
+
+    return _act(
+        request, pk, "vote", _bind("vote", forms.VoteForm, request), call, _("The vote result is recorded.")
+    )
 
 
 @require_POST
@@ -348,8 +477,15 @@ def work_new(request, pk):
 
     def call(matter, d):
         assign_work(actor=request.user, matter=matter, title=d["title"], unit=d["unit"], due_on=d["due_on"])
-    return _act(request, pk, "work", _bind("work", forms.WorkForm, request, units=units_for(matter)), call,
-                _("The task has been assigned."))
+
+    return _act(
+        request,
+        pk,
+        "work",
+        _bind("work", forms.WorkForm, request, units=units_for(matter)),
+        call,
+        _("The task has been assigned."),
+    )
 
 
 @require_POST
@@ -360,9 +496,16 @@ def work_report(request, pk, work_id):
     def call(matter, d):
         work = Work.objects.get(pk=work_id)
         report_progress(actor=request.user, work=work, text=d["text"], done=d["done"], photo=d["photo"])
+
     name = f"report_{work_id}"
-    return _act(request, pk, name, _bind(name, forms.ReportForm, request), call,
-                _("Your progress report is recorded."))
+    return _act(
+        request,
+        pk,
+        name,
+        _bind(name, forms.ReportForm, request),
+        call,
+        _("Your progress report is recorded."),
+    )
 
 
 @require_POST
@@ -373,19 +516,34 @@ def work_supervise(request, pk, work_id):
     def call(matter, d):
         work = Work.objects.get(pk=work_id)
         supervise(actor=request.user, work=work, verdict=d["verdict"], rating=d["rating"], reason=d["reason"])
+
     name = f"supervise_{work_id}"
-    return _act(request, pk, name, _bind(name, forms.SuperviseForm, request), call,
-                _("Thank you: your verdict is recorded."))
+    return _act(
+        request,
+        pk,
+        name,
+        _bind(name, forms.SuperviseForm, request),
+        call,
+        _("Thank you: your verdict is recorded."),
+    )
 
 
 @require_POST
 @login_required
 def publish(request, pk):
     def call(matter, d):
-        publish_result(actor=request.user, matter=matter, kind=d["kind"], title=d["title"], body=d["body"],
-                       period_days=d["period_days"])
-    return _act(request, pk, "publish", _bind("publish", forms.PublishForm, request), call,
-                _("The notice is posted."))
+        publish_result(
+            actor=request.user,
+            matter=matter,
+            kind=d["kind"],
+            title=d["title"],
+            body=d["body"],
+            period_days=d["period_days"],
+        )
+
+    return _act(
+        request, pk, "publish", _bind("publish", forms.PublishForm, request), call, _("The notice is posted.")
+    )
 
 
 @require_POST
@@ -393,4 +551,7 @@ def publish(request, pk):
 def rate(request, pk):
     def call(matter, d):
         rate_result(actor=request.user, matter=matter, rating=d["rating"], comment=d["comment"])
-    return _act(request, pk, "rate", _bind("rate", forms.RateForm, request), call, _("Thank you for your rating."))
+
+    return _act(
+        request, pk, "rate", _bind("rate", forms.RateForm, request), call, _("Thank you for your rating.")
+    )

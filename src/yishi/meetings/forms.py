@@ -44,10 +44,15 @@ class MeetingForm(forms.Form):
     platform_name = forms.CharField(label=_("Name of the platform (if other)"), max_length=50, required=False)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_WIDGET)
     place = forms.CharField(label=_("Place"), max_length=100)
-    agenda = MatterChoices(label=_("Agenda: matters to consult on"), queryset=Matter.objects.none(), required=False,
-                           widget=forms.CheckboxSelectMultiple)
-    convener = PersonChoiceField(label=_("Convener (confirms the minutes)"), queryset=Person.objects.none(),
-                                 required=False)
+    agenda = MatterChoices(
+        label=_("Agenda: matters to consult on"),
+        queryset=Matter.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    convener = PersonChoiceField(
+        label=_("Convener (confirms the minutes)"), queryset=Person.objects.none(), required=False
+    )
 
     def __init__(self, *args, regions=None, matters=None, conveners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,20 +63,34 @@ class MeetingForm(forms.Form):
 
 def open_matters(scope):
     """Matters that may go on an agenda in ``scope`` (a queryset of regions): new or in consultation."""
-    return (Matter.objects.filter(region__in=scope, status__in=[Status.NEW, Status.OPEN])
-            .order_by("-raised_at", "-pk"))
+    return Matter.objects.filter(region__in=scope, status__in=[Status.NEW, Status.OPEN]).order_by(
+        "-raised_at", "-pk"
+    )
 
 
 class InviteForm(forms.Form):
-    representatives = forms.BooleanField(label=_("Invite all the community's residents' representatives"),
-                                         required=False)
-    units = forms.ModelMultipleChoiceField(label=_("Responsible units"), queryset=Unit.objects.none(), required=False,
-                                           widget=forms.CheckboxSelectMultiple)
-    phones = forms.CharField(label=_("Registered residents by mobile, one per line"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-    names = forms.CharField(label=_("Other stakeholders by name, one per line"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 2}))
-    capacity = forms.CharField(label=_("In what capacity (e.g. 两委成员, 利害关系人)"), max_length=50, required=False)
+    representatives = forms.BooleanField(
+        label=_("Invite all the community's residents' representatives"), required=False
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Responsible units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    phones = forms.CharField(
+        label=_("Registered residents by mobile, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    names = forms.CharField(
+        label=_("Other stakeholders by name, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    capacity = forms.CharField(
+        label=_("In what capacity (e.g. 两委成员, 利害关系人)"), max_length=50, required=False
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,8 +104,12 @@ class InviteForm(forms.Form):
 
 
 class AnnounceForm(forms.Form):
-    late_reason = forms.CharField(label=_("Reason for short notice (only if later than the rule)"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    late_reason = forms.CharField(
+        label=_("Reason for short notice (only if later than the rule)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
 
 class ChangeForm(forms.Form):
@@ -95,12 +118,18 @@ class ChangeForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=100)
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     platform_name = forms.CharField(label=_("Name of the platform (if other)"), max_length=50, required=False)
-    agenda = MatterChoices(label=_("Agenda"), queryset=Matter.objects.none(), required=False,
-                           widget=forms.CheckboxSelectMultiple)
-    reason = forms.CharField(label=_("What changed and why (posted)"), widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=2000)
-    late_reason = forms.CharField(label=_("Reason for short notice (only if later than the rule)"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    agenda = MatterChoices(
+        label=_("Agenda"), queryset=Matter.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        label=_("What changed and why (posted)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    late_reason = forms.CharField(
+        label=_("Reason for short notice (only if later than the rule)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
     def __init__(self, *args, matters=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,8 +137,11 @@ class ChangeForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (posted if the meeting was announced)"),
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason (posted if the meeting was announced)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
 
 class CheckInForm(forms.Form):
@@ -118,7 +150,9 @@ class CheckInForm(forms.Form):
 
 
 class IdeasForm(forms.Form):
-    ideas = forms.CharField(label=_("Ideas, one per line (who: idea)"), widget=forms.Textarea(attrs={"rows": 3}))
+    ideas = forms.CharField(
+        label=_("Ideas, one per line (who: idea)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def idea_pairs(self) -> list[tuple[str, str]]:
         pairs = []
@@ -129,8 +163,11 @@ class IdeasForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("What the meeting agreed on the latest plan"),
-                           widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    text = forms.CharField(
+        label=_("What the meeting agreed on the latest plan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
 
 
 class MinutesForm(forms.Form):
@@ -138,16 +175,23 @@ class MinutesForm(forms.Form):
 
 
 class AddendumForm(forms.Form):
-    text = forms.CharField(label=_("Correction (signed with your name)"), widget=forms.Textarea(attrs={"rows": 2}),
-                           max_length=5000)
+    text = forms.CharField(
+        label=_("Correction (signed with your name)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
 
 
 class SheetForm(forms.Form):
-    photo = forms.FileField(label=_("Photo of the paper sign-in sheet"),
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    photo = forms.FileField(
+        label=_("Photo of the paper sign-in sheet"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
 
 class RespondForm(forms.Form):
-    attending = forms.ChoiceField(label=_("Will you come?"), choices=[("yes", _("I will come")),
-                                                                      ("no", _("I cannot come"))],
-                                  widget=forms.RadioSelect)
+    attending = forms.ChoiceField(
+        label=_("Will you come?"),
+        choices=[("yes", _("I will come")), ("no", _("I cannot come"))],
+        widget=forms.RadioSelect,
+    )

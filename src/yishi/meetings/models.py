@@ -46,20 +46,34 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="meetings",
-                               verbose_name=_("where"))
-    form = models.CharField(_("form"), max_length=20, choices=SessionForm.choices, default=SessionForm.CONSULTATION)
-    platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices, default=Platform.PARTY_HALL)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("where")
+    )
+    form = models.CharField(
+        _("form"), max_length=20, choices=SessionForm.choices, default=SessionForm.CONSULTATION
+    )
+    platform = models.CharField(
+        _("platform"), max_length=12, choices=Platform.choices, default=Platform.PARTY_HALL
+    )
     platform_name = models.CharField(_("name of the platform"), max_length=50, blank=True)
     title = models.CharField(_("title"), max_length=150)
     starts_at = models.DateTimeField(_("starts at"))
     place = models.CharField(_("place"), max_length=100)
-    agenda = models.ManyToManyField("matters.Matter", through="AgendaItem", related_name="meetings",
-                                    verbose_name=_("agenda"))
-    convener = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="convened_meetings",
-                                 verbose_name=_("convener"))
-    status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    agenda = models.ManyToManyField(
+        "matters.Matter", through="AgendaItem", related_name="meetings", verbose_name=_("agenda")
+    )
+    convener = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="convened_meetings",
+        verbose_name=_("convener"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -72,8 +86,9 @@ class Meeting(models.Model):
         ordering = ["-starts_at", "-pk"]
         indexes = [models.Index(fields=["region", "starts_at"]), models.Index(fields=["status", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=~Q(platform="other") | ~Q(platform_name=""),
-                                   name="meeting_other_platform_named"),
+            models.CheckConstraint(
+                condition=~Q(platform="other") | ~Q(platform_name=""), name="meeting_other_platform_named"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,16 +131,24 @@ class Invitation(models.Model):
     """One invited participant: a person, a responsible unit, or a stakeholder named in words."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="meeting_invitations")
-    unit = models.ForeignKey("regions.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="meeting_invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting_invitations",
+    )
+    unit = models.ForeignKey(
+        "regions.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="meeting_invitations"
+    )
     name = models.CharField(_("named stakeholder"), max_length=100, blank=True)
     # In what capacity: 居民代表, 两委成员, 利害关系人 … shown on the public notice instead of a resident's name.
     capacity = models.CharField(_("as"), max_length=50, blank=True)
     response = models.CharField(_("answer"), max_length=3, choices=Response.choices, blank=True, default="")
     responded_at = models.DateTimeField(null=True, blank=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -134,15 +157,19 @@ class Invitation(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(person__isnull=False, unit__isnull=True, name="")
-                           | Q(person__isnull=True, unit__isnull=False, name="")
-                           | (Q(person__isnull=True, unit__isnull=True) & ~Q(name=""))),
+                condition=(
+                    Q(person__isnull=False, unit__isnull=True, name="")
+                    | Q(person__isnull=True, unit__isnull=False, name="")
+                    | (Q(person__isnull=True, unit__isnull=True) & ~Q(name=""))
+                ),
                 name="invitation_one_party",
             ),
-            models.UniqueConstraint(fields=["meeting", "person"], condition=Q(person__isnull=False),
-                                    name="invitation_person_once"),
-            models.UniqueConstraint(fields=["meeting", "unit"], condition=Q(unit__isnull=False),
-                                    name="invitation_unit_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "person"], condition=Q(person__isnull=False), name="invitation_person_once"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "unit"], condition=Q(unit__isnull=False), name="invitation_unit_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,13 +193,18 @@ class Attendance(AppendOnly):
     """Who came. Append-only: a sign-in is never edited or removed."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendances")
-    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # As it appears on the sign-in list: the person's, unit's or stakeholder's name when signing in.
     name = models.CharField(_("name"), max_length=100)
     method = models.CharField(_("how"), max_length=5, choices=SignIn.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -180,17 +212,21 @@ class Attendance(AppendOnly):
         verbose_name_plural = _("attendance")
         ordering = ["at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(person__isnull=False) | Q(invitation__isnull=False),
-                                   name="attendance_someone"),
-            models.UniqueConstraint(fields=["meeting", "person"], condition=Q(person__isnull=False),
-                                    name="attendance_person_once"),
-            models.UniqueConstraint(fields=["meeting", "invitation"], condition=Q(invitation__isnull=False),
-                                    name="attendance_invitation_once"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(invitation__isnull=False), name="attendance_someone"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"], condition=Q(person__isnull=False), name="attendance_person_once"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "invitation"],
+                condition=Q(invitation__isnull=False),
+                name="attendance_invitation_once",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
-
 
 
 class AnnouncementKind(models.TextChoices):
@@ -220,12 +256,14 @@ class Announcement(AppendOnly):
         verbose_name = _("meeting announcement")
         verbose_name_plural = _("meeting announcements")
         ordering = ["at", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(late=False) | ~Q(late_reason=""),
-                                              name="late_announcement_has_reason")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(late=False) | ~Q(late_reason=""), name="late_announcement_has_reason"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting_id} · {self.kind}"
-
 
 
 class Minutes(models.Model):
@@ -236,16 +274,19 @@ class Minutes(models.Model):
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
-    matter = models.ForeignKey("matters.Matter", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="meeting_minutes")
+    matter = models.ForeignKey(
+        "matters.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="meeting_minutes"
+    )
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("minutes"), max_length=20000)
     drafted_at = models.DateTimeField(default=timezone.now)
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     edited_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     digest = models.CharField(max_length=64, blank=True)  # sha256 of the text as confirmed
 
@@ -255,7 +296,9 @@ class Minutes(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "matter"], name="minutes_per_matter_once"),
-            models.UniqueConstraint(fields=["meeting"], condition=Q(matter__isnull=True), name="general_minutes_once"),
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(matter__isnull=True), name="general_minutes_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -292,7 +335,6 @@ class Addendum(AppendOnly):
         return f"{self.minutes_id} · {self.pk}"
 
 
-
 def sheet_photo_path(instance, filename: str) -> str:
     return f"meetings/{instance.meeting_id}/{instance.token}.jpg"
 
@@ -305,7 +347,9 @@ class SheetPhoto(models.Model):
     image = models.ImageField(upload_to=sheet_photo_path)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -320,17 +364,25 @@ class SheetPhoto(models.Model):
 class Session(models.Model):
     matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="sessions")
     # Set when the session was held as part of an announced meeting (its agenda carried the matter).
-    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
-    form = models.CharField(_("form"), max_length=20, choices=SessionForm.choices, default=SessionForm.CONSULTATION)
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    form = models.CharField(
+        _("form"), max_length=20, choices=SessionForm.choices, default=SessionForm.CONSULTATION
+    )
     title = models.CharField(_("title"), max_length=100)
     held_at = models.DateTimeField(_("held at"))
     place = models.CharField(_("place"), max_length=100)
     # Who came: named people, and the units and other parties by name (a unit's representative).
-    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("attendees"))
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("attendees")
+    )
     other_attendees = models.TextField(_("other participants"), blank=True)
     attendance = models.PositiveIntegerField(_("number present"))
     step_key = models.CharField(max_length=30)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -355,4 +407,3 @@ class Idea(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
-

@@ -33,42 +33,53 @@ def conveners_in(regions, user=None):
 
 
 def _agenda_rows(meeting, bound: dict, sitting: bool) -> list[dict]:
-    items = list(AgendaItem.objects.filter(meeting=meeting).select_related("matter").order_by("position", "pk"))
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting).select_related("matter").order_by("position", "pk")
+    )
     sessions = {s.matter_id: s for s in Session.objects.filter(meeting=meeting).prefetch_related("ideas")}
     rows = []
     for item in items:
         matter = item.matter
         session = sessions.get(matter.pk)
         ideas_name, decision_name = f"ideas_{matter.pk}", f"decision_{matter.pk}"
-        rows.append({
-            "matter": matter,
-            "session": session,
-            "ideas": list(session.ideas.all()) if session else [],
-            "consensus": list(matter.consensus_records.filter(session=session).select_related("version"))
-            if session else [],
-            "ideas_form": bound.get(ideas_name) or forms.IdeasForm(auto_id=forms.auto_id(ideas_name)),
-            "decision_form": bound.get(decision_name) or forms.DecisionForm(auto_id=forms.auto_id(decision_name)),
-            "can_record": sitting,
-        })
+        rows.append(
+            {
+                "matter": matter,
+                "session": session,
+                "ideas": list(session.ideas.all()) if session else [],
+                "consensus": list(matter.consensus_records.filter(session=session).select_related("version"))
+                if session
+                else [],
+                "ideas_form": bound.get(ideas_name) or forms.IdeasForm(auto_id=forms.auto_id(ideas_name)),
+                "decision_form": bound.get(decision_name)
+                or forms.DecisionForm(auto_id=forms.auto_id(decision_name)),
+                "can_record": sitting,
+            }
+        )
     return rows
 
 
 def _sitting(meeting, now) -> bool:
     if meeting.status == MeetingStatus.ANNOUNCED:
         return now >= meeting.starts_at
-    return meeting.status == MeetingStatus.HELD and not meeting.minutes.filter(confirmed_at__isnull=False).exists()
+    return (
+        meeting.status == MeetingStatus.HELD
+        and not meeting.minutes.filter(confirmed_at__isnull=False).exists()
+    )
 
 
 def _minutes_rows(meeting, bound: dict) -> list[dict]:
     rows = []
     for m in queries.minutes_of(meeting, confirmed_only=False):
         edit_name, add_name = f"minutes_{m.pk}", f"addendum_{m.pk}"
-        rows.append({
-            "minutes": m,
-            "form": bound.get(edit_name) or forms.MinutesForm(auto_id=forms.auto_id(edit_name),
-                                                              initial={"text": m.text}),
-            "addendum_form": bound.get(add_name) or forms.AddendumForm(auto_id=forms.auto_id(add_name)),
-        })
+        rows.append(
+            {
+                "minutes": m,
+                "form": bound.get(edit_name)
+                or forms.MinutesForm(auto_id=forms.auto_id(edit_name), initial={"text": m.text}),
+                "addendum_form": bound.get(add_name) or forms.AddendumForm(auto_id=forms.auto_id(add_name)),
+            }
+        )
     return rows
 
 
@@ -80,24 +91,37 @@ def run_context(request, meeting, bound: dict) -> dict:
     """The staff page: prepare, announce, change or cancel; sign people in; record; close; the minutes."""
     now = timezone.now()
     summary = queries.attendance_summary(meeting)
-    attended = {a.invitation_id: a for a in Attendance.objects.filter(meeting=meeting, invitation__isnull=False)}
-    invitations = list(Invitation.objects.filter(meeting=meeting).select_related("person", "unit").order_by("pk"))
+    attended = {
+        a.invitation_id: a for a in Attendance.objects.filter(meeting=meeting, invitation__isnull=False)
+    }
+    invitations = list(
+        Invitation.objects.filter(meeting=meeting).select_related("person", "unit").order_by("pk")
+    )
     scope = manageable_regions(request.user)
     matters = forms.open_matters(
-        scope.filter(within(services.board_of(meeting.region))) if scope.exists() else scope)
+        scope.filter(within(services.board_of(meeting.region))) if scope.exists() else scope
+    )
     agenda_ids = [m.pk for m in services.agenda_of(meeting)]
-    initial = {"region": meeting.region_id, "title": meeting.title, "form": meeting.form,
-               "platform": meeting.platform, "platform_name": meeting.platform_name,
-               "starts_at": timezone.localtime(meeting.starts_at), "place": meeting.place, "agenda": agenda_ids,
-               "convener": meeting.convener_id}
+    initial = {
+        "region": meeting.region_id,
+        "title": meeting.title,
+        "form": meeting.form,
+        "platform": meeting.platform,
+        "platform_name": meeting.platform_name,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "place": meeting.place,
+        "agenda": agenda_ids,
+        "convener": meeting.convener_id,
+    }
     status = meeting.status
     context = {
         "meeting": meeting,
         "summary": summary,
         "quorum": queries.quorum(meeting, summary),
         "invitations": [{"invitation": i, "attended": attended.get(i.pk)} for i in invitations],
-        "attendance": list(Attendance.objects.filter(meeting=meeting).select_related("invitation")
-                           .order_by("at", "pk")),
+        "attendance": list(
+            Attendance.objects.filter(meeting=meeting).select_related("invitation").order_by("at", "pk")
+        ),
         "agenda": _agenda_rows(meeting, bound, _sitting(meeting, now)),
         "minutes": _minutes_rows(meeting, bound) if status == MeetingStatus.HELD else [],
         "confirmed": meeting.minutes.filter(confirmed_at__isnull=False).exists(),
@@ -112,17 +136,23 @@ def run_context(request, meeting, bound: dict) -> dict:
     }
     f = context["forms"]
     if status in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
-        f["invite"] = bound.get("invite") or forms.InviteForm(auto_id=forms.auto_id("invite"),
-                                                              units=services.units_for(meeting.region))
+        f["invite"] = bound.get("invite") or forms.InviteForm(
+            auto_id=forms.auto_id("invite"), units=services.units_for(meeting.region)
+        )
         f["cancel"] = bound.get("cancel") or forms.ReasonForm(auto_id=forms.auto_id("cancel"))
     if status == MeetingStatus.DRAFT:
         f["edit"] = bound.get("edit") or forms.MeetingForm(
-            auto_id=forms.auto_id("edit"), initial=initial, regions=scope, matters=matters,
-            conveners=conveners_for(meeting.region, request.user))
+            auto_id=forms.auto_id("edit"),
+            initial=initial,
+            regions=scope,
+            matters=matters,
+            conveners=conveners_for(meeting.region, request.user),
+        )
         f["announce"] = bound.get("announce") or forms.AnnounceForm(auto_id=forms.auto_id("announce"))
     if status == MeetingStatus.ANNOUNCED:
-        f["change"] = bound.get("change") or forms.ChangeForm(auto_id=forms.auto_id("change"), initial=initial,
-                                                              matters=matters)
+        f["change"] = bound.get("change") or forms.ChangeForm(
+            auto_id=forms.auto_id("change"), initial=initial, matters=matters
+        )
         f["check_in"] = bound.get("check_in") or forms.CheckInForm(auto_id=forms.auto_id("check_in"))
         f["sheet"] = bound.get("sheet") or forms.SheetForm(auto_id=forms.auto_id("sheet"))
         context["sign_in_url"] = sign_in_url(request, meeting)
@@ -148,8 +178,9 @@ def detail_context(request, meeting, bound: dict) -> dict:
     quorum, and the confirmed minutes with their addenda."""
     user = request.user
     summary = queries.attendance_summary(meeting)
-    invitation = (Invitation.objects.filter(meeting=meeting, person=user).first()
-                  if user.is_authenticated else None)
+    invitation = (
+        Invitation.objects.filter(meeting=meeting, person=user).first() if user.is_authenticated else None
+    )
     return {
         "meeting": meeting,
         "agenda": services.agenda_of(meeting),
@@ -159,9 +190,11 @@ def detail_context(request, meeting, bound: dict) -> dict:
         "announcements": list(meeting.announcements.select_related("notice").order_by("at", "pk")),
         "minutes": queries.minutes_of(meeting, confirmed_only=True),
         "invitation": invitation,
-        "respond_form": bound.get("respond") or forms.RespondForm(
+        "respond_form": bound.get("respond")
+        or forms.RespondForm(
             auto_id=forms.auto_id("respond"),
-            initial={"attending": invitation.response} if invitation and invitation.response else None),
+            initial={"attending": invitation.response} if invitation and invitation.response else None,
+        ),
         "may_manage": can(user, MANAGE, meeting),
         "refusals": _refusals(bound),
     }

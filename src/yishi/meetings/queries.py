@@ -42,8 +42,11 @@ def get_meeting_for(user, pk: int) -> Meeting:
 
 def managed_by(user):
     """Meetings in the regions where ``user`` may manage meetings, the next first, then the latest."""
-    return (Meeting.objects.filter(region__in=regions_where(user, MANAGE)).select_related("region")
-            .order_by("-starts_at", "-pk"))
+    return (
+        Meeting.objects.filter(region__in=regions_where(user, MANAGE))
+        .select_related("region")
+        .order_by("-starts_at", "-pk")
+    )
 
 
 def invitations_of(user):
@@ -52,17 +55,27 @@ def invitations_of(user):
     if user is None or not user.is_authenticated:
         return Invitation.objects.none()
     units = [a.unit_id for a in active_roles(user) if a.role == Role.UNIT_STAFF and a.unit_id]
-    return (Invitation.objects.filter(Q(person=user) | Q(unit_id__in=units))
-            .exclude(meeting__status=MeetingStatus.DRAFT)
-            .select_related("meeting__region", "unit").order_by("-meeting__starts_at", "-pk"))
+    return (
+        Invitation.objects.filter(Q(person=user) | Q(unit_id__in=units))
+        .exclude(meeting__status=MeetingStatus.DRAFT)
+        .select_related("meeting__region", "unit")
+        .order_by("-meeting__starts_at", "-pk")
+    )
 
 
 def representatives_of(region):
     """The residents' representatives of ``region``'s community (held anywhere in it)."""
     board = board_of(region)
-    return (Person.objects.filter(within(board, "roles__region"), roles__role=Role.REPRESENTATIVE,
-                                  roles__revoked_at__isnull=True, is_active=True)
-            .distinct().order_by("name", "pk"))
+    return (
+        Person.objects.filter(
+            within(board, "roles__region"),
+            roles__role=Role.REPRESENTATIVE,
+            roles__revoked_at__isnull=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
 
 
 def participants_public(meeting: Meeting) -> list[str]:
@@ -111,10 +124,12 @@ def attendance_summary(meeting: Meeting) -> AttendanceSummary:
         households = Household.objects.filter(within(board_of(meeting.region), "region"))
         people = [person for person, _inv in rows if person]
         represented = set(households.filter(memberships__person__in=people).values_list("pk", flat=True))
-        with_home = set(households.filter(memberships__person__in=people)
-                        .values_list("memberships__person", flat=True))
-        return AttendanceSummary("households", households.count(), len(represented),
-                                 total - len(with_home), total)
+        with_home = set(
+            households.filter(memberships__person__in=people).values_list("memberships__person", flat=True)
+        )
+        return AttendanceSummary(
+            "households", households.count(), len(represented), total - len(with_home), total
+        )
     expected = Invitation.objects.filter(meeting=meeting).count()
     present = sum(1 for _person, invitation in rows if invitation)
     return AttendanceSummary("invited", expected, present, total - present, total)
@@ -126,8 +141,13 @@ def quorum(meeting: Meeting, summary: AttendanceSummary | None = None) -> Quorum
     if rule is None:
         return None
     summary = summary or attendance_summary(meeting)
-    return QuorumView(rule=rule, expected=summary.expected, present=summary.present,
-                      needed=rule.needed(summary.expected), met=rule.met(summary.present, summary.expected))
+    return QuorumView(
+        rule=rule,
+        expected=summary.expected,
+        present=summary.present,
+        needed=rule.needed(summary.expected),
+        met=rule.met(summary.present, summary.expected),
+    )
 
 
 def late_notices(matter) -> list:
@@ -135,13 +155,24 @@ def late_notices(matter) -> list:
 
     A meeting cancelled afterwards is left out: no meeting was held on short notice."""
     found = []
-    late = (Announcement.objects.filter(matters=matter, late=True).exclude(meeting__status=MeetingStatus.CANCELLED)
-            .select_related("meeting").order_by("at", "pk"))
+    late = (
+        Announcement.objects.filter(matters=matter, late=True)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting")
+        .order_by("at", "pk")
+    )
     for a in late:
         found.append(
-            _("The meeting “%(title)s” was announced %(given)s days ahead; its form requires %(required)s. "
-              "Reason: %(reason)s")
-            % {"title": a.meeting.title, "given": a.given_days, "required": a.required_days, "reason": a.late_reason}
+            _(
+                "The meeting “%(title)s” was announced %(given)s days ahead; its form requires %(required)s. "
+                "Reason: %(reason)s"
+            )
+            % {
+                "title": a.meeting.title,
+                "given": a.given_days,
+                "required": a.required_days,
+                "reason": a.late_reason,
+            }
         )
     return found
 
@@ -154,8 +185,11 @@ def _when(value) -> str:
 
 
 def _basis_label(basis: str):
-    return {"representatives": _("representatives"), "households": _("households"),
-            "invited": _("invited participants")}[basis]
+    return {
+        "representatives": _("representatives"),
+        "households": _("households"),
+        "invited": _("invited participants"),
+    }[basis]
 
 
 def draft_minutes(meeting: Meeting, matter) -> str:
@@ -169,23 +203,36 @@ def _minutes_lines(meeting: Meeting, matter) -> list:
     summary = attendance_summary(meeting)
     lines = [
         _("Meeting: %(title)s") % {"title": meeting.title},
-        _("Form: %(form)s · Platform: %(platform)s") % {"form": meeting.get_form_display(),
-                                                        "platform": meeting.platform_label},
+        _("Form: %(form)s · Platform: %(platform)s")
+        % {"form": meeting.get_form_display(), "platform": meeting.platform_label},
         _("Time: %(when)s · Place: %(place)s") % {"when": _when(meeting.starts_at), "place": meeting.place},
         _("Convened by: %(name)s") % {"name": meeting.convener.name},
         _("Expected (%(basis)s): %(expected)s; present: %(present)s; also attending: %(others)s")
-        % {"basis": _basis_label(summary.basis), "expected": summary.expected, "present": summary.present,
-           "others": summary.others},
+        % {
+            "basis": _basis_label(summary.basis),
+            "expected": summary.expected,
+            "present": summary.present,
+            "others": summary.others,
+        },
     ]
     view = quorum(meeting, summary)
     if view is not None:
-        lines.append(_("Quorum: %(needed)s needed, %(present)s present — %(verdict)s")
-                     % {"needed": view.needed, "present": view.present,
-                        "verdict": _("met") if view.met else _("not met")})
-    named = list(Attendance.objects.filter(meeting=meeting, person__isnull=True).values_list("name", flat=True))
+        lines.append(
+            _("Quorum: %(needed)s needed, %(present)s present — %(verdict)s")
+            % {
+                "needed": view.needed,
+                "present": view.present,
+                "verdict": _("met") if view.met else _("not met"),
+            }
+        )
+    named = list(
+        Attendance.objects.filter(meeting=meeting, person__isnull=True).values_list("name", flat=True)
+    )
     if named:
         lines.append(_("Units and parties present: %(names)s") % {"names": "、".join(named)})
-    agenda = list(AgendaItem.objects.filter(meeting=meeting).select_related("matter").order_by("position", "pk"))
+    agenda = list(
+        AgendaItem.objects.filter(meeting=meeting).select_related("matter").order_by("position", "pk")
+    )
     if agenda:
         lines.append(_("Agenda:"))
         lines += [f"{i}. {item.matter.title}" for i, item in enumerate(agenda, 1)]
@@ -195,19 +242,33 @@ def _minutes_lines(meeting: Meeting, matter) -> list:
     sessions = list(Session.objects.filter(meeting=meeting, matter=matter).prefetch_related("ideas"))
     ideas = [i for s in sessions for i in s.ideas.all()]
     lines.append(_("Ideas:"))
-    lines += [f"- {i.voiced_by}：{i.text}" if i.voiced_by else f"- {i.text}" for i in ideas] or [_("(none recorded)")]
+    lines += [f"- {i.voiced_by}：{i.text}" if i.voiced_by else f"- {i.text}" for i in ideas] or [
+        _("(none recorded)")
+    ]
     lines.append(_("Decisions:"))
     decisions = []
-    for c in matter.consensus_records.filter(session__in=sessions).select_related("version").order_by("recorded_at"):
-        decisions.append(_("Agreed on version %(n)s of the plan: %(text)s") % {"n": c.version.number, "text": c.minutes})
+    for c in (
+        matter.consensus_records.filter(session__in=sessions)
+        .select_related("version")
+        .order_by("recorded_at")
+    ):
+        decisions.append(
+            _("Agreed on version %(n)s of the plan: %(text)s") % {"n": c.version.number, "text": c.minutes}
+        )
         for part in c.version.parts.select_related("unit").order_by("pk"):
             decisions.append(f"  · {part.what} — {part.responsible_label}")
     until = meeting.ended_at or timezone.now()
     for v in matter.vote_results.filter(recorded_at__gte=meeting.starts_at, recorded_at__lte=until):
         decisions.append(
             _("Vote: %(yes)s of %(n)s in favour, %(no)s against, %(ab)s abstaining — %(verdict)s")
-            % {"yes": v.in_favour, "n": v.electorate, "no": v.against, "ab": v.abstain,
-               "verdict": _("passed") if v.passed else _("not passed")})
+            % {
+                "yes": v.in_favour,
+                "n": v.electorate,
+                "no": v.against,
+                "ab": v.abstain,
+                "verdict": _("passed") if v.passed else _("not passed"),
+            }
+        )
     lines += decisions or [_("(none recorded)")]
     return lines
 
@@ -217,7 +278,6 @@ def minutes_of(meeting: Meeting, *, confirmed_only: bool):
     if confirmed_only:
         qs = qs.filter(confirmed_at__isnull=False)
     return list(qs.prefetch_related("addenda__by").order_by("position", "pk"))
-
 
 
 def _midnight(day) -> datetime.datetime:
@@ -240,5 +300,8 @@ def this_week(user, today=None):
 def upcoming_invitations(user, today=None):
     """What ``user`` is invited to and has still to attend: announced meetings from today on, the next first."""
     since = _midnight(today or timezone.localdate())
-    return (invitations_of(user).filter(meeting__status=MeetingStatus.ANNOUNCED, meeting__starts_at__gte=since)
-            .order_by("meeting__starts_at", "pk"))
+    return (
+        invitations_of(user)
+        .filter(meeting__status=MeetingStatus.ANNOUNCED, meeting__starts_at__gte=since)
+        .order_by("meeting__starts_at", "pk")
+    )

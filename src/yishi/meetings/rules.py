@@ -54,7 +54,9 @@ def _default_notice_source(form: str) -> str:
 def _notice_rule(form: str, region) -> tuple[int | None, str]:
     from yishi.regions.queries import rule_for
 
-    return rule_for(region, f"meeting_notice_days:{form}", (_default_notice_days(form), _default_notice_source(form)))
+    return rule_for(
+        region, f"meeting_notice_days:{form}", (_default_notice_days(form), _default_notice_source(form))
+    )
 
 
 def notice_days(form: str, region=None) -> int | None:
@@ -95,7 +97,9 @@ class QuorumRule:
 # Bodies that may sit only with enough members present.
 QUORUM: dict[str, QuorumRule] = {
     # 村民委员会组织法 (2018) Art. 26: 村民代表会议有三分之二以上的组成人员参加方可召开.
-    SessionForm.REPRESENTATIVES: QuorumRule("representatives", 2, 3, True, "村民委员会组织法 (2018) 第二十六条"),
+    SessionForm.REPRESENTATIVES: QuorumRule(
+        "representatives", 2, 3, True, "村民委员会组织法 (2018) 第二十六条"
+    ),
     # Art. 22: 村民会议 … 应当有本村十八周岁以上村民的过半数，或者本村三分之二以上的户的代表参加. Ages are not
     # recorded, so the households branch is the one counted.
     SessionForm.VILLAGERS: QuorumRule("households", 2, 3, True, "村民委员会组织法 (2018) 第二十二条"),

@@ -70,9 +70,20 @@ def _digest(text: str) -> str:
 
 
 @transaction.atomic
-def record_session(*, actor, matter: Matter, title: str, held_at, place: str, attendance: int,
-                   ideas: list[tuple[str, str]], form: str = SessionForm.CONSULTATION, attendees=(),
-                   other_attendees: str = "", meeting: Meeting | None = None) -> Session:
+def record_session(
+    *,
+    actor,
+    matter: Matter,
+    title: str,
+    held_at,
+    place: str,
+    attendance: int,
+    ideas: list[tuple[str, str]],
+    form: str = SessionForm.CONSULTATION,
+    attendees=(),
+    other_attendees: str = "",
+    meeting: Meeting | None = None,
+) -> Session:
     """``ideas`` are (text, voiced_by) pairs as written down at the session."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     require_step_action(actor, matter, "procedures.record_session")
@@ -85,8 +96,15 @@ def record_session(*, actor, matter: Matter, title: str, held_at, place: str, at
         raise Refused(_("Record how many people took part."), "attendance_required", field="attendance")
     ideas = _clean_ideas(ideas)
     session = Session.objects.create(
-        matter=matter, meeting=meeting, form=form, title=title[:100], held_at=held_at, place=place[:100],
-        attendance=attendance, other_attendees=(other_attendees or "").strip()[:2000], step_key=matter.step_key,
+        matter=matter,
+        meeting=meeting,
+        form=form,
+        title=title[:100],
+        held_at=held_at,
+        place=place[:100],
+        attendance=attendance,
+        other_attendees=(other_attendees or "").strip()[:2000],
+        step_key=matter.step_key,
         recorded_by=actor,
     )
     session.attendees.set(attendees)
@@ -115,15 +133,23 @@ def _clean(*, form, platform, platform_name, title, starts_at, place) -> dict:
     if platform not in Platform.values:
         raise Refused(_("Unknown platform."), "invalid_platform", field="platform")
     if platform == Platform.OTHER and not platform_name:
-        raise Refused(_("Name the platform the meeting is held on."), "platform_name_required", field="platform_name")
+        raise Refused(
+            _("Name the platform the meeting is held on."), "platform_name_required", field="platform_name"
+        )
     if not title:
         raise Refused(_("A meeting needs a title."), "title_required", field="title")
     if not place:
         raise Refused(_("Say where the meeting is held."), "place_required", field="place")
     if starts_at is None:
         raise Refused(_("Say when the meeting starts."), "time_required", field="starts_at")
-    return {"form": form, "platform": platform, "platform_name": platform_name[:50] if platform == Platform.OTHER else "",
-            "title": title[:150], "starts_at": starts_at, "place": place[:100]}
+    return {
+        "form": form,
+        "platform": platform,
+        "platform_name": platform_name[:50] if platform == Platform.OTHER else "",
+        "title": title[:150],
+        "starts_at": starts_at,
+        "place": place[:100],
+    }
 
 
 def _clean_agenda(region, matters) -> list[Matter]:
@@ -133,73 +159,138 @@ def _clean_agenda(region, matters) -> list[Matter]:
     agenda = []
     for matter in (fresh[pk] for pk in pks):
         if not board.contains(matter.region):
-            raise Refused(_("“%(title)s” is not a matter of this community.") % {"title": matter.title},
-                          "matter_elsewhere", field="agenda")
+            raise Refused(
+                _("“%(title)s” is not a matter of this community.") % {"title": matter.title},
+                "matter_elsewhere",
+                field="agenda",
+            )
         if matter.status not in (Status.NEW, Status.OPEN):
-            raise Refused(_("“%(title)s” is closed; it cannot be put on an agenda.") % {"title": matter.title},
-                          "matter_closed", field="agenda")
+            raise Refused(
+                _("“%(title)s” is closed; it cannot be put on an agenda.") % {"title": matter.title},
+                "matter_closed",
+                field="agenda",
+            )
         agenda.append(matter)
     return agenda
 
 
 def _write_agenda(meeting: Meeting, agenda: list[Matter]) -> None:
     AgendaItem.objects.filter(meeting=meeting).delete()
-    AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, matter=m, position=i)
-                                    for i, m in enumerate(agenda, 1)])
+    AgendaItem.objects.bulk_create(
+        [AgendaItem(meeting=meeting, matter=m, position=i) for i, m in enumerate(agenda, 1)]
+    )
 
 
 def agenda_of(meeting: Meeting) -> list[Matter]:
-    return [item.matter for item in AgendaItem.objects.filter(meeting=meeting).select_related("matter")
-            .order_by("position", "pk")]
+    return [
+        item.matter
+        for item in AgendaItem.objects.filter(meeting=meeting)
+        .select_related("matter")
+        .order_by("position", "pk")
+    ]
 
 
 def units_for(region):
     """Units that may be invited: those serving the community, a region above it, or a compound in it."""
     board = board_of(region)
-    return (Unit.objects.filter(Q(serves__pk__in=board.ancestor_ids) | within(board, "serves"))
-            .distinct().order_by("name"))
+    return (
+        Unit.objects.filter(Q(serves__pk__in=board.ancestor_ids) | within(board, "serves"))
+        .distinct()
+        .order_by("name")
+    )
 
 
 def _check_convener(convener, region) -> None:
     if convener is None:
         raise Refused(_("Name the convener of the meeting."), "convener_required", field="convener")
     if not can(convener, MANAGE, region):
-        raise Refused(_("The convener must be a committee member of this community."), "invalid_convener",
-                      field="convener")
+        raise Refused(
+            _("The convener must be a committee member of this community."),
+            "invalid_convener",
+            field="convener",
+        )
 
 
 @transaction.atomic
-def create_meeting(*, actor, region, form: str, platform: str, title: str, starts_at, place: str,
-                   platform_name: str = "", convener=None, agenda=()) -> Meeting:
+def create_meeting(
+    *,
+    actor,
+    region,
+    form: str,
+    platform: str,
+    title: str,
+    starts_at,
+    place: str,
+    platform_name: str = "",
+    convener=None,
+    agenda=(),
+) -> Meeting:
     require(actor, MANAGE, region)
     if region.level not in (Level.COMMUNITY, Level.COMPOUND):
-        raise Refused(_("A meeting is held by a community or village, or in one of its compounds."),
-                      "invalid_region", field="region")
-    fields = _clean(form=form, platform=platform, platform_name=platform_name, title=title, starts_at=starts_at,
-                    place=place)
+        raise Refused(
+            _("A meeting is held by a community or village, or in one of its compounds."),
+            "invalid_region",
+            field="region",
+        )
+    fields = _clean(
+        form=form,
+        platform=platform,
+        platform_name=platform_name,
+        title=title,
+        starts_at=starts_at,
+        place=place,
+    )
     convener = convener or _person(actor)
     _check_convener(convener, region)
     agenda = _clean_agenda(region, agenda)
-    meeting = Meeting.objects.create(region=region, convener=convener, created_by=_person(actor),
-                                     created_at=timezone.now(), **fields)
+    meeting = Meeting.objects.create(
+        region=region, convener=convener, created_by=_person(actor), created_at=timezone.now(), **fields
+    )
     _write_agenda(meeting, agenda)
-    record(actor=actor, action="meetings.create", target=meeting,
-           data={"region": region.pk, "form": fields["form"], "starts_at": fields["starts_at"],
-                 "agenda": [m.pk for m in agenda]})
+    record(
+        actor=actor,
+        action="meetings.create",
+        target=meeting,
+        data={
+            "region": region.pk,
+            "form": fields["form"],
+            "starts_at": fields["starts_at"],
+            "agenda": [m.pk for m in agenda],
+        },
+    )
     return meeting
 
 
 @transaction.atomic
-def update_meeting(*, actor, meeting: Meeting, form: str, platform: str, title: str, starts_at, place: str,
-                   platform_name: str = "", convener=None, agenda=None) -> Meeting:
+def update_meeting(
+    *,
+    actor,
+    meeting: Meeting,
+    form: str,
+    platform: str,
+    title: str,
+    starts_at,
+    place: str,
+    platform_name: str = "",
+    convener=None,
+    agenda=None,
+) -> Meeting:
     """Edit a meeting that is still being prepared. Once announced, only ``change_meeting`` changes it."""
     meeting = _locked(meeting)
     require(actor, MANAGE, meeting)
     if meeting.status != MeetingStatus.DRAFT:
-        raise Refused(_("The meeting has been announced: post a change instead, so that the public sees it."),
-                      "announced")
-    fields = _clean(form=form, platform=platform, platform_name=platform_name, title=title, starts_at=starts_at,
-                    place=place)
+        raise Refused(
+            _("The meeting has been announced: post a change instead, so that the public sees it."),
+            "announced",
+        )
+    fields = _clean(
+        form=form,
+        platform=platform,
+        platform_name=platform_name,
+        title=title,
+        starts_at=starts_at,
+        place=place,
+    )
     if convener is not None:
         _check_convener(convener, meeting.region)
         fields["convener"] = convener
@@ -208,21 +299,39 @@ def update_meeting(*, actor, meeting: Meeting, form: str, platform: str, title: 
     meeting.save()
     if agenda is not None:
         _write_agenda(meeting, _clean_agenda(meeting.region, agenda))
-    record(actor=actor, action="meetings.update", target=meeting,
-           data={"form": meeting.form, "starts_at": meeting.starts_at,
-                 "agenda": [m.pk for m in agenda_of(meeting)]})
+    record(
+        actor=actor,
+        action="meetings.update",
+        target=meeting,
+        data={
+            "form": meeting.form,
+            "starts_at": meeting.starts_at,
+            "agenda": [m.pk for m in agenda_of(meeting)],
+        },
+    )
     return meeting
 
 
 def _require_open_for_invitations(meeting: Meeting) -> None:
     if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
-        raise Refused(_("This meeting is %(status)s; nobody more can be invited.")
-                      % {"status": meeting.get_status_display()}, "closed")
+        raise Refused(
+            _("This meeting is %(status)s; nobody more can be invited.")
+            % {"status": meeting.get_status_display()},
+            "closed",
+        )
 
 
 @transaction.atomic
-def invite(*, actor, meeting: Meeting, people=(), units=(), names=(), capacity: str = "",
-           representatives: bool = False) -> int:
+def invite(
+    *,
+    actor,
+    meeting: Meeting,
+    people=(),
+    units=(),
+    names=(),
+    capacity: str = "",
+    representatives: bool = False,
+) -> int:
     """Invite people (in a capacity: 居民代表, 两委成员 …), responsible units, and stakeholders named in words.
 
     ``representatives`` invites every residents' representative of the community. Whoever is already invited
@@ -246,8 +355,11 @@ def invite(*, actor, meeting: Meeting, people=(), units=(), names=(), capacity: 
     serving = set(units_for(meeting.region).values_list("pk", flat=True))
     for unit in units:
         if unit.pk not in serving:
-            raise Refused(_("%(unit)s does not serve this community.") % {"unit": unit.name}, "unit_elsewhere",
-                          field="units")
+            raise Refused(
+                _("%(unit)s does not serve this community.") % {"unit": unit.name},
+                "unit_elsewhere",
+                field="units",
+            )
     invited = Invitation.objects.filter(meeting=meeting)
     have_people = set(invited.exclude(person=None).values_list("person_id", flat=True))
     have_units = set(invited.exclude(unit=None).values_list("unit_id", flat=True))
@@ -267,9 +379,16 @@ def invite(*, actor, meeting: Meeting, people=(), units=(), names=(), capacity: 
             have_names.add(name)
             new.append(Invitation(meeting=meeting, name=name, capacity=capacity, invited_by=by, at=now))
     Invitation.objects.bulk_create(new)
-    record(actor=actor, action="meetings.invite", target=meeting,
-           data={"people": sum(1 for i in new if i.person_id), "units": [i.unit_id for i in new if i.unit_id],
-                 "named": sum(1 for i in new if i.name)})
+    record(
+        actor=actor,
+        action="meetings.invite",
+        target=meeting,
+        data={
+            "people": sum(1 for i in new if i.person_id),
+            "units": [i.unit_id for i in new if i.unit_id],
+            "named": sum(1 for i in new if i.name),
+        },
+    )
     return len(new)
 
 
@@ -281,32 +400,67 @@ def notice_given(starts_at, now) -> int:
     return (timezone.localdate(starts_at) - timezone.localdate(now)).days
 
 
-def _post(*, actor, meeting: Meeting, kind: str, now, matters: list[Matter], subject: bool, late_reason: str = "",
-          reason: str = "", replaces=None) -> Announcement:
+def _post(
+    *,
+    actor,
+    meeting: Meeting,
+    kind: str,
+    now,
+    matters: list[Matter],
+    subject: bool,
+    late_reason: str = "",
+    reason: str = "",
+    replaces=None,
+) -> Announcement:
     required = rules.notice_days(meeting.form, meeting.region)
     given = notice_given(meeting.starts_at, now)
     late = subject and required is not None and given < required
     late_reason = (late_reason or "").strip()
     if late and not late_reason:
         raise Refused(
-            _("A %(form)s must be announced at least %(days)s days ahead (%(source)s); this is %(given)s days "
-              "ahead. Give the reason for the short notice: it is posted with the notice and shown on every "
-              "matter on the agenda.")
-            % {"form": meeting.get_form_display(), "days": required, "source": rules.notice_source(meeting.form, meeting.region),
-               "given": given},
-            "short_notice", field="late_reason",
+            _(
+                "A %(form)s must be announced at least %(days)s days ahead (%(source)s); this is %(given)s days "
+                "ahead. Give the reason for the short notice: it is posted with the notice and shown on every "
+                "matter on the agenda."
+            )
+            % {
+                "form": meeting.get_form_display(),
+                "days": required,
+                "source": rules.notice_source(meeting.form, meeting.region),
+                "given": given,
+            },
+            "short_notice",
+            field="late_reason",
         )
     with translation.override(settings.LANGUAGE_CODE):
         title, body = _notice_text(meeting, kind, agenda_of(meeting), late_reason if late else "", reason)
-    notice_kind = {AnnouncementKind.ANNOUNCE: NoticeKind.MEETING, AnnouncementKind.CHANGE: NoticeKind.MEETING_CHANGED,
-                   AnnouncementKind.CANCEL: NoticeKind.MEETING_CANCELLED}[kind]
+    notice_kind = {
+        AnnouncementKind.ANNOUNCE: NoticeKind.MEETING,
+        AnnouncementKind.CHANGE: NoticeKind.MEETING_CHANGED,
+        AnnouncementKind.CANCEL: NoticeKind.MEETING_CANCELLED,
+    }[kind]
     # Posted until the day after the meeting (a cancellation: after the day it would have been).
     period = min(max(1, given + 1), MAX_PERIOD_DAYS)
-    notice = post_notice(actor=actor, region=board_of(meeting.region), kind=notice_kind, title=title, body=body,
-                         period_days=period, replaces=replaces)
+    notice = post_notice(
+        actor=actor,
+        region=board_of(meeting.region),
+        kind=notice_kind,
+        title=title,
+        body=body,
+        period_days=period,
+        replaces=replaces,
+    )
     announcement = Announcement.objects.create(
-        meeting=meeting, notice=notice, kind=kind, starts_at=meeting.starts_at, required_days=required,
-        given_days=given, late=late, late_reason=late_reason if late else "", reason=reason, actor=_person(actor),
+        meeting=meeting,
+        notice=notice,
+        kind=kind,
+        starts_at=meeting.starts_at,
+        required_days=required,
+        given_days=given,
+        late=late,
+        late_reason=late_reason if late else "",
+        reason=reason,
+        actor=_person(actor),
         at=now,
     )
     announcement.matters.set(matters)
@@ -320,21 +474,27 @@ def _when(value) -> str:
 def _notice_text(meeting: Meeting, kind: str, agenda: list[Matter], late_reason: str, reason: str):
     from .queries import participants_public
 
-    titles = {AnnouncementKind.ANNOUNCE: _("Meeting notice: %(title)s"),
-              AnnouncementKind.CHANGE: _("Meeting changed: %(title)s"),
-              AnnouncementKind.CANCEL: _("Meeting cancelled: %(title)s")}
+    titles = {
+        AnnouncementKind.ANNOUNCE: _("Meeting notice: %(title)s"),
+        AnnouncementKind.CHANGE: _("Meeting changed: %(title)s"),
+        AnnouncementKind.CANCEL: _("Meeting cancelled: %(title)s"),
+    }
     title = titles[kind] % {"title": meeting.title}
     lines = []
     if kind == AnnouncementKind.CANCEL:
-        lines.append(_("The meeting of %(when)s at %(place)s will not take place.")
-                     % {"when": _when(meeting.starts_at), "place": meeting.place})
+        lines.append(
+            _("The meeting of %(when)s at %(place)s will not take place.")
+            % {"when": _when(meeting.starts_at), "place": meeting.place}
+        )
         lines.append(_("Reason: %(reason)s") % {"reason": reason})
         return str(title), "\n".join(str(line) for line in lines)
     if kind == AnnouncementKind.CHANGE:
         lines.append(_("What changed: %(reason)s") % {"reason": reason})
     lines.append(_("Form: %(form)s") % {"form": meeting.get_form_display()})
     lines.append(_("Time: %(when)s") % {"when": _when(meeting.starts_at)})
-    lines.append(_("Place: %(place)s (%(platform)s)") % {"place": meeting.place, "platform": meeting.platform_label})
+    lines.append(
+        _("Place: %(place)s (%(platform)s)") % {"place": meeting.place, "platform": meeting.platform_label}
+    )
     if agenda:
         lines.append(_("Agenda:"))
         lines += [f"{i}. {m.title}" for i, m in enumerate(agenda, 1)]
@@ -348,12 +508,16 @@ def _notice_text(meeting: Meeting, kind: str, agenda: list[Matter], late_reason:
 
 
 def current_announcement(meeting: Meeting) -> Announcement | None:
-    return Announcement.objects.filter(meeting=meeting).select_related("notice").order_by("-at", "-pk").first()
+    return (
+        Announcement.objects.filter(meeting=meeting).select_related("notice").order_by("-at", "-pk").first()
+    )
 
 
 def _require_future(starts_at, now) -> None:
     if starts_at <= now:
-        raise Refused(_("The meeting's time has passed; set a new time first."), "in_the_past", field="starts_at")
+        raise Refused(
+            _("The meeting's time has passed; set a new time first."), "in_the_past", field="starts_at"
+        )
 
 
 @transaction.atomic
@@ -363,24 +527,52 @@ def announce(*, actor, meeting: Meeting, late_reason: str = "") -> Announcement:
     meeting = _locked(meeting)
     require(actor, MANAGE, meeting)
     if meeting.status != MeetingStatus.DRAFT:
-        raise Refused(_("This meeting is %(status)s; it cannot be announced again.")
-                      % {"status": meeting.get_status_display()}, "not_draft")
+        raise Refused(
+            _("This meeting is %(status)s; it cannot be announced again.")
+            % {"status": meeting.get_status_display()},
+            "not_draft",
+        )
     now = timezone.now()
     _require_future(meeting.starts_at, now)
-    announcement = _post(actor=actor, meeting=meeting, kind=AnnouncementKind.ANNOUNCE, now=now,
-                         matters=agenda_of(meeting), subject=True, late_reason=late_reason)
+    announcement = _post(
+        actor=actor,
+        meeting=meeting,
+        kind=AnnouncementKind.ANNOUNCE,
+        now=now,
+        matters=agenda_of(meeting),
+        subject=True,
+        late_reason=late_reason,
+    )
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.ANNOUNCED, announced_at=now)
     meeting.status, meeting.announced_at = MeetingStatus.ANNOUNCED, now
-    record(actor=actor, action="meetings.announce", target=meeting,
-           data={"notice": announcement.notice_id, "required_days": announcement.required_days,
-                 "given_days": announcement.given_days, "late": announcement.late})
+    record(
+        actor=actor,
+        action="meetings.announce",
+        target=meeting,
+        data={
+            "notice": announcement.notice_id,
+            "required_days": announcement.required_days,
+            "given_days": announcement.given_days,
+            "late": announcement.late,
+        },
+    )
     return announcement
 
 
 @transaction.atomic
-def change_meeting(*, actor, meeting: Meeting, reason: str, title: str | None = None, starts_at=None,
-                   place: str | None = None, platform: str | None = None, platform_name: str | None = None,
-                   agenda=None, late_reason: str = "") -> Announcement:
+def change_meeting(
+    *,
+    actor,
+    meeting: Meeting,
+    reason: str,
+    title: str | None = None,
+    starts_at=None,
+    place: str | None = None,
+    platform: str | None = None,
+    platform_name: str | None = None,
+    agenda=None,
+    late_reason: str = "",
+) -> Announcement:
     """Change an announced meeting: a new notice, replacing the current one, says what changed and why.
 
     A new time, or matters added to the agenda, fall under the notice-period rule again.
@@ -388,17 +580,23 @@ def change_meeting(*, actor, meeting: Meeting, reason: str, title: str | None = 
     meeting = _locked(meeting)
     require(actor, MANAGE, meeting)
     if meeting.status != MeetingStatus.ANNOUNCED:
-        raise Refused(_("Only an announced meeting is changed by a notice; this one is %(status)s.")
-                      % {"status": meeting.get_status_display()}, "not_announced")
+        raise Refused(
+            _("Only an announced meeting is changed by a notice; this one is %(status)s.")
+            % {"status": meeting.get_status_display()},
+            "not_announced",
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise Refused(_("Say what changed and why; it is posted with the change."), "reason_required",
-                      field="reason")
+        raise Refused(
+            _("Say what changed and why; it is posted with the change."), "reason_required", field="reason"
+        )
     now = timezone.now()
     fields = _clean(
-        form=meeting.form, platform=platform or meeting.platform,
+        form=meeting.form,
+        platform=platform or meeting.platform,
         platform_name=meeting.platform_name if platform_name is None else platform_name,
-        title=meeting.title if title is None else title, starts_at=starts_at or meeting.starts_at,
+        title=meeting.title if title is None else title,
+        starts_at=starts_at or meeting.starts_at,
         place=meeting.place if place is None else place,
     )
     old_agenda = agenda_of(meeting)
@@ -420,11 +618,23 @@ def change_meeting(*, actor, meeting: Meeting, reason: str, title: str | None = 
     # Which matters this notice gives notice of: all of them at a new time, else only those just added.
     concerned = new_agenda if moved else added
     previous = current_announcement(meeting)
-    announcement = _post(actor=actor, meeting=meeting, kind=AnnouncementKind.CHANGE, now=now, matters=concerned,
-                         subject=bool(concerned), late_reason=late_reason, reason=reason,
-                         replaces=previous.notice if previous else None)
-    record(actor=actor, action="meetings.change", target=meeting,
-           data={"notice": announcement.notice_id, "changed": changed, "late": announcement.late})
+    announcement = _post(
+        actor=actor,
+        meeting=meeting,
+        kind=AnnouncementKind.CHANGE,
+        now=now,
+        matters=concerned,
+        subject=bool(concerned),
+        late_reason=late_reason,
+        reason=reason,
+        replaces=previous.notice if previous else None,
+    )
+    record(
+        actor=actor,
+        action="meetings.change",
+        target=meeting,
+        data={"notice": announcement.notice_id, "changed": changed, "late": announcement.late},
+    )
     return announcement
 
 
@@ -434,21 +644,36 @@ def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
     meeting = _locked(meeting)
     require(actor, MANAGE, meeting)
     if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
-        raise Refused(_("This meeting is %(status)s; it cannot be cancelled.")
-                      % {"status": meeting.get_status_display()}, "not_cancellable")
+        raise Refused(
+            _("This meeting is %(status)s; it cannot be cancelled.")
+            % {"status": meeting.get_status_display()},
+            "not_cancellable",
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise Refused(_("Give the reason for cancelling; an announced meeting's reason is posted."),
-                      "reason_required", field="reason")
+        raise Refused(
+            _("Give the reason for cancelling; an announced meeting's reason is posted."),
+            "reason_required",
+            field="reason",
+        )
     now = timezone.now()
     notice_id = None
     if meeting.status == MeetingStatus.ANNOUNCED:
         previous = current_announcement(meeting)
-        announcement = _post(actor=actor, meeting=meeting, kind=AnnouncementKind.CANCEL, now=now, matters=[],
-                             subject=False, reason=reason, replaces=previous.notice if previous else None)
+        announcement = _post(
+            actor=actor,
+            meeting=meeting,
+            kind=AnnouncementKind.CANCEL,
+            now=now,
+            matters=[],
+            subject=False,
+            reason=reason,
+            replaces=previous.notice if previous else None,
+        )
         notice_id = announcement.notice_id
-    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED, cancelled_at=now,
-                                                 cancel_reason=reason[:2000])
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.CANCELLED, cancelled_at=now, cancel_reason=reason[:2000]
+    )
     meeting.status, meeting.cancelled_at, meeting.cancel_reason = MeetingStatus.CANCELLED, now, reason[:2000]
     record(actor=actor, action="meetings.cancel", target=meeting, data={"notice": notice_id})
     return meeting
@@ -476,25 +701,38 @@ def self_sign_in_opens(meeting: Meeting):
 
 def self_sign_in_open(meeting: Meeting, now=None) -> bool:
     now = now or timezone.now()
-    return (meeting.status == MeetingStatus.ANNOUNCED
-            and self_sign_in_opens(meeting) <= now <= meeting.starts_at + rules.SELF_SIGN_IN_CLOSES_AFTER)
+    return (
+        meeting.status == MeetingStatus.ANNOUNCED
+        and self_sign_in_opens(meeting) <= now <= meeting.starts_at + rules.SELF_SIGN_IN_CLOSES_AFTER
+    )
 
 
 def _attend(*, actor, meeting: Meeting, person, invitation: Invitation | None, method: str) -> Attendance:
     name = invitation.label if invitation is not None and person is None else person.name
     taken = Attendance.objects.filter(meeting=meeting)
     if (person is not None and taken.filter(person=person).exists()) or (
-            invitation is not None and taken.filter(invitation=invitation).exists()):
+        invitation is not None and taken.filter(invitation=invitation).exists()
+    ):
         raise Refused(_("%(name)s has already signed in.") % {"name": name}, "already_signed_in")
     try:
         with transaction.atomic():
-            attendance = Attendance.objects.create(meeting=meeting, invitation=invitation, person=person,
-                                                   name=name[:100], method=method, recorded_by=_person(actor),
-                                                   at=timezone.now())
+            attendance = Attendance.objects.create(
+                meeting=meeting,
+                invitation=invitation,
+                person=person,
+                name=name[:100],
+                method=method,
+                recorded_by=_person(actor),
+                at=timezone.now(),
+            )
     except IntegrityError:
         raise Refused(_("%(name)s has already signed in.") % {"name": name}, "already_signed_in") from None
-    record(actor=actor, action="meetings.sign_in", target=attendance,
-           data={"meeting": meeting.pk, "method": method, "invited": invitation is not None})
+    record(
+        actor=actor,
+        action="meetings.sign_in",
+        target=attendance,
+        data={"meeting": meeting.pk, "method": method, "invited": invitation is not None},
+    )
     return attendance
 
 
@@ -504,8 +742,13 @@ def _unit_invitation_for(person, meeting: Meeting) -> Invitation | None:
     if not unit_ids:
         return None
     attended = Attendance.objects.filter(meeting=meeting, invitation__isnull=False).values("invitation_id")
-    return (Invitation.objects.filter(meeting=meeting, unit_id__in=unit_ids).exclude(pk__in=attended)
-            .select_related("unit").order_by("pk").first())
+    return (
+        Invitation.objects.filter(meeting=meeting, unit_id__in=unit_ids)
+        .exclude(pk__in=attended)
+        .select_related("unit")
+        .order_by("pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -523,10 +766,12 @@ def sign_in(*, actor, meeting: Meeting) -> Attendance:
     if meeting.status != MeetingStatus.ANNOUNCED or now > meeting.starts_at + rules.SELF_SIGN_IN_CLOSES_AFTER:
         raise Refused(_("Sign-in for this meeting is closed."), "sign_in_closed")
     if now < self_sign_in_opens(meeting):
-        raise Refused(_("Sign-in opens at %(time)s.") % {"time": _when(self_sign_in_opens(meeting))},
-                      "sign_in_not_open")
-    invitation = (Invitation.objects.filter(meeting=meeting, person=person).first()
-                  or _unit_invitation_for(person, meeting))
+        raise Refused(
+            _("Sign-in opens at %(time)s.") % {"time": _when(self_sign_in_opens(meeting))}, "sign_in_not_open"
+        )
+    invitation = Invitation.objects.filter(meeting=meeting, person=person).first() or _unit_invitation_for(
+        person, meeting
+    )
     return _attend(actor=actor, meeting=meeting, person=person, invitation=invitation, method=SignIn.QR)
 
 
@@ -536,11 +781,14 @@ def check_in(*, actor, meeting: Meeting, invitation: Invitation | None = None, p
     meeting = _locked(meeting)
     require(actor, MANAGE, meeting)
     if meeting.status != MeetingStatus.ANNOUNCED:
-        raise Refused(_("Sign-in is possible only while the meeting is announced and not yet closed."),
-                      "sign_in_closed")
+        raise Refused(
+            _("Sign-in is possible only while the meeting is announced and not yet closed."), "sign_in_closed"
+        )
     if invitation is not None:
         if invitation.meeting_id != meeting.pk:
-            raise Refused(_("That invitation belongs to another meeting."), "wrong_meeting", field="invitation")
+            raise Refused(
+                _("That invitation belongs to another meeting."), "wrong_meeting", field="invitation"
+            )
         person = invitation.person
     elif person is not None:
         invitation = Invitation.objects.filter(meeting=meeting, person=person).first()
@@ -553,8 +801,11 @@ def check_in(*, actor, meeting: Meeting, invitation: Invitation | None = None, p
 def respond(*, actor, meeting: Meeting, attending: bool) -> Invitation:
     """An invited person says whether they will come."""
     person = _person(actor)
-    invitation = (Invitation.objects.select_for_update().filter(meeting=meeting, person=person).first()
-                  if person else None)
+    invitation = (
+        Invitation.objects.select_for_update().filter(meeting=meeting, person=person).first()
+        if person
+        else None
+    )
     if invitation is None:
         raise Refused(_("You are not invited to this meeting."), "not_invited")
     if meeting.status != MeetingStatus.ANNOUNCED:
@@ -562,8 +813,12 @@ def respond(*, actor, meeting: Meeting, attending: bool) -> Invitation:
     invitation.response = Response.YES if attending else Response.NO
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["response", "responded_at"])
-    record(actor=actor, action="meetings.respond", target=invitation,
-           data={"meeting": meeting.pk, "response": invitation.response})
+    record(
+        actor=actor,
+        action="meetings.respond",
+        target=invitation,
+        data={"meeting": meeting.pk, "response": invitation.response},
+    )
     return invitation
 
 
@@ -575,8 +830,14 @@ def attach_sheet_photo(*, actor, meeting: Meeting, upload) -> SheetPhoto:
     if meeting.status not in (MeetingStatus.ANNOUNCED, MeetingStatus.HELD):
         raise Refused(_("A sign-in sheet belongs to a meeting that is announced or held."), "not_held")
     content, width, height = clean_photo(upload)
-    photo = SheetPhoto(meeting=meeting, token=new_token(), width=width, height=height, uploaded_by=_person(actor),
-                       at=timezone.now())
+    photo = SheetPhoto(
+        meeting=meeting,
+        token=new_token(),
+        width=width,
+        height=height,
+        uploaded_by=_person(actor),
+        at=timezone.now(),
+    )
     photo.image.save(content.name, content, save=False)
     photo.save()
     record(actor=actor, action="meetings.attach_sheet", target=photo, data={"meeting": meeting.pk})
@@ -594,7 +855,9 @@ def _require_sitting(meeting: Meeting, now) -> None:
         return
     if meeting.status == MeetingStatus.HELD:
         if Minutes.objects.filter(meeting=meeting, confirmed_at__isnull=False).exists():
-            raise Refused(_("The minutes are confirmed; a correction is an addendum to them."), "minutes_confirmed")
+            raise Refused(
+                _("The minutes are confirmed; a correction is an addendum to them."), "minutes_confirmed"
+            )
         return
     raise Refused(_("This meeting is %(status)s.") % {"status": meeting.get_status_display()}, "not_sitting")
 
@@ -619,17 +882,28 @@ def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[s
         if not present:
             raise Refused(_("Sign people in before recording what they said."), "nobody_signed_in")
         return record_session(
-            actor=actor, matter=matter, title=meeting.title[:100], held_at=meeting.starts_at, place=meeting.place,
-            attendance=attendance_summary(meeting).total, ideas=ideas, form=meeting.form,
+            actor=actor,
+            matter=matter,
+            title=meeting.title[:100],
+            held_at=meeting.starts_at,
+            place=meeting.place,
+            attendance=attendance_summary(meeting).total,
+            ideas=ideas,
+            form=meeting.form,
             attendees=[a.person for a in present if a.person_id],
-            other_attendees="、".join(a.name for a in present if not a.person_id), meeting=meeting,
+            other_attendees="、".join(a.name for a in present if not a.person_id),
+            meeting=meeting,
         )
     locked = Matter.objects.select_for_update().get(pk=matter.pk)
     require_step_action(actor, locked, "procedures.record_session")
     ideas = _clean_ideas(ideas)
     Idea.objects.bulk_create([Idea(session=session, text=text[:2000], voiced_by=by) for text, by in ideas])
-    record(actor=actor, action="meetings.add_ideas", target=session,
-           data={"meeting": meeting.pk, "matter": matter.pk, "ideas": len(ideas)})
+    record(
+        actor=actor,
+        action="meetings.add_ideas",
+        target=session,
+        data={"meeting": meeting.pk, "matter": matter.pk, "ideas": len(ideas)},
+    )
     return session
 
 
@@ -644,8 +918,10 @@ def record_decision(*, actor, meeting: Meeting, matter: Matter, text: str):
     _require_on_agenda(meeting, matter)
     session = Session.objects.filter(meeting=meeting, matter=matter).first()
     if session is None:
-        raise Refused(_("Record what was said on this matter first; the decision belongs to that discussion."),
-                      "no_session")
+        raise Refused(
+            _("Record what was said on this matter first; the decision belongs to that discussion."),
+            "no_session",
+        )
     version = matter.plan_versions.order_by("-number").first()
     if version is None:
         raise Refused(_("No plan has been drafted."), "no_plan")
@@ -663,18 +939,25 @@ def close_meeting(*, actor, meeting: Meeting) -> Meeting:
     meeting = _locked(meeting)
     require(actor, MANAGE, meeting)
     if meeting.status != MeetingStatus.ANNOUNCED:
-        raise Refused(_("Only an announced meeting can be closed; this one is %(status)s.")
-                      % {"status": meeting.get_status_display()}, "not_announced")
+        raise Refused(
+            _("Only an announced meeting can be closed; this one is %(status)s.")
+            % {"status": meeting.get_status_display()},
+            "not_announced",
+        )
     now = timezone.now()
     if now < meeting.starts_at:
         raise Refused(_("The meeting has not started yet."), "not_started")
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD, ended_at=now)
     meeting.status, meeting.ended_at = MeetingStatus.HELD, now
     agenda = agenda_of(meeting) or [None]
-    Minutes.objects.bulk_create([
-        Minutes(meeting=meeting, matter=m, position=i, text=draft_minutes(meeting, m)[:20000], drafted_at=now)
-        for i, m in enumerate(agenda, 1)
-    ])
+    Minutes.objects.bulk_create(
+        [
+            Minutes(
+                meeting=meeting, matter=m, position=i, text=draft_minutes(meeting, m)[:20000], drafted_at=now
+            )
+            for i, m in enumerate(agenda, 1)
+        ]
+    )
     record(actor=actor, action="meetings.close", target=meeting, data={"minutes": len(agenda)})
     return meeting
 
@@ -688,7 +971,9 @@ def _require_draft_minutes(meeting: Meeting, minutes: Minutes) -> None:
     if meeting.status != MeetingStatus.HELD:
         raise Refused(_("Minutes exist once the meeting is closed."), "not_held")
     if minutes.is_confirmed:
-        raise Refused(_("The minutes are confirmed; a correction is an addendum to them."), "minutes_confirmed")
+        raise Refused(
+            _("The minutes are confirmed; a correction is an addendum to them."), "minutes_confirmed"
+        )
 
 
 @transaction.atomic
@@ -703,8 +988,12 @@ def edit_minutes(*, actor, minutes: Minutes, text: str) -> Minutes:
         raise Refused(_("The minutes cannot be empty."), "text_required", field="text")
     minutes.text, minutes.edited_by, minutes.edited_at = text[:20000], _person(actor), timezone.now()
     minutes.save(update_fields=["text", "edited_by", "edited_at"])
-    record(actor=actor, action="meetings.edit_minutes", target=minutes,
-           data={"meeting": meeting.pk, "matter": minutes.matter_id, "sha256": _digest(minutes.text)})
+    record(
+        actor=actor,
+        action="meetings.edit_minutes",
+        target=minutes,
+        data={"meeting": meeting.pk, "matter": minutes.matter_id, "sha256": _digest(minutes.text)},
+    )
     return minutes
 
 
@@ -720,8 +1009,12 @@ def redraft_minutes(*, actor, minutes: Minutes) -> Minutes:
     minutes.text = draft_minutes(meeting, minutes.matter)[:20000]
     minutes.drafted_at, minutes.edited_by, minutes.edited_at = timezone.now(), None, None
     minutes.save(update_fields=["text", "drafted_at", "edited_by", "edited_at"])
-    record(actor=actor, action="meetings.redraft_minutes", target=minutes,
-           data={"meeting": meeting.pk, "matter": minutes.matter_id, "sha256": _digest(minutes.text)})
+    record(
+        actor=actor,
+        action="meetings.redraft_minutes",
+        target=minutes,
+        data={"meeting": meeting.pk, "matter": minutes.matter_id, "sha256": _digest(minutes.text)},
+    )
     return minutes
 
 
@@ -734,8 +1027,10 @@ def confirm_minutes(*, actor, meeting: Meeting) -> list[Minutes]:
         raise Refused(_("Minutes exist once the meeting is closed."), "not_held")
     # The system (actor None, the command line) may confirm; a person only if they are the convener.
     if actor is not None and getattr(_person(actor), "pk", None) != meeting.convener_id:
-        raise Refused(_("Only the convener, %(name)s, confirms the minutes.") % {"name": meeting.convener.name},
-                      Refused.FORBIDDEN)
+        raise Refused(
+            _("Only the convener, %(name)s, confirms the minutes.") % {"name": meeting.convener.name},
+            Refused.FORBIDDEN,
+        )
     rows = list(Minutes.objects.select_for_update().filter(meeting=meeting).order_by("position", "pk"))
     if any(m.is_confirmed for m in rows):
         raise Refused(_("The minutes are already confirmed."), "already_confirmed")
@@ -743,7 +1038,9 @@ def confirm_minutes(*, actor, meeting: Meeting) -> list[Minutes]:
     digests = {}
     for m in rows:
         digests[str(m.pk)] = _digest(m.text)
-        Minutes.objects.filter(pk=m.pk).update(confirmed_by=_person(actor), confirmed_at=now, digest=digests[str(m.pk)])
+        Minutes.objects.filter(pk=m.pk).update(
+            confirmed_by=_person(actor), confirmed_at=now, digest=digests[str(m.pk)]
+        )
         m.confirmed_by, m.confirmed_at, m.digest = _person(actor), now, digests[str(m.pk)]
     record(actor=actor, action="meetings.confirm_minutes", target=meeting, data={"sha256": digests})
     return rows
@@ -764,7 +1061,13 @@ def add_addendum(*, actor, minutes: Minutes, text: str) -> Addendum:
     if not text:
         raise Refused(_("Write the correction."), "text_required", field="text")
     text = text[:5000]
-    addendum = Addendum.objects.create(minutes=minutes, text=text, by=person, at=timezone.now(), digest=_digest(text))
-    record(actor=actor, action="meetings.add_addendum", target=addendum,
-           data={"meeting": meeting.pk, "minutes": minutes.pk, "sha256": addendum.digest})
+    addendum = Addendum.objects.create(
+        minutes=minutes, text=text, by=person, at=timezone.now(), digest=_digest(text)
+    )
+    record(
+        actor=actor,
+        action="meetings.add_addendum",
+        target=addendum,
+        data={"meeting": meeting.pk, "minutes": minutes.pk, "sha256": addendum.digest},
+    )
     return addendum

@@ -22,7 +22,9 @@ urlpatterns = [
     path("meetings/<int:pk>/close/", views.close, name="close"),
     path("meetings/<int:pk>/minutes/confirm/", views.confirm_minutes, name="confirm"),
     path("meetings/<int:pk>/minutes/<int:minutes_id>/", views.edit_minutes, name="edit_minutes"),
-    path("meetings/<int:pk>/minutes/<int:minutes_id>/redraft/", views.redraft_minutes, name="redraft_minutes"),
+    path(
+        "meetings/<int:pk>/minutes/<int:minutes_id>/redraft/", views.redraft_minutes, name="redraft_minutes"
+    ),
     path("meetings/<int:pk>/minutes/<int:minutes_id>/addendum/", views.addendum, name="addendum"),
     path("meetings/<int:pk>/respond/", views.respond, name="respond"),
     path("meetings/<int:pk>/print/agenda/", views.print_agenda, name="print_agenda"),

@@ -52,11 +52,15 @@ def _person_by_phone(raw: str, field: str) -> Person:
 def index(request):
     """What I am invited to; for staff, the meetings they run and a way to schedule one."""
     user = request.user
-    return render(request, "meetings/index.html", {
-        "invitations": list(queries.invitations_of(user)[:50]),
-        "managed": list(queries.managed_by(user)[:50]),
-        "may_schedule": pages.manageable_regions(user).exists(),
-    })
+    return render(
+        request,
+        "meetings/index.html",
+        {
+            "invitations": list(queries.invitations_of(user)[:50]),
+            "managed": list(queries.managed_by(user)[:50]),
+            "may_schedule": pages.manageable_regions(user).exists(),
+        },
+    )
 
 
 @login_required
@@ -67,8 +71,9 @@ def new(request):
     matters = forms.open_matters(regions)
     kwargs = {"regions": regions, "matters": matters, "conveners": pages.conveners_in(regions, request.user)}
     if request.method != "POST":
-        form = forms.MeetingForm(initial={"region": request.GET.get("region"), "convener": request.user.pk},
-                                 **kwargs)
+        form = forms.MeetingForm(
+            initial={"region": request.GET.get("region"), "convener": request.user.pk}, **kwargs
+        )
         return render(request, "meetings/new.html", {"form": form})
     form = forms.MeetingForm(request.POST, **kwargs)
     status = 400
@@ -76,9 +81,16 @@ def new(request):
         d = form.cleaned_data
         try:
             meeting = services.create_meeting(
-                actor=request.user, region=d["region"], form=d["form"], platform=d["platform"],
-                platform_name=d["platform_name"], title=d["title"], starts_at=d["starts_at"], place=d["place"],
-                agenda=list(d["agenda"]), convener=d["convener"],
+                actor=request.user,
+                region=d["region"],
+                form=d["form"],
+                platform=d["platform"],
+                platform_name=d["platform_name"],
+                title=d["title"],
+                starts_at=d["starts_at"],
+                place=d["place"],
+                agenda=list(d["agenda"]),
+                convener=d["convener"],
             )
         except Refused as exc:
             status = _refused(form, exc)
@@ -93,8 +105,9 @@ def new(request):
 
 def detail(request, pk: int, bound: dict | None = None, status: int = 200):
     meeting = queries.get_meeting_for(request.user, pk)
-    return render(request, "meetings/detail.html", pages.detail_context(request, meeting, bound or {}),
-                  status=status)
+    return render(
+        request, "meetings/detail.html", pages.detail_context(request, meeting, bound or {}), status=status
+    )
 
 
 @login_required
@@ -102,7 +115,9 @@ def run(request, pk: int, bound: dict | None = None, status: int = 200):
     meeting = queries.get_meeting_for(request.user, pk)
     if not can(request.user, MANAGE, meeting):
         raise PermissionDenied
-    return render(request, "meetings/run.html", pages.run_context(request, meeting, bound or {}), status=status)
+    return render(
+        request, "meetings/run.html", pages.run_context(request, meeting, bound or {}), status=status
+    )
 
 
 @vary_on_headers("HX-Request")
@@ -138,15 +153,33 @@ def _bind(name: str, cls, request, **kwargs):
 def edit(request, pk: int):
     meeting = queries.get_meeting_for(request.user, pk)
     regions = pages.manageable_regions(request.user)
-    form = _bind("edit", forms.MeetingForm, request, regions=regions, matters=forms.open_matters(regions),
-                 conveners=pages.conveners_for(meeting.region, request.user))
+    form = _bind(
+        "edit",
+        forms.MeetingForm,
+        request,
+        regions=regions,
+        matters=forms.open_matters(regions),
+        conveners=pages.conveners_for(meeting.region, request.user),
+    )
 
     def call(meeting, d):
         if d["region"] != meeting.region:
-            raise Refused(_("A meeting stays with the community that scheduled it."), "region_fixed", field="region")
-        services.update_meeting(actor=request.user, meeting=meeting, form=d["form"], platform=d["platform"],
-                                platform_name=d["platform_name"], title=d["title"], starts_at=d["starts_at"],
-                                place=d["place"], agenda=list(d["agenda"]), convener=d["convener"])
+            raise Refused(
+                _("A meeting stays with the community that scheduled it."), "region_fixed", field="region"
+            )
+        services.update_meeting(
+            actor=request.user,
+            meeting=meeting,
+            form=d["form"],
+            platform=d["platform"],
+            platform_name=d["platform_name"],
+            title=d["title"],
+            starts_at=d["starts_at"],
+            place=d["place"],
+            agenda=list(d["agenda"]),
+            convener=d["convener"],
+        )
+
     return _act(request, pk, "edit", form, call, _("The meeting is saved."))
 
 
@@ -158,8 +191,16 @@ def invite(request, pk: int):
 
     def call(meeting, d):
         people = [_person_by_phone(raw, "phones") for raw in form.phone_list()]
-        services.invite(actor=request.user, meeting=meeting, people=people, units=list(d["units"]),
-                        names=form.name_list(), capacity=d["capacity"], representatives=d["representatives"])
+        services.invite(
+            actor=request.user,
+            meeting=meeting,
+            people=people,
+            units=list(d["units"]),
+            names=form.name_list(),
+            capacity=d["capacity"],
+            representatives=d["representatives"],
+        )
+
     return _act(request, pk, "invite", form, call, _("The invitations are saved."))
 
 
@@ -168,8 +209,15 @@ def invite(request, pk: int):
 def announce(request, pk: int):
     def call(meeting, d):
         services.announce(actor=request.user, meeting=meeting, late_reason=d["late_reason"])
-    return _act(request, pk, "announce", _bind("announce", forms.AnnounceForm, request), call,
-                _("The meeting is announced on the public board."))
+
+    return _act(
+        request,
+        pk,
+        "announce",
+        _bind("announce", forms.AnnounceForm, request),
+        call,
+        _("The meeting is announced on the public board."),
+    )
 
 
 @require_POST
@@ -178,13 +226,27 @@ def change(request, pk: int):
     regions = pages.manageable_regions(request.user)
 
     def call(meeting, d):
-        services.change_meeting(actor=request.user, meeting=meeting, reason=d["reason"], title=d["title"],
-                                starts_at=d["starts_at"], place=d["place"], platform=d["platform"],
-                                platform_name=d["platform_name"], agenda=list(d["agenda"]),
-                                late_reason=d["late_reason"])
-    return _act(request, pk, "change", _bind("change", forms.ChangeForm, request,
-                                             matters=forms.open_matters(regions)), call,
-                _("The change is posted on the public board."))
+        services.change_meeting(
+            actor=request.user,
+            meeting=meeting,
+            reason=d["reason"],
+            title=d["title"],
+            starts_at=d["starts_at"],
+            place=d["place"],
+            platform=d["platform"],
+            platform_name=d["platform_name"],
+            agenda=list(d["agenda"]),
+            late_reason=d["late_reason"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "change",
+        _bind("change", forms.ChangeForm, request, matters=forms.open_matters(regions)),
+        call,
+        _("The change is posted on the public board."),
+    )
 
 
 @require_POST
@@ -192,8 +254,15 @@ def change(request, pk: int):
 def cancel(request, pk: int):
     def call(meeting, d):
         services.cancel_meeting(actor=request.user, meeting=meeting, reason=d["reason"])
-    return _act(request, pk, "cancel", _bind("cancel", forms.ReasonForm, request), call,
-                _("The meeting is cancelled."))
+
+    return _act(
+        request,
+        pk,
+        "cancel",
+        _bind("cancel", forms.ReasonForm, request),
+        call,
+        _("The meeting is cancelled."),
+    )
 
 
 @require_POST
@@ -206,9 +275,12 @@ def check_in(request, pk: int):
                 raise Refused(_("That invitation belongs to another meeting."), "wrong_meeting")
             services.check_in(actor=request.user, meeting=meeting, invitation=invitation)
         elif d["phone"]:
-            services.check_in(actor=request.user, meeting=meeting, person=_person_by_phone(d["phone"], "phone"))
+            services.check_in(
+                actor=request.user, meeting=meeting, person=_person_by_phone(d["phone"], "phone")
+            )
         else:
             raise Refused(_("Choose who is signing in."), "nobody", field="phone")
+
     return _act(request, pk, "check_in", _bind("check_in", forms.CheckInForm, request), call, _("Signed in."))
 
 
@@ -217,8 +289,15 @@ def check_in(request, pk: int):
 def sheet(request, pk: int):
     def call(meeting, d):
         services.attach_sheet_photo(actor=request.user, meeting=meeting, upload=d["photo"])
-    return _act(request, pk, "sheet", _bind("sheet", forms.SheetForm, request), call,
-                _("The photo of the sign-in sheet is attached."))
+
+    return _act(
+        request,
+        pk,
+        "sheet",
+        _bind("sheet", forms.SheetForm, request),
+        call,
+        _("The photo of the sign-in sheet is attached."),
+    )
 
 
 def _agenda_matter(pk: int, matter_id: int) -> Matter:
@@ -234,6 +313,7 @@ def ideas(request, pk: int, matter_id: int):
 
     def call(meeting, d):
         services.record_ideas(actor=request.user, meeting=meeting, matter=matter, ideas=form.idea_pairs())
+
     return _act(request, pk, name, form, call, _("The ideas are recorded."))
 
 
@@ -245,7 +325,10 @@ def decision(request, pk: int, matter_id: int):
 
     def call(meeting, d):
         services.record_decision(actor=request.user, meeting=meeting, matter=matter, text=d["text"])
-    return _act(request, pk, name, _bind(name, forms.DecisionForm, request), call, _("The decision is recorded."))
+
+    return _act(
+        request, pk, name, _bind(name, forms.DecisionForm, request), call, _("The decision is recorded.")
+    )
 
 
 @require_POST
@@ -253,8 +336,15 @@ def decision(request, pk: int, matter_id: int):
 def close(request, pk: int):
     def call(meeting, d):
         services.close_meeting(actor=request.user, meeting=meeting)
-    return _act(request, pk, "close", _bind("close", forms.EmptyForm, request), call,
-                _("The meeting is closed; its minutes are drafted."))
+
+    return _act(
+        request,
+        pk,
+        "close",
+        _bind("close", forms.EmptyForm, request),
+        call,
+        _("The meeting is closed; its minutes are drafted."),
+    )
 
 
 def _minutes(pk: int, minutes_id: int) -> Minutes:
@@ -269,6 +359,7 @@ def edit_minutes(request, pk: int, minutes_id: int):
 
     def call(meeting, d):
         services.edit_minutes(actor=request.user, minutes=minutes, text=d["text"])
+
     return _act(request, pk, name, _bind(name, forms.MinutesForm, request), call, _("The minutes are saved."))
 
 
@@ -279,8 +370,15 @@ def redraft_minutes(request, pk: int, minutes_id: int):
 
     def call(meeting, d):
         services.redraft_minutes(actor=request.user, minutes=minutes)
-    return _act(request, pk, f"redraft_{minutes.pk}", _bind("redraft", forms.EmptyForm, request), call,
-                _("The minutes are drafted again from the records."))
+
+    return _act(
+        request,
+        pk,
+        f"redraft_{minutes.pk}",
+        _bind("redraft", forms.EmptyForm, request),
+        call,
+        _("The minutes are drafted again from the records."),
+    )
 
 
 @require_POST
@@ -288,8 +386,15 @@ def redraft_minutes(request, pk: int, minutes_id: int):
 def confirm_minutes(request, pk: int):
     def call(meeting, d):
         services.confirm_minutes(actor=request.user, meeting=meeting)
-    return _act(request, pk, "confirm", _bind("confirm", forms.EmptyForm, request), call,
-                _("The minutes are confirmed and published; corrections are now addenda."))
+
+    return _act(
+        request,
+        pk,
+        "confirm",
+        _bind("confirm", forms.EmptyForm, request),
+        call,
+        _("The minutes are confirmed and published; corrections are now addenda."),
+    )
 
 
 @require_POST
@@ -300,8 +405,15 @@ def addendum(request, pk: int, minutes_id: int):
 
     def call(meeting, d):
         services.add_addendum(actor=request.user, minutes=minutes, text=d["text"])
-    return _act(request, pk, name, _bind(name, forms.AddendumForm, request), call,
-                _("The addendum is signed and recorded."))
+
+    return _act(
+        request,
+        pk,
+        name,
+        _bind(name, forms.AddendumForm, request),
+        call,
+        _("The addendum is signed and recorded."),
+    )
 
 
 @require_POST
@@ -309,8 +421,16 @@ def addendum(request, pk: int, minutes_id: int):
 def respond(request, pk: int):
     def call(meeting, d):
         services.respond(actor=request.user, meeting=meeting, attending=d["attending"] == "yes")
-    return _act(request, pk, "respond", _bind("respond", forms.RespondForm, request), call,
-                _("Thank you: your answer is recorded."), public=True)
+
+    return _act(
+        request,
+        pk,
+        "respond",
+        _bind("respond", forms.RespondForm, request),
+        call,
+        _("Thank you: your answer is recorded."),
+        public=True,
+    )
 
 
 # --- signing in by the QR code ---------------------------------------------------------------------------------
@@ -322,12 +442,21 @@ def sign_in(request, token: str):
     """The meeting's QR code opens this page on a participant's phone; they confirm they are here."""
     meeting = services.meeting_for_token(token)
     if meeting is None:
-        return render(request, "web/message.html", {
-            "title": _("This sign-in code is not valid"),
-            "message": _("Scan the code shown at the meeting again, or ask the staff to sign you in."),
-        }, status=404)
-    context = {"meeting": meeting, "open": services.self_sign_in_open(meeting),
-               "opens": services.self_sign_in_opens(meeting), "error": ""}
+        return render(
+            request,
+            "web/message.html",
+            {
+                "title": _("This sign-in code is not valid"),
+                "message": _("Scan the code shown at the meeting again, or ask the staff to sign you in."),
+            },
+            status=404,
+        )
+    context = {
+        "meeting": meeting,
+        "open": services.self_sign_in_open(meeting),
+        "opens": services.self_sign_in_opens(meeting),
+        "error": "",
+    }
     status = 200
     if request.method == "POST":
         try:
@@ -348,10 +477,17 @@ def print_agenda(request, pk: int):
     """The agenda for a paper meeting, on A4, with a QR code back to the meeting's page."""
     meeting = queries.get_meeting_for(request.user, pk)
     url = request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk]))
-    return render(request, "meetings/print_agenda.html", {
-        "meeting": meeting, "agenda": services.agenda_of(meeting),
-        "participants": queries.participants_public(meeting), "url": url, "qr": qr_svg(url),
-    })
+    return render(
+        request,
+        "meetings/print_agenda.html",
+        {
+            "meeting": meeting,
+            "agenda": services.agenda_of(meeting),
+            "participants": queries.participants_public(meeting),
+            "url": url,
+            "qr": qr_svg(url),
+        },
+    )
 
 
 @login_required
@@ -361,9 +497,18 @@ def print_sheet(request, pk: int):
     meeting = queries.get_meeting_for(request.user, pk)
     if not can(request.user, MANAGE, meeting):
         raise PermissionDenied
-    invitations = list(Invitation.objects.filter(meeting=meeting).select_related("person", "unit").order_by("pk"))
+    invitations = list(
+        Invitation.objects.filter(meeting=meeting).select_related("person", "unit").order_by("pk")
+    )
     url = pages.sign_in_url(request, meeting)
-    return render(request, "meetings/print_sheet.html", {
-        "meeting": meeting, "invitations": invitations, "blank_rows": range(max(5, 20 - len(invitations))),
-        "url": url, "qr": qr_svg(url) if meeting.status == MeetingStatus.ANNOUNCED else "",
-    })
+    return render(
+        request,
+        "meetings/print_sheet.html",
+        {
+            "meeting": meeting,
+            "invitations": invitations,
+            "blank_rows": range(max(5, 20 - len(invitations))),
+            "url": url,
+            "qr": qr_svg(url) if meeting.status == MeetingStatus.ANNOUNCED else "",
+        },
+    )

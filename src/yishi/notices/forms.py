@@ -9,8 +9,11 @@ def auto_id(name: str) -> str:
 
 
 class ObjectionForm(forms.Form):
-    text = forms.CharField(label=_("Your objection (shown publicly, with your surname only)"),
-                           widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    text = forms.CharField(
+        label=_("Your objection (shown publicly, with your surname only)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
 
 class ReplyForm(forms.Form):

@@ -29,14 +29,20 @@ class NoticeKind(models.TextChoices):
 
 class Notice(AppendOnly):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="notices")
-    matter = models.ForeignKey("matters.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
+    matter = models.ForeignKey(
+        "matters.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("text"), max_length=10000)
     posted_at = models.DateTimeField(_("posted"), default=timezone.now)
     period_days = models.PositiveSmallIntegerField(_("posting period (days)"), default=rules.POSTING_DAYS)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
 
     class Meta:
         verbose_name = _("notice")

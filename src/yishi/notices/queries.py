@@ -31,16 +31,24 @@ def current(board, now=None) -> list[Notice]:
     posting time); their end is computed from each row, so a notice's dates stay its own two fields.
     """
     now = now or timezone.now()
-    recent = (Notice.objects.filter(region=board, posted_at__gt=now - timedelta(days=MAX_PERIOD_DAYS))
-              .filter(~Q(_replaced())).select_related("matter").order_by("-posted_at", "-pk"))
+    recent = (
+        Notice.objects.filter(region=board, posted_at__gt=now - timedelta(days=MAX_PERIOD_DAYS))
+        .filter(~Q(_replaced()))
+        .select_related("matter")
+        .order_by("-posted_at", "-pk")
+    )
     return [n for n in recent if n.is_posted(now)]
 
 
 def archived(board, now=None):
     """Notices whose period has ended or that a newer notice replaced, newest first."""
     posted = [n.pk for n in current(board, now)]
-    return (Notice.objects.filter(region=board).exclude(pk__in=posted).select_related("matter")
-            .order_by("-posted_at", "-pk"))
+    return (
+        Notice.objects.filter(region=board)
+        .exclude(pk__in=posted)
+        .select_related("matter")
+        .order_by("-posted_at", "-pk")
+    )
 
 
 def posted_on(region, limit: int = 10) -> list[Notice]:
@@ -50,7 +58,9 @@ def posted_on(region, limit: int = 10) -> list[Notice]:
 
 def feed_items(board, limit: int = 50) -> list[Notice]:
     """The feed: every notice of the board, posted or archived, newest first."""
-    return list(Notice.objects.filter(region=board).select_related("matter").order_by("-posted_at", "-pk")[:limit])
+    return list(
+        Notice.objects.filter(region=board).select_related("matter").order_by("-posted_at", "-pk")[:limit]
+    )
 
 
 def get_notice(pk: int) -> Notice:
@@ -74,8 +84,11 @@ def objector_label(objection: Objection, viewer) -> str:
     """An objector appears by surname only, with a masked phone to tell two apart; staff of the board see the
     whole name; the objector sees their own."""
     person = objection.person
-    if viewer is not None and viewer.is_authenticated and (
-            viewer.pk == person.pk or can(viewer, "notices.reply_objection", objection.notice.region)):
+    if (
+        viewer is not None
+        and viewer.is_authenticated
+        and (viewer.pk == person.pk or can(viewer, "notices.reply_objection", objection.notice.region))
+    ):
         return person.name
     initial = (person.name or "")[:1]
     return f"{initial}**（{mask_phone(person.phone)}）" if person.phone else f"{initial}**"
@@ -84,15 +97,23 @@ def objector_label(objection: Objection, viewer) -> str:
 def notice_context(notice: Notice, viewer) -> dict:
     now = timezone.now()
     objections = list(
-        Objection.objects.filter(notice=notice).select_related("person", "notice__region", "reply__by")
+        Objection.objects.filter(notice=notice)
+        .select_related("person", "notice__region", "reply__by")
         .order_by("at", "pk")
     )
     may_reply = can(viewer, "notices.reply_objection", notice.region)
     rows = []
     for o in objections:
         reply = o.reply if _has_reply(o) else None
-        rows.append(ObjectionRow(objection=o, who=objector_label(o, viewer), reply=reply,
-                                 overdue=reply is None and now > o.reply_due, can_reply=may_reply and reply is None))
+        rows.append(
+            ObjectionRow(
+                objection=o,
+                who=objector_label(o, viewer),
+                reply=reply,
+                overdue=reply is None and now > o.reply_due,
+                can_reply=may_reply and reply is None,
+            )
+        )
     replaced_by = Notice.objects.filter(replaces=notice).order_by("posted_at", "pk").first()
     return {
         "notice": notice,

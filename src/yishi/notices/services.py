@@ -27,14 +27,29 @@ def board_of(region):
     return region.ancestors().filter(level=Level.COMMUNITY).first() or region
 
 
-def post_notice(*, actor, region, kind: str, title: str, body: str, period_days: int, matter=None,
-                replaces: Notice | None = None) -> Notice:
+def post_notice(
+    *,
+    actor,
+    region,
+    kind: str,
+    title: str,
+    body: str,
+    period_days: int,
+    matter=None,
+    replaces: Notice | None = None,
+) -> Notice:
     """Post a notice on ``region``'s board. The caller checks authority and holds the transaction."""
     if not 1 <= period_days <= MAX_PERIOD_DAYS:
         raise Refused(_("The posting period is 1 to 365 days."), "invalid_period", field="period_days")
     notice = Notice.objects.create(
-        region=region, matter=matter, kind=kind, title=str(title)[:150], body=str(body)[:10000] or "—",
-        posted_at=timezone.now(), period_days=period_days, posted_by=actor if _is_person(actor) else None,
+        region=region,
+        matter=matter,
+        kind=kind,
+        title=str(title)[:150],
+        body=str(body)[:10000] or "—",
+        posted_at=timezone.now(),
+        period_days=period_days,
+        posted_by=actor if _is_person(actor) else None,
         replaces=replaces,
     )
     data = {"kind": kind, "region": region.pk, "period_days": period_days}
@@ -51,8 +66,15 @@ def _is_person(actor) -> bool:
 
 
 @transaction.atomic
-def publish_result(*, actor, matter: Matter, title: str, body: str, kind: str = NoticeKind.RESULT,
-                   period_days: int = DEFAULT_PERIOD_DAYS) -> Notice:
+def publish_result(
+    *,
+    actor,
+    matter: Matter,
+    title: str,
+    body: str,
+    kind: str = NoticeKind.RESULT,
+    period_days: int = DEFAULT_PERIOD_DAYS,
+) -> Notice:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     require_step_action(actor, matter, "procedures.publish_result")
     if kind not in (NoticeKind.RESULT, NoticeKind.RESOLUTION):
@@ -60,8 +82,15 @@ def publish_result(*, actor, matter: Matter, title: str, body: str, kind: str = 
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
         raise Refused(_("A notice needs a title and a text."), "notice_incomplete")
-    return post_notice(actor=actor, region=board_of(matter.region), matter=matter, kind=kind, title=title,
-                       body=body, period_days=period_days)
+    return post_notice(
+        actor=actor,
+        region=board_of(matter.region),
+        matter=matter,
+        kind=kind,
+        title=title,
+        body=body,
+        period_days=period_days,
+    )
 
 
 def post_screening_notice(*, actor, matter: Matter) -> Notice:
@@ -74,8 +103,15 @@ def post_screening_notice(*, actor, matter: Matter) -> Notice:
     # The board speaks the site's language, whatever language the staff member's browser uses.
     with translation.override(settings.LANGUAGE_CODE):
         title, body, kind = _screening_text(matter, Status)
-    return post_notice(actor=actor, region=board_of(matter.region), matter=matter, kind=kind, title=title,
-                       body=body, period_days=DEFAULT_PERIOD_DAYS)
+    return post_notice(
+        actor=actor,
+        region=board_of(matter.region),
+        matter=matter,
+        kind=kind,
+        title=title,
+        body=body,
+        period_days=DEFAULT_PERIOD_DAYS,
+    )
 
 
 def _screening_text(matter, Status):
@@ -83,7 +119,8 @@ def _screening_text(matter, Status):
         kind = NoticeKind.ACCEPTED
         title = _("Accepted for consultation: %(title)s") % {"title": matter.title}
         body = _("The community has accepted this matter and will handle it by “%(procedure)s”.") % {
-            "procedure": matter.procedure.label}
+            "procedure": matter.procedure.label
+        }
         if matter.procedure_reason:
             body = f"{body}\n{matter.procedure_reason}"
     else:
@@ -111,15 +148,22 @@ def object_to(*, actor, notice: Notice, text: str) -> Objection:
     if Notice.objects.filter(replaces=notice).exists():
         raise Refused(_("This notice has been replaced; object to the notice that replaced it."), "replaced")
     if not objection_window_open(notice):
-        raise Refused(_("Objections to this notice closed on %(date)s.")
-                      % {"date": formats.date_format(timezone.localdate(notice.objections_close_at), "DATE_FORMAT")},
-                      "objections_closed")
+        raise Refused(
+            _("Objections to this notice closed on %(date)s.")
+            % {"date": formats.date_format(timezone.localdate(notice.objections_close_at), "DATE_FORMAT")},
+            "objections_closed",
+        )
     text = (text or "").strip()
     if not text:
         raise Refused(_("Write what you object to."), "text_required", field="text")
     objection = Objection.objects.create(notice=notice, person=actor, text=text[:2000], at=timezone.now())
-    record(actor=actor, action="notices.object", target=objection, data={"notice": notice.pk},
-           personal={"text": objection.text})
+    record(
+        actor=actor,
+        action="notices.object",
+        target=objection,
+        data={"notice": notice.pk},
+        personal={"text": objection.text},
+    )
     return objection
 
 
@@ -136,6 +180,10 @@ def reply_to(*, actor, objection: Objection, text: str) -> Reply:
     if not text:
         raise Refused(_("Write the answer; it is shown publicly."), "text_required", field="text")
     reply = Reply.objects.create(objection=objection, text=text[:2000], by=actor, at=timezone.now())
-    record(actor=actor, action="notices.reply", target=reply,
-           data={"notice": objection.notice_id, "objection": objection.pk, "late": reply.late})
+    record(
+        actor=actor,
+        action="notices.reply",
+        target=reply,
+        data={"notice": objection.notice_id, "objection": objection.pk, "late": reply.late},
+    )
     return reply

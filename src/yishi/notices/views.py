@@ -33,13 +33,17 @@ def _board(pk: int):
 def board(request, pk: int):
     region, where = _board(pk)
     page = Paginator(queries.current(where), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notices/board.html", {"region": region, "board": where, "page": page, "archive": False})
+    return render(
+        request, "notices/board.html", {"region": region, "board": where, "page": page, "archive": False}
+    )
 
 
 def archive(request, pk: int):
     region, where = _board(pk)
     page = Paginator(queries.archived(where), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notices/board.html", {"region": region, "board": where, "page": page, "archive": True})
+    return render(
+        request, "notices/board.html", {"region": region, "board": where, "page": page, "archive": True}
+    )
 
 
 def feed(request, pk: int):
@@ -56,10 +60,15 @@ def feed(request, pk: int):
         for notice in queries.feed_items(where, FEED_SIZE):
             url = request.build_absolute_uri(reverse("notices:detail", args=[notice.pk]))
             # Atom's summary is typed "html": the notice is plain text, so it goes in escaped, never as markup.
-            atom.add_item(title=notice.title, link=url, unique_id=url,
-                          description=linebreaks(notice.body, autoescape=True),
-                          pubdate=notice.posted_at, updateddate=notice.posted_at,
-                          categories=[str(notice.get_kind_display())])
+            atom.add_item(
+                title=notice.title,
+                link=url,
+                unique_id=url,
+                description=linebreaks(notice.body, autoescape=True),
+                pubdate=notice.posted_at,
+                updateddate=notice.posted_at,
+                categories=[str(notice.get_kind_display())],
+            )
     return HttpResponse(atom.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
 

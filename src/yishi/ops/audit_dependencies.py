@@ -16,8 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NETWORK_SIGNS = (
-    "ConnectionError", "NameResolutionError", "Max retries exceeded", "Temporary failure in name resolution",
-    "timed out", "ReadTimeout", "ConnectTimeout", "Network is unreachable",
+    "ConnectionError",
+    "NameResolutionError",
+    "Max retries exceeded",
+    "Temporary failure in name resolution",
+    "timed out",
+    "ReadTimeout",
+    "ConnectTimeout",
+    "Network is unreachable",
 )
 
 
@@ -32,9 +38,16 @@ def judge(returncode: int, report: dict | None, stderr: str) -> Outcome:
     if report is None:
         if any(sign in stderr for sign in NETWORK_SIGNS):
             last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
-            return Outcome(False, [f"WARNING: dependency audit skipped, the vulnerability service is unreachable: "
-                                   f"{last[:300]}"])
-        return Outcome(True, [f"pip-audit failed (exit {returncode}) without a report:", stderr.strip()[-2000:]])
+            return Outcome(
+                False,
+                [
+                    f"WARNING: dependency audit skipped, the vulnerability service is unreachable: "
+                    f"{last[:300]}"
+                ],
+            )
+        return Outcome(
+            True, [f"pip-audit failed (exit {returncode}) without a report:", stderr.strip()[-2000:]]
+        )
     dependencies = report.get("dependencies", [])
     vulnerable = [d for d in dependencies if d.get("vulns")]
     skipped = [d for d in dependencies if d.get("skip_reason")]
@@ -42,14 +55,19 @@ def judge(returncode: int, report: dict | None, stderr: str) -> Outcome:
     for dep in vulnerable:
         for vuln in dep["vulns"]:
             fixes = ", ".join(vuln.get("fix_versions") or []) or "no fixed version yet"
-            lines.append(f"VULNERABLE: {dep['name']} {dep.get('version', '?')}: {vuln.get('id')} "
-                         f"(fixed in {fixes})")
+            lines.append(
+                f"VULNERABLE: {dep['name']} {dep.get('version', '?')}: {vuln.get('id')} (fixed in {fixes})"
+            )
     audited = len(dependencies) - len(skipped)
     if skipped:
-        lines.append(f"WARNING: {len(skipped)} of {len(dependencies)} packages could not be audited (the "
-                     f"vulnerability service did not answer for them), e.g. {skipped[0]['skip_reason']}")
+        lines.append(
+            f"WARNING: {len(skipped)} of {len(dependencies)} packages could not be audited (the "
+            f"vulnerability service did not answer for them), e.g. {skipped[0]['skip_reason']}"
+        )
     if vulnerable:
-        lines.append(f"{len(vulnerable)} vulnerable packages: upgrade them (pin the fixed version in pyproject.toml)")
+        lines.append(
+            f"{len(vulnerable)} vulnerable packages: upgrade them (pin the fixed version in pyproject.toml)"
+        )
         return Outcome(True, lines)
     lines.append(f"no known vulnerabilities in the {audited} packages audited")
     return Outcome(False, lines)
@@ -61,15 +79,32 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         requirements = Path(work) / "requirements.txt"
         frozen = subprocess.run(  # noqa: S603 - this virtualenv's pip
-            [str(python), "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True,
+            [str(python), "-m", "pip", "freeze", "--exclude-editable"],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         requirements.write_text(frozen.stdout)
         output = Path(work) / "audit.json"
         # --no-deps --disable-pip: audit exactly the pinned versions installed, without resolving them again.
         result = subprocess.run(  # noqa: S603
-            [str(pip_audit), "--disable-pip", "--no-deps", "--progress-spinner", "off", "--requirement",
-             str(requirements), "--format", "json", "--output", str(output)],
-            capture_output=True, text=True, timeout=600, check=False,
+            [
+                str(pip_audit),
+                "--disable-pip",
+                "--no-deps",
+                "--progress-spinner",
+                "off",
+                "--requirement",
+                str(requirements),
+                "--format",
+                "json",
+                "--output",
+                str(output),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
         report = json.loads(output.read_text()) if output.exists() and output.stat().st_size else None
     outcome = judge(result.returncode, report, result.stderr)

@@ -121,8 +121,13 @@ def _vendor(using: str) -> str:
 def _pg_env(db: dict) -> dict:
     """libpq's variables for pg_dump, pg_restore and psql: no password on a command line."""
     env = {**os.environ}
-    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD"),
-                     ("NAME", "PGDATABASE")):
+    for key, var in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+        ("NAME", "PGDATABASE"),
+    ):
         value = db.get(key)
         if value:
             env[var] = str(value)
@@ -134,8 +139,13 @@ def _pg_env(db: dict) -> dict:
 def _pg_connect(db: dict):
     import psycopg
 
-    params = {"dbname": db["NAME"], "user": db.get("USER") or None, "password": db.get("PASSWORD") or None,
-              "host": db.get("HOST") or None, "port": db.get("PORT") or None}
+    params = {
+        "dbname": db["NAME"],
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+    }
     return psycopg.connect(**{k: v for k, v in params.items() if v})
 
 
@@ -185,9 +195,17 @@ def _dump_postgresql(db: dict, target: Path) -> tuple[Inventory, dict]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             result = subprocess.run(  # noqa: S603 - our own arguments
-                [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                 f"--file={target}"],
-                env=_pg_env(db), capture_output=True, text=True,
+                [
+                    pg_dump,
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    f"--file={target}",
+                ],
+                env=_pg_env(db),
+                capture_output=True,
+                text=True,
             )
             if result.returncode != 0:
                 raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
@@ -208,9 +226,7 @@ def _restore_postgresql(db: dict, dump: Path) -> None:
         cursor.execute("SHOW server_version_num")
         server = int(cursor.fetchone()[0])
         tables = _pg_tables(cursor)
-        cursor.execute(
-            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
-        )
+        cursor.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
         sequences = [row[0] for row in cursor.fetchall()]
     _check_client_version(pg_restore, server)
     drops = "".join(f"DROP TABLE IF EXISTS {_quote(t)} CASCADE;\n" for t in tables)
@@ -218,11 +234,16 @@ def _restore_postgresql(db: dict, dump: Path) -> None:
     env = _pg_env(db)
     script = subprocess.Popen(  # noqa: S603
         [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(dump)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     loader = subprocess.Popen(  # noqa: S603
         [psql, "--quiet", "--no-psqlrc", "--single-transaction", "--set=ON_ERROR_STOP=1", "--file=-"],
-        env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     assert script.stdout is not None and loader.stdin is not None  # noqa: S101 - PIPE was asked for
     try:
@@ -240,7 +261,9 @@ def _restore_postgresql(db: dict, dump: Path) -> None:
     if script.returncode != 0:
         raise BackupError(f"pg_restore could not read the dump (nothing was changed): {script_err.strip()}")
     if loader.returncode != 0:
-        raise BackupError(f"loading the dump failed and was rolled back (nothing was changed): {loader_err.strip()}")
+        raise BackupError(
+            f"loading the dump failed and was rolled back (nothing was changed): {loader_err.strip()}"
+        )
 
 
 # ---- SQLite -------------------------------------------------------------------------------------------------
@@ -342,8 +365,9 @@ def backup(path: str | os.PathLike) -> Report:
         media = _media_files()
         for file in media:
             relative = file.relative_to(media_root).as_posix()
-            members.append({"name": MEDIA_PREFIX + relative, "size": file.stat().st_size,
-                            "sha256": _sha256_file(file)})
+            members.append(
+                {"name": MEDIA_PREFIX + relative, "size": file.stat().st_size, "sha256": _sha256_file(file)}
+            )
         manifest = {
             "format": FORMAT,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -392,7 +416,9 @@ def _unpack(path: Path, into: Path) -> dict:
                     try:
                         manifest = json.loads(source.read().decode())
                     except ValueError as exc:
-                        raise BackupError("the archive's manifest is not valid JSON: the archive is damaged") from exc
+                        raise BackupError(
+                            "the archive's manifest is not valid JSON: the archive is damaged"
+                        ) from exc
                     continue
                 destination = into / member.name
                 destination.parent.mkdir(parents=True, exist_ok=True)
@@ -403,7 +429,9 @@ def _unpack(path: Path, into: Path) -> dict:
                         out.write(chunk)
                 seen[member.name] = digest.hexdigest()
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
-        raise BackupError(f"the archive is damaged or not a tar.gz backup ({exc}); nothing was restored") from exc
+        raise BackupError(
+            f"the archive is damaged or not a tar.gz backup ({exc}); nothing was restored"
+        ) from exc
     if manifest is None:
         raise BackupError("the archive has no manifest.json: it is not a Yishi backup; nothing was restored")
     if manifest.get("format") != FORMAT:
@@ -411,15 +439,20 @@ def _unpack(path: Path, into: Path) -> dict:
     expected = {m["name"]: m["sha256"] for m in manifest.get("members", [])}
     missing = sorted(set(expected) - set(seen))
     if missing:
-        raise BackupError(f"the archive is incomplete: {missing[0]} is listed in the manifest but missing "
-                          f"({len(missing)} missing); nothing was restored")
+        raise BackupError(
+            f"the archive is incomplete: {missing[0]} is listed in the manifest but missing "
+            f"({len(missing)} missing); nothing was restored"
+        )
     unlisted = sorted(set(seen) - set(expected))
     if unlisted:
-        raise BackupError(f"the archive holds {unlisted[0]}, which the manifest does not list; nothing was restored")
+        raise BackupError(
+            f"the archive holds {unlisted[0]}, which the manifest does not list; nothing was restored"
+        )
     for name, digest in sorted(seen.items()):
         if expected[name] != digest:
-            raise BackupError(f"checksum mismatch for {name}: the archive is corrupt or was altered; "
-                              f"nothing was restored")
+            raise BackupError(
+                f"checksum mismatch for {name}: the archive is corrupt or was altered; nothing was restored"
+            )
     return manifest
 
 
@@ -451,19 +484,25 @@ def restore(path: str | os.PathLike, *, force: bool = False) -> Report:
         work_dir = Path(work)
         manifest = _unpack(path, work_dir)
         if manifest["vendor"] != vendor:
-            raise BackupError(f"this is a {manifest['vendor']} backup and the database is {vendor}: restore it "
-                              f"into a {manifest['vendor']} database; nothing was restored")
+            raise BackupError(
+                f"this is a {manifest['vendor']} backup and the database is {vendor}: restore it "
+                f"into a {manifest['vendor']} database; nothing was restored"
+            )
         unknown = _unknown_migrations(manifest)
         if unknown:
-            raise BackupError(f"the backup was taken by a newer version of Yishi (it has migration {unknown[0]}, "
-                              f"which this code does not know): upgrade the code first; nothing was restored")
+            raise BackupError(
+                f"the backup was taken by a newer version of Yishi (it has migration {unknown[0]}, "
+                f"which this code does not know): upgrade the code first; nothing was restored"
+            )
         empty = _is_empty_sqlite(using) if vendor == "sqlite" else _is_empty_postgresql(_database(using))
         media_root = Path(settings.MEDIA_ROOT)
         present_media = _media_files()
         if not force and (not empty or present_media):
             what = "the database holds data" if not empty else f"MEDIA_ROOT holds {len(present_media)} files"
-            raise BackupError(f"refusing to overwrite: {what}. Restore into an empty database, or pass --force to "
-                              f"replace it with the backup; nothing was restored")
+            raise BackupError(
+                f"refusing to overwrite: {what}. Restore into an empty database, or pass --force to "
+                f"replace it with the backup; nothing was restored"
+            )
         dump = work_dir / (SQLITE_DUMP if vendor == "sqlite" else PG_DUMP)
         if vendor == "sqlite":
             _restore_sqlite(using, dump)
@@ -473,7 +512,7 @@ def restore(path: str | os.PathLike, *, force: bool = False) -> Report:
         # Media after the database: a file without its row is harmless, a row without its file is not.
         media_members = [m for m in manifest["members"] if m["name"].startswith(MEDIA_PREFIX)]
         for member in media_members:
-            destination = media_root / member["name"][len(MEDIA_PREFIX):]
+            destination = media_root / member["name"][len(MEDIA_PREFIX) :]
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(work_dir / member["name"], destination)
 
@@ -485,13 +524,15 @@ def restore(path: str | os.PathLike, *, force: bool = False) -> Report:
     if live.migrations != manifest["migrations"]:
         problems.append("the applied migrations differ from the backup's")
     for member in media_members:
-        file = media_root / member["name"][len(MEDIA_PREFIX):]
+        file = media_root / member["name"][len(MEDIA_PREFIX) :]
         if not file.is_file() or _sha256_file(file) != member["sha256"]:
             problems.append(f"{member['name']} is not as backed up")
     audit = manifest["audit"]
     if (live.audit_length, live.audit_head) != (audit["length"], audit["head"]):
-        problems.append(f"the audit chain head is #{live.audit_length} {live.audit_head[:12]}, "
-                        f"the backup's is #{audit['length']} {audit['head'][:12]}")
+        problems.append(
+            f"the audit chain head is #{live.audit_length} {live.audit_head[:12]}, "
+            f"the backup's is #{audit['length']} {audit['head'][:12]}"
+        )
     broken = verify()
     if broken is not None:
         problems.append(f"the audit chain is broken at {broken}")
@@ -499,7 +540,9 @@ def restore(path: str | os.PathLike, *, force: bool = False) -> Report:
         raise BackupError("the restore did not verify: " + "; ".join(problems))
     report = Report(path, manifest)
     if _unapplied(using):
-        report.notes.append("this code has migrations the backup predates: run `yishi migrate` before starting")
+        report.notes.append(
+            "this code has migrations the backup predates: run `yishi migrate` before starting"
+        )
     return report
 
 

@@ -129,19 +129,31 @@ def _issued(request, person) -> dict | Status:
 def request_code(request, body: CodeRequestIn):
     """As the login page: the answer is the same whether or not the number is registered."""
     phone = _normalised(body.phone)
-    by_ip = is_ratelimited(request, group="api.people.code.ip", key="ip", rate="10/h", method="POST",
-                           increment=True)
-    by_phone = is_ratelimited(request, group="api.people.code.phone", key=lambda _group, _request: phone,
-                              rate="5/h", method="POST", increment=True)
+    by_ip = is_ratelimited(
+        request, group="api.people.code.ip", key="ip", rate="10/h", method="POST", increment=True
+    )
+    by_phone = is_ratelimited(
+        request,
+        group="api.people.code.phone",
+        key=lambda _group, _request: phone,
+        rate="5/h",
+        method="POST",
+        increment=True,
+    )
     if by_ip or by_phone:
         return _too_many()
     send_login_code(phone=body.phone)
     minutes = code_ttl_minutes()
-    return Status(202, {
-        "detail": str(_("If this number is registered, a code is on its way. It is valid for %(minutes)s minutes.")
-                      % {"minutes": minutes}),
-        "valid_minutes": minutes,
-    })
+    return Status(
+        202,
+        {
+            "detail": str(
+                _("If this number is registered, a code is on its way. It is valid for %(minutes)s minutes.")
+                % {"minutes": minutes}
+            ),
+            "valid_minutes": minutes,
+        },
+    )
 
 
 @router.post(
@@ -150,7 +162,9 @@ def request_code(request, body: CodeRequestIn):
     summary="A token for the one-time code texted to the phone: residents log in this way",
 )
 def token_by_code(request, body: CodeTokenIn):
-    if is_ratelimited(request, group="api.people.token", key="ip", rate="30/5m", method="POST", increment=True):
+    if is_ratelimited(
+        request, group="api.people.token", key="ip", rate="30/5m", method="POST", increment=True
+    ):
         return _too_many()
     person = authenticate(request, phone=_normalised(body.phone), code=body.code.strip())
     issued = _issued(request, person)
@@ -166,7 +180,9 @@ def token_by_code(request, body: CodeTokenIn):
 )
 def token(request, body: TokenIn):
     """Phone and password, checked as the login page checks them: five wrong passwords lock the number."""
-    if is_ratelimited(request, group="api.people.token", key="ip", rate="30/5m", method="POST", increment=True):
+    if is_ratelimited(
+        request, group="api.people.token", key="ip", rate="30/5m", method="POST", increment=True
+    ):
         return _too_many()
     person = authenticate(request, phone=_normalised(body.phone), password=body.password)
     issued = _issued(request, person)

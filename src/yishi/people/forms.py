@@ -11,9 +11,7 @@ class PhoneField(forms.CharField):
         kwargs.setdefault("label", _("Mobile phone"))
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"inputmode": "tel", "autocomplete": "tel", "placeholder": "13812345678"}
-        )
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel", "placeholder": "13812345678"})
 
     def clean(self, value):
         return normalize_phone(super().clean(value))

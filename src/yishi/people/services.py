@@ -64,7 +64,9 @@ def register_person(
                 raise _phone_taken() from None
             raise
         record(
-            actor=actor, action="people.register_person", target=person,
+            actor=actor,
+            action="people.register_person",
+            target=person,
             personal={"name": name, "phone": phone_value},
         )
     return person
@@ -114,7 +116,8 @@ def send_login_code(*, phone: str) -> None:
         expires_at=now + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS),
     )
     text = gettext("Your Yishi login code is %(code)s, valid for %(minutes)s minutes.") % {
-        "code": code, "minutes": code_ttl_minutes(),
+        "code": code,
+        "minutes": code_ttl_minutes(),
     }
     send_sms(phone, text)
 
@@ -129,10 +132,7 @@ def check_login_code(*, phone: str, code: str) -> Person | None:
     code = (code or "").strip()
     with transaction.atomic():
         latest = (
-            OneTimeCode.objects.select_for_update()
-            .filter(phone=phone)
-            .order_by("-created_at", "-pk")
-            .first()
+            OneTimeCode.objects.select_for_update().filter(phone=phone).order_by("-created_at", "-pk").first()
         )
         if (
             latest is None

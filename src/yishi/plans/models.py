@@ -18,7 +18,9 @@ class PlanVersion(AppendOnly):
     cost_sharing = models.TextField(_("cost sharing"), blank=True)
     timeline = models.TextField(_("timeline"), blank=True)
     beneficiaries = models.TextField(_("who benefits and supervises"), blank=True)
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     drafted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -31,13 +33,18 @@ class PlanVersion(AppendOnly):
         return _("version %(n)s") % {"n": self.number}
 
 
-
 class PlanPart(models.Model):
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="parts")
     position = models.PositiveSmallIntegerField()
     what = models.CharField(_("what"), max_length=200)
-    unit = models.ForeignKey("regions.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("responsible unit"))
+    unit = models.ForeignKey(
+        "regions.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible unit"),
+    )
     responsible = models.CharField(_("responsible (if not a unit)"), max_length=100, blank=True)
     budget = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
@@ -58,9 +65,13 @@ class Consensus(models.Model):
 
     matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="consensus_records")
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="consensus_records")
-    session = models.ForeignKey("meetings.Session", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        "meetings.Session", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     minutes = models.TextField(_("what was agreed"), max_length=5000)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

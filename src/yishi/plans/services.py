@@ -29,8 +29,17 @@ def _money(raw, field: str) -> Decimal | None:
 
 
 @transaction.atomic
-def draft_version(*, actor, matter: Matter, summary: str, parts: list[dict], budget=None, cost_sharing: str = "",
-                  timeline: str = "", beneficiaries: str = "") -> PlanVersion:
+def draft_version(
+    *,
+    actor,
+    matter: Matter,
+    summary: str,
+    parts: list[dict],
+    budget=None,
+    cost_sharing: str = "",
+    timeline: str = "",
+    beneficiaries: str = "",
+) -> PlanVersion:
     """A new version of the plan. ``parts``: dicts with what, unit (Unit) or responsible (text), budget, due_on."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     require_step_action(actor, matter, "procedures.draft_plan")
@@ -38,35 +47,62 @@ def draft_version(*, actor, matter: Matter, summary: str, parts: list[dict], bud
     if not summary:
         raise Refused(_("Say what the plan will do."), "summary_required", field="summary")
     if not parts:
-        raise Refused(_("Split the plan into parts, each with who is responsible."), "parts_required", field="parts")
+        raise Refused(
+            _("Split the plan into parts, each with who is responsible."), "parts_required", field="parts"
+        )
     serving = set(units_serving(matter.region).values_list("pk", flat=True))
     cleaned = []
     for i, part in enumerate(parts, start=1):
         what = (part.get("what") or "").strip()
         unit, responsible = part.get("unit"), (part.get("responsible") or "").strip()
         if not what:
-            raise Refused(_("Part %(n)s: say what is to be done.") % {"n": i}, "part_what_required", field="parts")
+            raise Refused(
+                _("Part %(n)s: say what is to be done.") % {"n": i}, "part_what_required", field="parts"
+            )
         if unit is not None and not isinstance(unit, Unit):
             raise Refused(_("Part %(n)s: unknown unit.") % {"n": i}, "part_unit_invalid", field="parts")
         if unit is not None and unit.pk not in serving:
-            raise Refused(_("Part %(n)s: %(unit)s does not serve this place.") % {"n": i, "unit": unit.name},
-                          "unit_not_serving", field="parts")
+            raise Refused(
+                _("Part %(n)s: %(unit)s does not serve this place.") % {"n": i, "unit": unit.name},
+                "unit_not_serving",
+                field="parts",
+            )
         if unit is None and not responsible:
-            raise Refused(_("Part %(n)s: name the responsible unit or person.") % {"n": i},
-                          "part_responsible_required", field="parts")
-        cleaned.append(PlanPart(position=i, what=what[:200], unit=unit, responsible=responsible[:100],
-                                budget=_money(part.get("budget"), "parts"), due_on=part.get("due_on")))
+            raise Refused(
+                _("Part %(n)s: name the responsible unit or person.") % {"n": i},
+                "part_responsible_required",
+                field="parts",
+            )
+        cleaned.append(
+            PlanPart(
+                position=i,
+                what=what[:200],
+                unit=unit,
+                responsible=responsible[:100],
+                budget=_money(part.get("budget"), "parts"),
+                due_on=part.get("due_on"),
+            )
+        )
     number = (matter.plan_versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion.objects.create(
-        matter=matter, number=number, summary=summary[:5000], budget=_money(budget, "budget"),
-        cost_sharing=(cost_sharing or "").strip()[:2000], timeline=(timeline or "").strip()[:2000],
-        beneficiaries=(beneficiaries or "").strip()[:2000], drafted_by=actor,
+        matter=matter,
+        number=number,
+        summary=summary[:5000],
+        budget=_money(budget, "budget"),
+        cost_sharing=(cost_sharing or "").strip()[:2000],
+        timeline=(timeline or "").strip()[:2000],
+        beneficiaries=(beneficiaries or "").strip()[:2000],
+        drafted_by=actor,
     )
     for part in cleaned:
         part.version = version
     PlanPart.objects.bulk_create(cleaned)
-    record(actor=actor, action="plans.draft_version", target=version,
-           data={"matter": matter.pk, "number": number, "parts": len(cleaned)})
+    record(
+        actor=actor,
+        action="plans.draft_version",
+        target=version,
+        data={"matter": matter.pk, "number": number, "parts": len(cleaned)},
+    )
     return version
 
 
@@ -78,23 +114,36 @@ def record_consensus(*, actor, matter: Matter, version: PlanVersion, minutes: st
         raise Refused(_("That plan version belongs to another matter."), "version_mismatch", field="version")
     latest = matter.plan_versions.order_by("-number").first()
     if version.pk != latest.pk:
-        raise Refused(_("Consensus must name the latest version of the plan (version %(n)s).") % {"n": latest.number},
-                      "not_latest_version", field="version")
+        raise Refused(
+            _("Consensus must name the latest version of the plan (version %(n)s).") % {"n": latest.number},
+            "not_latest_version",
+            field="version",
+        )
     minutes = (minutes or "").strip()
     if not minutes:
         raise Refused(_("Write down what the meeting agreed."), "minutes_required", field="minutes")
-    consensus = Consensus.objects.create(matter=matter, version=version, session=session, minutes=minutes[:5000],
-                                         recorded_by=actor)
-    record(actor=actor, action="plans.record_consensus", target=consensus,
-           data={"matter": matter.pk, "version": version.number})
+    consensus = Consensus.objects.create(
+        matter=matter, version=version, session=session, minutes=minutes[:5000], recorded_by=actor
+    )
+    record(
+        actor=actor,
+        action="plans.record_consensus",
+        target=consensus,
+        data={"matter": matter.pk, "version": version.number},
+    )
     return consensus
 
 
 def diff(old: PlanVersion | None, new: PlanVersion) -> list[tuple[str, str, str]]:
     """What changed between two versions, field by field: (label, before, after)."""
     rows = []
-    fields = [("summary", _("what is to be done")), ("budget", _("budget")), ("cost_sharing", _("cost sharing")),
-              ("timeline", _("timeline")), ("beneficiaries", _("who benefits and supervises"))]
+    fields = [
+        ("summary", _("what is to be done")),
+        ("budget", _("budget")),
+        ("cost_sharing", _("cost sharing")),
+        ("timeline", _("timeline")),
+        ("beneficiaries", _("who benefits and supervises")),
+    ]
     for name, label in fields:
         before = "" if old is None else str(getattr(old, name) or "")
         after = str(getattr(new, name) or "")

@@ -67,14 +67,20 @@ def review_approved(matter) -> list:
     for field in required_reviews():
         latest = [r for r in reviews if r.expertise == field]
         if not latest or latest[-1].decision != Decision.APPROVE:
-            reasons.append(_("The expert review has not approved version %(n)s of the plan yet.") % {"n": version.number})
+            reasons.append(
+                _("The expert review has not approved version %(n)s of the plan yet.") % {"n": version.number}
+            )
             break
     return reasons
 
 
 def vote_passed(matter) -> list:
     version = _latest_version(matter)
-    result = matter.vote_results.filter(version=version).order_by("-recorded_at", "-pk").first() if version else None
+    result = (
+        matter.vote_results.filter(version=version).order_by("-recorded_at", "-pk").first()
+        if version
+        else None
+    )
     if result is None:
         return [_("The representatives have not voted on the plan yet.")]
     if not result.passed:
@@ -90,8 +96,14 @@ def works_confirmed(matter) -> list:
         return [_("No tasks have been assigned.")]
     waiting = [w for w in works if w.status != WorkStatus.CONFIRMED]
     if waiting:
-        return [ngettext_lazy("%(n)s task is not yet confirmed by the residents.",
-                              "%(n)s tasks are not yet confirmed by the residents.", len(waiting)) % {"n": len(waiting)}]
+        return [
+            ngettext_lazy(
+                "%(n)s task is not yet confirmed by the residents.",
+                "%(n)s tasks are not yet confirmed by the residents.",
+                len(waiting),
+            )
+            % {"n": len(waiting)}
+        ]
     return []
 
 

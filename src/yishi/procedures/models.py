@@ -24,7 +24,9 @@ class Transition(AppendOnly):
     from_step = models.CharField(_("from step"), max_length=30, blank=True)
     to_step = models.CharField(_("to step"), max_length=30, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -34,4 +36,3 @@ class Transition(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.kind} {self.from_step}→{self.to_step}"
-

@@ -42,9 +42,15 @@ def checklist(matter, transitions: list[Transition] | None = None) -> list[Check
         if matter.status != Status.NEW:
             return []  # closed at screening: it never entered a procedure
         first = definitions.DEFAULT.first
-        return [ChecklistRow(s.key, s.label, "current" if s is first else "waiting",
-                             missing=missing(matter, s) if s is first else [])
-                for s in definitions.DEFAULT.steps]
+        return [
+            ChecklistRow(
+                s.key,
+                s.label,
+                "current" if s is first else "waiting",
+                missing=missing(matter, s) if s is first else [],
+            )
+            for s in definitions.DEFAULT.steps
+        ]
     if transitions is None:
         transitions = transitions_of(matter)
     completed: dict[str, Transition] = {}
@@ -67,18 +73,27 @@ def checklist(matter, transitions: list[Transition] | None = None) -> list[Check
             state = "current"
         else:
             state = "waiting"
-        rows.append(ChecklistRow(
-            key=step.key, label=step.label, state=state,
-            completed_at=done.at if done else None,
-            completed_by=done.actor.name if done and done.actor else "",
-            missing=missing(matter, step) if state == "current" else [],
-            returns=returns.get(step.key, 0),
-        ))
+        rows.append(
+            ChecklistRow(
+                key=step.key,
+                label=step.label,
+                state=state,
+                completed_at=done.at if done else None,
+                completed_by=done.actor.name if done and done.actor else "",
+                missing=missing(matter, step) if state == "current" else [],
+                returns=returns.get(step.key, 0),
+            )
+        )
     return rows
 
 
-def deviations(matter, transitions: list[Transition] | None = None, *, escalated: bool = True,
-               announced_late: bool = True) -> list[Deviation]:
+def deviations(
+    matter,
+    transitions: list[Transition] | None = None,
+    *,
+    escalated: bool = True,
+    announced_late: bool = True,
+) -> list[Deviation]:
     """What departs from the default eight steps: a shorter procedure (with its reason), returns, early closes.
 
     A caller that already knows there is no escalation or no late announcement says so, to save reading them."""
@@ -88,16 +103,30 @@ def deviations(matter, transitions: list[Transition] | None = None, *, escalated
         own = {s.key for s in procedure.steps}
         skipped = [str(s.label) for s in definitions.DEFAULT.steps if s.key not in own]
         if procedure.needs_reason:
-            found.append(Deviation("short_path", _("Took “%(procedure)s”, leaving out: %(steps)s. Reason: %(reason)s")
-                                   % {"procedure": procedure.label, "steps": "、".join(skipped),
-                                      "reason": matter.procedure_reason}))
+            found.append(
+                Deviation(
+                    "short_path",
+                    _("Took “%(procedure)s”, leaving out: %(steps)s. Reason: %(reason)s")
+                    % {
+                        "procedure": procedure.label,
+                        "steps": "、".join(skipped),
+                        "reason": matter.procedure_reason,
+                    },
+                )
+            )
     if transitions is None:
         transitions = transitions_of(matter)
     for t in (t for t in transitions if t.kind == TransitionKind.RETURN):
         step = procedure.step(t.from_step).label if procedure else t.from_step
-        found.append(Deviation("returned", _("Sent back from “%(step)s”: %(reason)s") % {"step": step, "reason": t.reason}))
+        found.append(
+            Deviation(
+                "returned", _("Sent back from “%(step)s”: %(reason)s") % {"step": step, "reason": t.reason}
+            )
+        )
     if matter.status == Status.UNRESOLVED:
-        found.append(Deviation("unresolved", _("Closed unresolved: %(reason)s") % {"reason": matter.public_reason}))
+        found.append(
+            Deviation("unresolved", _("Closed unresolved: %(reason)s") % {"reason": matter.public_reason})
+        )
     if escalated:
         found += escalation_deviations(matter)
     if announced_late:
@@ -108,8 +137,13 @@ def deviations(matter, transitions: list[Transition] | None = None, *, escalated
 
 
 STEP_ACTIONS = (
-    "procedures.record_session", "procedures.draft_plan", "procedures.record_consensus", "procedures.review_plan",
-    "procedures.record_vote", "procedures.assign_work", "procedures.publish_result",
+    "procedures.record_session",
+    "procedures.draft_plan",
+    "procedures.record_consensus",
+    "procedures.review_plan",
+    "procedures.record_vote",
+    "procedures.assign_work",
+    "procedures.publish_result",
 )
 
 
@@ -142,8 +176,9 @@ def available_actions(user, matter, *, supports: bool | None = None) -> set[str]
         for action in STEP_ACTIONS:
             if matter.procedure.enables(matter.step_key, action) and can(user, action, matter):
                 actions.add(action)
-        if (matter.procedure.enables(matter.step_key, "procedures.confirm_work")
-                and supervises(user, matter, supports=supports)):
+        if matter.procedure.enables(matter.step_key, "procedures.confirm_work") and supervises(
+            user, matter, supports=supports
+        ):
             actions.add("procedures.confirm_work")
     if may_rate(user, matter, supports=supports):
         actions.add("procedures.rate_result")
@@ -175,10 +210,15 @@ def who_acts(matter) -> NextActors | None:
 
     if matter.status == Status.NEW:
         step = definitions.DEFAULT.first
-        return NextActors(str(step.label), str(step.hint),
-                          [_("%(roles)s: accept, merge, refer or decline it") % {"roles": "、".join(
-                              roles("matters.screen_matter"))}],
-                          str(definitions.DEFAULT.steps[1].label))
+        return NextActors(
+            str(step.label),
+            str(step.hint),
+            [
+                _("%(roles)s: accept, merge, refer or decline it")
+                % {"roles": "、".join(roles("matters.screen_matter"))}
+            ],
+            str(definitions.DEFAULT.steps[1].label),
+        )
     if matter.status != Status.OPEN or matter.procedure is None:
         return None
     procedure, step = matter.procedure, matter.step
@@ -187,12 +227,18 @@ def who_acts(matter) -> NextActors | None:
         if action in _ACTORS_BY_ACTION:
             who.append(str(_ACTORS_BY_ACTION[action]))
         elif action in STEP_ACTIONS:
-            who.append(_("%(roles)s: %(action)s") % {"roles": "、".join(roles(action)),
-                                                     "action": _ACTION_WORDS.get(action, action)})
-    who.append(_("%(roles)s: complete the step once its evidence is in")
-               % {"roles": "、".join(roles("procedures.advance"))})
+            who.append(
+                _("%(roles)s: %(action)s")
+                % {"roles": "、".join(roles(action)), "action": _ACTION_WORDS.get(action, action)}
+            )
+    who.append(
+        _("%(roles)s: complete the step once its evidence is in")
+        % {"roles": "、".join(roles("procedures.advance"))}
+    )
     after = procedure.next_after(step.key)
-    return NextActors(str(step.label), str(step.hint), [str(w) for w in who], str(after.label) if after else "")
+    return NextActors(
+        str(step.label), str(step.hint), [str(w) for w in who], str(after.label) if after else ""
+    )
 
 
 _ACTION_WORDS = {

@@ -27,7 +27,8 @@ def _locked(matter: Matter) -> Matter:
 def _require_open(matter: Matter) -> None:
     if matter.status != Status.OPEN:
         raise Refused(
-            _("This matter is %(status)s; its procedure cannot move.") % {"status": matter.get_status_display()},
+            _("This matter is %(status)s; its procedure cannot move.")
+            % {"status": matter.get_status_display()},
             "not_open",
         )
 
@@ -46,17 +47,30 @@ def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str 
     fields = {"step_key": to_step, "step_since": now, "status": status}
     if status != Status.OPEN:
         fields["closed_at"] = now
-    updated = Matter.objects.filter(pk=matter.pk, step_key=matter.step_key, status=matter.status).update(**fields)
+    updated = Matter.objects.filter(pk=matter.pk, step_key=matter.step_key, status=matter.status).update(
+        **fields
+    )
     if updated != 1:
         raise Refused(
-            _("Someone else has just moved this matter on; reload the page to see where it is now."), "stale_step"
+            _("Someone else has just moved this matter on; reload the page to see where it is now."),
+            "stale_step",
         )
     Transition.objects.create(
-        matter=matter, kind=kind, procedure_key=matter.procedure_key, from_step=matter.step_key, to_step=to_step,
-        reason=reason, actor=actor if actor is not None and actor.is_authenticated else None, at=now,
+        matter=matter,
+        kind=kind,
+        procedure_key=matter.procedure_key,
+        from_step=matter.step_key,
+        to_step=to_step,
+        reason=reason,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        at=now,
     )
-    record(actor=actor, action=f"procedures.{kind}", target=matter,
-           data={"procedure": matter.procedure_key, "from": matter.step_key, "to": to_step, "status": status})
+    record(
+        actor=actor,
+        action=f"procedures.{kind}",
+        target=matter,
+        data={"procedure": matter.procedure_key, "from": matter.step_key, "to": to_step, "status": status},
+    )
     for field, value in fields.items():
         setattr(matter, field, value)
     matter_moved(matter)
@@ -108,7 +122,9 @@ def advance_locked(*, actor, matter: Matter, expected_step: str | None = None) -
             "evidence_missing",
         )
     if following is None:
-        return _move(matter, actor=actor, kind=TransitionKind.RESOLVE, to_step=step.key, status=Status.RESOLVED)
+        return _move(
+            matter, actor=actor, kind=TransitionKind.RESOLVE, to_step=step.key, status=Status.RESOLVED
+        )
     return _move(matter, actor=actor, kind=TransitionKind.ADVANCE, to_step=following.key)
 
 
@@ -120,13 +136,16 @@ def return_locked(*, actor, matter: Matter, step_key: str, reason: str) -> Matte
         raise Refused(_("Give the reason for sending the matter back."), "reason_required", field="reason")
     if step_key not in matter.step.returns_to:
         raise Refused(
-            _("From “%(step)s” a matter cannot go back to that step.") % {"step": matter.step.label}, "invalid_return"
+            _("From “%(step)s” a matter cannot go back to that step.") % {"step": matter.step.label},
+            "invalid_return",
         )
     return _move(matter, actor=actor, kind=TransitionKind.RETURN, to_step=step_key, reason=reason)
 
 
 @transaction.atomic
-def return_to(*, actor, matter: Matter, step_key: str, reason: str, expected_step: str | None = None) -> Matter:
+def return_to(
+    *, actor, matter: Matter, step_key: str, reason: str, expected_step: str | None = None
+) -> Matter:
     matter = _locked(matter)
     require(actor, "procedures.advance", matter)
     _expect(matter, expected_step)
@@ -145,8 +164,14 @@ def withdraw(*, actor, matter: Matter, reason: str) -> Matter:
     if not reason:
         raise Refused(_("Give the reason for withdrawing the matter."), "reason_required", field="reason")
     hidden = matter.back_to_back and actor is not None and actor.pk == matter.submitter_id
-    return _move(matter, actor=None if hidden else actor, kind=TransitionKind.WITHDRAW, to_step=matter.step_key,
-                 status=Status.WITHDRAWN, reason=reason)
+    return _move(
+        matter,
+        actor=None if hidden else actor,
+        kind=TransitionKind.WITHDRAW,
+        to_step=matter.step_key,
+        status=Status.WITHDRAWN,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -156,12 +181,21 @@ def close_unresolved(*, actor, matter: Matter, reason: str) -> Matter:
     _require_open(matter)
     reason = (reason or "").strip()
     if not reason:
-        raise Refused(_("Give the reason the matter is closed unresolved; it is shown publicly."),
-                      "reason_required", field="reason")
+        raise Refused(
+            _("Give the reason the matter is closed unresolved; it is shown publicly."),
+            "reason_required",
+            field="reason",
+        )
     Matter.objects.filter(pk=matter.pk).update(public_reason=reason)
     matter.public_reason = reason
-    return _move(matter, actor=actor, kind=TransitionKind.CLOSE_UNRESOLVED, to_step=matter.step_key,
-                 status=Status.UNRESOLVED, reason=reason)
+    return _move(
+        matter,
+        actor=actor,
+        kind=TransitionKind.CLOSE_UNRESOLVED,
+        to_step=matter.step_key,
+        status=Status.UNRESOLVED,
+        reason=reason,
+    )
 
 
 def require_step(matter: Matter, action: str) -> None:
@@ -171,7 +205,8 @@ def require_step(matter: Matter, action: str) -> None:
     _require_open(matter)
     if not matter.procedure.enables(matter.step_key, action):
         raise Refused(
-            _("This cannot be done while the matter is at “%(step)s”.") % {"step": matter.step.label}, "wrong_step"
+            _("This cannot be done while the matter is at “%(step)s”.") % {"step": matter.step.label},
+            "wrong_step",
         )
 
 

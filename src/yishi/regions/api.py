@@ -65,37 +65,51 @@ class RuleOut(Schema):
     kind: str = Field(..., description="days (a whole number, or null for no minimum) | fraction ([n, d])")
     value: int | list[int] | None = Field(..., description="What holds at this region")
     source: str = Field(..., description="Who decided it and why (the statute for a default)")
-    set_at: RegionRef | None = Field(..., description="The region that set it: this one or an ancestor; null for "
-                                     "the default")
+    set_at: RegionRef | None = Field(
+        ..., description="The region that set it: this one or an ancestor; null for the default"
+    )
     default: int | list[int] | None
     default_source: str
 
 
 class RuleIn(Schema):
-    value: int | list[int] | None = Field(..., description="Days as a whole number 0-60 or null; a threshold [n, d]")
+    value: int | list[int] | None = Field(
+        ..., description="Days as a whole number 0-60 or null; a threshold [n, d]"
+    )
     source: str = Field(..., max_length=500, description="Who decided this, and why")
 
 
 def _rules(region: Region) -> list[dict]:
     return [
         {
-            "key": row["rule"].key, "label": str(row["rule"].label), "kind": row["rule"].kind,
-            "value": row["value"], "source": str(row["source"]),
+            "key": row["rule"].key,
+            "label": str(row["rule"].label),
+            "kind": row["rule"].kind,
+            "value": row["value"],
+            "source": str(row["source"]),
             "set_at": {"id": row["set_at"].pk, "name": row["set_at"].name} if row["set_at"] else None,
-            "default": row["default"], "default_source": str(row["default_source"]),
+            "default": row["default"],
+            "default_source": str(row["default_source"]),
         }
         for row in queries.rules_page_rows(region)
     ]
 
 
-@router.get("/{int:region_id}/rules", response=list[RuleOut],
-            summary="The rules in force at a region (notice periods, vote thresholds), each with its source")
+@router.get(
+    "/{int:region_id}/rules",
+    response=list[RuleOut],
+    summary="The rules in force at a region (notice periods, vote thresholds), each with its source",
+)
 def region_rules(request, region_id: int):
     return _rules(get_object_or_404(Region, pk=region_id))
 
 
-@router.put("/{int:region_id}/rules/{key}", auth=WRITE_AUTH, response={200: list[RuleOut], **WRITE_ERRORS},
-            summary="Set a rule at a region, for it and everything below it (the bureau)")
+@router.put(
+    "/{int:region_id}/rules/{key}",
+    auth=WRITE_AUTH,
+    response={200: list[RuleOut], **WRITE_ERRORS},
+    summary="Set a rule at a region, for it and everything below it (the bureau)",
+)
 def set_rule(request, region_id: int, key: str, body: RuleIn):
     region = get_object_or_404(Region, pk=region_id)
     services.set_region_rule(actor=request.auth, region=region, key=key, value=body.value, source=body.source)
@@ -120,22 +134,46 @@ class HouseholdImportOut(Schema):
     people_linked: int
 
 
-@router.post("/{int:region_id}/import/regions", auth=WRITE_AUTH, response={201: RegionImportOut, **WRITE_ERRORS},
-             summary="Import part of the tree under a region from the official division-code list (.xlsx, multipart). "
-                     "A file with problems saves nothing: 409 import_rejected lists each as errors[]")
+@router.post(
+    "/{int:region_id}/import/regions",
+    auth=WRITE_AUTH,
+    response={201: RegionImportOut, **WRITE_ERRORS},
+    summary="Import part of the tree under a region from the official division-code list (.xlsx, multipart). "
+    "A file with problems saves nothing: 409 import_rejected lists each as errors[]",
+)
 def import_regions(request, region_id: int, file: File[UploadedFile]):
-    result = imports.import_regions(actor=request.auth, root=get_object_or_404(Region, pk=region_id), file=file)
-    return created({"rows": result.rows, "created": result.created, "unchanged": result.unchanged,
-                    "villages": result.villages, "by_level": result.by_level})
+    result = imports.import_regions(
+        actor=request.auth, root=get_object_or_404(Region, pk=region_id), file=file
+    )
+    return created(
+        {
+            "rows": result.rows,
+            "created": result.created,
+            "unchanged": result.unchanged,
+            "villages": result.villages,
+            "by_level": result.by_level,
+        }
+    )
 
 
-@router.post("/{int:region_id}/import/households", auth=WRITE_AUTH,
-             response={201: HouseholdImportOut, **WRITE_ERRORS},
-             summary="Import a compound's household roster (.xlsx, multipart): buildings, households, their heads")
+@router.post(
+    "/{int:region_id}/import/households",
+    auth=WRITE_AUTH,
+    response={201: HouseholdImportOut, **WRITE_ERRORS},
+    summary="Import a compound's household roster (.xlsx, multipart): buildings, households, their heads",
+)
 def import_households(request, region_id: int, file: File[UploadedFile]):
-    result = imports.import_households(actor=request.auth, compound=get_object_or_404(Region, pk=region_id), file=file)
-    return created({"rows": result.rows, "households_created": result.households_created,
-                    "households_updated": result.households_updated,
-                    "households_unchanged": result.households_unchanged,
-                    "buildings_created": list(result.buildings_created),
-                    "people_registered": result.people_registered, "people_linked": result.people_linked})
+    result = imports.import_households(
+        actor=request.auth, compound=get_object_or_404(Region, pk=region_id), file=file
+    )
+    return created(
+        {
+            "rows": result.rows,
+            "households_created": result.households_created,
+            "households_updated": result.households_updated,
+            "households_unchanged": result.households_unchanged,
+            "buildings_created": list(result.buildings_created),
+            "people_registered": result.people_registered,
+            "people_linked": result.people_linked,
+        }
+    )

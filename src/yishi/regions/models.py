@@ -46,7 +46,12 @@ class RegionQuerySet(models.QuerySet):
 
 class Region(models.Model):
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -101,11 +106,17 @@ class Occupancy(models.TextChoices):
 class Household(models.Model):
     """A dwelling. Its region is the building (or the compound or village where there are no buildings)."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("building"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("building")
+    )
     unit = models.CharField(_("entrance"), max_length=20, blank=True)
     room = models.CharField(_("room"), max_length=20)
-    occupancy = models.CharField(_("occupancy"), max_length=10, choices=Occupancy.choices, default=Occupancy.OCCUPIED)
-    floor_area = models.DecimalField(_("floor area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    occupancy = models.CharField(
+        _("occupancy"), max_length=10, choices=Occupancy.choices, default=Occupancy.OCCUPIED
+    )
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("household")
@@ -113,7 +124,9 @@ class Household(models.Model):
         ordering = ["region__path", "unit", "room"]
         constraints = [
             models.UniqueConstraint(fields=["region", "unit", "room"], name="household_unique_dwelling"),
-            models.CheckConstraint(condition=Q(floor_area__isnull=True) | Q(floor_area__gt=0), name="household_area_positive"),
+            models.CheckConstraint(
+                condition=Q(floor_area__isnull=True) | Q(floor_area__gt=0), name="household_area_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,7 +156,9 @@ class Unit(models.Model):
     home_region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="home_units", verbose_name=_("registered at")
     )
-    serves = models.ManyToManyField(Region, blank=True, related_name="units", verbose_name=_("regions served"))
+    serves = models.ManyToManyField(
+        Region, blank=True, related_name="units", verbose_name=_("regions served")
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 
     class Meta:
@@ -159,7 +174,9 @@ class RegionRule(models.Model):
     """A region's own value for one of the rules (notice days, vote thresholds …). It holds for the region and
     every region below it, unless a nearer region sets its own. The keys are declared in ``regions.queries``."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="rules", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="rules", verbose_name=_("region")
+    )
     key = models.CharField(_("rule"), max_length=60)
     value = models.JSONField(_("value"), null=True, blank=True)
     source = models.TextField(_("source"))

@@ -44,8 +44,9 @@ def landing_region() -> Landing | None:
         region = children[0]
 
 
-def region_page_context(region: Region, *, ancestors: list[Region] | None = None,
-                        children: list[Region] | None = None) -> dict:
+def region_page_context(
+    region: Region, *, ancestors: list[Region] | None = None, children: list[Region] | None = None
+) -> dict:
     """What a region's page shows; ``ancestors`` and ``children`` when the caller has read them already."""
     households = Household.objects.filter(within(region, "region"))
     return {
@@ -53,7 +54,9 @@ def region_page_context(region: Region, *, ancestors: list[Region] | None = None
         "ancestors": list(region.ancestors().exclude(pk=region.pk)) if ancestors is None else ancestors,
         "children": _children_listed(region) if children is None else children,
         "household_count": households.count() if region.level >= Level.STREET else None,
-        "vacant_count": households.filter(occupancy="vacant").count() if region.level >= Level.COMPOUND else None,
+        "vacant_count": households.filter(occupancy="vacant").count()
+        if region.level >= Level.COMPOUND
+        else None,
         "can_raise_here": region.level >= Level.COMMUNITY,
         "units": list(region.units.order_by("name")) if region.level >= Level.COMMUNITY else [],
     }
@@ -80,11 +83,21 @@ def known_rules() -> dict[str, RuleKey]:
     """Every rule a region may set, by key. Declared here; the apps that apply them read them with rule_for."""
     from yishi.meetings.models import SessionForm
 
-    found = [RuleKey(f"meeting_notice_days:{form.value}",
-                     _("Minimum notice for a %(form)s, in days") % {"form": form.label}, "days")
-             for form in SessionForm]
-    found.append(RuleKey("vote_threshold:eight_steps",
-                         _("Share of all representatives needed to pass an eight-step vote"), "fraction"))
+    found = [
+        RuleKey(
+            f"meeting_notice_days:{form.value}",
+            _("Minimum notice for a %(form)s, in days") % {"form": form.label},
+            "days",
+        )
+        for form in SessionForm
+    ]
+    found.append(
+        RuleKey(
+            "vote_threshold:eight_steps",
+            _("Share of all representatives needed to pass an eight-step vote"),
+            "fraction",
+        )
+    )
     return {r.key: r for r in found}
 
 
@@ -106,8 +119,12 @@ def nearest_rule(region: Region, key: str):
     """The RegionRule for ``key`` set at ``region`` or its nearest ancestor, or None."""
     from .models import RegionRule
 
-    return (RegionRule.objects.filter(region_id__in=region.ancestor_ids, key=key)
-            .select_related("region").order_by("-region__path").first())
+    return (
+        RegionRule.objects.filter(region_id__in=region.ancestor_ids, key=key)
+        .select_related("region")
+        .order_by("-region__path")
+        .first()
+    )
 
 
 def rule_for(region: Region | None, key: str, default) -> tuple[object, str]:
@@ -118,8 +135,9 @@ def rule_for(region: Region | None, key: str, default) -> tuple[object, str]:
     found = nearest_rule(region, key) if region is not None else None
     if found is None:
         return default
-    return found.value, str(_("set by %(region)s: %(source)s") % {"region": found.region.name,
-                                                                  "source": found.source})
+    return found.value, str(
+        _("set by %(region)s: %(source)s") % {"region": found.region.name, "source": found.source}
+    )
 
 
 def rules_page_rows(region: Region) -> list[dict]:
@@ -127,8 +145,14 @@ def rules_page_rows(region: Region) -> list[dict]:
     for rule in known_rules().values():
         found = nearest_rule(region, rule.key)
         default_value, default_source = rule_default(rule.key)
-        rows.append({"rule": rule, "value": found.value if found else default_value,
-                     "source": found.source if found else default_source,
-                     "set_at": found.region if found else None, "default": default_value,
-                     "default_source": default_source})
+        rows.append(
+            {
+                "rule": rule,
+                "value": found.value if found else default_value,
+                "source": found.source if found else default_source,
+                "set_at": found.region if found else None,
+                "default": default_value,
+                "default_source": default_source,
+            }
+        )
     return rows

@@ -63,11 +63,20 @@ def validate_region(*, parent: Region | None, level: int, name: str, code) -> tu
 
 @transaction.atomic
 def create_region(
-    *, actor, parent: Region | None, level: int, name: str, code=None, rural: bool = False, description: str = ""
+    *,
+    actor,
+    parent: Region | None,
+    level: int,
+    name: str,
+    code=None,
+    rural: bool = False,
+    description: str = "",
 ) -> Region:
     if parent is None:
         if actor is not None and not actor.is_superuser:
-            raise Refused(_("Only the system administrator may create a top-level region."), Refused.FORBIDDEN)
+            raise Refused(
+                _("Only the system administrator may create a top-level region."), Refused.FORBIDDEN
+            )
     else:
         require(actor, "regions.manage_regions", parent)
     name, code = validate_region(parent=parent, level=level, name=name, code=code)
@@ -76,13 +85,22 @@ def create_region(
     if Region.objects.filter(parent=parent, name=name).exists():
         raise Refused(_("%(name)s already exists here.") % {"name": name}, "name_taken", field="name")
     region = Region.objects.create(
-        parent=parent, level=level, name=name, code=code, rural=rural, description=description,
+        parent=parent,
+        level=level,
+        name=name,
+        code=code,
+        rural=rural,
+        description=description,
         path=temporary_path(),
     )
     region.path = path_for(parent, region.pk)
     Region.objects.filter(pk=region.pk).update(path=region.path)
-    record(actor=actor, action="regions.create_region", target=region,
-           data={"parent": parent.pk if parent else None, "level": level, "code": code, "name": name})
+    record(
+        actor=actor,
+        action="regions.create_region",
+        target=region,
+        data={"parent": parent.pk if parent else None, "level": level, "code": code, "name": name},
+    )
     return region
 
 
@@ -106,9 +124,13 @@ def parse_area(raw) -> Decimal | None:
             raise InvalidOperation
         area = area.quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise Refused(_("The floor area must be a number of square metres."), "invalid_area", field="floor_area") from None
+        raise Refused(
+            _("The floor area must be a number of square metres."), "invalid_area", field="floor_area"
+        ) from None
     if area <= 0 or area >= Decimal("100000"):
-        raise Refused(_("The floor area must be between 0 and 100,000 m²."), "invalid_area", field="floor_area")
+        raise Refused(
+            _("The floor area must be between 0 and 100,000 m²."), "invalid_area", field="floor_area"
+        )
     return area
 
 
@@ -118,7 +140,9 @@ def create_household(
 ) -> Household:
     require(actor, "regions.manage_households", region)
     if region.level not in (Level.BUILDING, Level.COMPOUND, Level.COMMUNITY):
-        raise Refused(_("A household belongs to a building, compound or village."), "wrong_level", field="region")
+        raise Refused(
+            _("A household belongs to a building, compound or village."), "wrong_level", field="region"
+        )
     room = " ".join(str(room or "").split())
     unit = " ".join(str(unit or "").split())
     if not room or len(room) > 20 or len(unit) > 20:
@@ -128,14 +152,22 @@ def create_household(
     area = parse_area(floor_area)
     if Household.objects.filter(region=region, unit=unit, room=room).exists():
         raise Refused(_("This household is already recorded."), "household_exists", field="room")
-    household = Household.objects.create(region=region, unit=unit, room=room, occupancy=occupancy, floor_area=area)
-    record(actor=actor, action="regions.create_household", target=household,
-           data={"region": region.pk, "occupancy": occupancy})
+    household = Household.objects.create(
+        region=region, unit=unit, room=room, occupancy=occupancy, floor_area=area
+    )
+    record(
+        actor=actor,
+        action="regions.create_household",
+        target=household,
+        data={"region": region.pk, "occupancy": occupancy},
+    )
     return household
 
 
 @transaction.atomic
-def create_unit(*, actor, name: str, kind: str, home_region: Region, serves: list[Region] = (), contact_phone: str = "") -> Unit:
+def create_unit(
+    *, actor, name: str, kind: str, home_region: Region, serves: list[Region] = (), contact_phone: str = ""
+) -> Unit:
     require(actor, "regions.manage_units", home_region)
     name = clean_region_name(name)
     if kind not in UnitKind.values:
@@ -151,8 +183,12 @@ def create_unit(*, actor, name: str, kind: str, home_region: Region, serves: lis
     for region in serves:
         require(actor, "regions.manage_units", region)
     unit.serves.set(serves)
-    record(actor=actor, action="regions.create_unit", target=unit,
-           data={"kind": kind, "home_region": home_region.pk, "serves": [r.pk for r in serves]})
+    record(
+        actor=actor,
+        action="regions.create_unit",
+        target=unit,
+        data={"kind": kind, "home_region": home_region.pk, "serves": [r.pk for r in serves]},
+    )
     return unit
 
 
@@ -171,13 +207,21 @@ def clean_rule_value(kind: str, value):
         if value is None:
             return None
         if not _whole(value) or not 0 <= value <= MAX_NOTICE_DAYS:
-            raise Refused(_("Notice days must be a whole number from 0 to 60, or none."), "invalid_value",
-                          field="value")
+            raise Refused(
+                _("Notice days must be a whole number from 0 to 60, or none."), "invalid_value", field="value"
+            )
         return value
     if kind == "fraction":
-        if (not isinstance(value, list | tuple) or len(value) != 2 or not all(_whole(v) for v in value)
-                or not 1 <= value[1] <= MAX_DENOMINATOR or not 1 <= value[0] <= value[1]):
-            raise Refused(_("A threshold is a fraction n/d with 1 ≤ n ≤ d ≤ 100."), "invalid_value", field="value")
+        if (
+            not isinstance(value, list | tuple)
+            or len(value) != 2
+            or not all(_whole(v) for v in value)
+            or not 1 <= value[1] <= MAX_DENOMINATOR
+            or not 1 <= value[0] <= value[1]
+        ):
+            raise Refused(
+                _("A threshold is a fraction n/d with 1 ≤ n ≤ d ≤ 100."), "invalid_value", field="value"
+            )
         return [value[0], value[1]]
     raise Refused(_("Unknown rule."), "unknown_rule", field="key")
 
@@ -196,9 +240,14 @@ def set_region_rule(*, actor, region: Region, key: str, value, source: str) -> R
     if len(source) > 500:
         raise Refused(_("The source may have at most 500 characters."), "source_too_long", field="source")
     rule, _created = RegionRule.objects.update_or_create(
-        region=region, key=key,
+        region=region,
+        key=key,
         defaults={"value": value, "source": source, "set_by": actor, "set_at": timezone.now()},
     )
-    record(actor=actor, action="regions.set_rule", target=region,
-           data={"key": key, "value": value, "source": source})
+    record(
+        actor=actor,
+        action="regions.set_rule",
+        target=region,
+        data={"key": key, "value": value, "source": source},
+    )
     return rule

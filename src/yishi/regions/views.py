@@ -195,11 +195,18 @@ def import_template(request, pk: int, kind: str):
 
 
 class RuleForm(forms.Form):
-    key = forms.ChoiceField(label=_("Rule"), choices=lambda: [(r.key, r.label) for r in known_rules().values()])
-    value = forms.CharField(label=_("Value"), required=False, max_length=20,
-                            help_text=_("Days as a number (empty for no minimum), or a threshold such as 2/3."))
-    source = forms.CharField(label=_("Source: who decided this, and why"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    key = forms.ChoiceField(
+        label=_("Rule"), choices=lambda: [(r.key, r.label) for r in known_rules().values()]
+    )
+    value = forms.CharField(
+        label=_("Value"),
+        required=False,
+        max_length=20,
+        help_text=_("Days as a number (empty for no minimum), or a threshold such as 2/3."),
+    )
+    source = forms.CharField(
+        label=_("Source: who decided this, and why"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def parse_rule_value(raw: str):
@@ -234,15 +241,24 @@ def region_rules(request, pk: int):
         if form.is_valid():
             try:
                 region_services.set_region_rule(
-                    actor=request.user, region=region, key=form.cleaned_data["key"],
-                    value=parse_rule_value(form.cleaned_data["value"]), source=form.cleaned_data["source"],
+                    actor=request.user,
+                    region=region,
+                    key=form.cleaned_data["key"],
+                    value=parse_rule_value(form.cleaned_data["value"]),
+                    source=form.cleaned_data["source"],
                 )
             except Refused as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 return redirect("regions:rules", pk=region.pk)
         status = 400
-    rows = [{**row, "value_text": _rule_text(row["value"]), "default_text": _rule_text(row["default"])}
-            for row in rules_page_rows(region)]
-    return render(request, "regions/rules.html",
-                  {"region": region, "rows": rows, "form": form if may_set else None}, status=status)
+    rows = [
+        {**row, "value_text": _rule_text(row["value"]), "default_text": _rule_text(row["default"])}
+        for row in rules_page_rows(region)
+    ]
+    return render(
+        request,
+        "regions/rules.html",
+        {"region": region, "rows": rows, "form": form if may_set else None},
+        status=status,
+    )

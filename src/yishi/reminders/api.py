@@ -54,9 +54,7 @@ class MarkedOut(Schema):
 
 
 #: Addresses Django's validator takes (it takes a few more): dot-atom local part, labelled domain, letters' TLD.
-EMAIL_PATTERN = (
-    r"^$|^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
+EMAIL_PATTERN = r"^$|^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 
 
 class PreferencesIO(Schema):
@@ -92,8 +90,9 @@ def _notification(n: Notification) -> dict:
     return {"id": n.pk, "text": n.text, "link": n.link, "created_at": n.created_at, "read_at": n.read_at}
 
 
-@router.get("/", response={200: NotificationPage, 401: Problem},
-            summary="The caller's notifications, newest first")
+@router.get(
+    "/", response={200: NotificationPage, 401: Problem}, summary="The caller's notifications, newest first"
+)
 def inbox(request, q: Query[InboxQuery]):
     rows = Notification.objects.filter(person=request.auth).order_by("-created_at", "-pk")
     if q.unread:
@@ -101,8 +100,11 @@ def inbox(request, q: Query[InboxQuery]):
     return {**page_of(rows, q, _notification), "unread": queries.unread_count(request.auth)}
 
 
-@router.post("/read", response={200: MarkedOut, **WRITE_ERRORS},
-             summary="Mark one notification read, or all unread ones")
+@router.post(
+    "/read",
+    response={200: MarkedOut, **WRITE_ERRORS},
+    summary="Mark one notification read, or all unread ones",
+)
 def mark_read(request, body: MarkReadIn | None = None):
     ids = [body.notification] if body is not None and body.notification is not None else None
     marked = services.mark_read(actor=request.auth, ids=ids)
@@ -113,26 +115,40 @@ def _preferences(pref) -> dict:
     return {"sms": pref.sms, "email": pref.email, "email_address": pref.email_address, "digest": pref.digest}
 
 
-@router.get("/preferences", response={200: PreferencesIO, 401: Problem},
-            summary="How the caller is told: SMS, e-mail, a daily digest (the defaults until they choose)")
+@router.get(
+    "/preferences",
+    response={200: PreferencesIO, 401: Problem},
+    summary="How the caller is told: SMS, e-mail, a daily digest (the defaults until they choose)",
+)
 def get_preferences(request):
     return _preferences(queries.preference_of(request.auth))
 
 
-@router.put("/preferences", response={200: PreferencesIO, **WRITE_ERRORS},
-            summary="Choose how to be told; e-mail needs an address")
+@router.put(
+    "/preferences",
+    response={200: PreferencesIO, **WRITE_ERRORS},
+    summary="Choose how to be told; e-mail needs an address",
+)
 def set_preferences(request, body: PreferencesIO):
     return _preferences(services.set_preferences(actor=request.auth, **body.dict()))
 
 
-@router.get("/drafts/{int:draft_id}", response={200: DraftOut, **WRITE_ERRORS},
-            summary="A community's periodic progress report, drafted for its staff to post")
+@router.get(
+    "/drafts/{int:draft_id}",
+    response={200: DraftOut, **WRITE_ERRORS},
+    summary="A community's periodic progress report, drafted for its staff to post",
+)
 def draft(request, draft_id: int):
     found = queries.get_draft_for(request.auth, draft_id)
     if found is None:
         raise Http404
     return {
-        "id": found.pk, "region": found.region_id, "period_start": found.period_start,
-        "period_end": found.period_end, "title": found.title, "body": found.body, "matters": found.matters,
+        "id": found.pk,
+        "region": found.region_id,
+        "period_start": found.period_start,
+        "period_end": found.period_end,
+        "title": found.title,
+        "body": found.body,
+        "matters": found.matters,
         "created_at": found.created_at,
     }

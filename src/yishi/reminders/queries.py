@@ -76,7 +76,10 @@ def escalated_in(regions):
         q |= within(region, "work__matter__region")
     if not q:
         return Escalation.objects.none()
-    return (Escalation.objects.filter(q, work__status=WorkStatus.OPEN, work__matter__status=MatterStatus.OPEN,
-                                      due_on=F("work__due_on"))
-            .select_related("work__matter__region", "work__unit", "work__assignee", "region")
-            .order_by("due_on", "pk"))
+    return (
+        Escalation.objects.filter(
+            q, work__status=WorkStatus.OPEN, work__matter__status=MatterStatus.OPEN, due_on=F("work__due_on")
+        )
+        .select_related("work__matter__region", "work__unit", "work__assignee", "region")
+        .order_by("due_on", "pk")
+    )

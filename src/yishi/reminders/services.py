@@ -623,20 +623,30 @@ def remind_disclosures(*, today: datetime.date) -> int:
     if not due:
         return 0
     messages = {
-        "finances": gettext_noop("Yishi: please post the finance disclosure for %(period)s on %(board)s's public board."),
-        "affairs": gettext_noop("Yishi: please post the general-affairs disclosure for %(period)s on %(board)s's "
-                                "public board."),
+        "finances": gettext_noop(
+            "Yishi: please post the finance disclosure for %(period)s on %(board)s's public board."
+        ),
+        "affairs": gettext_noop(
+            "Yishi: please post the general-affairs disclosure for %(period)s on %(board)s's public board."
+        ),
     }
     made = 0
-    holders = (RoleAssignment.objects.active().filter(role=Role.COMMITTEE).select_related("person", "region")
-               .order_by("region__path", "pk"))
+    holders = (
+        RoleAssignment.objects.active()
+        .filter(role=Role.COMMITTEE)
+        .select_related("person", "region")
+        .order_by("region__path", "pk")
+    )
     for assignment in holders:
         link = reverse("notices:board", args=[assignment.region_id])
         with transaction.atomic():
             for kind, period in due:
                 made += notify(
-                    assignment.person, messages[kind], link=link,
+                    assignment.person,
+                    messages[kind],
+                    link=link,
                     dedupe_key=f"disclosure:{kind}:{period}:{assignment.region_id}",
-                    period=period, board=assignment.region.name,
+                    period=period,
+                    board=assignment.region.name,
                 )
     return made

@@ -50,5 +50,11 @@ def send_digests(day: str | None = None) -> dict:
 
 
 #: What ``schedule-reminders`` enqueues.
-PERIODIC = (remind_due_soon, remind_meetings, escalate_overdue, draft_progress_reports, remind_disclosures,
-            send_digests)
+PERIODIC = (
+    remind_due_soon,
+    remind_meetings,
+    escalate_overdue,
+    draft_progress_reports,
+    remind_disclosures,
+    send_digests,
+)

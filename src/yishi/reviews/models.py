@@ -30,4 +30,3 @@ class Review(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.matter_id} · {self.decision}"
-

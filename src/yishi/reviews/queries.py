@@ -43,10 +43,15 @@ def awaiting_review(user) -> list[ReviewWaiting]:
         step_q |= Q(procedure_key=procedure_key, step_key=step_key)
     versions = PlanVersion.objects.prefetch_related("parts__unit").order_by("number")
     matters = list(
-        Matter.objects.filter(in_scope, step_q, status=Status.OPEN).select_related("region", "category")
-        .prefetch_related(Prefetch("plan_versions", queryset=versions)).order_by("step_since", "pk").distinct()
+        Matter.objects.filter(in_scope, step_q, status=Status.OPEN)
+        .select_related("region", "category")
+        .prefetch_related(Prefetch("plan_versions", queryset=versions))
+        .order_by("step_since", "pk")
+        .distinct()
     )
-    reviewed = set(Review.objects.filter(reviewer=user, matter__in=matters).values_list("version_id", flat=True))
+    reviewed = set(
+        Review.objects.filter(reviewer=user, matter__in=matters).values_list("version_id", flat=True)
+    )
     out = []
     for matter in matters:
         all_versions = list(matter.plan_versions.all())

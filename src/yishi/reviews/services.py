@@ -18,20 +18,42 @@ from .models import Decision, Review
 def submit_review(*, actor, matter: Matter, decision: str, opinion: str) -> Review:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     engine.require_step_action(actor, matter, "procedures.review_plan")
-    expertise = next((a.expertise for a in active_roles(actor)
-                      if a.role == Role.EXPERT and a.region.contains(matter.region)), "")
+    expertise = next(
+        (
+            a.expertise
+            for a in active_roles(actor)
+            if a.role == Role.EXPERT and a.region.contains(matter.region)
+        ),
+        "",
+    )
     if decision not in Decision.values:
-        raise Refused(_("Choose approve, approve with changes, or reject."), "invalid_decision", field="decision")
+        raise Refused(
+            _("Choose approve, approve with changes, or reject."), "invalid_decision", field="decision"
+        )
     opinion = (opinion or "").strip()
     if not opinion:
-        raise Refused(_("Write your opinion; it is signed with your name."), "opinion_required", field="opinion")
+        raise Refused(
+            _("Write your opinion; it is signed with your name."), "opinion_required", field="opinion"
+        )
     version = matter.plan_versions.order_by("-number").first()
     if Review.objects.filter(version=version, reviewer=actor).exists():
-        raise Refused(_("You have already reviewed version %(n)s.") % {"n": version.number}, "already_reviewed")
-    review = Review.objects.create(matter=matter, version=version, reviewer=actor, expertise=expertise,
-                                   decision=decision, opinion=opinion[:5000])
-    record(actor=actor, action="reviews.submit_review", target=review,
-           data={"matter": matter.pk, "version": version.number, "decision": decision, "expertise": expertise})
+        raise Refused(
+            _("You have already reviewed version %(n)s.") % {"n": version.number}, "already_reviewed"
+        )
+    review = Review.objects.create(
+        matter=matter,
+        version=version,
+        reviewer=actor,
+        expertise=expertise,
+        decision=decision,
+        opinion=opinion[:5000],
+    )
+    record(
+        actor=actor,
+        action="reviews.submit_review",
+        target=review,
+        data={"matter": matter.pk, "version": version.number, "decision": decision, "expertise": expertise},
+    )
     if decision != Decision.APPROVE:
         engine.return_after_failure(actor=actor, matter=matter, reason=opinion)
     return review

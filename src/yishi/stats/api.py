@@ -29,7 +29,9 @@ class PeriodQuery(Schema):
     year: str | None = Field(None, description="A year, e.g. 2026 (with `quarter` or `month`, or alone)")
     quarter: str | None = Field(None, description="1-4, with `year`")
     month: str | None = Field(None, description="1-12, with `year`")
-    from_: str | None = Field(None, alias="from", description="First month, YYYY-MM (with `to`, instead of `year`)")
+    from_: str | None = Field(
+        None, alias="from", description="First month, YYYY-MM (with `to`, instead of `year`)"
+    )
     to: str | None = Field(None, description="Last month, YYYY-MM")
 
 
@@ -57,8 +59,10 @@ class Duration(Schema):
     median_days: float | None = Field(None, description="Upper edge of the median's bucket, in days")
     p90_days: float | None = Field(None, description="Upper edge of the 90th percentile's bucket, in days")
     beyond_last_bucket: bool = Field(
-        False, description="True when the 90th percentile (or the median) is longer than the last bucket (730 days); "
-        "the value given is then that edge")
+        False,
+        description="True when the 90th percentile (or the median) is longer than the last bucket (730 days); "
+        "the value given is then that edge",
+    )
 
 
 class StepDuration(Duration):
@@ -153,7 +157,12 @@ def _days(value):
 
 def _duration(p: Percentiles) -> dict:
     beyond = any(v is not None and math.isinf(v) for v in (p.median, p.p90))
-    return {"count": p.count, "median_days": _days(p.median), "p90_days": _days(p.p90), "beyond_last_bucket": beyond}
+    return {
+        "count": p.count,
+        "median_days": _days(p.median),
+        "p90_days": _days(p.p90),
+        "beyond_last_bucket": beyond,
+    }
 
 
 def _counts(counts: dict[str, int], choices) -> list[dict]:
@@ -165,15 +174,25 @@ def _ref(region: Region) -> dict:
     return {"id": region.pk, "name": region.name, "level": region.level}
 
 
-@router.get("/regions/{int:region_id}", auth=WRITE_AUTH,
-            response={200: FiguresOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
-            summary="The figures of a region (and everything below it) for a period")
+@router.get(
+    "/regions/{int:region_id}",
+    auth=WRITE_AUTH,
+    response={200: FiguresOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    summary="The figures of a region (and everything below it) for a period",
+)
 def region_figures(request, region_id: int, period: Query[PeriodQuery]):
     region = get_object_or_404(Region, pk=region_id)
     require(request.user, pages.ACTION, region)
     try:
-        chosen = Period.from_params({"year": period.year, "quarter": period.quarter, "month": period.month,
-                                     "from": period.from_, "to": period.to})
+        chosen = Period.from_params(
+            {
+                "year": period.year,
+                "quarter": period.quarter,
+                "month": period.month,
+                "from": period.from_,
+                "to": period.to,
+            }
+        )
     except Refused as exc:
         return Status(422, {"detail": str(exc.reason), "code": exc.code, "field": exc.field})
     board = pages.build(region, chosen)
@@ -182,32 +201,72 @@ def region_figures(request, region_id: int, period: Query[PeriodQuery]):
     step_labels = dict(pages.step_order())
     return {
         "region": _ref(region),
-        "period": {"start": chosen.start, "end": chosen.end, "label": chosen.label, "params": chosen.params()},
+        "period": {
+            "start": chosen.start,
+            "end": chosen.end,
+            "label": chosen.label,
+            "params": chosen.params(),
+        },
         "meetings_held": f.meetings_held,
         "meetings_by_form": _counts(f.meetings_by_form, SessionForm),
         "meetings_by_platform": _counts(f.meetings_by_platform, Platform),
-        "raised": f.raised, "accepted": f.accepted, "referred": f.referred, "declined": f.declined,
-        "merged": f.merged, "withdrawn": f.withdrawn, "resolved": f.resolved, "unresolved": f.unresolved,
+        "raised": f.raised,
+        "accepted": f.accepted,
+        "referred": f.referred,
+        "declined": f.declined,
+        "merged": f.merged,
+        "withdrawn": f.withdrawn,
+        "resolved": f.resolved,
+        "unresolved": f.unresolved,
         "open": f.open,
         "resolution": _duration(f.resolution),
         "steps": [{"key": k, "label": step_labels.get(k, k), **_duration(p)} for k, p in f.steps.items()],
-        "tasks": {"due": f.tasks_due, "on_time": f.tasks_on_time, "late": f.tasks_late, "overdue": f.tasks_overdue,
-                  "not_yet_due": f.tasks_not_yet_due},
+        "tasks": {
+            "due": f.tasks_due,
+            "on_time": f.tasks_on_time,
+            "late": f.tasks_late,
+            "overdue": f.tasks_overdue,
+            "not_yet_due": f.tasks_not_yet_due,
+        },
         "satisfaction": f.satisfaction,
         "ratings": {str(r): f.ratings.get(r, 0) for r in range(1, 6)},
         "participants": f.participants,
         "compliance": {"finished": f.finished, "followed": f.followed, "share": f.compliance},
-        "deviations": [{"key": k, "label": labels.get(k, k), "count": n} for k, n in sorted(f.deviations.items())],
-        "communities": f.communities, "silent": f.silent,
+        "deviations": [
+            {"key": k, "label": labels.get(k, k), "count": n} for k, n in sorted(f.deviations.items())
+        ],
+        "communities": f.communities,
+        "silent": f.silent,
         "silent_communities": [_ref(r) for r in board.silent],
-        "trend": [{"month": m.month.strftime("%Y-%m"), "raised": m.raised, "accepted": m.accepted,
-                   "resolved": m.resolved, "closed": m.closed, "meetings": m.meetings, "open": m.open}
-                  for m in board.trend],
+        "trend": [
+            {
+                "month": m.month.strftime("%Y-%m"),
+                "raised": m.raised,
+                "accepted": m.accepted,
+                "resolved": m.resolved,
+                "closed": m.closed,
+                "meetings": m.meetings,
+                "open": m.open,
+            }
+            for m in board.trend
+        ],
         "by_category": [vars(r) for r in board.categories],
         "by_channel": [vars(r) for r in board.channels],
-        "subregions": [{"region": _ref(r.region), "meetings_held": r.meetings_held, "raised": r.raised,
-                        "resolved": r.resolved, "open": r.open, "tasks_overdue": r.tasks_overdue,
-                        "resolution_median_days": _days(r.resolution_median), "satisfaction": r.satisfaction,
-                        "compliance": r.compliance, "participants": r.participants, "communities": r.communities,
-                        "silent": r.silent} for r in board.subregions],
+        "subregions": [
+            {
+                "region": _ref(r.region),
+                "meetings_held": r.meetings_held,
+                "raised": r.raised,
+                "resolved": r.resolved,
+                "open": r.open,
+                "tasks_overdue": r.tasks_overdue,
+                "resolution_median_days": _days(r.resolution_median),
+                "satisfaction": r.satisfaction,
+                "compliance": r.compliance,
+                "participants": r.participants,
+                "communities": r.communities,
+                "silent": r.silent,
+            }
+            for r in board.subregions
+        ],
     }

@@ -13,4 +13,6 @@ class StatsConfig(AppConfig):
 
         from . import receivers
 
-        post_save.connect(receivers.audit_entry_saved, sender=AuditEntry, dispatch_uid="stats.audit_entry_saved")
+        post_save.connect(
+            receivers.audit_entry_saved, sender=AuditEntry, dispatch_uid="stats.audit_entry_saved"
+        )

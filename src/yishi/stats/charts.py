@@ -65,7 +65,9 @@ class Chart:
     def svg(self) -> SafeString:
         if self.kind == "line":
             return line_chart(self.key, self.title, self.description, self.labels, self.series, fmt=self.fmt)
-        return bar_chart(self.key, self.title, self.description, self.labels, self.series[0].values, fmt=self.fmt)
+        return bar_chart(
+            self.key, self.title, self.description, self.labels, self.series[0].values, fmt=self.fmt
+        )
 
     @property
     def rows(self) -> list[dict]:
@@ -162,8 +164,14 @@ def _nothing(parts: list[str], height: float) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped, every number formatted here
 
 
-def bar_chart(key: str, title: str, description: str, labels: Sequence[str], values: Sequence,
-              fmt: Callable[[object], str] = plain_number) -> SafeString:
+def bar_chart(
+    key: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    values: Sequence,
+    fmt: Callable[[object], str] = plain_number,
+) -> SafeString:
     """Horizontal bars, one per label, longest label on the left: readable on a phone without rotating text."""
     if len(labels) != len(values):
         raise ValueError("a bar chart needs one value per label")
@@ -195,8 +203,14 @@ def bar_chart(key: str, title: str, description: str, labels: Sequence[str], val
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped, every number formatted here
 
 
-def line_chart(key: str, title: str, description: str, labels: Sequence[str], series: Sequence[Series],
-               fmt: Callable[[object], str] = plain_number) -> SafeString:
+def line_chart(
+    key: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    fmt: Callable[[object], str] = plain_number,
+) -> SafeString:
     """Lines over ``labels`` (months), one per series, with a dot and its value's title at each point."""
     for s in series:
         if len(s.values) != len(labels):
@@ -238,7 +252,7 @@ def line_chart(key: str, title: str, description: str, labels: Sequence[str], se
     if shown[-1] != last:
         # The last month is always labelled; the one before it gives way when the two would touch.
         crowded = (last - shown[-1]) * step < label_width + 6
-        shown[-1 if crowded and len(shown) > 1 else len(shown):] = [last]
+        shown[-1 if crowded and len(shown) > 1 else len(shown) :] = [last]
     for i in shown:
         parts.append(
             f'<text x="{x(i):.1f}" y="{top + plot + 18}" text-anchor="middle" fill="{MUTED}">'

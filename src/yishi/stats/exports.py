@@ -67,7 +67,9 @@ def _write(sheet, table: Table, facts: Sequence[tuple[str, str]]) -> None:
             if cell.data_type == "f":  # a region's name beginning with "=" is text, never a formula
                 cell.data_type = "s"
     for column, heading in enumerate(table.headers, start=1):
-        longest = max([len(str(heading))] + [len(str(row[column - 1])) for row in table.rows if column <= len(row)])
+        longest = max(
+            [len(str(heading))] + [len(str(row[column - 1])) for row in table.rows if column <= len(row)]
+        )
         sheet.column_dimensions[get_column_letter(column)].width = min(max(12, longest * 2 + 2), 50)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
 

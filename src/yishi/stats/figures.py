@@ -151,13 +151,22 @@ class Period:
         Raises ``Refused`` (code ``invalid_period``, with the field) on anything else."""
         get = params.get
         start, end = (get("from") or "").strip(), (get("to") or "").strip()
-        year, quarter, month = (get("year") or "").strip(), (get("quarter") or "").strip(), (get("month") or "").strip()
+        year, quarter, month = (
+            (get("year") or "").strip(),
+            (get("quarter") or "").strip(),
+            (get("month") or "").strip(),
+        )
         if start or end:
             if year or quarter or month:
-                raise Refused(_("Give either a year or a from–to range, not both."), "invalid_period", field="from")
+                raise Refused(
+                    _("Give either a year or a from–to range, not both."), "invalid_period", field="from"
+                )
             if not (start and end):
-                raise Refused(_("Give both the first and the last month."), "invalid_period",
-                              field="to" if start else "from")
+                raise Refused(
+                    _("Give both the first and the last month."),
+                    "invalid_period",
+                    field="to" if start else "from",
+                )
             return cls.months_between(_parse_month(start, "from"), _parse_month(end, "to"))
         if not year:
             if quarter or month:
@@ -183,8 +192,10 @@ class Period:
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as aware datetimes in the site's time zone: [start, end)."""
         tz = timezone.get_default_timezone()
-        return (datetime.combine(self.start, time.min, tzinfo=tz),
-                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz))
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
 
     def params(self) -> dict[str, str]:
         """GET parameters that give this period back through ``from_params``."""
@@ -192,8 +203,11 @@ class Period:
             return {"year": str(self.start.year)}
         if self.start.year == self.end.year and self.start.month == self.end.month:
             return {"year": str(self.start.year), "month": str(self.start.month)}
-        if (self.start.year == self.end.year and self.start.month % 3 == 1
-                and self.end.month == self.start.month + 2):
+        if (
+            self.start.year == self.end.year
+            and self.start.month % 3 == 1
+            and self.end.month == self.start.month + 2
+        ):
             return {"year": str(self.start.year), "quarter": str(self.start.month // 3 + 1)}
         return {"from": self.start.strftime("%Y-%m"), "to": self.end.strftime("%Y-%m")}
 
@@ -214,15 +228,20 @@ class Period:
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Refused(_("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
-                      "invalid_period", field="year")
+        raise Refused(
+            _("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+            "invalid_period",
+            field="year",
+        )
 
 
 def _parse_int(value: str, name: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise Refused(_("“%(value)s” is not a number.") % {"value": value[:20]}, "invalid_period", field=name) from None
+        raise Refused(
+            _("“%(value)s” is not a number.") % {"value": value[:20]}, "invalid_period", field=name
+        ) from None
 
 
 def _parse_month(value: str, name: str) -> date:
@@ -393,15 +412,21 @@ def silent_since(as_of: date) -> date:
 def window_bounds(as_of: date) -> tuple[datetime, datetime]:
     """The silence window for ``as_of`` as aware datetimes: [since, the day after as_of)."""
     tz = timezone.get_default_timezone()
-    return (datetime.combine(silent_since(as_of), time.min, tzinfo=tz),
-            datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=tz))
+    return (
+        datetime.combine(silent_since(as_of), time.min, tzinfo=tz),
+        datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=tz),
+    )
 
 
 def short_procedures() -> list[str]:
     """The procedures that leave out steps of the default (taking one is the "short_path" deviation)."""
     from yishi.procedures import definitions
 
-    return [p.key for p in (definitions.EIGHT_STEPS, definitions.FOUR_AND_TWO, definitions.SHORT_PATH) if p.needs_reason]
+    return [
+        p.key
+        for p in (definitions.EIGHT_STEPS, definitions.FOUR_AND_TWO, definitions.SHORT_PATH)
+        if p.needs_reason
+    ]
 
 
 def dimension_labels(dimension: str) -> list[tuple[str, str]]:

@@ -46,8 +46,15 @@ SIZES = {
     "country": Size(12, 9, 5556, 1_000_000 / 50_004, 2),
 }
 
-CHANNELS = [(Channel.ONLINE, 40), (Channel.VISIT, 20), (Channel.HOTLINE, 12), (Channel.GRID_WORKER, 12),
-            (Channel.SUGGESTION_BOX, 6), (Channel.SYMPOSIUM, 5), (Channel.SURVEY, 5)]
+CHANNELS = [
+    (Channel.ONLINE, 40),
+    (Channel.VISIT, 20),
+    (Channel.HOTLINE, 12),
+    (Channel.GRID_WORKER, 12),
+    (Channel.SUGGESTION_BOX, 6),
+    (Channel.SYMPOSIUM, 5),
+    (Channel.SURVEY, 5),
+]
 RESIDENTS_PER_COMMUNITY = 12
 UNUSABLE = "!"  # Django's mark of an unusable password: generated people cannot log in
 MEETINGS_PER_COMMUNITY = 1.5  # over the two years (the report: 4,500 a year for 5,904 communities)
@@ -97,8 +104,10 @@ class Writer:
                 marks = ", ".join(["%s"] * len(self.columns))
                 # Through the fields, as the ORM would: SQLite compares datetimes as text, so an aware value
                 # must be stored in UTC without its offset, or a Beijing evening sorts into the next day.
-                rows = [tuple(f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row, strict=True))
-                        for row in self.rows]
+                rows = [
+                    tuple(f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row, strict=True))
+                    for row in self.rows
+                ]
                 cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
         label = self.model._meta.label
         self.totals[label] = self.totals.get(label, 0) + len(self.rows)
@@ -109,8 +118,10 @@ class Writer:
         if connection.vendor == "postgresql":
             table = self.model._meta.db_table
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                               f"GREATEST((SELECT MAX(id) FROM {table}), 1))")
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"GREATEST((SELECT MAX(id) FROM {table}), 1))"
+                )
 
 
 def _next_id(model) -> int:
@@ -122,22 +133,35 @@ def _tree(size: Size, seed: int, log) -> list[Region]:
     provinces = []
     for p in range(size.provinces):
         code = f"{51 + p:02d}0000000000"
-        province = Region.objects.filter(code=code).first() or bulk_insert_regions(
-            [Region(level=Level.PROVINCE, name=f"第{p + 1}省", code=code)])[0]
+        province = (
+            Region.objects.filter(code=code).first()
+            or bulk_insert_regions([Region(level=Level.PROVINCE, name=f"第{p + 1}省", code=code)])[0]
+        )
         provinces.append(province)
         for c in range(size.cities_per_province):
             city_code = f"{51 + p:02d}{c + 1:02d}00000000"
             city = Region.objects.filter(code=city_code).first()
             if city is None:
-                city = bulk_insert_regions([Region(parent=province, level=Level.CITY, name=f"第{c + 1}市",
-                                                   code=city_code)])[0]
+                city = bulk_insert_regions(
+                    [Region(parent=province, level=Level.CITY, name=f"第{c + 1}市", code=city_code)]
+                )[0]
                 # Two urban districts first, so that the generator gives them streets, communities and compounds.
-                bulk_insert_regions([Region(parent=city, level=Level.DISTRICT, name=name,
-                                            code=f"{city_code[:4]}{k}000000") for name, k in (("甲区", "02"), ("乙区", "03"))])
-            made = generate_city(city=city, communities=size.communities_per_city, seed=seed + 100 * p + c,
-                                 households_per_community=size.households_per_community)
-            log(f"  city {city.name} of {province.name}: {made.regions} regions, {made.households} households "
-                f"in {made.seconds:.0f} s")
+                bulk_insert_regions(
+                    [
+                        Region(parent=city, level=Level.DISTRICT, name=name, code=f"{city_code[:4]}{k}000000")
+                        for name, k in (("甲区", "02"), ("乙区", "03"))
+                    ]
+                )
+            made = generate_city(
+                city=city,
+                communities=size.communities_per_city,
+                seed=seed + 100 * p + c,
+                households_per_community=size.households_per_community,
+            )
+            log(
+                f"  city {city.name} of {province.name}: {made.regions} regions, {made.households} households "
+                f"in {made.seconds:.0f} s"
+            )
     return provinces
 
 
@@ -158,11 +182,19 @@ class Life:
         channel = _weighted(rng, CHANNELS)
         if channel == Channel.ONLINE and submitter is None:
             submitter = rng.choice(pool)
-        fields = {"region_id": region, "title": "楼道灯不亮", "description": "晚上看不见路，老人容易摔倒。",
-                  "category_id": rng.choice(w.categories), "channel": channel, "submitter_id": submitter,
-                  "raised_at": raised}
+        fields = {
+            "region_id": region,
+            "title": "楼道灯不亮",
+            "description": "晚上看不见路，老人容易摔倒。",
+            "category_id": rng.choice(w.categories),
+            "channel": channel,
+            "submitter_id": submitter,
+            "raised_at": raised,
+        }
         mid = w.matters.next_id
-        supporters = [p for p in rng.sample(pool, min(len(pool), rng.choice([0, 0, 1, 1, 2, 3]))) if p != submitter]
+        supporters = [
+            p for p in rng.sample(pool, min(len(pool), rng.choice([0, 0, 1, 1, 2, 3]))) if p != submitter
+        ]
         for p in supporters:
             w.supports.add(matter_id=mid, person_id=p, at=raised + timedelta(hours=rng.uniform(1, 72)))
         screened = raised + timedelta(hours=rng.uniform(2, 24 * 7))
@@ -171,15 +203,28 @@ class Life:
             return
         roll = rng.random()
         if roll < 0.20:
-            status = Status.DECLINED if roll < 0.10 else Status.REFERRED if roll < 0.16 else Status.MERGED \
-                if roll < 0.18 else Status.WITHDRAWN
+            status = (
+                Status.DECLINED
+                if roll < 0.10
+                else Status.REFERRED
+                if roll < 0.16
+                else Status.MERGED
+                if roll < 0.18
+                else Status.WITHDRAWN
+            )
             w.matters.add(**fields, status=status, closed_at=screened, public_reason="不属于社区议事范围")
             return
         procedure = definitions.EIGHT_STEPS if rng.random() < 0.8 else definitions.SHORT_PATH
         reason = "小事快办" if procedure.needs_reason else ""
         at = screened
-        w.transitions.add(matter_id=mid, kind=TransitionKind.START, procedure_key=procedure.key, to_step="raise",
-                          reason=reason, at=at)
+        w.transitions.add(
+            matter_id=mid,
+            kind=TransitionKind.START,
+            procedure_key=procedure.key,
+            to_step="raise",
+            reason=reason,
+            at=at,
+        )
         steps = [s.key for s in procedure.steps]
         i, status, closed, returned = 0, Status.OPEN, None, False
         while True:
@@ -189,46 +234,106 @@ class Life:
             if done > now:
                 break
             if step in ("ideas", "consult"):
-                w.sessions.add(matter_id=mid, form=SessionForm.CONSULTATION, title="恳谈会", held_at=done,
-                               place="社区议事厅", attendance=rng.randint(5, 30), step_key=step, recorded_at=done)
+                w.sessions.add(
+                    matter_id=mid,
+                    form=SessionForm.CONSULTATION,
+                    title="恳谈会",
+                    held_at=done,
+                    place="社区议事厅",
+                    attendance=rng.randint(5, 30),
+                    step_key=step,
+                    recorded_at=done,
+                )
             if step == "implement":
                 for _ in range(rng.choice([1, 1, 2])):
                     due = timezone.localdate(at) + timedelta(days=14)
                     late = rng.random() < 0.2
-                    done_at = (datetime.combine(due, datetime.min.time(), tzinfo=timezone.get_default_timezone())
-                               + timedelta(days=rng.uniform(1, 10) if late else -rng.uniform(0, 10)))
+                    done_at = datetime.combine(
+                        due, datetime.min.time(), tzinfo=timezone.get_default_timezone()
+                    ) + timedelta(days=rng.uniform(1, 10) if late else -rng.uniform(0, 10))
                     if done_at > now:
-                        w.works.add(matter_id=mid, title="维修施工", due_on=due, status=WorkStatus.OPEN, assigned_at=at)
+                        w.works.add(
+                            matter_id=mid,
+                            title="维修施工",
+                            due_on=due,
+                            status=WorkStatus.OPEN,
+                            assigned_at=at,
+                        )
                     else:
-                        w.works.add(matter_id=mid, title="维修施工", due_on=due, status=WorkStatus.CONFIRMED,
-                                    assigned_at=at, done_at=done_at, confirmed_at=done_at)
+                        w.works.add(
+                            matter_id=mid,
+                            title="维修施工",
+                            due_on=due,
+                            status=WorkStatus.CONFIRMED,
+                            assigned_at=at,
+                            done_at=done_at,
+                            confirmed_at=done_at,
+                        )
                     done = max(done, done_at + timedelta(days=1))
                 if done > now:
                     break
             if step == "vote" and not returned and rng.random() < 0.05:
                 returned = True
-                w.transitions.add(matter_id=mid, kind=TransitionKind.RETURN, procedure_key=procedure.key,
-                                  from_step=step, to_step="draft", reason="表决未通过", at=done)
+                w.transitions.add(
+                    matter_id=mid,
+                    kind=TransitionKind.RETURN,
+                    procedure_key=procedure.key,
+                    from_step=step,
+                    to_step="draft",
+                    reason="表决未通过",
+                    at=done,
+                )
                 at, i = done, steps.index("draft")
                 continue
             if i + 1 == len(steps):
-                w.transitions.add(matter_id=mid, kind=TransitionKind.RESOLVE, procedure_key=procedure.key,
-                                  from_step=step, to_step=step, at=done)
+                w.transitions.add(
+                    matter_id=mid,
+                    kind=TransitionKind.RESOLVE,
+                    procedure_key=procedure.key,
+                    from_step=step,
+                    to_step=step,
+                    at=done,
+                )
                 status, closed, at = Status.RESOLVED, done, done
                 if submitter and rng.random() < 0.6:
-                    w.ratings.add(matter_id=mid, person_id=submitter, rating=_weighted(
-                        rng, [(5, 45), (4, 30), (3, 15), (2, 6), (1, 4)]), at=done + timedelta(days=rng.uniform(0, 9)))
+                    w.ratings.add(
+                        matter_id=mid,
+                        person_id=submitter,
+                        rating=_weighted(rng, [(5, 45), (4, 30), (3, 15), (2, 6), (1, 4)]),
+                        at=done + timedelta(days=rng.uniform(0, 9)),
+                    )
                 break
             if step != "raise" and rng.random() < 0.004:
-                w.transitions.add(matter_id=mid, kind=TransitionKind.CLOSE_UNRESOLVED, procedure_key=procedure.key,
-                                  from_step=step, to_step=step, reason="条件不具备", at=done)
+                w.transitions.add(
+                    matter_id=mid,
+                    kind=TransitionKind.CLOSE_UNRESOLVED,
+                    procedure_key=procedure.key,
+                    from_step=step,
+                    to_step=step,
+                    reason="条件不具备",
+                    at=done,
+                )
                 status, closed, at = Status.UNRESOLVED, done, done
                 break
-            w.transitions.add(matter_id=mid, kind=TransitionKind.ADVANCE, procedure_key=procedure.key,
-                              from_step=step, to_step=steps[i + 1], at=done)
+            w.transitions.add(
+                matter_id=mid,
+                kind=TransitionKind.ADVANCE,
+                procedure_key=procedure.key,
+                from_step=step,
+                to_step=steps[i + 1],
+                at=done,
+            )
             at, i = done, i + 1
-        w.matters.add(**fields, status=status, procedure_key=procedure.key, procedure_reason=reason,
-                      step_key=steps[i], step_since=at, closed_at=closed, supporter_count=len(supporters))
+        w.matters.add(
+            **fields,
+            status=status,
+            procedure_key=procedure.key,
+            procedure_reason=reason,
+            step_key=steps[i],
+            step_since=at,
+            closed_at=closed,
+            supporter_count=len(supporters),
+        )
 
 
 class Filler:
@@ -246,8 +351,17 @@ class Filler:
 
     def finish(self):
         # Parents before children: the foreign keys are checked row by row.
-        for writer in (self.people, self.matters, self.transitions, self.supports, self.sessions, self.works,
-                       self.ratings, self.meetings, self.attendances):
+        for writer in (
+            self.people,
+            self.matters,
+            self.transitions,
+            self.supports,
+            self.sessions,
+            self.works,
+            self.ratings,
+            self.meetings,
+            self.attendances,
+        ):
             writer.finish()
 
 
@@ -269,38 +383,70 @@ def generate(*, size: str, seed: int = 1, log=print, rebuild: bool = True) -> Ge
         convener = w.people.add(name="议事会召集人", password=UNUSABLE, date_joined=now)
         for province in provinces:
             places: dict[int, list[int]] = {}
-            for pk, parent, level in (Region.objects.subtree(province).filter(level__in=[Level.COMMUNITY, Level.COMPOUND])
-                                      .values_list("pk", "parent_id", "level").order_by("path")):
+            for pk, parent, level in (
+                Region.objects.subtree(province)
+                .filter(level__in=[Level.COMMUNITY, Level.COMPOUND])
+                .values_list("pk", "parent_id", "level")
+                .order_by("path")
+            ):
                 if level == Level.COMMUNITY:
                     places[pk] = [pk]
                 elif parent in places:
                     places[parent].append(pk)
             for n, (community, spots) in enumerate(places.items()):
-                pool = [w.people.add(name=f"居民{k}", password=UNUSABLE, date_joined=first)
-                        for k in range(RESIDENTS_PER_COMMUNITY)]
+                pool = [
+                    w.people.add(name=f"居民{k}", password=UNUSABLE, date_joined=first)
+                    for k in range(RESIDENTS_PER_COMMUNITY)
+                ]
                 count = int(spec.matters_per_community) + (rng.random() < spec.matters_per_community % 1)
                 for _ in range(count):
                     raised = first + timedelta(seconds=rng.uniform(0, (now - first).total_seconds()))
-                    life.matter(spots[-1] if len(spots) > 1 and rng.random() < 0.7 else spots[0], pool, raised, now)
+                    life.matter(
+                        spots[-1] if len(spots) > 1 and rng.random() < 0.7 else spots[0], pool, raised, now
+                    )
                 meetings = int(MEETINGS_PER_COMMUNITY) + (rng.random() < MEETINGS_PER_COMMUNITY % 1)
                 for _ in range(meetings):
                     starts = first + timedelta(seconds=rng.uniform(0, (now - first).total_seconds()))
                     mid = w.meetings.add(
-                        region_id=community, form=rng.choice(SessionForm.values),
-                        platform=rng.choice([Platform.PARTY_HALL, Platform.BENCH, Platform.WOMEN_HOME, Platform.ONLINE]),
-                        title="居民议事协商会", starts_at=starts, place="党群议事厅", convener_id=convener,
-                        status=MeetingStatus.HELD, created_at=starts - timedelta(days=7),
-                        announced_at=starts - timedelta(days=7), ended_at=starts + timedelta(hours=2))
+                        region_id=community,
+                        form=rng.choice(SessionForm.values),
+                        platform=rng.choice(
+                            [Platform.PARTY_HALL, Platform.BENCH, Platform.WOMEN_HOME, Platform.ONLINE]
+                        ),
+                        title="居民议事协商会",
+                        starts_at=starts,
+                        place="党群议事厅",
+                        convener_id=convener,
+                        status=MeetingStatus.HELD,
+                        created_at=starts - timedelta(days=7),
+                        announced_at=starts - timedelta(days=7),
+                        ended_at=starts + timedelta(hours=2),
+                    )
                     for person in rng.sample(pool, rng.randint(3, 8)):
-                        w.attendances.add(meeting_id=mid, person_id=person, name="居民", method="staff",
-                                          at=starts + timedelta(minutes=rng.uniform(-20, 10)))
+                        w.attendances.add(
+                            meeting_id=mid,
+                            person_id=person,
+                            name="居民",
+                            method="staff",
+                            at=starts + timedelta(minutes=rng.uniform(-20, 10)),
+                        )
                 if n % 5000 == 0:
-                    log(f"  {province.name}: {n}/{len(places)} communities, {w.matters.next_id} matters so far, "
-                        f"{time.monotonic() - started:.0f} s")
+                    log(
+                        f"  {province.name}: {n}/{len(places)} communities, {w.matters.next_id} matters so far, "
+                        f"{time.monotonic() - started:.0f} s"
+                    )
         w.finish()
-        record(actor=None, action="stats.generate_figures_data", target=provinces[0],
-               data={"size": size, "seed": seed, "rows": result.rows,
-                     "seconds": round(time.monotonic() - started)})
+        record(
+            actor=None,
+            action="stats.generate_figures_data",
+            target=provinces[0],
+            data={
+                "size": size,
+                "seed": seed,
+                "rows": result.rows,
+                "seconds": round(time.monotonic() - started),
+            },
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -18,8 +18,9 @@ class Counter(models.Model):
 
     # No database constraint: a rebuild writes tens of millions of rows whose regions it has just read, and
     # the deferred check of each one cost more than the rebuild itself at province size.
-    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False,
-                               db_constraint=False)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     month = models.IntegerField()
     dim = models.CharField(max_length=60)
     n = models.BigIntegerField(default=0)
@@ -30,8 +31,13 @@ class Counter(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "month", "dim"], name="stats_counter_key")]
         # Silence asks which communities consulted in a window: the few consultation rows, by month, without
         # scanning every counter of the region's subtree.
-        indexes = [models.Index(fields=["month", "dim"], condition=models.Q(dim__startswith="consult:"),
-                                name="stats_counter_consult")]
+        indexes = [
+            models.Index(
+                fields=["month", "dim"],
+                condition=models.Q(dim__startswith="consult:"),
+                name="stats_counter_consult",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.month} {self.dim}={self.n}"
@@ -43,8 +49,9 @@ class Participant(models.Model):
 
     # No database constraint: a rebuild writes tens of millions of rows whose regions it has just read, and
     # the deferred check of each one cost more than the rebuild itself at province size.
-    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False,
-                               db_constraint=False)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     year = models.SmallIntegerField()
     person_id = models.BigIntegerField()
     counts = models.JSONField(default=list)
@@ -53,7 +60,9 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        constraints = [models.UniqueConstraint(fields=["region", "year", "person_id"], name="stats_participant_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "person_id"], name="stats_participant_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.year} {self.person_id}"

@@ -19,8 +19,10 @@ from .figures import DURATION_BUCKETS, short_procedures
 
 def _month(col: str) -> str:
     tz = settings.TIME_ZONE
-    return (f"(EXTRACT(YEAR FROM {col} AT TIME ZONE '{tz}')::int * 12 "
-            f"+ EXTRACT(MONTH FROM {col} AT TIME ZONE '{tz}')::int - 1)")
+    return (
+        f"(EXTRACT(YEAR FROM {col} AT TIME ZONE '{tz}')::int * 12 "
+        f"+ EXTRACT(MONTH FROM {col} AT TIME ZONE '{tz}')::int - 1)"
+    )
 
 
 def _day(col: str) -> str:

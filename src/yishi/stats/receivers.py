@@ -13,16 +13,24 @@ NEW_MATTER_ACTIONS = {"matters.raise_matter", "matters.record_matter"}
 ADDED_PARTICIPATION_ACTIONS = {"votes.cast_ballot"}
 # Changes to a counted target that no contribution reads: a vote counts its participations, and a draft or a
 # vote just opened has none; invitations and the confirmation of minutes are not counted.
-UNCOUNTED_ACTIONS = {"votes.create_vote", "votes.change_draft", "votes.open_vote", "meetings.invite",
-                     "meetings.confirm_minutes"}
+UNCOUNTED_ACTIONS = {
+    "votes.create_vote",
+    "votes.change_draft",
+    "votes.open_vote",
+    "meetings.invite",
+    "meetings.confirm_minutes",
+}
 
 
 def _matters_of_meeting(meeting_id: int) -> set[int]:
     from yishi.meetings.models import AgendaItem, Announcement
 
     ids = set(AgendaItem.objects.filter(meeting_id=meeting_id).values_list("matter_id", flat=True))
-    ids |= set(Announcement.matters.through.objects.filter(announcement__meeting_id=meeting_id)
-               .values_list("matter_id", flat=True))
+    ids |= set(
+        Announcement.matters.through.objects.filter(announcement__meeting_id=meeting_id).values_list(
+            "matter_id", flat=True
+        )
+    )
     return ids
 
 
@@ -74,11 +82,19 @@ def audit_entry_saved(sender, instance, created, raw=False, **kwargs):
     except (TypeError, ValueError):
         return
     target = _saved_target(instance, pk)
-    if target is not None and instance.action in NEW_MATTER_ACTIONS and type(target).category.is_cached(target):
+    if (
+        target is not None
+        and instance.action in NEW_MATTER_ACTIONS
+        and type(target).category.is_cached(target)
+    ):
         rollups.refresh_new_matter(target)
         return
-    if (target is not None and instance.action in ADDED_PARTICIPATION_ACTIONS
-            and type(target).vote.is_cached(target) and type(target).elector.is_cached(target)):
+    if (
+        target is not None
+        and instance.action in ADDED_PARTICIPATION_ACTIONS
+        and type(target).vote.is_cached(target)
+        and type(target).elector.is_cached(target)
+    ):
         rollups.refresh_added_participation(target)
         return
     for kind, ids in _targets(instance.target_type, pk, target).items():

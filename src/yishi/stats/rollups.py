@@ -107,7 +107,7 @@ class Tree:
     def ancestors(self, pk: int) -> list[int]:
         """The region and its ancestors, the region first."""
         p = self.path[pk]
-        return [int(p[i:i + PATH_WIDTH]) for i in range(len(p) - PATH_WIDTH, -1, -PATH_WIDTH)]
+        return [int(p[i : i + PATH_WIDTH]) for i in range(len(p) - PATH_WIDTH, -1, -PATH_WIDTH)]
 
     def community(self, pk: int) -> int | None:
         ancestors = self.ancestors(pk)
@@ -156,8 +156,17 @@ class MatterRows:
     late_notices: int = 0
 
 
-MATTER_FIELDS = ("pk", "region_id", "category__key", "channel", "status", "raised_at", "closed_at", "submitter_id",
-                 "procedure_key")
+MATTER_FIELDS = (
+    "pk",
+    "region_id",
+    "category__key",
+    "channel",
+    "status",
+    "raised_at",
+    "closed_at",
+    "submitter_id",
+    "procedure_key",
+)
 
 
 BATCH = 2000
@@ -167,7 +176,7 @@ def _batches(ids: list[int]):
     """Explicit id lists of a bounded size: each child table is then read by its index on the parent's id (a
     sub-select over the region tree would let the planner scan the whole child table for every chunk)."""
     for i in range(0, len(ids), BATCH):
-        yield ids[i:i + BATCH]
+        yield ids[i : i + BATCH]
 
 
 def _load_matters(q: Q) -> dict[int, MatterRows]:
@@ -180,22 +189,34 @@ def _load_matters(q: Q) -> dict[int, MatterRows]:
 
 def _load_matter_rows(out: dict[int, MatterRows], ids: list[int]) -> None:
     sub = {"matter_id__in": ids}
-    for m, kind, frm, to, at in (Transition.objects.filter(**sub).order_by("matter", "at", "pk")
-                                 .values_list("matter", "kind", "from_step", "to_step", "at")):
+    for m, kind, frm, to, at in (
+        Transition.objects.filter(**sub)
+        .order_by("matter", "at", "pk")
+        .values_list("matter", "kind", "from_step", "to_step", "at")
+    ):
         out[m].transitions.append((kind, frm, to, at))
-    for m, person, at in Support.objects.filter(**sub, from_matter__isnull=True).values_list("matter", "person", "at"):
+    for m, person, at in Support.objects.filter(**sub, from_matter__isnull=True).values_list(
+        "matter", "person", "at"
+    ):
         out[m].supports.append((person, at))
     for m, due, done in Work.objects.filter(**sub).values_list("matter", "due_on", "done_at"):
         out[m].works.append((due, done))
     for m, rating, at in Satisfaction.objects.filter(**sub).values_list("matter", "rating", "at"):
         out[m].ratings.append((rating, at))
-    for m, at, form, meeting in Session.objects.filter(**sub).values_list("matter", "held_at", "form", "meeting"):
+    for m, at, form, meeting in Session.objects.filter(**sub).values_list(
+        "matter", "held_at", "form", "meeting"
+    ):
         out[m].sessions.append((at, form, meeting))
-    for m, n in (Escalation.objects.filter(work__matter_id__in=ids).values_list("work__matter").annotate(n=Count("id"))
-                 .order_by()):
+    for m, n in (
+        Escalation.objects.filter(work__matter_id__in=ids)
+        .values_list("work__matter")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         out[m].escalations = n
-    late = (Announcement.matters.through.objects.filter(**sub, announcement__late=True)
-            .exclude(announcement__meeting__status=MeetingStatus.CANCELLED))
+    late = Announcement.matters.through.objects.filter(**sub, announcement__late=True).exclude(
+        announcement__meeting__status=MeetingStatus.CANCELLED
+    )
     for m, n in late.values_list("matter").annotate(n=Count("id")).order_by():
         out[m].late_notices = n
 
@@ -266,11 +287,16 @@ def _matter_part(data: MatterRows, tree: Tree, shorts: set[str]) -> Part:
 
 
 def _load_meetings(q: Q) -> dict[int, tuple]:
-    out = {row[0]: (row, []) for row in Meeting.objects.filter(q).values_list(
-        "pk", "region_id", "status", "starts_at", "form", "platform").order_by()}
+    out = {
+        row[0]: (row, [])
+        for row in Meeting.objects.filter(q)
+        .values_list("pk", "region_id", "status", "starts_at", "form", "platform")
+        .order_by()
+    }
     for batch in _batches(sorted(out)):
-        for meeting, person, at in Attendance.objects.filter(meeting_id__in=batch, person__isnull=False).values_list(
-                "meeting", "person", "at"):
+        for meeting, person, at in Attendance.objects.filter(
+            meeting_id__in=batch, person__isnull=False
+        ).values_list("meeting", "person", "at"):
             out[meeting][1].append((person, at))
     return out
 
@@ -292,10 +318,13 @@ def _meeting_part(data, tree: Tree) -> Part:
 
 
 def _load_votes(q: Q) -> dict[int, tuple]:
-    out = {pk: (region, []) for pk, region in Vote.objects.filter(q).values_list("pk", "region_id").order_by()}
+    out = {
+        pk: (region, []) for pk, region in Vote.objects.filter(q).values_list("pk", "region_id").order_by()
+    }
     for batch in _batches(sorted(out)):
-        for vote, person, at in Participation.objects.filter(vote_id__in=batch, elector__person__isnull=False).values_list(
-                "vote", "elector__person", "at"):
+        for vote, person, at in Participation.objects.filter(
+            vote_id__in=batch, elector__person__isnull=False
+        ).values_list("vote", "elector__person", "at"):
             out[vote][1].append((person, at))
     return out
 
@@ -353,7 +382,7 @@ def _people_changes(region: int, year: int, old: list, new: list, into: dict) ->
             key = (region, base + i, "people.m")
             into[key] = into.get(key, 0) + (1 if new[i] else -1)
     for q in range(4):
-        was, now = any(old[3 * q:3 * q + 3]), any(new[3 * q:3 * q + 3])
+        was, now = any(old[3 * q : 3 * q + 3]), any(new[3 * q : 3 * q + 3])
         if was != now:
             key = (region, base + 3 * q, "people.q")
             into[key] = into.get(key, 0) + (1 if now else -1)
@@ -369,7 +398,7 @@ def _add_to_counters(changes: dict) -> None:
     table = Counter._meta.db_table
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 500):
-            batch = rows[i:i + 500]
+            batch = rows[i : i + 500]
             values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
             cursor.execute(
                 f"INSERT INTO {table} (region_id, month, dim, n) VALUES {values} "  # noqa: S608 - fixed table name
@@ -385,8 +414,12 @@ def _apply_people(changes: dict, counter_changes: dict) -> None:
     regions = {k[0] for k in changes}
     years = {k[1] for k in changes}
     persons = {k[2] for k in changes}
-    existing = {(p.region_id, p.year, p.person_id): p for p in Participant.objects.select_for_update().filter(
-        region_id__in=regions, year__in=years, person_id__in=persons)}
+    existing = {
+        (p.region_id, p.year, p.person_id): p
+        for p in Participant.objects.select_for_update().filter(
+            region_id__in=regions, year__in=years, person_id__in=persons
+        )
+    }
     create, update, delete = [], [], []
     for key, delta in changes.items():
         row = existing.get(key)
@@ -397,7 +430,9 @@ def _apply_people(changes: dict, counter_changes: dict) -> None:
         _people_changes(key[0], key[1], old, new, counter_changes)
         if row is None:
             if any(new):
-                create.append(Participant(region_id=key[0], year=key[1], person_id=key[2], counts=new, mask=_mask(new)))
+                create.append(
+                    Participant(region_id=key[0], year=key[1], person_id=key[2], counts=new, mask=_mask(new))
+                )
         elif any(new):
             row.counts, row.mask = new, _mask(new)
             update.append(row)
@@ -524,8 +559,10 @@ def _bulk_insert(model, rows, fields) -> int:
         return 0
     if connection.vendor == "postgresql":
         columns = ", ".join(fields)
-        with connection.cursor() as cursor, cursor.copy(
-                f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:  # psycopg 3
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):  # psycopg 3
             for row in rows:
                 copy.write_row(row)
         return len(rows)
@@ -584,9 +621,14 @@ def rebuild(*, verbose=None, python: bool = False) -> Rebuilt:
             if any(counts):
                 rows.append((region, year, person, _json(counts) if on_pg else counts, _mask(counts)))
                 _people_changes(region, year, [0] * 12, counts, counters)
-        totals["participants"] += _bulk_insert(Participant, rows, ("region_id", "year", "person_id", "counts", "mask"))
+        totals["participants"] += _bulk_insert(
+            Participant, rows, ("region_id", "year", "person_id", "counts", "mask")
+        )
         totals["counters"] += _bulk_insert(
-            Counter, [(r, m, d, n) for (r, m, d), n in counters.items() if n], ("region_id", "month", "dim", "n"))
+            Counter,
+            [(r, m, d, n) for (r, m, d), n in counters.items() if n],
+            ("region_id", "month", "dim", "n"),
+        )
 
     with transaction.atomic():
         for model in (Counter, Participant, Source):
@@ -595,8 +637,10 @@ def rebuild(*, verbose=None, python: bool = False) -> Rebuilt:
             inside = Q(region__path__gte=path, region__path__lt=path_upper_bound(path))
             flush(path, {kind: _parts(kind, inside, tree, shorts) for kind in (MATTER, MEETING, VOTE)})
             if verbose and i % 100 == 0:
-                verbose(f"  {i}/{len(streets)} streets, {totals['counters']} counters, "
-                        f"{time.monotonic() - started:.0f} s")
+                verbose(
+                    f"  {i}/{len(streets)} streets, {totals['counters']} counters, "
+                    f"{time.monotonic() - started:.0f} s"
+                )
         # Sources above every street (a district's meeting), or in a tree with no streets.
         outside = Q()
         for _pk, path in streets:
@@ -626,8 +670,12 @@ def _rebuild_pg(started: float, verbose) -> Rebuilt:
     with connection.cursor() as cursor:
         for model in (Counter, Participant, Source):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return Rebuilt(Source.objects.count(), Counter.objects.count(), Participant.objects.count(),
-                   time.monotonic() - started)
+    return Rebuilt(
+        Source.objects.count(),
+        Counter.objects.count(),
+        Participant.objects.count(),
+        time.monotonic() - started,
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------------------
@@ -649,15 +697,23 @@ def _filtered(region_ids, first: int, last: int, prefixes=None):
 
 def _sums(region_ids, first: int, last: int, prefixes=None) -> dict:
     """{(region, month, dim): n} for the regions and months."""
-    return {(r, m, d): n for r, m, d, n in
-            _filtered(region_ids, first, last, prefixes).values_list("region_id", "month", "dim", "n")}
+    return {
+        (r, m, d): n
+        for r, m, d, n in _filtered(region_ids, first, last, prefixes).values_list(
+            "region_id", "month", "dim", "n"
+        )
+    }
 
 
 def _totals(region_ids, first: int, last: int, prefixes=None) -> dict[int, dict]:
     """{region: {dim: n summed over the months}}, summed by the database."""
     out: dict[int, dict] = defaultdict(dict)
-    rows = (_filtered(region_ids, first, last, prefixes).values_list("region_id", "dim").annotate(t=Sum("n"))
-            .order_by())
+    rows = (
+        _filtered(region_ids, first, last, prefixes)
+        .values_list("region_id", "dim")
+        .annotate(t=Sum("n"))
+        .order_by()
+    )
     for region, dim, n in rows:
         out[region][dim] = n
     return out
@@ -694,12 +750,20 @@ def _participants(region_ids, period: Period) -> dict[int, int]:
     p = period.params()
     if "year" in p:
         dim = "people.m" if "month" in p else "people.q" if "quarter" in p else "people.y"
-        return dict(Counter.objects.filter(region_id__in=region_ids, month=first, dim=dim).values_list("region_id", "n"))
+        return dict(
+            Counter.objects.filter(region_id__in=region_ids, month=first, dim=dim).values_list(
+                "region_id", "n"
+            )
+        )
     people: dict[int, set] = defaultdict(set)
     for year in range(first // 12, last // 12 + 1):
         bits = sum(1 << i for i in range(12) if first <= year * 12 + i <= last)
-        rows = (Participant.objects.filter(region_id__in=region_ids, year=year)
-                .alias(hit=F("mask").bitand(bits)).filter(hit__gt=0).values_list("region_id", "person_id"))
+        rows = (
+            Participant.objects.filter(region_id__in=region_ids, year=year)
+            .alias(hit=F("mask").bitand(bits))
+            .filter(hit__gt=0)
+            .values_list("region_id", "person_id")
+        )
         for region, person in rows:
             people[region].add(person)
     return {r: len(s) for r, s in people.items()}
@@ -709,14 +773,29 @@ def _silence_counts(region: Region, as_of: date, depth: int | None = None) -> tu
     """Communities and active communities under ``region``, grouped by the first ``depth`` path characters."""
     since = silent_since(as_of)
     width = depth or len(region.path)
-    communities = dict(Region.objects.filter(within(region), level=Level.COMMUNITY)
-                       .annotate(g=Substr("path", 1, width)).values_list("g").annotate(n=Count("id")).order_by())
-    active = dict(Counter.objects.filter(
-        within(region, "region"), region__level=Level.COMMUNITY, month__gte=month_of(since), month__lte=month_of(as_of),
-        dim__startswith=CONSULT,
-        dim__gte=f"{CONSULT}{since.isoformat()}", dim__lte=f"{CONSULT}{as_of.isoformat()}", n__gt=0)
-        .annotate(g=Substr("region__path", 1, width)).values_list("g").annotate(n=Count("region_id", distinct=True))
-        .order_by())
+    communities = dict(
+        Region.objects.filter(within(region), level=Level.COMMUNITY)
+        .annotate(g=Substr("path", 1, width))
+        .values_list("g")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    active = dict(
+        Counter.objects.filter(
+            within(region, "region"),
+            region__level=Level.COMMUNITY,
+            month__gte=month_of(since),
+            month__lte=month_of(as_of),
+            dim__startswith=CONSULT,
+            dim__gte=f"{CONSULT}{since.isoformat()}",
+            dim__lte=f"{CONSULT}{as_of.isoformat()}",
+            n__gt=0,
+        )
+        .annotate(g=Substr("region__path", 1, width))
+        .values_list("g")
+        .annotate(n=Count("region_id", distinct=True))
+        .order_by()
+    )
     return communities, active
 
 
@@ -763,7 +842,11 @@ def _figures_from(f: Figures, rows: dict, open_rows: dict, today: date) -> None:
         elif dim.startswith("dev:"):
             devs[dim[4:]] += n
     f.referred, f.declined, f.merged = closed[Status.REFERRED], closed[Status.DECLINED], closed[Status.MERGED]
-    f.withdrawn, f.resolved, f.unresolved = closed[Status.WITHDRAWN], closed[Status.RESOLVED], closed[Status.UNRESOLVED]
+    f.withdrawn, f.resolved, f.unresolved = (
+        closed[Status.WITHDRAWN],
+        closed[Status.RESOLVED],
+        closed[Status.UNRESOLVED],
+    )
     f.open = open_rows.get("open", 0)
     f.resolution = _percentiles(res)
     f.steps = {key: _percentiles(h) for key, h in sorted(steps.items())}
@@ -794,9 +877,17 @@ def trend(region: Region, period: Period) -> list[MonthRow]:
         get = lambda dim, m=month: rows.get((region.pk, m, dim), 0)  # noqa: E731
         closed = sum(get(f"closed:{s}") for s in CLOSED_STATUSES)
         running += get("open")
-        out.append(MonthRow(month=month_date(month), raised=get("raised"), accepted=get("accepted"),
-                            resolved=get(f"closed:{Status.RESOLVED}"), closed=closed, meetings=get("meet"),
-                            open=running))
+        out.append(
+            MonthRow(
+                month=month_date(month),
+                raised=get("raised"),
+                accepted=get("accepted"),
+                resolved=get(f"closed:{Status.RESOLVED}"),
+                closed=closed,
+                meetings=get("meet"),
+                open=running,
+            )
+        )
     return out
 
 
@@ -807,8 +898,13 @@ def by_dimension(region: Region, period: Period, dimension: str) -> list[Dimensi
     open_rows = {d: n for (_r, d), n in _open_before([region.pk], last, f"open{tag}").items()}
     out = []
     for key, label in dimension_labels(dimension):
-        row = DimensionRow(key=key, label=label, raised=rows.get(f"raised{tag}{key}", 0),
-                           resolved=rows.get(f"resolved{tag}{key}", 0), open=open_rows.get(f"open{tag}{key}", 0))
+        row = DimensionRow(
+            key=key,
+            label=label,
+            raised=rows.get(f"raised{tag}{key}", 0),
+            resolved=rows.get(f"resolved{tag}{key}", 0),
+            open=open_rows.get(f"open{tag}{key}", 0),
+        )
         if row.raised or row.resolved or row.open:
             out.append(row)
     return out
@@ -822,27 +918,50 @@ def subregions(region: Region, period: Period, *, today: date | None = None) -> 
     ids = [c.pk for c in children]
     first, last = _period_months(period)
     # What a sub-region's row shows: no step histograms.
-    rows = _totals(ids, first, last, ["meet", "raised", "closed:", "res:", "task.", "sat:", "finished", "followed"])
+    rows = _totals(
+        ids, first, last, ["meet", "raised", "closed:", "res:", "task.", "sat:", "finished", "followed"]
+    )
     opens = _open_before(ids, last, "open")
     people = _participants(ids, period)
-    communities, active = _silence_counts(region, silence_as_of(period, today), depth=len(region.path) + PATH_WIDTH)
+    communities, active = _silence_counts(
+        region, silence_as_of(period, today), depth=len(region.path) + PATH_WIDTH
+    )
     out = []
     for child in children:
         f = Figures(region=child, period=period)
         _figures_from(f, rows.get(child.pk, {}), {"open": opens.get((child.pk, "open"), 0)}, today)
         n = communities.get(child.path, 0)
-        out.append(SubregionRow(
-            region=child, meetings_held=f.meetings_held, raised=f.raised, resolved=f.resolved, open=f.open,
-            tasks_overdue=f.tasks_overdue, resolution_median=f.resolution.median, satisfaction=f.satisfaction,
-            compliance=f.compliance, participants=people.get(child.pk, 0), communities=n,
-            silent=n - active.get(child.path, 0)))
+        out.append(
+            SubregionRow(
+                region=child,
+                meetings_held=f.meetings_held,
+                raised=f.raised,
+                resolved=f.resolved,
+                open=f.open,
+                tasks_overdue=f.tasks_overdue,
+                resolution_median=f.resolution.median,
+                satisfaction=f.satisfaction,
+                compliance=f.compliance,
+                participants=people.get(child.pk, 0),
+                communities=n,
+                silent=n - active.get(child.path, 0),
+            )
+        )
     return out
 
 
 def silent_communities(region: Region, as_of: date) -> list[Region]:
     since = silent_since(as_of)
     active = Counter.objects.filter(
-        within(region, "region"), region__level=Level.COMMUNITY, month__gte=month_of(since), month__lte=month_of(as_of),
+        within(region, "region"),
+        region__level=Level.COMMUNITY,
+        month__gte=month_of(since),
+        month__lte=month_of(as_of),
         dim__startswith=CONSULT,
-        dim__gte=f"{CONSULT}{since.isoformat()}", dim__lte=f"{CONSULT}{as_of.isoformat()}", n__gt=0).values("region_id")
-    return list(Region.objects.filter(within(region), level=Level.COMMUNITY).exclude(pk__in=active).order_by("path"))
+        dim__gte=f"{CONSULT}{since.isoformat()}",
+        dim__lte=f"{CONSULT}{as_of.isoformat()}",
+        n__gt=0,
+    ).values("region_id")
+    return list(
+        Region.objects.filter(within(region), level=Level.COMMUNITY).exclude(pk__in=active).order_by("path")
+    )

@@ -42,18 +42,31 @@ def _picker(request) -> dict:
 
 
 def _refused_period(request, region: Region, exc: Refused, template: str = "stats/dashboard.html"):
-    context = {"region": region, "error": exc.reason, "error_field": exc.field, "picked": _picker(request),
-               "quarters": QUARTERS, "months": MONTHS, "this_year": timezone.localdate().year}
+    context = {
+        "region": region,
+        "error": exc.reason,
+        "error_field": exc.field,
+        "picked": _picker(request),
+        "quarters": QUARTERS,
+        "months": MONTHS,
+        "this_year": timezone.localdate().year,
+    }
     return render(request, template, context, status=400)
 
 
 def _sort_links(board, sort: str, direction: str) -> list[dict]:
     """One heading per column of the sub-region table, each a link that sorts by it (again: the other way)."""
     headings = [
-        ("name", _("Region")), ("meetings_held", _("Meetings held")), ("raised", _("Matters raised")),
-        ("resolved", _("Matters resolved")), ("open", _("Open matters")), ("tasks_overdue", _("Tasks overdue")),
-        ("resolution_median", _("Days to resolution (median)")), ("satisfaction", _("Satisfaction")),
-        ("compliance", _("Followed the procedure")), ("participants", _("People taking part")),
+        ("name", _("Region")),
+        ("meetings_held", _("Meetings held")),
+        ("raised", _("Matters raised")),
+        ("resolved", _("Matters resolved")),
+        ("open", _("Open matters")),
+        ("tasks_overdue", _("Tasks overdue")),
+        ("resolution_median", _("Days to resolution (median)")),
+        ("satisfaction", _("Satisfaction")),
+        ("compliance", _("Followed the procedure")),
+        ("participants", _("People taking part")),
         ("silent", _("Silent communities")),
     ]
     links = []
@@ -61,11 +74,15 @@ def _sort_links(board, sort: str, direction: str) -> list[dict]:
         # A first click on a figure shows the largest first; on the name, A to Z.
         first = "asc" if key == "name" else "desc"
         following = ("desc" if direction == "asc" else "asc") if key == sort else first
-        links.append({
-            "key": key, "label": label, "current": key == sort,
-            "aria_sort": ("ascending" if direction == "asc" else "descending") if key == sort else None,
-            "url": "?" + urlencode({**board.period.params(), "sort": key, "dir": following}),
-        })
+        links.append(
+            {
+                "key": key,
+                "label": label,
+                "current": key == sort,
+                "aria_sort": ("ascending" if direction == "asc" else "descending") if key == sort else None,
+                "url": "?" + urlencode({**board.period.params(), "sort": key, "dir": following}),
+            }
+        )
     return links
 
 
@@ -93,19 +110,41 @@ def _figures_view(period_of=lambda request: Period.from_params(request.GET)):
 @_figures_view()
 def dashboard(request, region: Region, board):
     period = board.period
-    rows, sort, direction = pages.sort_rows(board.subregions, request.GET.get("sort", ""), request.GET.get("dir", ""))
+    rows, sort, direction = pages.sort_rows(
+        board.subregions, request.GET.get("sort", ""), request.GET.get("dir", "")
+    )
     query = pages.period_query(period)
     context = {
-        "region": region, "board": board, "f": board.figures, "period": period, "query": query,
-        "crumbs": pages.breadcrumbs(request.user, board), "charts": board.charts, "tables": board.tables,
-        "rows": [{"row": r, "url": pages.child_link(r.region, period),
-                  "matters_url": reverse("matters:list", args=[r.region.pk]) if r.region.level == Level.COMMUNITY
-                  else None} for r in rows],
-        "sort": sort, "dir": direction, "headings": _sort_links(board, sort, direction),
-        "silent": [{"region": r, "parent": board.silent_parents.get(r.parent_id),
-                    "url": pages.child_link(r, period)} for r in board.silent],
-        "picked": _picker(request), "quarters": QUARTERS, "months": MONTHS,
-        "this_year": timezone.localdate().year, "is_community": region.level >= Level.COMMUNITY,
+        "region": region,
+        "board": board,
+        "f": board.figures,
+        "period": period,
+        "query": query,
+        "crumbs": pages.breadcrumbs(request.user, board),
+        "charts": board.charts,
+        "tables": board.tables,
+        "rows": [
+            {
+                "row": r,
+                "url": pages.child_link(r.region, period),
+                "matters_url": reverse("matters:list", args=[r.region.pk])
+                if r.region.level == Level.COMMUNITY
+                else None,
+            }
+            for r in rows
+        ],
+        "sort": sort,
+        "dir": direction,
+        "headings": _sort_links(board, sort, direction),
+        "silent": [
+            {"region": r, "parent": board.silent_parents.get(r.parent_id), "url": pages.child_link(r, period)}
+            for r in board.silent
+        ],
+        "picked": _picker(request),
+        "quarters": QUARTERS,
+        "months": MONTHS,
+        "this_year": timezone.localdate().year,
+        "is_community": region.level >= Level.COMMUNITY,
         "report_year": period.end.year,
     }
     return render(request, "stats/dashboard.html", context)
@@ -122,8 +161,9 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 def workbook(request, region: Region, board):
     """Every table of the dashboard, a sheet each."""
     period = board.period
-    content = exports.workbook(tables=board.ordered_tables(), place=board.place, period=period.label,
-                               exported_at=board.exported_at)
+    content = exports.workbook(
+        tables=board.ordered_tables(), place=board.place, period=period.label, exported_at=board.exported_at
+    )
     return _xlsx(content, exports.filename(region_name=region.name, period_slug=_slug(period)))
 
 
@@ -134,13 +174,18 @@ def table_xlsx(request, region: Region, board, key: str):
     table = board.tables.get(key)
     if table is None:
         raise Http404(_("There is no such table."))
-    content = exports.workbook(tables=[table], place=board.place, period=period.label, exported_at=board.exported_at)
+    content = exports.workbook(
+        tables=[table], place=board.place, period=period.label, exported_at=board.exported_at
+    )
     return _xlsx(content, exports.filename(region_name=region.name, period_slug=_slug(period), table=table))
 
 
 def _slug(period: Period) -> str:
-    return "-".join(f"{v}" for v in period.params().values()) if "from" not in period.params() else (
-        f"{period.start:%Y%m}-{period.end:%Y%m}")
+    return (
+        "-".join(f"{v}" for v in period.params().values())
+        if "from" not in period.params()
+        else (f"{period.start:%Y%m}-{period.end:%Y%m}")
+    )
 
 
 def _report_year(request) -> Period:
@@ -152,9 +197,19 @@ def _report_year(request) -> Period:
 def yearly_report(request, region: Region, board):
     """The year's figures on A4: headline numbers, the charts and every table, for printing or saving as PDF."""
     period = board.period
-    return render(request, "stats/report.html", {
-        "region": region, "board": board, "f": board.figures, "period": period, "charts": board.charts,
-        "tables": board.tables, "printed_at": board.exported_at,
-        "dashboard_url": request.build_absolute_uri(
-            f"{reverse('stats:dashboard', args=[region.pk])}?{pages.period_query(period)}"),
-    })
+    return render(
+        request,
+        "stats/report.html",
+        {
+            "region": region,
+            "board": board,
+            "f": board.figures,
+            "period": period,
+            "charts": board.charts,
+            "tables": board.tables,
+            "printed_at": board.exported_at,
+            "dashboard_url": request.build_absolute_uri(
+                f"{reverse('stats:dashboard', args=[region.pk])}?{pages.period_query(period)}"
+            ),
+        },
+    )

@@ -221,7 +221,8 @@ ID_KEYS = {"propertyNames": {"pattern": "^[0-9]{1,18}$"}}
 
 class AnswerIn(Schema):
     answers: dict[int, AnswerValue] = Field(
-        ..., description="Question id → a choice id (single), a list of choice ids (multiple), or text",
+        ...,
+        description="Question id → a choice id (single), a list of choice ids (multiple), or text",
         json_schema_extra=ID_KEYS,
     )
     household: int | None = Field(None, description="Only for someone in two households of the area")
@@ -356,8 +357,6 @@ def _household_in(pk: int | None):
     return get_object_or_404(Household, pk=pk) if pk is not None else None
 
 
-
-
 # --- reads -----------------------------------------------------------------------------------------------
 
 
@@ -394,7 +393,11 @@ def mine(request, paging: Query[Paging]):
     return page_of(
         queries.open_surveys_for(request.auth),
         paging,
-        lambda row: {"survey": _row(row.survey), "household": _household(row.household), "answered": row.answered},
+        lambda row: {
+            "survey": _row(row.survey),
+            "household": _household(row.household),
+            "answered": row.answered,
+        },
     )
 
 

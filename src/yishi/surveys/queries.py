@@ -353,8 +353,10 @@ def open_for_entry(user):
     live = Q(responses__voided_at__isnull=True)
     return (
         Survey.objects.filter(status=SurveyStatus.OPEN, region__in=regions_where(user, RECORD))
-        .annotate(answered=Count("responses", filter=live),
-                  paper=Count("responses", filter=live & Q(responses__channel="paper")))
+        .annotate(
+            answered=Count("responses", filter=live),
+            paper=Count("responses", filter=live & Q(responses__channel="paper")),
+        )
         .select_related("region")
         .order_by("created_at", "pk")
     )

@@ -86,7 +86,9 @@ class RuleOut(Schema):
     source: str = Field(..., description="Where the rule comes from: the statute or the seed report")
     words: str = Field(..., description="The rule in words")
     method: str
-    quorum: str = Field(..., description="Share of the electorate that must take part, e.g. 2/3; 0/1 for none")
+    quorum: str = Field(
+        ..., description="Share of the electorate that must take part, e.g. 2/3; 0/1 for none"
+    )
     quorum_strict: bool
     threshold: str = Field(..., description="Share of the base in favour, e.g. 2/3")
     threshold_base: str
@@ -292,7 +294,9 @@ class VoteChangeIn(Schema):
 
     question: str | None = None
     description: str | None = None
-    options: list[OptionIn] | None = Field(None, description="A choice among options: the new list, two or more")
+    options: list[OptionIn] | None = Field(
+        None, description="A choice among options: the new list, two or more"
+    )
     people: list[str] | None = Field(None, description="A vote by list: the voters' mobile numbers")
     preset: PresetKey | None = None  # type: ignore[valid-type]
     secret: bool | None = None
@@ -308,8 +312,11 @@ class CastIn(Schema):
 class ParticipationIn(Schema):
     channel: TalliedKey  # type: ignore[valid-type]
     electors: list[int] = Field(..., description="Elector ids (see /electors)")
-    choices: dict[int, str] = Field({}, description="An open vote's named list: elector id → option key",
-                                    json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,18}$"}})
+    choices: dict[int, str] = Field(
+        {},
+        description="An open vote's named list: elector id → option key",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,18}$"}},
+    )
 
 
 class TallyIn(Schema):
@@ -320,12 +327,12 @@ class TallyIn(Schema):
 class CorrectionIn(Schema):
     reason: str
     proxy: int | None = Field(None, description="Withdraw this unused proxy")
-    tallies: dict[str, dict[str, int]] | None = Field(None, description="A recount: channel → option key → votes")
+    tallies: dict[str, dict[str, int]] | None = Field(
+        None, description="A recount: channel → option key → votes"
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
 
 
 def _vote(user, vote_id: int) -> Vote:
@@ -370,8 +377,14 @@ def _rule(v: Vote) -> dict:
 
 
 def _seat(s) -> dict:
-    return {"seat": s.key, "kind": s.kind, "elector": s.elector.pk, "label": s.label, "voted": s.used,
-            "channel": s.channel}
+    return {
+        "seat": s.key,
+        "kind": s.kind,
+        "elector": s.elector.pk,
+        "label": s.label,
+        "voted": s.used,
+        "channel": s.channel,
+    }
 
 
 def _reason(result: dict, labels: dict) -> str:
@@ -387,7 +400,9 @@ def _detail(vote: Vote, user) -> dict:
     if public.closed:
         result = {
             "passed": public.passed,
-            "code": vote.result_code if not public.corrected else queries.current_result(vote)["decision"]["code"],
+            "code": vote.result_code
+            if not public.corrected
+            else queries.current_result(vote)["decision"]["code"],
             "reason": public.reason,
             "winner": public.winner,
             "counts": [{"key": k, "label": label, "votes": n} for k, label, n in public.counts],
@@ -400,13 +415,18 @@ def _detail(vote: Vote, user) -> dict:
             "audit_seq": public.audit_seq,
             "audit_hash": public.audit_hash,
         }
-    corrections = public.corrections if public.closed else list(
-        vote.corrections.select_related("signed_by").order_by("signed_at", "pk"))
+    corrections = (
+        public.corrections
+        if public.closed
+        else list(vote.corrections.select_related("signed_by").order_by("signed_at", "pk"))
+    )
     return {
         **_row(vote),
         "description": vote.description,
-        "options": [{"key": o.key, "label": str(o.display), "price": o.price, "description": o.description}
-                    for o in options],
+        "options": [
+            {"key": o.key, "label": str(o.display), "price": o.price, "description": o.description}
+            for o in options
+        ],
         "rule": _rule(vote),
         "electorate_kind": vote.electorate_kind,
         "body_role": vote.body_role,
@@ -416,11 +436,19 @@ def _detail(vote: Vote, user) -> dict:
         "proxies_allowed": vote.proxies_allowed,
         "proxy_cap": vote.proxy_cap,
         "result": result,
-        "corrections": [{
-            "id": c.pk, "target": c.target, "target_id": c.target_id, "reason": c.reason,
-            "signed_by": c.signed_by.name if c.signed_by else "", "signed_at": c.signed_at,
-            "audit_hash": c.audit_hash, "counts": c.data["result"]["counts"] if "result" in c.data else None,
-        } for c in corrections],
+        "corrections": [
+            {
+                "id": c.pk,
+                "target": c.target,
+                "target_id": c.target_id,
+                "reason": c.reason,
+                "signed_by": c.signed_by.name if c.signed_by else "",
+                "signed_at": c.signed_at,
+                "audit_hash": c.audit_hash,
+                "counts": c.data["result"]["counts"] if "result" in c.data else None,
+            }
+            for c in corrections
+        ],
         "my_seats": [_seat(s) for s in queries.seats_for(vote, user)],
         "may_manage": can(user, MANAGE, vote),
     }
@@ -447,8 +475,12 @@ def _dated(votes, filters: VoteFilter):
 
 
 def _page(rows, paging, item) -> dict:
-    return {"count": rows.count(), "limit": paging.limit, "offset": paging.offset,
-            "items": [item(r) for r in rows[paging.offset : paging.offset + paging.limit]]}
+    return {
+        "count": rows.count(),
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "items": [item(r) for r in rows[paging.offset : paging.offset + paging.limit]],
+    }
 
 
 # --- reads -----------------------------------------------------------------------------------------------
@@ -459,16 +491,22 @@ def list_votes(request, filters: Query[VoteFilter]):
     if filters.region is not None:
         votes = queries.public_votes(get_object_or_404(Region, pk=filters.region))
     else:
-        votes = Vote.objects.exclude(status=Status.DRAFT).select_related("region").order_by("-opened_at", "-pk")
+        votes = (
+            Vote.objects.exclude(status=Status.DRAFT).select_related("region").order_by("-opened_at", "-pk")
+        )
     if filters.status:
         votes = votes.filter(status=filters.status)
     return _page(_dated(votes, filters).select_related("version"), filters, _row)
 
 
-@router.get("/presets", response=list[PresetOut], summary="The rules: defaults per body, each with its source")
+@router.get(
+    "/presets", response=list[PresetOut], summary="The rules: defaults per body, each with its source"
+)
 def presets(request):
-    return [{"key": p.key, "label": str(p.label), "words": p.rule.describe(), "source": p.source}
-            for p in rules_math.PRESETS.values()]
+    return [
+        {"key": p.key, "label": str(p.label), "words": p.rule.describe(), "source": p.source}
+        for p in rules_math.PRESETS.values()
+    ]
 
 
 @router.get(
@@ -520,6 +558,7 @@ def receipts(request, vote_id: int, paging: Query[Paging], code: str = ""):
 
     def item(b):
         return {"receipt": b.receipt, "choice": None if vote.secret else str(b.option.display)}
+
     return _page(rows, paging, item)
 
 
@@ -532,8 +571,11 @@ def named(request, vote_id: int, paging: Query[Paging]):
     vote = _vote(caller(request), vote_id)
     if vote.secret:
         raise Refused(_("A secret vote keeps no list of who voted how."), "secret_vote")
-    return _page(queries.named_choices(vote), paging, lambda n: {
-        "who": str(n.elector), "choice": str(n.option.display), "channel": n.channel})
+    return _page(
+        queries.named_choices(vote),
+        paging,
+        lambda n: {"who": str(n.elector), "choice": str(n.option.display), "channel": n.channel},
+    )
 
 
 @router.get(
@@ -545,10 +587,17 @@ def named(request, vote_id: int, paging: Query[Paging]):
 def own_receipt(request, vote_id: int):
     vote = _vote(request.auth, vote_id)
     if vote.secret:
-        raise Refused(_("This was a secret ballot. The system keeps no link from you to your ballot, so it cannot "
-                        "find your code again."), "secret_vote")
-    return [{"who": who, "receipt": code, "choice": choice}
-            for who, code, choice in queries.own_receipts(vote, request.auth)]
+        raise Refused(
+            _(
+                "This was a secret ballot. The system keeps no link from you to your ballot, so it cannot "
+                "find your code again."
+            ),
+            "secret_vote",
+        )
+    return [
+        {"who": who, "receipt": code, "choice": choice}
+        for who, code, choice in queries.own_receipts(vote, request.auth)
+    ]
 
 
 @router.get(
@@ -560,12 +609,19 @@ def own_receipt(request, vote_id: int):
 def electors(request, vote_id: int, paging: Query[Paging], waiting: bool = False):
     vote = _vote(request.auth, vote_id)
     _staff(request.auth, vote)
-    rows = queries.electors_waiting(vote) if waiting else vote.electors.select_related(
-        "person", "household__region").order_by("pk")
+    rows = (
+        queries.electors_waiting(vote)
+        if waiting
+        else vote.electors.select_related("person", "household__region").order_by("pk")
+    )
     page = list(rows[paging.offset : paging.offset + paging.limit])
     channels = dict(vote.participations.filter(elector__in=page).values_list("elector_id", "channel"))
-    return {"count": rows.count(), "limit": paging.limit, "offset": paging.offset,
-            "items": [{"id": e.pk, "label": str(e), "channel": channels.get(e.pk)} for e in page]}
+    return {
+        "count": rows.count(),
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "items": [{"id": e.pk, "label": str(e), "channel": channels.get(e.pk)} for e in page],
+    }
 
 
 # --- writes ----------------------------------------------------------------------------------------------
@@ -580,21 +636,40 @@ def create(request, body: VoteIn):
         if body.version is not None:
             version = matter.plan_versions.filter(number=body.version).first()
             if version is None:
-                raise Refused(_("Name a plan version of this matter to vote on."), "version_required",
-                              field="version")
-    require(request.auth, MANAGE, region)  # before the phone lookups: they must not tell anyone who is registered
+                raise Refused(
+                    _("Name a plan version of this matter to vote on."), "version_required", field="version"
+                )
+    require(
+        request.auth, MANAGE, region
+    )  # before the phone lookups: they must not tell anyone who is registered
     people = [_person_by_phone(phone, "people") for phone in body.people]
     vote = services.create_vote(
-        actor=request.auth, region=region, question=body.question, description=body.description, kind=body.kind,
-        options=[o.dict() for o in body.options], electorate=body.electorate, body_role=body.body_role,
-        people=people, preset=body.preset, secret=body.secret, proxies_allowed=body.proxies_allowed,
-        proxy_cap=body.proxy_cap, secret_proxies=body.secret_proxies, matter=matter, version=version,
+        actor=request.auth,
+        region=region,
+        question=body.question,
+        description=body.description,
+        kind=body.kind,
+        options=[o.dict() for o in body.options],
+        electorate=body.electorate,
+        body_role=body.body_role,
+        people=people,
+        preset=body.preset,
+        secret=body.secret,
+        proxies_allowed=body.proxies_allowed,
+        proxy_cap=body.proxy_cap,
+        secret_proxies=body.secret_proxies,
+        matter=matter,
+        version=version,
     )
     return HttpStatus(201, _detail(_vote(request.auth, vote.pk), request.auth))
 
 
-@router.patch("/{int:vote_id}", auth=WRITE_AUTH, response={200: VoteDetail, **WRITE_ERRORS},
-              summary="Change a draft: its question, options, voters' list, rule or proxies")
+@router.patch(
+    "/{int:vote_id}",
+    auth=WRITE_AUTH,
+    response={200: VoteDetail, **WRITE_ERRORS},
+    summary="Change a draft: its question, options, voters' list, rule or proxies",
+)
 def change(request, vote_id: int, body: VoteChangeIn):
     vote = _vote(request.auth, vote_id)
     changes = {name: value for name, value in body.dict(exclude_unset=True).items() if value is not None}
@@ -606,7 +681,9 @@ def change(request, vote_id: int, body: VoteChangeIn):
 
 
 @router.post(
-    "/{int:vote_id}/open", auth=WRITE_AUTH, response={200: VoteDetail, **WRITE_ERRORS},
+    "/{int:vote_id}/open",
+    auth=WRITE_AUTH,
+    response={200: VoteDetail, **WRITE_ERRORS},
     summary="Open the vote: the electorate is taken now; question, rule and options freeze",
 )
 def open_vote(request, vote_id: int):
@@ -615,7 +692,9 @@ def open_vote(request, vote_id: int):
 
 
 @router.post(
-    "/{int:vote_id}/close", auth=WRITE_AUTH, response={200: VoteDetail, **WRITE_ERRORS},
+    "/{int:vote_id}/close",
+    auth=WRITE_AUTH,
+    response={200: VoteDetail, **WRITE_ERRORS},
     summary="Close: count every channel, decide by the frozen rule, publish with the audit chain's head",
 )
 def close_vote(request, vote_id: int):
@@ -624,7 +703,9 @@ def close_vote(request, vote_id: int):
 
 
 @router.post(
-    "/{int:vote_id}/ballots", auth=WRITE_AUTH, response={201: CastOut, **WRITE_ERRORS},
+    "/{int:vote_id}/ballots",
+    auth=WRITE_AUTH,
+    response={201: CastOut, **WRITE_ERRORS},
     summary="Vote online, once per seat; returns the receipt code",
 )
 def cast(request, vote_id: int, body: CastIn):
@@ -647,24 +728,40 @@ def cast(request, vote_id: int, body: CastIn):
 
 
 @router.post(
-    "/{int:vote_id}/proxies", auth=WRITE_AUTH, response={201: ProxyOut, **WRITE_ERRORS},
+    "/{int:vote_id}/proxies",
+    auth=WRITE_AUTH,
+    response={201: ProxyOut, **WRITE_ERRORS},
     summary="Staff: record a proxy (委托书) with a photo of the signed form (multipart)",
 )
-def record_proxy(request, vote_id: int, holder_phone: Form[str], principal: Form[int], form_photo: File[UploadedFile]):
+def record_proxy(
+    request, vote_id: int, holder_phone: Form[str], principal: Form[int], form_photo: File[UploadedFile]
+):
     vote = _vote(request.auth, vote_id)
     require(request.auth, "votes.record_proxy", vote)
     elector = vote.electors.filter(pk=principal).first()
     if elector is None:
-        raise Refused(_("This person is not entitled to vote in this vote."), "not_an_elector", field="principal")
+        raise Refused(
+            _("This person is not entitled to vote in this vote."), "not_an_elector", field="principal"
+        )
     holder = _person_by_phone(holder_phone, "holder_phone")
-    recorded = services.record_proxy(actor=request.auth, vote=vote, holder=holder, principal=elector,
-                                     form_photo=form_photo)
-    return HttpStatus(201, {"id": recorded.pk, "holder": recorded.holder.name, "principal": str(elector),
-                            "recorded_at": recorded.recorded_at})
+    recorded = services.record_proxy(
+        actor=request.auth, vote=vote, holder=holder, principal=elector, form_photo=form_photo
+    )
+    return HttpStatus(
+        201,
+        {
+            "id": recorded.pk,
+            "holder": recorded.holder.name,
+            "principal": str(elector),
+            "recorded_at": recorded.recorded_at,
+        },
+    )
 
 
 @router.post(
-    "/{int:vote_id}/participation", auth=WRITE_AUTH, response={201: ParticipationOut, **WRITE_ERRORS},
+    "/{int:vote_id}/participation",
+    auth=WRITE_AUTH,
+    response={201: ParticipationOut, **WRITE_ERRORS},
     summary="Staff: tick off who voted on paper or by show of hands (and, in an open vote, who chose what)",
 )
 def participation(request, vote_id: int, body: ParticipationIn):
@@ -673,28 +770,42 @@ def participation(request, vote_id: int, body: ParticipationIn):
     by_id = {e.pk: e for e in vote.electors.filter(pk__in=[*body.electors, *body.choices])}
     missing = [pk for pk in [*body.electors, *body.choices] if pk not in by_id]
     if missing:
-        raise Refused(_("This person is not entitled to vote in this vote."), "not_an_elector", field="electors")
+        raise Refused(
+            _("This person is not entitled to vote in this vote."), "not_an_elector", field="electors"
+        )
     made = services.record_participation(
-        actor=request.auth, vote=vote, channel=body.channel, electors=[by_id[pk] for pk in body.electors],
-        choices={by_id[pk]: key for pk, key in body.choices.items()} or None)
-    return HttpStatus(201, {"channel": body.channel, "recorded": len(made),
-                            "turnout": queries.participation_by_channel(vote)})
+        actor=request.auth,
+        vote=vote,
+        channel=body.channel,
+        electors=[by_id[pk] for pk in body.electors],
+        choices={by_id[pk]: key for pk, key in body.choices.items()} or None,
+    )
+    return HttpStatus(
+        201,
+        {"channel": body.channel, "recorded": len(made), "turnout": queries.participation_by_channel(vote)},
+    )
 
 
 @router.post(
-    "/{int:vote_id}/tallies", auth=WRITE_AUTH, response={201: TallyOut, **WRITE_ERRORS},
+    "/{int:vote_id}/tallies",
+    auth=WRITE_AUTH,
+    response={201: TallyOut, **WRITE_ERRORS},
     summary="Staff: enter a paper or show-of-hands count; accepted when a second, different person enters the same",
 )
 def tally(request, vote_id: int, body: TallyIn):
     vote = _vote(request.auth, vote_id)
     entry = services.enter_tally(actor=request.auth, vote=vote, channel=body.channel, counts=body.counts)
     state, _counts = queries.tally_status(vote, body.channel)
-    return HttpStatus(201, {"channel": entry.channel, "round": entry.round, "position": entry.position,
-                            "state": state.value})
+    return HttpStatus(
+        201,
+        {"channel": entry.channel, "round": entry.round, "position": entry.position, "state": state.value},
+    )
 
 
 @router.post(
-    "/{int:vote_id}/corrections", auth=WRITE_AUTH, response={201: CorrectionOut, **WRITE_ERRORS},
+    "/{int:vote_id}/corrections",
+    auth=WRITE_AUTH,
+    response={201: CorrectionOut, **WRITE_ERRORS},
     summary="A signed correction: withdraw an unused proxy, or a recount of a closed vote (beside the original)",
 )
 def correction(request, vote_id: int, body: CorrectionIn):
@@ -704,10 +815,19 @@ def correction(request, vote_id: int, body: CorrectionIn):
         proxy = vote.proxies.filter(pk=body.proxy).first()
         if proxy is None:
             raise Http404
-    made = services.correct(actor=request.auth, vote=vote, reason=body.reason, proxy=proxy, tallies=body.tallies)
-    return HttpStatus(201, {
-        "id": made.pk, "target": made.target, "target_id": made.target_id, "reason": made.reason,
-        "signed_by": made.signed_by.name, "signed_at": made.signed_at, "audit_hash": made.audit_hash,
-        "counts": made.data["result"]["counts"] if "result" in made.data else None,
-    })
-
+    made = services.correct(
+        actor=request.auth, vote=vote, reason=body.reason, proxy=proxy, tallies=body.tallies
+    )
+    return HttpStatus(
+        201,
+        {
+            "id": made.pk,
+            "target": made.target,
+            "target_id": made.target_id,
+            "reason": made.reason,
+            "signed_by": made.signed_by.name,
+            "signed_at": made.signed_at,
+            "audit_hash": made.audit_hash,
+            "counts": made.data["result"]["counts"] if "result" in made.data else None,
+        },
+    )

@@ -28,22 +28,42 @@ class VoteForm(forms.Form):
 
     region = RegionChoiceField(label=_("Where the vote is held"), queryset=None)
     question = forms.CharField(label=_("Question"), max_length=200)
-    description = forms.CharField(label=_("Explanation for voters (optional)"), required=False, max_length=5000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
-    kind = forms.ChoiceField(label=_("Kind of vote"), choices=Kind.choices, initial=Kind.YES_NO,
-                             widget=forms.RadioSelect)
-    electorate = forms.ChoiceField(label=_("Who votes"), choices=ElectorateKind.choices,
-                                   initial=ElectorateKind.REPRESENTATIVES)
-    body_role = forms.ChoiceField(label=_("The body, when its members vote"), required=False,
-                                  choices=[("", "—")] + [(r.value, r.label) for r in BODY_ROLES])
-    people = forms.CharField(label=_("A list of voters: mobile numbers, one per line"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
-    preset = forms.ChoiceField(label=_("Rule"), choices=preset_choices, initial="eight_step",
-                               help_text=_("The defaults per body, each with its source, are listed below."))
+    description = forms.CharField(
+        label=_("Explanation for voters (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of vote"), choices=Kind.choices, initial=Kind.YES_NO, widget=forms.RadioSelect
+    )
+    electorate = forms.ChoiceField(
+        label=_("Who votes"), choices=ElectorateKind.choices, initial=ElectorateKind.REPRESENTATIVES
+    )
+    body_role = forms.ChoiceField(
+        label=_("The body, when its members vote"),
+        required=False,
+        choices=[("", "—")] + [(r.value, r.label) for r in BODY_ROLES],
+    )
+    people = forms.CharField(
+        label=_("A list of voters: mobile numbers, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    preset = forms.ChoiceField(
+        label=_("Rule"),
+        choices=preset_choices,
+        initial="eight_step",
+        help_text=_("The defaults per body, each with its source, are listed below."),
+    )
     secret = forms.BooleanField(label=_("Secret ballot: nobody can see who chose what"), required=False)
     proxies_allowed = forms.BooleanField(label=_("Voting by proxy (委托投票) is allowed"), required=False)
-    proxy_cap = forms.IntegerField(label=_("Proxies one person may hold"), min_value=1, max_value=20, initial=3)
-    secret_proxies = forms.BooleanField(label=_("The body's rules allow proxies in a secret ballot"), required=False)
+    proxy_cap = forms.IntegerField(
+        label=_("Proxies one person may hold"), min_value=1, max_value=20, initial=3
+    )
+    secret_proxies = forms.BooleanField(
+        label=_("The body's rules allow proxies in a secret ballot"), required=False
+    )
     matter = forms.IntegerField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -52,13 +72,21 @@ class VoteForm(forms.Form):
         self.fields["region"].queryset = regions
         for i in range(1, OPTION_ROWS + 1):
             self.fields[f"option_{i}_label"] = forms.CharField(
-                label=_("Option %(n)s") % {"n": i}, required=False, max_length=100)
+                label=_("Option %(n)s") % {"n": i}, required=False, max_length=100
+            )
             self.fields[f"option_{i}_price"] = forms.DecimalField(
-                label=_("Option %(n)s: price (yuan, optional)") % {"n": i}, required=False, min_value=0,
-                max_digits=12, decimal_places=2)
+                label=_("Option %(n)s: price (yuan, optional)") % {"n": i},
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+            )
             self.fields[f"option_{i}_description"] = forms.CharField(
-                label=_("Option %(n)s: what is offered (optional)") % {"n": i}, required=False, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}))
+                label=_("Option %(n)s: what is offered (optional)") % {"n": i},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     def option_rows(self) -> list[dict]:
         rows = []
@@ -73,8 +101,10 @@ class VoteForm(forms.Form):
 
     @property
     def option_fields(self):
-        return [(self[f"option_{i}_label"], self[f"option_{i}_price"], self[f"option_{i}_description"])
-                for i in range(1, OPTION_ROWS + 1)]
+        return [
+            (self[f"option_{i}_label"], self[f"option_{i}_price"], self[f"option_{i}_description"])
+            for i in range(1, OPTION_ROWS + 1)
+        ]
 
 
 class DraftForm(VoteForm):
@@ -99,13 +129,24 @@ class DraftForm(VoteForm):
 
     @classmethod
     def initial_for(cls, vote) -> dict:
-        initial = {"question": vote.question, "description": vote.description, "preset": vote.preset,
-                   "secret": vote.secret, "proxies_allowed": vote.proxies_allowed, "proxy_cap": vote.proxy_cap,
-                   "people": "\n".join(p.phone or "" for p in vote.listed.order_by("pk"))}
+        initial = {
+            "question": vote.question,
+            "description": vote.description,
+            "preset": vote.preset,
+            "secret": vote.secret,
+            "proxies_allowed": vote.proxies_allowed,
+            "proxy_cap": vote.proxy_cap,
+            "people": "\n".join(p.phone or "" for p in vote.listed.order_by("pk")),
+        }
         for i, o in enumerate(vote.options.exclude(key="abstain").order_by("position"), start=1):
             if vote.kind == Kind.OPTIONS and i <= OPTION_ROWS:
-                initial.update({f"option_{i}_label": o.label, f"option_{i}_price": o.price,
-                                f"option_{i}_description": o.description})
+                initial.update(
+                    {
+                        f"option_{i}_label": o.label,
+                        f"option_{i}_price": o.price,
+                        f"option_{i}_description": o.description,
+                    }
+                )
         return initial
 
 
@@ -116,8 +157,11 @@ class ConfirmForm(forms.Form):
 class ParticipationForm(forms.Form):
     """Tick off who took part on paper or by show of hands; for an open vote, who chose what (the named list)."""
 
-    channel = forms.ChoiceField(label=_("How they voted"), choices=[(c.value, c.label) for c in TALLIED_CHANNELS],
-                                widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        label=_("How they voted"),
+        choices=[(c.value, c.label) for c in TALLIED_CHANNELS],
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, electors=(), options=(), named=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,9 +173,12 @@ class ParticipationForm(forms.Form):
             chose = None
             if named:
                 chose = f"choice_{elector.pk}"
-                self.fields[chose] = forms.ChoiceField(label=_("Choice of %(who)s") % {"who": elector},
-                                                       choices=choices, required=False)
-            self.rows.append({"elector": elector, "took": self[took], "choice": self[chose] if chose else None})
+                self.fields[chose] = forms.ChoiceField(
+                    label=_("Choice of %(who)s") % {"who": elector}, choices=choices, required=False
+                )
+            self.rows.append(
+                {"elector": elector, "took": self[took], "choice": self[chose] if chose else None}
+            )
         self.electors = {e.pk: e for e in electors}
 
     def ticked(self) -> list:
@@ -159,8 +206,11 @@ class CountsMixin:
 
 
 class TallyForm(CountsMixin, forms.Form):
-    channel = forms.ChoiceField(label=_("Which count"), choices=[(c.value, c.label) for c in TALLIED_CHANNELS],
-                                widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        label=_("Which count"),
+        choices=[(c.value, c.label) for c in TALLIED_CHANNELS],
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, options=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,15 +218,20 @@ class TallyForm(CountsMixin, forms.Form):
 
 
 class RecountForm(TallyForm):
-    reason = forms.CharField(label=_("Reason for the recount (shown publicly)"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for the recount (shown publicly)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ProxyForm(forms.Form):
     holder_phone = forms.CharField(label=_("Mobile of the person who holds the proxy"), max_length=20)
     principal = forms.ChoiceField(label=_("For whom"))
-    form_photo = forms.FileField(label=_("Photo of the signed proxy form"),
-                                 widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    form_photo = forms.FileField(
+        label=_("Photo of the signed proxy form"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
     def __init__(self, *args, electors=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,15 +244,17 @@ class ProxyForm(forms.Form):
 
 class WithdrawProxyForm(forms.Form):
     proxy = forms.ChoiceField(label=_("Which proxy"))
-    reason = forms.CharField(label=_("Reason (shown publicly)"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason (shown publicly)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, proxies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.proxies = {str(p.pk): p for p in proxies}
         self.fields["proxy"].choices = [("", "—")] + [
             (str(p.pk), _("%(holder)s for %(principal)s") % {"holder": p.holder, "principal": p.principal})
-            for p in proxies]
+            for p in proxies
+        ]
 
     def chosen(self):
         return self.proxies[self.cleaned_data["proxy"]]
@@ -217,4 +274,3 @@ class BallotForm(forms.Form):
 
 class ReceiptCheckForm(forms.Form):
     code = forms.CharField(label=_("Receipt code"), max_length=20)
-

@@ -33,7 +33,9 @@ class VoteResult(models.Model):
     numerator = models.PositiveSmallIntegerField(default=2)
     denominator = models.PositiveSmallIntegerField(default=3)
     passed = models.BooleanField(_("passed"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -74,38 +76,59 @@ class Status(models.TextChoices):
 
 # How a vote's status reads on its pages and in the API. Not the field's choices (their words are shared with
 # other labels in the catalogue, where "closed" reads as a closing time).
-STATUS_LABELS = {Status.DRAFT: _("draft, not open yet"), Status.OPEN: _("open for voting"),
-                 Status.CLOSED: _("voting closed")}
+STATUS_LABELS = {
+    Status.DRAFT: _("draft, not open yet"),
+    Status.OPEN: _("open for voting"),
+    Status.CLOSED: _("voting closed"),
+}
 
 
 class Vote(models.Model):
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="votes",
-                               verbose_name=_("region"))
-    matter = models.ForeignKey("matters.Matter", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="votes", verbose_name=_("matter"))
-    version = models.ForeignKey("plans.PlanVersion", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="votes", verbose_name=_("plan version"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="votes", verbose_name=_("region")
+    )
+    matter = models.ForeignKey(
+        "matters.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="votes",
+        verbose_name=_("matter"),
+    )
+    version = models.ForeignKey(
+        "plans.PlanVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="votes",
+        verbose_name=_("plan version"),
+    )
     question = models.CharField(_("question"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.YES_NO)
 
-    electorate_kind = models.CharField(_("electorate"), max_length=20, choices=ElectorateKind.choices,
-                                       default=ElectorateKind.REPRESENTATIVES)
+    electorate_kind = models.CharField(
+        _("electorate"), max_length=20, choices=ElectorateKind.choices, default=ElectorateKind.REPRESENTATIVES
+    )
     body_role = models.CharField(_("body"), max_length=20, choices=Role.choices, blank=True)
     # The people of a LIST electorate while the vote is a draft (e.g. a meeting's signed-in attendees).
-    listed = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
-                                    verbose_name=_("listed voters"))
+    listed = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("listed voters")
+    )
 
     # The rule, as data (see rules_math.Rule). Frozen when the vote opens.
     preset = models.CharField(_("rule"), max_length=30, blank=True)
-    method = models.CharField(max_length=10, choices=[(m.value, m.value) for m in Method], default=Method.THRESHOLD.value)
+    method = models.CharField(
+        max_length=10, choices=[(m.value, m.value) for m in Method], default=Method.THRESHOLD.value
+    )
     quorum_numerator = models.PositiveSmallIntegerField(default=0)
     quorum_denominator = models.PositiveSmallIntegerField(default=1)
     quorum_strict = models.BooleanField(default=False)
     threshold_numerator = models.PositiveSmallIntegerField(default=2)
     threshold_denominator = models.PositiveSmallIntegerField(default=3)
-    threshold_base = models.CharField(max_length=10, choices=[(b.value, b.value) for b in Base],
-                                      default=Base.ELECTORATE.value)
+    threshold_base = models.CharField(
+        max_length=10, choices=[(b.value, b.value) for b in Base], default=Base.ELECTORATE.value
+    )
     threshold_strict = models.BooleanField(default=False)
     by_area = models.BooleanField(_("owners' vote: by head and by floor area"), default=False)
 
@@ -115,15 +138,19 @@ class Vote(models.Model):
     secret_proxies = models.BooleanField(_("proxies allowed in a secret ballot"), default=False)
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     # A digest of the rule, options and electorate as frozen at opening, checked again at closing.
     frozen_digest = models.CharField(max_length=64, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     # The result, written once at closing.
@@ -142,13 +169,20 @@ class Vote(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["region", "status"])]
         constraints = [
-            models.CheckConstraint(condition=Q(matter__isnull=True, version__isnull=True)
-                                   | Q(matter__isnull=False, version__isnull=False), name="vote_matter_with_version"),
-            models.CheckConstraint(condition=Q(quorum_denominator__gte=1, threshold_denominator__gte=1),
-                                   name="vote_denominators_positive"),
-            models.CheckConstraint(condition=Q(quorum_numerator__lte=F("quorum_denominator"))
-                                   & Q(threshold_numerator__lte=F("threshold_denominator")),
-                                   name="vote_fractions_at_most_whole"),
+            models.CheckConstraint(
+                condition=Q(matter__isnull=True, version__isnull=True)
+                | Q(matter__isnull=False, version__isnull=False),
+                name="vote_matter_with_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_denominator__gte=1, threshold_denominator__gte=1),
+                name="vote_denominators_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_numerator__lte=F("quorum_denominator"))
+                & Q(threshold_numerator__lte=F("threshold_denominator")),
+                name="vote_fractions_at_most_whole",
+            ),
             models.CheckConstraint(condition=Q(proxy_cap__gte=1), name="vote_proxy_cap_positive"),
             models.CheckConstraint(condition=~Q(by_area=True, secret=True), name="vote_owners_vote_is_open"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="vote_status_known"),
@@ -160,10 +194,15 @@ class Vote(models.Model):
     @property
     def rule(self) -> Rule:
         return Rule(
-            method=Method(self.method), quorum_numerator=self.quorum_numerator,
-            quorum_denominator=self.quorum_denominator, quorum_strict=self.quorum_strict,
-            threshold_numerator=self.threshold_numerator, threshold_denominator=self.threshold_denominator,
-            base=Base(self.threshold_base), strict=self.threshold_strict, by_area=self.by_area,
+            method=Method(self.method),
+            quorum_numerator=self.quorum_numerator,
+            quorum_denominator=self.quorum_denominator,
+            quorum_strict=self.quorum_strict,
+            threshold_numerator=self.threshold_numerator,
+            threshold_denominator=self.threshold_denominator,
+            base=Base(self.threshold_base),
+            strict=self.threshold_strict,
+            by_area=self.by_area,
         )
 
     @property
@@ -220,10 +259,12 @@ class Elector(AppendOnly):
     """
 
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="electors")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    household = models.ForeignKey("regions.Household", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        "regions.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     weight = models.DecimalField(max_digits=10, decimal_places=2, default=1)
 
     class Meta:
@@ -231,12 +272,18 @@ class Elector(AppendOnly):
         verbose_name_plural = _("electors")
         ordering = ["vote", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(person__isnull=True) ^ Q(household__isnull=True),
-                                   name="elector_person_or_household"),
-            models.UniqueConstraint(fields=["vote", "person"], condition=Q(person__isnull=False),
-                                    name="elector_person_once"),
-            models.UniqueConstraint(fields=["vote", "household"], condition=Q(household__isnull=False),
-                                    name="elector_household_once"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) ^ Q(household__isnull=True),
+                name="elector_person_or_household",
+            ),
+            models.UniqueConstraint(
+                fields=["vote", "person"], condition=Q(person__isnull=False), name="elector_person_once"
+            ),
+            models.UniqueConstraint(
+                fields=["vote", "household"],
+                condition=Q(household__isnull=False),
+                name="elector_household_once",
+            ),
             models.CheckConstraint(condition=Q(weight__gt=0), name="elector_weight_positive"),
         ]
 
@@ -278,13 +325,17 @@ class Proxy(AppendOnly):
     """A written authorisation (委托书) recorded by staff: ``holder`` votes for ``principal`` in this vote."""
 
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="proxies")
-    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("proxy holder"))
-    principal = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="proxies",
-                                  verbose_name=_("for whom"))
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proxy holder")
+    )
+    principal = models.ForeignKey(
+        Elector, on_delete=models.PROTECT, related_name="proxies", verbose_name=_("for whom")
+    )
     token = models.CharField(max_length=32, unique=True)
     form_photo = models.ImageField(_("photo of the signed form"), upload_to=proxy_form_path)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -305,8 +356,9 @@ class Participation(AppendOnly):
     elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="participations")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     proxy = models.ForeignKey(Proxy, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -315,10 +367,14 @@ class Participation(AppendOnly):
         ordering = ["vote", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["vote", "elector"], name="one_participation_per_elector"),
-            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="participation_channel_known"),
-            models.CheckConstraint(condition=Q(channel=Channel.PROXY, proxy__isnull=False)
-                                   | (~Q(channel=Channel.PROXY) & Q(proxy__isnull=True)),
-                                   name="participation_proxy_with_its_channel"),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="participation_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel=Channel.PROXY, proxy__isnull=False)
+                | (~Q(channel=Channel.PROXY) & Q(proxy__isnull=True)),
+                name="participation_proxy_with_its_channel",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -337,7 +393,9 @@ class Ballot(AppendOnly):
     id = models.UUIDField(primary_key=True, default=new_ballot_id, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="ballots")
     receipt = models.CharField(_("receipt code"), max_length=16)
-    option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots")
+    option = models.ForeignKey(
+        Option, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots"
+    )
     # Only for an open vote; a secret ballot keeps no time, which could be matched to a participation's.
     cast_at = models.DateTimeField(null=True, blank=True)
 
@@ -360,8 +418,9 @@ class NamedChoice(AppendOnly):
     option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     ballot = models.OneToOneField(Ballot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -391,10 +450,14 @@ class TallyEntry(AppendOnly):
         verbose_name_plural = _("tally entries")
         ordering = ["vote", "channel", "round", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["vote", "channel", "round", "position"], name="tally_entry_place_once"),
+            models.UniqueConstraint(
+                fields=["vote", "channel", "round", "position"], name="tally_entry_place_once"
+            ),
             models.CheckConstraint(condition=Q(position__in=(1, 2)), name="tally_entry_position_1_or_2"),
-            models.CheckConstraint(condition=Q(channel__in=[c.value for c in TALLIED_CHANNELS]),
-                                   name="tally_entry_channel_counted"),
+            models.CheckConstraint(
+                condition=Q(channel__in=[c.value for c in TALLIED_CHANNELS]),
+                name="tally_entry_channel_counted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -415,7 +478,9 @@ class Correction(AppendOnly):
     target_id = models.CharField(max_length=64)
     reason = models.TextField(_("reason"))
     data = models.JSONField(default=dict, blank=True)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(default=timezone.now)
     audit_hash = models.CharField(max_length=64, blank=True)
 

@@ -20,8 +20,11 @@ LIST_PAGE = 100
 
 def manageable_regions(user):
     """Where ``user`` may hold votes: communities, compounds and buildings in their scope."""
-    return (regions_where(user, MANAGE).filter(level__in=[Level.COMMUNITY, Level.COMPOUND, Level.BUILDING])
-            .order_by("path"))
+    return (
+        regions_where(user, MANAGE)
+        .filter(level__in=[Level.COMMUNITY, Level.COMPOUND, Level.BUILDING])
+        .order_by("path")
+    )
 
 
 def refusals(bound: dict) -> list[str]:
@@ -37,8 +40,10 @@ def refusals(bound: dict) -> list[str]:
 
 def presets() -> list[dict]:
     """The defaults per body with their rule in words and their source: shown beside the rule's choice."""
-    return [{"key": p.key, "label": p.label, "rule": p.rule.describe(), "source": p.source}
-            for p in rules_math.PRESETS.values()]
+    return [
+        {"key": p.key, "label": p.label, "rule": p.rule.describe(), "source": p.source}
+        for p in rules_math.PRESETS.values()
+    ]
 
 
 def _decision(result: dict, labels: dict) -> str:
@@ -86,8 +91,9 @@ def vote_context(request, vote) -> dict:
         context["corrections"] = _corrections(vote, result, options, labels)
         area = vote.result.get("area")
         context["area"] = area
-        context["count_rows"] = [(label, n, area["counts"].get(key) if area else None)
-                                 for key, label, n in result.counts]
+        context["count_rows"] = [
+            (label, n, area["counts"].get(key) if area else None) for key, label, n in result.counts
+        ]
     elif vote.is_open:
         # Proxies withdrawn while the vote runs are public at once.
         result.corrections = list(vote.corrections.select_related("signed_by").order_by("signed_at", "pk"))
@@ -109,14 +115,20 @@ def detail_context(request, vote) -> dict:
     context["to_vote"] = [s for s in seats if not s.used] if vote.is_open else []
     context["voted"] = any(s.used for s in seats)
     if vote.is_closed:
-        context["receipts"] = Paginator(queries.counted_ballots(vote), LIST_PAGE).get_page(request.GET.get("page"))
-        context["named"] = Paginator(queries.named_choices(vote), LIST_PAGE).get_page(request.GET.get("named"))
+        context["receipts"] = Paginator(queries.counted_ballots(vote), LIST_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context["named"] = Paginator(queries.named_choices(vote), LIST_PAGE).get_page(
+            request.GET.get("named")
+        )
         check = forms.ReceiptCheckForm(request.GET if "code" in request.GET else None, auto_id="id_check_%s")
         context["check"] = check
         if check.is_bound and check.is_valid():
             code = queries.normalize_receipt(check.cleaned_data["code"])
-            context["checked"] = {"code": code or check.cleaned_data["code"],
-                                  "counted": bool(code) and queries.receipt_counted(vote, code)}
+            context["checked"] = {
+                "code": code or check.cleaned_data["code"],
+                "counted": bool(code) and queries.receipt_counted(vote, code),
+            }
     return context
 
 
@@ -125,8 +137,11 @@ def run_context(request, vote, bound: dict) -> dict:
     context = vote_context(request, vote)
     options = context["options"]
     shown: dict = {}
-    proxies = list(queries.active_proxies(vote).select_related(
-        "holder", "principal__person", "principal__household__region").order_by("pk"))
+    proxies = list(
+        queries.active_proxies(vote)
+        .select_related("holder", "principal__person", "principal__household__region")
+        .order_by("pk")
+    )
     used_proxies = set(vote.participations.filter(proxy__isnull=False).values_list("proxy_id", flat=True))
     if vote.status == Status.DRAFT:
         shown["open"] = bound.get("open") or forms.ConfirmForm(auto_id=forms.auto_id("open"))
@@ -134,35 +149,49 @@ def run_context(request, vote, bound: dict) -> dict:
         waiting = list(queries.electors_waiting(vote))
         context["waiting_count"] = len(waiting)
         shown["participation"] = bound.get("participation") or forms.ParticipationForm(
-            electors=waiting, options=options, named=not vote.secret, auto_id=forms.auto_id("participation"))
+            electors=waiting, options=options, named=not vote.secret, auto_id=forms.auto_id("participation")
+        )
         if not vote.by_area:
-            shown["tally"] = bound.get("tally") or forms.TallyForm(options=options, auto_id=forms.auto_id("tally"))
+            shown["tally"] = bound.get("tally") or forms.TallyForm(
+                options=options, auto_id=forms.auto_id("tally")
+            )
         if vote.takes_proxies:
-            shown["proxy"] = bound.get("proxy") or forms.ProxyForm(electors=waiting, auto_id=forms.auto_id("proxy"))
+            shown["proxy"] = bound.get("proxy") or forms.ProxyForm(
+                electors=waiting, auto_id=forms.auto_id("proxy")
+            )
         shown["close"] = bound.get("close") or forms.ConfirmForm(auto_id=forms.auto_id("close"))
     elif vote.is_closed and not vote.by_area and can(request.user, "votes.correct", vote):
-        shown["recount"] = bound.get("recount") or forms.RecountForm(options=options, auto_id=forms.auto_id("recount"))
+        shown["recount"] = bound.get("recount") or forms.RecountForm(
+            options=options, auto_id=forms.auto_id("recount")
+        )
     unused = [p for p in proxies if p.pk not in used_proxies]
     if unused and not vote.is_closed and can(request.user, "votes.correct", vote):
         shown["withdraw"] = bound.get("withdraw") or forms.WithdrawProxyForm(
-            proxies=unused, auto_id=forms.auto_id("withdraw"))
-    context.update({
-        "forms": shown,
-        "refusals": refusals(bound),
-        "tallies": _tallies(vote, options) if vote.status != Status.DRAFT else [],
-        "proxies": [{"proxy": p, "used": p.pk in used_proxies} for p in proxies],
-        "participants": Paginator(queries.participants(vote), LIST_PAGE).get_page(request.GET.get("page")),
-        "people": list(vote.listed.order_by("pk")[:LIST_PAGE]) if vote.status == Status.DRAFT else [],
-        "electorate_note": _electorate_note(vote),
-    })
+            proxies=unused, auto_id=forms.auto_id("withdraw")
+        )
+    context.update(
+        {
+            "forms": shown,
+            "refusals": refusals(bound),
+            "tallies": _tallies(vote, options) if vote.status != Status.DRAFT else [],
+            "proxies": [{"proxy": p, "used": p.pk in used_proxies} for p in proxies],
+            "participants": Paginator(queries.participants(vote), LIST_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "people": list(vote.listed.order_by("pk")[:LIST_PAGE]) if vote.status == Status.DRAFT else [],
+            "electorate_note": _electorate_note(vote),
+        }
+    )
     return context
 
 
 def _tallies(vote, options) -> list:
     """The double-entry state per channel, with counts named by their options' labels."""
+
     def named(counts):
         """In the options' order: a JSON column need not keep the keys' order (PostgreSQL's jsonb does not)."""
         return [(str(o.display), counts.get(o.key, 0)) for o in options] if counts else []
+
     rows = queries.tally_overview(vote)
     for row in rows:
         row.accepted_rows = named(row.accepted)

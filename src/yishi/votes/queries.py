@@ -46,15 +46,22 @@ def get_vote_for(user, vote_id: int, action: str | None = None) -> Vote:
 
 def public_votes(region: Region) -> QuerySet:
     """The opened and closed votes held at ``region`` and below, the most recently opened first."""
-    return (Vote.objects.filter(within(region, "region")).exclude(status=Status.DRAFT)
-            .select_related("region").order_by("-opened_at", "-pk"))
+    return (
+        Vote.objects.filter(within(region, "region"))
+        .exclude(status=Status.DRAFT)
+        .select_related("region")
+        .order_by("-opened_at", "-pk")
+    )
 
 
 def managed_votes(user) -> QuerySet:
     """Votes ``user`` may run (drafts included), open and draft first, then the most recent."""
     regions = regions_where(user, MANAGE)
-    return (Vote.objects.filter(region__in=regions).select_related("region")
-            .order_by("closed_at", "-created_at", "-pk"))
+    return (
+        Vote.objects.filter(region__in=regions)
+        .select_related("region")
+        .order_by("closed_at", "-created_at", "-pk")
+    )
 
 
 def may_manage(user, vote: Vote) -> bool:
@@ -71,8 +78,9 @@ def rule_source(vote: Vote) -> tuple[str, str]:
 
 def _voided_proxy():
     """Correction rows that withdraw the proxy at ``OuterRef("pk")``."""
-    return Correction.objects.filter(target=CorrectionTarget.PROXY,
-                                     target_id=Cast(OuterRef("pk"), output_field=CharField()))
+    return Correction.objects.filter(
+        target=CorrectionTarget.PROXY, target_id=Cast(OuterRef("pk"), output_field=CharField())
+    )
 
 
 def active_proxies(vote: Vote) -> QuerySet:
@@ -133,15 +141,31 @@ def seats_for(vote: Vote, person) -> list[Seat]:
         if e.person_id is not None:
             seats.append(Seat("self", "own", e, str(_("yourself"))))
         else:
-            seats.append(Seat(f"h{e.household_id}", "household", e,
-                              str(_("your household, %(h)s") % {"h": e.household})))
+            seats.append(
+                Seat(
+                    f"h{e.household_id}", "household", e, str(_("your household, %(h)s") % {"h": e.household})
+                )
+            )
     # A proxy is recorded only where the vote takes proxies, a rule frozen once it opens: otherwise none exist.
     proxies = active_proxies(vote).filter(holder=person) if vote.takes_proxies else Proxy.objects.none()
     for proxy in proxies.select_related("principal__person", "principal__household__region").order_by("pk"):
-        seats.append(Seat(f"p{proxy.principal_id}", "proxy", proxy.principal,
-                          str(_("%(who)s, by proxy") % {"who": proxy.principal})))
-    used = dict(Participation.objects.filter(vote=vote, elector__in=[s.elector for s in seats])
-                .values_list("elector_id", "channel")) if seats else {}
+        seats.append(
+            Seat(
+                f"p{proxy.principal_id}",
+                "proxy",
+                proxy.principal,
+                str(_("%(who)s, by proxy") % {"who": proxy.principal}),
+            )
+        )
+    used = (
+        dict(
+            Participation.objects.filter(vote=vote, elector__in=[s.elector for s in seats]).values_list(
+                "elector_id", "channel"
+            )
+        )
+        if seats
+        else {}
+    )
     for seat in seats:
         seat.channel = used.get(seat.elector.pk)
     return seats
@@ -161,8 +185,10 @@ def participation_by_channel(vote: Vote) -> dict[str, int]:
 
 
 def tally_status(vote: Vote, channel: str) -> tuple[rules_math.TallyState, dict | None]:
-    entries = [rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts)
-               for e in vote.tally_entries.filter(channel=channel)]
+    entries = [
+        rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts)
+        for e in vote.tally_entries.filter(channel=channel)
+    ]
     state, counts = rules_math.tally_state(entries)
     return state, (dict(counts) if counts is not None else None)
 
@@ -184,15 +210,24 @@ class ChannelTally:
 def tally_overview(vote: Vote) -> list[ChannelTally]:
     """The double entry of every tallied channel, in two queries."""
     taking_part = participation_by_channel(vote)
-    entries = list(TallyEntry.objects.filter(vote=vote).select_related("entered_by")
-                   .order_by("channel", "round", "position"))
+    entries = list(
+        TallyEntry.objects.filter(vote=vote)
+        .select_related("entered_by")
+        .order_by("channel", "round", "position")
+    )
     out = []
     for channel in TALLIED_CHANNELS:
         mine = [e for e in entries if e.channel == channel]
         state, accepted = rules_math.tally_state(
-            [rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts) for e in mine])
-        row = ChannelTally(channel.value, str(channel.label), taking_part[channel.value], state.value,
-                           dict(accepted) if accepted is not None else None)
+            [rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts) for e in mine]
+        )
+        row = ChannelTally(
+            channel.value,
+            str(channel.label),
+            taking_part[channel.value],
+            state.value,
+            dict(accepted) if accepted is not None else None,
+        )
         if state == rules_math.TallyState.PENDING:
             row.first_by = mine[-1].entered_by
         elif state == rules_math.TallyState.MISMATCH:
@@ -241,8 +276,11 @@ def named_choices(vote: Vote) -> QuerySet:
     the vote closes. Always empty for a secret vote."""
     if vote.secret or vote.status != Status.CLOSED:
         return NamedChoice.objects.none()
-    return (NamedChoice.objects.filter(vote=vote)
-            .select_related("elector__person", "elector__household__region", "option").order_by("pk"))
+    return (
+        NamedChoice.objects.filter(vote=vote)
+        .select_related("elector__person", "elector__household__region", "option")
+        .order_by("pk")
+    )
 
 
 def own_receipts(vote: Vote, person) -> list[tuple[str, str, str]]:
@@ -254,9 +292,12 @@ def own_receipts(vote: Vote, person) -> list[tuple[str, str, str]]:
     if vote.secret or person is None or not person.is_authenticated:
         return []
     seats = electors_of(vote, person).values("pk")
-    rows = (NamedChoice.objects.filter(vote=vote, ballot__isnull=False)
-            .filter(Q(elector__in=seats) | Q(channel=Channel.PROXY, recorded_by=person))
-            .select_related("ballot", "option", "elector__person", "elector__household__region").order_by("pk"))
+    rows = (
+        NamedChoice.objects.filter(vote=vote, ballot__isnull=False)
+        .filter(Q(elector__in=seats) | Q(channel=Channel.PROXY, recorded_by=person))
+        .select_related("ballot", "option", "elector__person", "elector__household__region")
+        .order_by("pk")
+    )
     out = []
     for n in rows:
         own = n.channel != Channel.PROXY and n.elector.person_id == person.pk
@@ -267,14 +308,20 @@ def own_receipts(vote: Vote, person) -> list[tuple[str, str, str]]:
 
 def participants(vote: Vote) -> QuerySet:
     """Who has taken part and by which channel (never how they voted): for the staff who tick people off."""
-    return (Participation.objects.filter(vote=vote)
-            .select_related("elector__person", "elector__household__region").order_by("channel", "pk"))
+    return (
+        Participation.objects.filter(vote=vote)
+        .select_related("elector__person", "elector__household__region")
+        .order_by("channel", "pk")
+    )
 
 
 def electors_waiting(vote: Vote) -> QuerySet:
     """The electors who have not taken part yet, for the staff's paper and show-of-hands lists."""
-    return (vote.electors.exclude(Exists(Participation.objects.filter(elector=OuterRef("pk"))))
-            .select_related("person", "household__region").order_by("pk"))
+    return (
+        vote.electors.exclude(Exists(Participation.objects.filter(elector=OuterRef("pk"))))
+        .select_related("person", "household__region")
+        .order_by("pk")
+    )
 
 
 def receipts_counted(vote: Vote) -> list[tuple[str, str | None]]:
@@ -321,15 +368,22 @@ def public_result(vote: Vote, *, lists: bool = True) -> PublicResult:
     options = list(vote.options.order_by("position"))
     labels = {o.key: str(o.display) for o in options}
     out = PublicResult(
-        vote=vote, status=vote.status, rule=vote.rule.describe(), electorate=vote.electors.count(),
+        vote=vote,
+        status=vote.status,
+        rule=vote.rule.describe(),
+        electorate=vote.electors.count(),
         taking_part=participation_by_channel(vote),
         tallies={c.value: tally_status(vote, c)[0].value for c in TALLIED_CHANNELS},
     )
     if vote.status != Status.CLOSED:
         return out
     result = current_result(vote)
-    decision = rules_math.Decision(result["decision"]["passed"], result["decision"]["code"],
-                                   result["decision"]["params"], result["decision"]["winner"])
+    decision = rules_math.Decision(
+        result["decision"]["passed"],
+        result["decision"]["code"],
+        result["decision"]["params"],
+        result["decision"]["winner"],
+    )
     out.closed = True
     out.counts = [(o.key, labels[o.key], result["counts"].get(o.key, 0)) for o in options]
     out.blank = result["blank"]
@@ -365,22 +419,31 @@ def tallies_to_enter(user) -> list[TallyToEnter]:
     if user is None or not user.is_authenticated:
         return []
     votes = list(
-        Vote.objects.filter(status=Status.OPEN, region__in=regions_where(user, "votes.enter_tally"), by_area=False)
+        Vote.objects.filter(
+            status=Status.OPEN, region__in=regions_where(user, "votes.enter_tally"), by_area=False
+        )
         .filter(Exists(TallyEntry.objects.filter(vote=OuterRef("pk"))))
-        .select_related("region").order_by("opened_at", "pk")
+        .select_related("region")
+        .order_by("opened_at", "pk")
     )
     entries: dict[tuple[int, str], list[TallyEntry]] = {}
-    for e in (TallyEntry.objects.filter(vote__in=votes).select_related("entered_by")
-              .order_by("vote_id", "channel", "round", "position")):
+    for e in (
+        TallyEntry.objects.filter(vote__in=votes)
+        .select_related("entered_by")
+        .order_by("vote_id", "channel", "round", "position")
+    ):
         entries.setdefault((e.vote_id, e.channel), []).append(e)
     out = []
     for vote in votes:
         for channel in TALLIED_CHANNELS:
             mine = entries.get((vote.pk, channel.value), [])
             state, _counts = rules_math.tally_state(
-                [rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts) for e in mine])
+                [rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts) for e in mine]
+            )
             if state == rules_math.TallyState.PENDING and mine[-1].entered_by_id != user.pk:
-                out.append(TallyToEnter(vote, channel.value, str(channel.label), state.value, mine[-1].entered_by))
+                out.append(
+                    TallyToEnter(vote, channel.value, str(channel.label), state.value, mine[-1].entered_by)
+                )
             elif state == rules_math.TallyState.MISMATCH:
                 out.append(TallyToEnter(vote, channel.value, str(channel.label), state.value))
     return out

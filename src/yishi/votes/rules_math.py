@@ -75,7 +75,12 @@ class Rule:
     def __post_init__(self):
         object.__setattr__(self, "method", Method(self.method))
         object.__setattr__(self, "base", Base(self.base))
-        for name in ("quorum_numerator", "quorum_denominator", "threshold_numerator", "threshold_denominator"):
+        for name in (
+            "quorum_numerator",
+            "quorum_denominator",
+            "threshold_numerator",
+            "threshold_denominator",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{name} must be a whole number, zero or more")
@@ -98,17 +103,28 @@ class Rule:
         """The rule in words, for the vote's page and notice."""
         parts = []
         if self.has_quorum:
-            text = (_("more than %(n)s/%(d)s of the electorate must take part") if self.quorum_strict
-                    else _("at least %(n)s/%(d)s of the electorate must take part"))
+            text = (
+                _("more than %(n)s/%(d)s of the electorate must take part")
+                if self.quorum_strict
+                else _("at least %(n)s/%(d)s of the electorate must take part")
+            )
             parts.append(str(text % {"n": self.quorum_numerator, "d": self.quorum_denominator}))
         if self.method == Method.PLURALITY:
             parts.append(str(_("the option with the most votes wins; a tie decides nothing")))
         else:
-            base = {Base.ELECTORATE: _("of all entitled to vote"), Base.PRESENT: _("of those taking part"),
-                    Base.CAST: _("of the votes cast for and against")}[self.base]
-            text = _("more than %(n)s/%(d)s %(base)s in favour") if self.strict else _(
-                "at least %(n)s/%(d)s %(base)s in favour")
-            parts.append(str(text % {"n": self.threshold_numerator, "d": self.threshold_denominator, "base": base}))
+            base = {
+                Base.ELECTORATE: _("of all entitled to vote"),
+                Base.PRESENT: _("of those taking part"),
+                Base.CAST: _("of the votes cast for and against"),
+            }[self.base]
+            text = (
+                _("more than %(n)s/%(d)s %(base)s in favour")
+                if self.strict
+                else _("at least %(n)s/%(d)s %(base)s in favour")
+            )
+            parts.append(
+                str(text % {"n": self.threshold_numerator, "d": self.threshold_denominator, "base": base})
+            )
         if self.by_area:
             parts.append(str(_("counted both by owners and by floor area")))
         return "; ".join(parts)
@@ -126,36 +142,99 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     p.key: p
     for p in (
-        Preset("eight_step", _("Eight-step vote of the representatives (八步议事)"),
-               Rule(threshold_numerator=2, threshold_denominator=3, base=Base.ELECTORATE),
-               "the seed report: 居民表决说了算, at least 2/3 of all representatives in favour"),
-        Preset("village_representatives", _("Villagers' representatives' meeting (村民代表会议)"),
-               Rule(quorum_numerator=2, quorum_denominator=3, threshold_numerator=1, threshold_denominator=2,
-                    base=Base.PRESENT, strict=True),
-               "村民委员会组织法 (2018) Art. 26: ≥ 2/3 of members present; > 1/2 of those present in favour"),
-        Preset("village_assembly", _("Villagers' meeting, counted by villagers (村民会议)"),
-               Rule(quorum_numerator=1, quorum_denominator=2, quorum_strict=True, threshold_numerator=1,
-                    threshold_denominator=2, base=Base.PRESENT, strict=True),
-               "村民委员会组织法 (2018) Art. 22: > 1/2 of villagers aged 18+ present; > 1/2 of those present"),
-        Preset("village_assembly_households", _("Villagers' meeting, counted by households (村民会议)"),
-               Rule(quorum_numerator=2, quorum_denominator=3, threshold_numerator=1, threshold_denominator=2,
-                    base=Base.PRESENT, strict=True),
-               "村民委员会组织法 (2018) Art. 22: ≥ 2/3 of households represented; > 1/2 of those present"),
-        Preset("residents_assembly", _("Residents' meeting (居民会议)"),
-               Rule(quorum_numerator=1, quorum_denominator=2, quorum_strict=True, threshold_numerator=1,
-                    threshold_denominator=2, base=Base.PRESENT, strict=True),
-               "城市居民委员会组织法 (2018) Art. 9: > 1/2 present; > 1/2 of those present in favour"),
-        Preset("owners_ordinary", _("Owners' decision, ordinary matter (业主共同决定)"),
-               Rule(quorum_numerator=2, quorum_denominator=3, threshold_numerator=1, threshold_denominator=2,
-                    base=Base.PRESENT, strict=True, by_area=True),
-               "民法典 Art. 278: ≥ 2/3 of area and of owners take part; > 1/2 of the participating area and owners"),
-        Preset("owners_special", _("Owners' decision on renovation, change of use or the maintenance fund"),
-               Rule(quorum_numerator=2, quorum_denominator=3, threshold_numerator=3, threshold_denominator=4,
-                    base=Base.PRESENT, by_area=True),
-               "民法典 Art. 278: ≥ 2/3 of area and of owners take part; ≥ 3/4 of the participating area and owners"),
-        Preset("plurality", _("Choice among options by the most votes"),
-               Rule(method=Method.PLURALITY),
-               "a choice among bidders (story S2): the option with the most votes; no statutory rule"),
+        Preset(
+            "eight_step",
+            _("Eight-step vote of the representatives (八步议事)"),
+            Rule(threshold_numerator=2, threshold_denominator=3, base=Base.ELECTORATE),
+            "the seed report: 居民表决说了算, at least 2/3 of all representatives in favour",
+        ),
+        Preset(
+            "village_representatives",
+            _("Villagers' representatives' meeting (村民代表会议)"),
+            Rule(
+                quorum_numerator=2,
+                quorum_denominator=3,
+                threshold_numerator=1,
+                threshold_denominator=2,
+                base=Base.PRESENT,
+                strict=True,
+            ),
+            "村民委员会组织法 (2018) Art. 26: ≥ 2/3 of members present; > 1/2 of those present in favour",
+        ),
+        Preset(
+            "village_assembly",
+            _("Villagers' meeting, counted by villagers (村民会议)"),
+            Rule(
+                quorum_numerator=1,
+                quorum_denominator=2,
+                quorum_strict=True,
+                threshold_numerator=1,
+                threshold_denominator=2,
+                base=Base.PRESENT,
+                strict=True,
+            ),
+            "村民委员会组织法 (2018) Art. 22: > 1/2 of villagers aged 18+ present; > 1/2 of those present",
+        ),
+        Preset(
+            "village_assembly_households",
+            _("Villagers' meeting, counted by households (村民会议)"),
+            Rule(
+                quorum_numerator=2,
+                quorum_denominator=3,
+                threshold_numerator=1,
+                threshold_denominator=2,
+                base=Base.PRESENT,
+                strict=True,
+            ),
+            "村民委员会组织法 (2018) Art. 22: ≥ 2/3 of households represented; > 1/2 of those present",
+        ),
+        Preset(
+            "residents_assembly",
+            _("Residents' meeting (居民会议)"),
+            Rule(
+                quorum_numerator=1,
+                quorum_denominator=2,
+                quorum_strict=True,
+                threshold_numerator=1,
+                threshold_denominator=2,
+                base=Base.PRESENT,
+                strict=True,
+            ),
+            "城市居民委员会组织法 (2018) Art. 9: > 1/2 present; > 1/2 of those present in favour",
+        ),
+        Preset(
+            "owners_ordinary",
+            _("Owners' decision, ordinary matter (业主共同决定)"),
+            Rule(
+                quorum_numerator=2,
+                quorum_denominator=3,
+                threshold_numerator=1,
+                threshold_denominator=2,
+                base=Base.PRESENT,
+                strict=True,
+                by_area=True,
+            ),
+            "民法典 Art. 278: ≥ 2/3 of area and of owners take part; > 1/2 of the participating area and owners",
+        ),
+        Preset(
+            "owners_special",
+            _("Owners' decision on renovation, change of use or the maintenance fund"),
+            Rule(
+                quorum_numerator=2,
+                quorum_denominator=3,
+                threshold_numerator=3,
+                threshold_denominator=4,
+                base=Base.PRESENT,
+                by_area=True,
+            ),
+            "民法典 Art. 278: ≥ 2/3 of area and of owners take part; ≥ 3/4 of the participating area and owners",
+        ),
+        Preset(
+            "plurality",
+            _("Choice among options by the most votes"),
+            Rule(method=Method.PLURALITY),
+            "a choice among bidders (story S2): the option with the most votes; no statutory rule",
+        ),
     )
 }
 
@@ -175,8 +254,14 @@ class Counts:
     choice_weights: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
-        numbers = [self.electorate, self.present, self.electorate_weight, self.present_weight,
-                   *self.choices.values(), *self.choice_weights.values()]
+        numbers = [
+            self.electorate,
+            self.present,
+            self.electorate_weight,
+            self.present_weight,
+            *self.choices.values(),
+            *self.choice_weights.values(),
+        ]
         if any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in numbers):
             raise ValueError("counts are whole numbers, zero or more")
         if self.present > self.electorate:
@@ -210,13 +295,18 @@ class Decision:
 _MESSAGES = {
     "passed": _("%(yes)s of %(base)s in favour, %(need)s needed: passed."),
     "below_threshold": _("%(yes)s of %(base)s in favour, %(need)s needed: not passed."),
-    "passed_area": _("%(yes)s of %(base)s in favour and %(yes_area)s of %(base_area)s m² in favour "
-                     "(%(need)s and %(need_area)s m² needed): passed."),
-    "below_threshold_area": _("By floor area %(yes_area)s of %(base_area)s m² in favour, %(need_area)s m² "
-                              "needed: not passed."),
+    "passed_area": _(
+        "%(yes)s of %(base)s in favour and %(yes_area)s of %(base_area)s m² in favour "
+        "(%(need)s and %(need_area)s m² needed): passed."
+    ),
+    "below_threshold_area": _(
+        "By floor area %(yes_area)s of %(base_area)s m² in favour, %(need_area)s m² needed: not passed."
+    ),
     "no_quorum": _("Only %(present)s of %(electorate)s took part, %(need)s needed: the vote does not count."),
-    "no_quorum_area": _("Only %(present_area)s of %(electorate_area)s m² took part, %(need_area)s m² needed: "
-                        "the vote does not count."),
+    "no_quorum_area": _(
+        "Only %(present_area)s of %(electorate_area)s m² took part, %(need_area)s m² needed: "
+        "the vote does not count."
+    ),
     "winner": _("“%(option)s” has the most votes (%(n)s)."),
     "tie": _("%(options)s tied with %(n)s votes each: no option won. Hold a new vote between them."),
     "no_votes": _("No votes were cast: nothing was decided."),
@@ -246,13 +336,25 @@ def decide(rule: Rule, counts: Counts) -> Decision:
     if rule.has_quorum:
         qn, qd, qs = rule.quorum_numerator, rule.quorum_denominator, rule.quorum_strict
         if not _meets(counts.present, counts.electorate, qn, qd, qs):
-            return Decision(False, "no_quorum", {"present": counts.present, "electorate": counts.electorate,
-                                                 "need": needed(counts.electorate, qn, qd, qs)})
+            return Decision(
+                False,
+                "no_quorum",
+                {
+                    "present": counts.present,
+                    "electorate": counts.electorate,
+                    "need": needed(counts.electorate, qn, qd, qs),
+                },
+            )
         if rule.by_area and not _meets(counts.present_weight, counts.electorate_weight, qn, qd, qs):
-            return Decision(False, "no_quorum_area", {
-                "present_area": area_text(counts.present_weight),
-                "electorate_area": area_text(counts.electorate_weight),
-                "need_area": area_text(needed(counts.electorate_weight, qn, qd, qs))})
+            return Decision(
+                False,
+                "no_quorum_area",
+                {
+                    "present_area": area_text(counts.present_weight),
+                    "electorate_area": area_text(counts.electorate_weight),
+                    "need_area": area_text(needed(counts.electorate_weight, qn, qd, qs)),
+                },
+            )
     if rule.method == Method.PLURALITY:
         return _plurality(counts)
     n, d, strict = rule.threshold_numerator, rule.threshold_denominator, rule.strict
@@ -265,8 +367,11 @@ def decide(rule: Rule, counts: Counts) -> Decision:
     if not rule.by_area:
         return Decision(True, "passed", heads)
     yes_area, base_area = counts.choice_weights.get(YES, 0), _base(rule, counts, area=True)
-    area = {"yes_area": area_text(yes_area), "base_area": area_text(base_area),
-            "need_area": area_text(needed(base_area, n, d, strict))}
+    area = {
+        "yes_area": area_text(yes_area),
+        "base_area": area_text(base_area),
+        "need_area": area_text(needed(base_area, n, d, strict)),
+    }
     if not _meets(yes_area, base_area, n, d, strict):
         return Decision(False, "below_threshold_area", area)
     return Decision(True, "passed_area", {**heads, **area})

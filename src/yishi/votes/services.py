@@ -90,8 +90,9 @@ from .rules_math import ABSTAIN, NO, YES, Counts, Method, Rule, TallyState, reac
 
 
 @transaction.atomic
-def record_result(*, actor, matter: Matter, electorate: int, present: int, in_favour: int, against: int,
-                  abstain: int) -> VoteResult:
+def record_result(
+    *, actor, matter: Matter, electorate: int, present: int, in_favour: int, against: int, abstain: int
+) -> VoteResult:
     """Record the representatives' vote on the plan (step 6) as counted. A failed vote returns to drafting."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     engine.require_step_action(actor, matter, "procedures.record_vote")
@@ -99,24 +100,57 @@ def record_result(*, actor, matter: Matter, electorate: int, present: int, in_fa
     if any(not isinstance(n, int) or n < 0 for n in counts):
         raise Refused(_("Counts must be whole numbers, zero or more."), "invalid_count")
     if electorate < 1:
-        raise Refused(_("Give the number of representatives entitled to vote."), "electorate_required", field="electorate")
+        raise Refused(
+            _("Give the number of representatives entitled to vote."),
+            "electorate_required",
+            field="electorate",
+        )
     if present > electorate:
-        raise Refused(_("More present than entitled to vote: check the numbers."), "present_exceeds_electorate", field="present")
+        raise Refused(
+            _("More present than entitled to vote: check the numbers."),
+            "present_exceeds_electorate",
+            field="present",
+        )
     if in_favour + against + abstain > present:
-        raise Refused(_("More votes than people present: check the numbers."), "votes_exceed_present", field="in_favour")
+        raise Refused(
+            _("More votes than people present: check the numbers."), "votes_exceed_present", field="in_favour"
+        )
     numerator, denominator = eight_step_threshold(matter.region)
     version = matter.plan_versions.order_by("-number").first()
     result = VoteResult.objects.create(
-        matter=matter, version=version, electorate=electorate, present=present, in_favour=in_favour,
-        against=against, abstain=abstain, numerator=numerator, denominator=denominator,
-        passed=reaches(in_favour, electorate, numerator, denominator), recorded_by=actor,
+        matter=matter,
+        version=version,
+        electorate=electorate,
+        present=present,
+        in_favour=in_favour,
+        against=against,
+        abstain=abstain,
+        numerator=numerator,
+        denominator=denominator,
+        passed=reaches(in_favour, electorate, numerator, denominator),
+        recorded_by=actor,
     )
-    record(actor=actor, action="votes.record_result", target=result,
-           data={"matter": matter.pk, "version": version.number, "electorate": electorate, "present": present,
-                 "in_favour": in_favour, "against": against, "abstain": abstain, "passed": result.passed})
+    record(
+        actor=actor,
+        action="votes.record_result",
+        target=result,
+        data={
+            "matter": matter.pk,
+            "version": version.number,
+            "electorate": electorate,
+            "present": present,
+            "in_favour": in_favour,
+            "against": against,
+            "abstain": abstain,
+            "passed": result.passed,
+        },
+    )
     if not result.passed:
         reason = _("The vote did not pass: %(yes)s of %(n)s in favour, %(need)s needed.") % {
-            "yes": in_favour, "n": electorate, "need": -(-electorate * numerator // denominator)}
+            "yes": in_favour,
+            "n": electorate,
+            "need": -(-electorate * numerator // denominator),
+        }
         engine.return_after_failure(actor=actor, matter=matter, reason=str(reason))
     return result
 
@@ -149,7 +183,9 @@ def _locked_shared(vote: Vote) -> Vote:
     """
     if connection.vendor == "postgresql":
         # The lock and the read in one statement (the ORM has no FOR SHARE).
-        found = list(Vote.objects.raw(f"SELECT * FROM {Vote._meta.db_table} WHERE id = %s FOR SHARE", [vote.pk]))  # noqa: S608
+        found = list(
+            Vote.objects.raw(f"SELECT * FROM {Vote._meta.db_table} WHERE id = %s FOR SHARE", [vote.pk])  # noqa: S608
+        )
         if not found:
             raise Vote.DoesNotExist(vote.pk)
         locked = found[0]
@@ -172,8 +208,9 @@ def _require_open(vote: Vote) -> None:
 
 
 def _frozen() -> Refused:
-    return Refused(_("The vote is open: its question, rule, options and electorate can no longer change."),
-                   "vote_frozen")
+    return Refused(
+        _("The vote is open: its question, rule, options and electorate can no longer change."), "vote_frozen"
+    )
 
 
 def _option(vote: Vote, option) -> Option:
@@ -197,8 +234,11 @@ def _elector(vote: Vote, who) -> Elector:
         else:
             households = list(vote.electors.filter(voices__person=who).distinct()[:2])
             if len(households) > 1:
-                raise Refused(_("This person may vote for more than one household here: choose which."),
-                              "choose_household", field="household")
+                raise Refused(
+                    _("This person may vote for more than one household here: choose which."),
+                    "choose_household",
+                    field="household",
+                )
             found = households[0] if households else None
     else:
         found = None
@@ -208,14 +248,26 @@ def _elector(vote: Vote, who) -> Elector:
 
 
 _ALREADY = {  # channel -> (said to the voter, said about someone else, code)
-    Channel.ONLINE: (_("You have already voted online."), _("%(who)s has already voted online."), "already_voted"),
-    Channel.PROXY: (_("Your proxy has already voted for you."), _("%(who)s has already voted through a proxy."),
-                    "voted_by_proxy"),
-    Channel.PAPER: (_("You have already been counted on a paper ballot; nobody votes twice."),
-                    _("%(who)s has already been counted on a paper ballot; nobody votes twice."), "counted_on_paper"),
-    Channel.HANDS: (_("You have already been counted in the show of hands; nobody votes twice."),
-                    _("%(who)s has already been counted in the show of hands; nobody votes twice."),
-                    "counted_on_paper"),
+    Channel.ONLINE: (
+        _("You have already voted online."),
+        _("%(who)s has already voted online."),
+        "already_voted",
+    ),
+    Channel.PROXY: (
+        _("Your proxy has already voted for you."),
+        _("%(who)s has already voted through a proxy."),
+        "voted_by_proxy",
+    ),
+    Channel.PAPER: (
+        _("You have already been counted on a paper ballot; nobody votes twice."),
+        _("%(who)s has already been counted on a paper ballot; nobody votes twice."),
+        "counted_on_paper",
+    ),
+    Channel.HANDS: (
+        _("You have already been counted in the show of hands; nobody votes twice."),
+        _("%(who)s has already been counted in the show of hands; nobody votes twice."),
+        "counted_on_paper",
+    ),
 }
 
 
@@ -229,12 +281,15 @@ def _already(participation: Participation, actor=None) -> Refused:
 
 
 def _proxy_voided(proxy: Proxy) -> bool:
-    return Correction.objects.filter(vote_id=proxy.vote_id, target=CorrectionTarget.PROXY,
-                                     target_id=str(proxy.pk)).exists()
+    return Correction.objects.filter(
+        vote_id=proxy.vote_id, target=CorrectionTarget.PROXY, target_id=str(proxy.pk)
+    ).exists()
 
 
 def _active_proxies(vote: Vote):
-    voided = Correction.objects.filter(vote=vote, target=CorrectionTarget.PROXY).values_list("target_id", flat=True)
+    voided = Correction.objects.filter(vote=vote, target=CorrectionTarget.PROXY).values_list(
+        "target_id", flat=True
+    )
     return vote.proxies.exclude(pk__in=[int(pk) for pk in voided])
 
 
@@ -257,9 +312,13 @@ def _clean_question(question) -> str:
 def _clean_options(kind: str, options) -> list[Option]:
     if kind == Kind.YES_NO:
         if options:
-            raise Refused(_("A yes/no vote has no options of its own."), "options_not_allowed", field="options")
-        return [Option(key=key, position=i, label=str(STANDARD_LABELS[key]))
-                for i, key in enumerate((YES, NO, ABSTAIN), start=1)]
+            raise Refused(
+                _("A yes/no vote has no options of its own."), "options_not_allowed", field="options"
+            )
+        return [
+            Option(key=key, position=i, label=str(STANDARD_LABELS[key]))
+            for i, key in enumerate((YES, NO, ABSTAIN), start=1)
+        ]
     options = list(options or [])
     if len(options) < 2:
         raise Refused(_("A choice needs at least two options."), "options_required", field="options")
@@ -268,22 +327,38 @@ def _clean_options(kind: str, options) -> list[Option]:
         raw = raw if isinstance(raw, dict) else {"label": raw}
         label = " ".join(str(raw.get("label") or "").split())
         if not label or len(label) > 100:
-            raise Refused(_("Option %(n)s needs a name of up to 100 characters.") % {"n": i}, "option_label_required",
-                          field="options")
+            raise Refused(
+                _("Option %(n)s needs a name of up to 100 characters.") % {"n": i},
+                "option_label_required",
+                field="options",
+            )
         price = raw.get("price")
         if price not in (None, ""):
             try:
                 price = Decimal(str(price)).quantize(Decimal("0.01"))
             except InvalidOperation:
-                raise Refused(_("Option %(n)s: the price must be a number of yuan.") % {"n": i}, "invalid_amount",
-                              field="options") from None
+                raise Refused(
+                    _("Option %(n)s: the price must be a number of yuan.") % {"n": i},
+                    "invalid_amount",
+                    field="options",
+                ) from None
             if price < 0:
-                raise Refused(_("Option %(n)s: the price cannot be negative.") % {"n": i}, "invalid_amount",
-                              field="options")
+                raise Refused(
+                    _("Option %(n)s: the price cannot be negative.") % {"n": i},
+                    "invalid_amount",
+                    field="options",
+                )
         else:
             price = None
-        cleaned.append(Option(key=str(i), position=i, label=label, price=price,
-                              description=str(raw.get("description") or "").strip()))
+        cleaned.append(
+            Option(
+                key=str(i),
+                position=i,
+                label=label,
+                price=price,
+                description=str(raw.get("description") or "").strip(),
+            )
+        )
     if len({o.label for o in cleaned}) != len(cleaned):
         raise Refused(_("Two options have the same name."), "option_label_repeated", field="options")
     cleaned.append(Option(key=ABSTAIN, position=len(cleaned) + 1, label=str(STANDARD_LABELS[ABSTAIN])))
@@ -292,7 +367,9 @@ def _clean_options(kind: str, options) -> list[Option]:
 
 def eight_step_threshold(region: Region | None) -> tuple[int, int]:
     """The eight-step vote's threshold at ``region``: the region's own (or nearest ancestor's), else the city's."""
-    value, _source = rule_for(region, "vote_threshold:eight_steps", (tuple(settings.YISHI_VOTE_THRESHOLD), ""))
+    value, _source = rule_for(
+        region, "vote_threshold:eight_steps", (tuple(settings.YISHI_VOTE_THRESHOLD), "")
+    )
     numerator, denominator = value
     return numerator, denominator
 
@@ -313,40 +390,74 @@ def _rule_for(preset: str, rule: Rule | None, region: Region | None = None) -> t
 
 
 def _rule_fields(rule: Rule) -> dict:
-    return {"method": rule.method.value, "quorum_numerator": rule.quorum_numerator,
-            "quorum_denominator": rule.quorum_denominator, "quorum_strict": rule.quorum_strict,
-            "threshold_numerator": rule.threshold_numerator, "threshold_denominator": rule.threshold_denominator,
-            "threshold_base": rule.base.value, "threshold_strict": rule.strict, "by_area": rule.by_area}
+    return {
+        "method": rule.method.value,
+        "quorum_numerator": rule.quorum_numerator,
+        "quorum_denominator": rule.quorum_denominator,
+        "quorum_strict": rule.quorum_strict,
+        "threshold_numerator": rule.threshold_numerator,
+        "threshold_denominator": rule.threshold_denominator,
+        "threshold_base": rule.base.value,
+        "threshold_strict": rule.strict,
+        "by_area": rule.by_area,
+    }
 
 
 def _check_setup(vote: Vote) -> None:
     """Refuse a combination of kind, rule, electorate and secrecy that cannot be run."""
     rule = vote.rule
     if vote.kind == Kind.YES_NO and rule.method != Method.THRESHOLD:
-        raise Refused(_("A yes/no vote is decided by a threshold, not by the most votes."), "rule_kind_mismatch",
-                      field="rule")
+        raise Refused(
+            _("A yes/no vote is decided by a threshold, not by the most votes."),
+            "rule_kind_mismatch",
+            field="rule",
+        )
     if vote.kind == Kind.OPTIONS and rule.method != Method.PLURALITY:
-        raise Refused(_("A choice among options is decided by the most votes."), "rule_kind_mismatch", field="rule")
+        raise Refused(
+            _("A choice among options is decided by the most votes."), "rule_kind_mismatch", field="rule"
+        )
     if rule.by_area and vote.electorate_kind != ElectorateKind.HOUSEHOLDS:
-        raise Refused(_("An owners' vote is counted by household: choose one voter per household."),
-                      "owners_vote_households", field="electorate")
+        raise Refused(
+            _("An owners' vote is counted by household: choose one voter per household."),
+            "owners_vote_households",
+            field="electorate",
+        )
     if rule.by_area and vote.secret:
-        raise Refused(_("An owners' vote cannot be secret: each ballot's floor area would show whose it is."),
-                      "owners_vote_open", field="secret")
+        raise Refused(
+            _("An owners' vote cannot be secret: each ballot's floor area would show whose it is."),
+            "owners_vote_open",
+            field="secret",
+        )
     if vote.electorate_kind == ElectorateKind.BODY and vote.body_role not in BODY_ROLES:
         raise Refused(_("Choose the body whose members vote."), "body_required", field="body_role")
     if vote.matter_id is not None and vote.kind != Kind.YES_NO:
         raise Refused(_("A vote on a plan is a yes/no vote."), "plan_vote_yes_no", field="kind")
     if not isinstance(vote.proxy_cap, int) or vote.proxy_cap < 1:
-        raise Refused(_("A proxy holder must be allowed at least one proxy."), "invalid_proxy_cap", field="proxy_cap")
+        raise Refused(
+            _("A proxy holder must be allowed at least one proxy."), "invalid_proxy_cap", field="proxy_cap"
+        )
 
 
 @transaction.atomic
 def create_vote(
-    *, actor, region: Region, question: str, kind: str = Kind.YES_NO, options=(),
-    electorate: str = ElectorateKind.REPRESENTATIVES, body_role: str = "", people=(), preset: str = "eight_step",
-    rule: Rule | None = None, secret: bool = False, proxies_allowed: bool = False, proxy_cap: int = 3,
-    secret_proxies: bool = False, matter: Matter | None = None, version=None, description: str = "",
+    *,
+    actor,
+    region: Region,
+    question: str,
+    kind: str = Kind.YES_NO,
+    options=(),
+    electorate: str = ElectorateKind.REPRESENTATIVES,
+    body_role: str = "",
+    people=(),
+    preset: str = "eight_step",
+    rule: Rule | None = None,
+    secret: bool = False,
+    proxies_allowed: bool = False,
+    proxy_cap: int = 3,
+    secret_proxies: bool = False,
+    matter: Matter | None = None,
+    version=None,
+    description: str = "",
 ) -> Vote:
     """A draft vote. ``options``: labels or dicts with label, price, description (for a choice among options).
 
@@ -360,28 +471,53 @@ def create_vote(
         raise Refused(_("Unknown electorate."), "unknown_electorate", field="electorate")
     preset, chosen = _rule_for(preset, rule, region)
     if matter is not None:
-        matter = Matter.objects.select_for_update().get(pk=matter.pk)  # as it is now, not as the caller read it
+        matter = Matter.objects.select_for_update().get(
+            pk=matter.pk
+        )  # as it is now, not as the caller read it
         if matter.status != MatterStatus.OPEN:
-            raise Refused(_("This matter is %(status)s; its plan is no longer voted on.")
-                          % {"status": matter.get_status_display()}, "not_open", field="matter")
+            raise Refused(
+                _("This matter is %(status)s; its plan is no longer voted on.")
+                % {"status": matter.get_status_display()},
+                "not_open",
+                field="matter",
+            )
         if not region.contains(matter.region):
-            raise Refused(_("The vote must be held where the matter is, or above it."), "region_outside_matter",
-                          field="region")
+            raise Refused(
+                _("The vote must be held where the matter is, or above it."),
+                "region_outside_matter",
+                field="region",
+            )
         if version is None:
             version = matter.plan_versions.order_by("-number").first()
         if version is None or version.matter_id != matter.pk:
-            raise Refused(_("Name a plan version of this matter to vote on."), "version_required", field="version")
+            raise Refused(
+                _("Name a plan version of this matter to vote on."), "version_required", field="version"
+            )
     elif version is not None:
-        raise Refused(_("A plan version is voted on together with its matter."), "matter_required", field="matter")
+        raise Refused(
+            _("A plan version is voted on together with its matter."), "matter_required", field="matter"
+        )
     people = list(people or [])
     if people and electorate != ElectorateKind.LIST:
-        raise Refused(_("A list of voters is given only for a vote by list."), "people_not_allowed", field="people")
+        raise Refused(
+            _("A list of voters is given only for a vote by list."), "people_not_allowed", field="people"
+        )
     vote = Vote(
-        region=region, matter=matter, version=version, question=_clean_question(question),
-        description=str(description or "").strip(), kind=kind, electorate_kind=electorate,
-        body_role=body_role if electorate == ElectorateKind.BODY else "", preset=preset, **_rule_fields(chosen),
-        secret=bool(secret), proxies_allowed=bool(proxies_allowed), proxy_cap=proxy_cap,
-        secret_proxies=bool(secret_proxies), created_by=_person(actor),
+        region=region,
+        matter=matter,
+        version=version,
+        question=_clean_question(question),
+        description=str(description or "").strip(),
+        kind=kind,
+        electorate_kind=electorate,
+        body_role=body_role if electorate == ElectorateKind.BODY else "",
+        preset=preset,
+        **_rule_fields(chosen),
+        secret=bool(secret),
+        proxies_allowed=bool(proxies_allowed),
+        proxy_cap=proxy_cap,
+        secret_proxies=bool(secret_proxies),
+        created_by=_person(actor),
     )
     _check_setup(vote)
     options = _clean_options(kind, options)
@@ -391,15 +527,38 @@ def create_vote(
     Option.objects.bulk_create(options)
     if people:
         vote.listed.set(people)
-    record(actor=actor, action="votes.create_vote", target=vote,
-           data={"region": region.pk, "matter": matter and matter.pk, "kind": kind, "electorate": electorate,
-                 "rule": _rule_fields(chosen), "secret": vote.secret, "options": [o.key for o in options]})
+    record(
+        actor=actor,
+        action="votes.create_vote",
+        target=vote,
+        data={
+            "region": region.pk,
+            "matter": matter and matter.pk,
+            "kind": kind,
+            "electorate": electorate,
+            "rule": _rule_fields(chosen),
+            "secret": vote.secret,
+            "options": [o.key for o in options],
+        },
+    )
     return vote
 
 
 @transaction.atomic
-def change_draft(*, actor, vote: Vote, question=_UNSET, description=_UNSET, options=_UNSET, people=_UNSET,
-                 preset=_UNSET, rule=_UNSET, secret=_UNSET, proxies_allowed=_UNSET, proxy_cap=_UNSET) -> Vote:
+def change_draft(
+    *,
+    actor,
+    vote: Vote,
+    question=_UNSET,
+    description=_UNSET,
+    options=_UNSET,
+    people=_UNSET,
+    preset=_UNSET,
+    rule=_UNSET,
+    secret=_UNSET,
+    proxies_allowed=_UNSET,
+    proxy_cap=_UNSET,
+) -> Vote:
     """Change a draft. Once the vote is open nothing about its question, rule, options or electorate changes."""
     vote = _locked(vote)
     require(actor, "votes.manage_vote", vote)
@@ -413,8 +572,9 @@ def change_draft(*, actor, vote: Vote, question=_UNSET, description=_UNSET, opti
         vote.description = str(description or "").strip()
         changed.append("description")
     if preset is not _UNSET or rule is not _UNSET:
-        vote.preset, chosen = _rule_for(vote.preset if preset is _UNSET else preset, None if rule is _UNSET else rule,
-                                           vote.region)
+        vote.preset, chosen = _rule_for(
+            vote.preset if preset is _UNSET else preset, None if rule is _UNSET else rule, vote.region
+        )
         for name, value in _rule_fields(chosen).items():
             setattr(vote, name, value)
         changed.append("rule")
@@ -433,8 +593,9 @@ def change_draft(*, actor, vote: Vote, question=_UNSET, description=_UNSET, opti
         changed.append("options")
     if people is not _UNSET:
         if vote.electorate_kind != ElectorateKind.LIST:
-            raise Refused(_("A list of voters is given only for a vote by list."), "people_not_allowed",
-                          field="people")
+            raise Refused(
+                _("A list of voters is given only for a vote by list."), "people_not_allowed", field="people"
+            )
         vote.listed.set(list(people))
         changed.append("people")
     record(actor=actor, action="votes.change_draft", target=vote, data={"changed": changed})
@@ -448,23 +609,56 @@ def _snapshot_people(vote: Vote) -> list[int]:
     if vote.electorate_kind == ElectorateKind.LIST:
         return sorted(vote.listed.filter(is_active=True).values_list("pk", flat=True))
     role = Role.REPRESENTATIVE if vote.electorate_kind == ElectorateKind.REPRESENTATIVES else vote.body_role
-    holders = (RoleAssignment.objects.active().filter(role=role, person__is_active=True)
-               .filter(within(vote.region, "region")).values_list("person_id", flat=True).distinct())
+    holders = (
+        RoleAssignment.objects.active()
+        .filter(role=role, person__is_active=True)
+        .filter(within(vote.region, "region"))
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
     return sorted(set(holders))
 
 
 def frozen_digest(vote: Vote) -> str:
     """A digest of everything that freezes at opening: rule, secrecy, proxies, options, electorate, voices."""
-    fields = {name: getattr(vote, name) for name in (
-        "question", "kind", "electorate_kind", "body_role", "method", "quorum_numerator", "quorum_denominator",
-        "quorum_strict", "threshold_numerator", "threshold_denominator", "threshold_base", "threshold_strict",
-        "by_area", "secret", "proxies_allowed", "proxy_cap", "secret_proxies", "matter_id", "version_id")}
+    fields = {
+        name: getattr(vote, name)
+        for name in (
+            "question",
+            "kind",
+            "electorate_kind",
+            "body_role",
+            "method",
+            "quorum_numerator",
+            "quorum_denominator",
+            "quorum_strict",
+            "threshold_numerator",
+            "threshold_denominator",
+            "threshold_base",
+            "threshold_strict",
+            "by_area",
+            "secret",
+            "proxies_allowed",
+            "proxy_cap",
+            "secret_proxies",
+            "matter_id",
+            "version_id",
+        )
+    }
     body = {
-        "vote": vote.pk, "fields": fields,
-        "options": list(vote.options.order_by("position").values_list("key", "label", "price", "description")),
-        "electors": list(vote.electors.order_by("pk").values_list("pk", "person_id", "household_id", "weight")),
-        "voices": list(ElectorVoice.objects.filter(elector__vote=vote).order_by("elector_id", "person_id")
-                       .values_list("elector_id", "person_id")),
+        "vote": vote.pk,
+        "fields": fields,
+        "options": list(
+            vote.options.order_by("position").values_list("key", "label", "price", "description")
+        ),
+        "electors": list(
+            vote.electors.order_by("pk").values_list("pk", "person_id", "household_id", "weight")
+        ),
+        "voices": list(
+            ElectorVoice.objects.filter(elector__vote=vote)
+            .order_by("elector_id", "person_id")
+            .values_list("elector_id", "person_id")
+        ),
     }
     return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
@@ -476,8 +670,9 @@ def _lock_matter_at_vote_step(actor, vote: Vote) -> Matter | None:
     engine.require_step_action(actor, matter, "procedures.record_vote")
     latest = matter.plan_versions.order_by("-number").values_list("pk", flat=True).first()
     if latest != vote.version_id:
-        raise Refused(_("A newer version of the plan has been drafted since this vote was prepared."),
-                      "stale_version")
+        raise Refused(
+            _("A newer version of the plan has been drafted since this vote was prepared."), "stale_version"
+        )
     return matter
 
 
@@ -497,14 +692,22 @@ def open_vote(*, actor, vote: Vote) -> Vote:
         if vote.by_area:
             without = [h for h in households if not h.floor_area]
             if without:
-                raise Refused(_("%(n)s household(s) have no floor area recorded (e.g. %(h)s); an owners' vote "
-                                "counts by area.") % {"n": len(without), "h": without[0]}, "area_missing")
+                raise Refused(
+                    _(
+                        "%(n)s household(s) have no floor area recorded (e.g. %(h)s); an owners' vote "
+                        "counts by area."
+                    )
+                    % {"n": len(without), "h": without[0]},
+                    "area_missing",
+                )
         members = Membership.objects.filter(household__in=households, person__is_active=True)
         if vote.by_area:
             members = members.filter(relation=Relation.OWNER)
         for household_id, person_id in members.values_list("household_id", "person_id"):
             voices.setdefault(household_id, []).append(person_id)
-        electors = [Elector(vote=vote, household=h, weight=h.floor_area if vote.by_area else 1) for h in households]
+        electors = [
+            Elector(vote=vote, household=h, weight=h.floor_area if vote.by_area else 1) for h in households
+        ]
     else:
         electors = [Elector(vote=vote, person_id=pk) for pk in _snapshot_people(vote)]
     if not electors:
@@ -524,11 +727,21 @@ def open_vote(*, actor, vote: Vote) -> Vote:
     now = timezone.now()
     digest = frozen_digest(vote)
     Vote.objects.filter(pk=vote.pk, status=Status.DRAFT).update(
-        status=Status.OPEN, opened_at=now, opened_by=_person(actor), frozen_digest=digest)
+        status=Status.OPEN, opened_at=now, opened_by=_person(actor), frozen_digest=digest
+    )
     vote.refresh_from_db()
-    record(actor=actor, action="votes.open_vote", target=vote,
-           data={"electorate": len(electors), "digest": digest, "rule": _rule_fields(vote.rule),
-                 "secret": vote.secret, "options": list(vote.options.values_list("key", flat=True))})
+    record(
+        actor=actor,
+        action="votes.open_vote",
+        target=vote,
+        data={
+            "electorate": len(electors),
+            "digest": digest,
+            "rule": _rule_fields(vote.rule),
+            "secret": vote.secret,
+            "options": list(vote.options.values_list("key", flat=True)),
+        },
+    )
     return vote
 
 
@@ -562,11 +775,18 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
         elector = _elector(vote, principal)
         if not vote.takes_proxies:
             raise Refused(_("This vote does not allow voting by proxy."), "proxies_not_allowed")
-        proxy = next((p for p in vote.proxies.filter(holder=actor, principal=elector).order_by("-pk")
-                      if not _proxy_voided(p)), None)
+        proxy = next(
+            (
+                p
+                for p in vote.proxies.filter(holder=actor, principal=elector).order_by("-pk")
+                if not _proxy_voided(p)
+            ),
+            None,
+        )
         if proxy is None:
-            raise Refused(_("No proxy for %(who)s has been recorded in your name.") % {"who": elector},
-                          "no_proxy")
+            raise Refused(
+                _("No proxy for %(who)s has been recorded in your name.") % {"who": elector}, "no_proxy"
+            )
         channel = Channel.PROXY
     else:
         elector = _elector(vote, household if household is not None else actor)
@@ -578,7 +798,8 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
-                vote=vote, elector=elector, channel=channel, proxy=proxy, recorded_by=actor)
+                vote=vote, elector=elector, channel=channel, proxy=proxy, recorded_by=actor
+            )
     except IntegrityError:
         earlier = Participation.objects.filter(vote=vote, elector=elector).first()
         if earlier is None:
@@ -586,15 +807,21 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
         raise _already(earlier, actor if proxy is None else None) from None
     ballot = _blank_ballot(vote)
     filled = Ballot.objects.filter(pk=ballot.pk, option__isnull=True).update(
-        option=chosen, cast_at=None if vote.secret else timezone.now())
+        option=chosen, cast_at=None if vote.secret else timezone.now()
+    )
     if filled != 1:  # pragma: no cover - the blank was locked or the writers were queued
         raise RuntimeError("a blank ballot was filled twice")
     if not vote.secret:
-        NamedChoice.objects.create(vote=vote, elector=elector, option=chosen, channel=channel, ballot_id=ballot.pk,
-                                   recorded_by=actor)
+        NamedChoice.objects.create(
+            vote=vote, elector=elector, option=chosen, channel=channel, ballot_id=ballot.pk, recorded_by=actor
+        )
     # Nothing about the ballot itself: neither its option nor its receipt enters the chain.
-    record(actor=actor, action="votes.cast_ballot", target=participation,
-           data={"vote": vote.pk, "channel": channel, "proxy": proxy and proxy.pk})
+    record(
+        actor=actor,
+        action="votes.cast_ballot",
+        target=participation,
+        data={"vote": vote.pk, "channel": channel, "proxy": proxy and proxy.pk},
+    )
     return ballot.receipt
 
 
@@ -610,7 +837,9 @@ def record_proxy(*, actor, vote: Vote, holder: Person, principal, form_photo) ->
     if not vote.proxies_allowed:
         raise Refused(_("This vote does not allow voting by proxy."), "proxies_not_allowed")
     if vote.secret and not vote.secret_proxies:
-        raise Refused(_("A secret ballot is not cast by proxy unless the body's rules allow it."), "proxy_secret")
+        raise Refused(
+            _("A secret ballot is not cast by proxy unless the body's rules allow it."), "proxy_secret"
+        )
     if not isinstance(holder, Person) or not holder.is_active:
         raise Refused(_("Name the person who will hold the proxy."), "holder_required", field="holder")
     elector = _elector(vote, principal)
@@ -621,20 +850,30 @@ def record_proxy(*, actor, vote: Vote, holder: Person, principal, form_photo) ->
         raise _already(earlier)
     active = _active_proxies(vote)
     if active.filter(principal=elector).exists():
-        raise Refused(_("A proxy for %(who)s is already recorded; correct it first to record another.")
-                      % {"who": elector}, "proxy_exists")
+        raise Refused(
+            _("A proxy for %(who)s is already recorded; correct it first to record another.")
+            % {"who": elector},
+            "proxy_exists",
+        )
     held = active.filter(holder=holder).count()
     if held >= vote.proxy_cap:
-        raise Refused(_("%(holder)s already holds %(n)s proxies, the most this vote allows.")
-                      % {"holder": holder, "n": held}, "proxy_cap")
+        raise Refused(
+            _("%(holder)s already holds %(n)s proxies, the most this vote allows.")
+            % {"holder": holder, "n": held},
+            "proxy_cap",
+        )
     if form_photo is None:
         raise Refused(_("Add a photo of the signed proxy form."), "form_photo_required", field="form_photo")
     content, _width, _height = clean_photo(form_photo)
     proxy = Proxy(vote=vote, holder=holder, principal=elector, token=new_token(), recorded_by=_person(actor))
     proxy.form_photo.save(content.name, content, save=False)
     proxy.save()
-    record(actor=actor, action="votes.record_proxy", target=proxy,
-           data={"vote": vote.pk, "holder": holder.pk, "principal": elector.pk})
+    record(
+        actor=actor,
+        action="votes.record_proxy",
+        target=proxy,
+        data={"vote": vote.pk, "holder": holder.pk, "principal": elector.pk},
+    )
     return proxy
 
 
@@ -643,8 +882,9 @@ def record_proxy(*, actor, vote: Vote, holder: Person, principal, form_photo) ->
 
 def _tallied_channel(channel) -> Channel:
     if channel not in [c.value for c in TALLIED_CHANNELS]:
-        raise Refused(_("Counts are entered for paper ballots or a show of hands."), "unknown_channel",
-                      field="channel")
+        raise Refused(
+            _("Counts are entered for paper ballots or a show of hands."), "unknown_channel", field="channel"
+        )
     return Channel(channel)
 
 
@@ -666,16 +906,24 @@ def record_participation(*, actor, vote: Vote, channel: str, electors, choices=N
     named: dict[int, Option] = {}
     if choices:
         if vote.secret:
-            raise Refused(_("A secret vote keeps no list of who voted how."), "named_in_secret", field="choices")
+            raise Refused(
+                _("A secret vote keeps no list of who voted how."), "named_in_secret", field="choices"
+            )
         for who, option in dict(choices).items():
             elector = _elector(vote, who)
             if elector.pk not in {e.pk for e in resolved}:
-                raise Refused(_("%(who)s is named with a choice but not ticked off as taking part.")
-                              % {"who": elector}, "named_not_taking_part", field="choices")
+                raise Refused(
+                    _("%(who)s is named with a choice but not ticked off as taking part.") % {"who": elector},
+                    "named_not_taking_part",
+                    field="choices",
+                )
             named[elector.pk] = _option(vote, option)
     if vote.by_area and len(named) != len(resolved):
-        raise Refused(_("An owners' vote is counted by area: record each owner's choice by name."),
-                      "named_required", field="choices")
+        raise Refused(
+            _("An owners' vote is counted by area: record each owner's choice by name."),
+            "named_required",
+            field="choices",
+        )
     taken = {p.elector_id: p for p in Participation.objects.filter(vote=vote, elector__in=resolved)}
     for elector in resolved:
         if elector.pk in taken:
@@ -684,19 +932,26 @@ def record_participation(*, actor, vote: Vote, channel: str, electors, choices=N
     try:
         with transaction.atomic():
             made = Participation.objects.bulk_create(
-                [Participation(vote=vote, elector=e, channel=channel, recorded_by=recorder) for e in resolved])
+                [Participation(vote=vote, elector=e, channel=channel, recorded_by=recorder) for e in resolved]
+            )
     except IntegrityError:
         taken = {p.elector_id: p for p in Participation.objects.filter(vote=vote, elector__in=resolved)}
         first = next((e for e in resolved if e.pk in taken), None)
         if first is None:
             raise
         raise _already(taken[first.pk]) from None
-    NamedChoice.objects.bulk_create([
-        NamedChoice(vote=vote, elector_id=pk, option=option, channel=channel, recorded_by=recorder)
-        for pk, option in named.items()
-    ])
-    record(actor=actor, action="votes.record_participation", target=vote,
-           data={"channel": channel, "electors": [e.pk for e in resolved], "named": sorted(named)})
+    NamedChoice.objects.bulk_create(
+        [
+            NamedChoice(vote=vote, elector_id=pk, option=option, channel=channel, recorded_by=recorder)
+            for pk, option in named.items()
+        ]
+    )
+    record(
+        actor=actor,
+        action="votes.record_participation",
+        target=vote,
+        data={"channel": channel, "electors": [e.pk for e in resolved], "named": sorted(named)},
+    )
     return made
 
 
@@ -716,8 +971,10 @@ def _clean_counts(vote: Vote, counts) -> dict[str, int]:
 
 
 def _entries(vote: Vote, channel: str) -> list[rules_math.Entry]:
-    return [rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts)
-            for e in vote.tally_entries.filter(channel=channel)]
+    return [
+        rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts)
+        for e in vote.tally_entries.filter(channel=channel)
+    ]
 
 
 @transaction.atomic
@@ -734,39 +991,66 @@ def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
     _require_open(vote)
     channel = _tallied_channel(channel)
     if vote.by_area:
-        raise Refused(_("An owners' vote is counted by area: record each owner's choice by name."),
-                      "named_required")
+        raise Refused(
+            _("An owners' vote is counted by area: record each owner's choice by name."), "named_required"
+        )
     cleaned = _clean_counts(vote, counts)
     taking_part = vote.participations.filter(channel=channel).count()
     if sum(cleaned.values()) > taking_part:
-        raise Refused(_("The count (%(n)s) is more than the %(m)s voters ticked off for this channel.")
-                      % {"n": sum(cleaned.values()), "m": taking_part}, "tally_exceeds_participants", field="counts")
+        raise Refused(
+            _("The count (%(n)s) is more than the %(m)s voters ticked off for this channel.")
+            % {"n": sum(cleaned.values()), "m": taking_part},
+            "tally_exceeds_participants",
+            field="counts",
+        )
     entries = _entries(vote, channel)
     state, _accepted = rules_math.tally_state(entries)
     if state == TallyState.ACCEPTED:
-        raise Refused(_("This count has already been entered twice and accepted; a change is a correction."),
-                      "tally_accepted")
+        raise Refused(
+            _("This count has already been entered twice and accepted; a change is a correction."),
+            "tally_accepted",
+        )
     if state == TallyState.PENDING:
         first = max(entries, key=lambda e: (e.round, e.position))
         if first.entered_by == actor.pk:
-            raise Refused(_("You entered the first count; a second member of staff must enter the check count."),
-                          "same_staff")
+            raise Refused(
+                _("You entered the first count; a second member of staff must enter the check count."),
+                "same_staff",
+            )
         place = (first.round, 2)
     else:
         place = (max((e.round for e in entries), default=0) + 1, 1)
     try:
         with transaction.atomic():
-            entry = TallyEntry.objects.create(vote=vote, channel=channel, round=place[0], position=place[1],
-                                              counts=cleaned, entered_by=actor)
+            entry = TallyEntry.objects.create(
+                vote=vote,
+                channel=channel,
+                round=place[0],
+                position=place[1],
+                counts=cleaned,
+                entered_by=actor,
+            )
     except IntegrityError:  # pragma: no cover - the vote row is locked
-        raise Refused(_("Someone else has just entered this count; reload the page."), "stale_tally") from None
+        raise Refused(
+            _("Someone else has just entered this count; reload the page."), "stale_tally"
+        ) from None
     agrees = None
     if place[1] == 2:
         state, _accepted = rules_math.tally_state([*entries, rules_math.Entry(*place, actor.pk, cleaned)])
         agrees = state == TallyState.ACCEPTED
-    record(actor=actor, action="votes.enter_tally", target=entry,
-           data={"vote": vote.pk, "channel": channel, "round": place[0], "position": place[1], "counts": cleaned,
-                 "agrees": agrees})
+    record(
+        actor=actor,
+        action="votes.enter_tally",
+        target=entry,
+        data={
+            "vote": vote.pk,
+            "channel": channel,
+            "round": place[0],
+            "position": place[1],
+            "counts": cleaned,
+            "agrees": agrees,
+        },
+    )
     return entry
 
 
@@ -782,43 +1066,80 @@ class _Count:
 
 def _channel_counts(vote: Vote, channel: Channel, taking_part: int, keys: list[str]) -> dict[str, int]:
     """The accepted count of one tallied channel, or a refusal saying what is missing."""
-    named = dict(NamedChoice.objects.filter(vote=vote, channel=channel).values("option__key")
-                 .annotate(n=Count("pk")).values_list("option__key", "n"))
+    named = dict(
+        NamedChoice.objects.filter(vote=vote, channel=channel)
+        .values("option__key")
+        .annotate(n=Count("pk"))
+        .values_list("option__key", "n")
+    )
     state, accepted = rules_math.tally_state(_entries(vote, channel))
     label = Channel(channel).label
     if state == TallyState.PENDING:
-        raise Refused(_("The %(channel)s count has been entered once; a second member of staff must enter it "
-                        "before the vote can close.") % {"channel": label}, "tally_pending")
+        raise Refused(
+            _(
+                "The %(channel)s count has been entered once; a second member of staff must enter it "
+                "before the vote can close."
+            )
+            % {"channel": label},
+            "tally_pending",
+        )
     if state == TallyState.MISMATCH:
-        raise Refused(_("The two entries of the %(channel)s count disagree. Count again and have it entered "
-                        "twice before the vote can close.") % {"channel": label}, "tally_mismatch")
+        raise Refused(
+            _(
+                "The two entries of the %(channel)s count disagree. Count again and have it entered "
+                "twice before the vote can close."
+            )
+            % {"channel": label},
+            "tally_mismatch",
+        )
     if state == TallyState.NONE:
         if sum(named.values()) == taking_part:
             accepted = {k: named.get(k, 0) for k in keys}
         else:
-            raise Refused(_("%(n)s voters took part by %(channel)s but their count has not been entered.")
-                          % {"n": taking_part, "channel": label}, "tally_missing")
+            raise Refused(
+                _("%(n)s voters took part by %(channel)s but their count has not been entered.")
+                % {"n": taking_part, "channel": label},
+                "tally_missing",
+            )
     counts = {k: int(accepted.get(k, 0)) for k in keys}
     if sum(counts.values()) > taking_part:
-        raise Refused(_("The %(channel)s count is more than the voters ticked off for it.") % {"channel": label},
-                      "tally_exceeds_participants")
+        raise Refused(
+            _("The %(channel)s count is more than the voters ticked off for it.") % {"channel": label},
+            "tally_exceeds_participants",
+        )
     if any(named.get(k, 0) > counts[k] for k in keys):
-        raise Refused(_("The named list of the %(channel)s vote has more names for a choice than its count.")
-                      % {"channel": label}, "named_exceeds_tally")
+        raise Refused(
+            _("The named list of the %(channel)s vote has more names for a choice than its count.")
+            % {"channel": label},
+            "named_exceeds_tally",
+        )
     return counts
 
 
 def _count(vote: Vote) -> _Count:
     keys = list(vote.options.order_by("position").values_list("key", flat=True))
-    taking_part = dict(vote.participations.values("channel").annotate(n=Count("pk")).values_list("channel", "n"))
-    online = dict(Ballot.objects.filter(vote=vote, option__isnull=False).values("option__key")
-                  .annotate(n=Count("pk")).values_list("option__key", "n"))
+    taking_part = dict(
+        vote.participations.values("channel").annotate(n=Count("pk")).values_list("channel", "n")
+    )
+    online = dict(
+        Ballot.objects.filter(vote=vote, option__isnull=False)
+        .values("option__key")
+        .annotate(n=Count("pk"))
+        .values_list("option__key", "n")
+    )
     online_voters = taking_part.get(Channel.ONLINE, 0) + taking_part.get(Channel.PROXY, 0)
     if sum(online.values()) != online_voters:
-        raise Refused(_("The online ballots (%(b)s) do not match the voters recorded online (%(p)s): the vote "
-                        "cannot close. Ask the system administrator to check the database.")
-                      % {"b": sum(online.values()), "p": online_voters}, "count_mismatch")
-    by_channel = {Channel.ONLINE.value: {"taking_part": online_voters, "counts": {k: online.get(k, 0) for k in keys}}}
+        raise Refused(
+            _(
+                "The online ballots (%(b)s) do not match the voters recorded online (%(p)s): the vote "
+                "cannot close. Ask the system administrator to check the database."
+            )
+            % {"b": sum(online.values()), "p": online_voters},
+            "count_mismatch",
+        )
+    by_channel = {
+        Channel.ONLINE.value: {"taking_part": online_voters, "counts": {k: online.get(k, 0) for k in keys}}
+    }
     choices = dict(by_channel[Channel.ONLINE]["counts"])
     for channel in TALLIED_CHANNELS:
         n = taking_part.get(channel, 0)
@@ -834,31 +1155,49 @@ def _count(vote: Vote) -> _Count:
         took_part = vote.participations.values_list("elector_id", flat=True)
         named = list(NamedChoice.objects.filter(vote=vote).values_list("elector_id", "option__key"))
         if len(named) != present:
-            raise Refused(_("An owners' vote is counted by area: every owner who took part needs a named choice."),
-                          "named_required")
+            raise Refused(
+                _("An owners' vote is counted by area: every owner who took part needs a named choice."),
+                "named_required",
+            )
         area = dict.fromkeys(keys, 0)
         for elector_id, key in named:
             area[key] += weight_of[elector_id]
-        weights = {"electorate_weight": sum(weight_of.values()),
-                   "present_weight": sum(weight_of[pk] for pk in took_part), "choice_weights": area}
-    receipts = sorted(Ballot.objects.filter(vote=vote, option__isnull=False).values_list("receipt", flat=True))
-    return _Count(Counts(electorate=len(electors), present=present, choices=choices, **weights), by_channel, receipts)
+        weights = {
+            "electorate_weight": sum(weight_of.values()),
+            "present_weight": sum(weight_of[pk] for pk in took_part),
+            "choice_weights": area,
+        }
+    receipts = sorted(
+        Ballot.objects.filter(vote=vote, option__isnull=False).values_list("receipt", flat=True)
+    )
+    return _Count(
+        Counts(electorate=len(electors), present=present, choices=choices, **weights), by_channel, receipts
+    )
 
 
 def _result_json(count: _Count, decision: rules_math.Decision) -> dict:
     c = count.counts
     result = {
-        "electorate": c.electorate, "present": c.present, "counts": dict(c.choices),
-        "blank": c.present - sum(c.choices.values()), "by_channel": count.by_channel,
+        "electorate": c.electorate,
+        "present": c.present,
+        "counts": dict(c.choices),
+        "blank": c.present - sum(c.choices.values()),
+        "by_channel": count.by_channel,
         "receipts": len(count.receipts),
         "receipts_digest": hashlib.sha256("\n".join(count.receipts).encode()).hexdigest(),
-        "decision": {"passed": decision.passed, "code": decision.code, "winner": decision.winner,
-                     "params": json.loads(canonical_json(dict(decision.params)))},
+        "decision": {
+            "passed": decision.passed,
+            "code": decision.code,
+            "winner": decision.winner,
+            "params": json.loads(canonical_json(dict(decision.params))),
+        },
     }
     if c.electorate_weight:
-        result["area"] = {"electorate": rules_math.area_text(c.electorate_weight),
-                          "present": rules_math.area_text(c.present_weight),
-                          "counts": {k: rules_math.area_text(v) for k, v in c.choice_weights.items()}}
+        result["area"] = {
+            "electorate": rules_math.area_text(c.electorate_weight),
+            "present": rules_math.area_text(c.present_weight),
+            "counts": {k: rules_math.area_text(v) for k, v in c.choice_weights.items()},
+        }
     return result
 
 
@@ -874,8 +1213,13 @@ def close_vote(*, actor, vote: Vote) -> Vote:
     _require_open(vote)
     matter = _lock_matter_at_vote_step(actor, vote)
     if frozen_digest(vote) != vote.frozen_digest:
-        raise Refused(_("The vote's rule, options or electorate differ from what was frozen when it opened: it "
-                        "cannot close. Ask the system administrator to check the database."), "frozen_changed")
+        raise Refused(
+            _(
+                "The vote's rule, options or electorate differ from what was frozen when it opened: it "
+                "cannot close. Ask the system administrator to check the database."
+            ),
+            "frozen_changed",
+        )
     count = _count(vote)
     decision = rules_math.decide(vote.rule, count.counts)
     result = _result_json(count, decision)
@@ -884,20 +1228,36 @@ def close_vote(*, actor, vote: Vote) -> Vote:
     if matter is not None:
         c = count.counts
         vote_result = VoteResult.objects.create(
-            matter=matter, version_id=vote.version_id, electorate=c.electorate, present=c.present,
-            in_favour=c.choices[YES], against=c.choices[NO], abstain=c.present - c.choices[YES] - c.choices[NO],
-            numerator=vote.threshold_numerator, denominator=vote.threshold_denominator, passed=decision.passed,
+            matter=matter,
+            version_id=vote.version_id,
+            electorate=c.electorate,
+            present=c.present,
+            in_favour=c.choices[YES],
+            against=c.choices[NO],
+            abstain=c.present - c.choices[YES] - c.choices[NO],
+            numerator=vote.threshold_numerator,
+            denominator=vote.threshold_denominator,
+            passed=decision.passed,
             recorded_by=_person(actor),
         )
     now = timezone.now()
     updated = Vote.objects.filter(pk=vote.pk, status=Status.OPEN).update(
-        status=Status.CLOSED, closed_at=now, closed_by=_person(actor), passed=decision.passed,
-        result_code=decision.code, winner=winner, result=result)
+        status=Status.CLOSED,
+        closed_at=now,
+        closed_by=_person(actor),
+        passed=decision.passed,
+        result_code=decision.code,
+        winner=winner,
+        result=result,
+    )
     if updated != 1:  # pragma: no cover - the row is locked
         raise Refused(_("Someone else has just closed this vote."), "vote_closed")
-    entry = record(actor=actor, action="votes.close_vote", target=vote,
-                   data={**result, "vote_result": vote_result and vote_result.pk,
-                         "winner": winner and winner.key})
+    entry = record(
+        actor=actor,
+        action="votes.close_vote",
+        target=vote,
+        data={**result, "vote_result": vote_result and vote_result.pk, "winner": winner and winner.key},
+    )
     Vote.objects.filter(pk=vote.pk).update(audit_seq=entry.seq, audit_hash=entry.hash)
     vote.refresh_from_db()
     if matter is not None and not decision.passed:
@@ -925,25 +1285,37 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
         raise Refused(_("A correction is signed by a named person."), Refused.FORBIDDEN)
     reason = str(reason or "").strip()
     if not reason:
-        raise Refused(_("Give the reason for the correction; it is shown publicly."), "reason_required",
-                      field="reason")
+        raise Refused(
+            _("Give the reason for the correction; it is shown publicly."), "reason_required", field="reason"
+        )
     if (proxy is None) == (tallies is None):
         raise Refused(_("Say what is corrected: a proxy, or a recount."), "correction_target_required")
     if proxy is not None:
         if proxy.vote_id != vote.pk:
             raise Refused(_("That proxy belongs to another vote."), "proxy_other_vote")
-        _require_open(vote)  # once closed, an unused proxy changes nothing: withdrawing it would only add noise
+        _require_open(
+            vote
+        )  # once closed, an unused proxy changes nothing: withdrawing it would only add noise
         if _proxy_voided(proxy):
             raise Refused(_("That proxy has already been withdrawn."), "proxy_voided")
         if Participation.objects.filter(proxy=proxy).exists():
             raise Refused(_("That proxy has already been used to vote; the vote stands."), "proxy_used")
-        correction = Correction.objects.create(vote=vote, target=CorrectionTarget.PROXY, target_id=str(proxy.pk),
-                                               reason=reason, signed_by=actor)
+        correction = Correction.objects.create(
+            vote=vote, target=CorrectionTarget.PROXY, target_id=str(proxy.pk), reason=reason, signed_by=actor
+        )
     else:
         correction = _recount(actor, vote, reason, tallies)
-    entry = record(actor=actor, action="votes.correct", target=correction,
-                   data={"vote": vote.pk, "target": correction.target, "target_id": correction.target_id,
-                         "data": correction.data})
+    entry = record(
+        actor=actor,
+        action="votes.correct",
+        target=correction,
+        data={
+            "vote": vote.pk,
+            "target": correction.target,
+            "target_id": correction.target_id,
+            "data": correction.data,
+        },
+    )
     Correction.objects.filter(pk=correction.pk).update(audit_hash=entry.hash)
     correction.audit_hash = entry.hash
     return correction
@@ -951,11 +1323,14 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
 
 def _recount(actor, vote: Vote, reason: str, tallies) -> Correction:
     if vote.status != Status.CLOSED:
-        raise Refused(_("A count is corrected after the vote has closed; before that, enter it again."),
-                      "vote_not_closed")
+        raise Refused(
+            _("A count is corrected after the vote has closed; before that, enter it again."),
+            "vote_not_closed",
+        )
     if vote.by_area:
-        raise Refused(_("An owners' vote is counted from named choices; it has no count to correct."),
-                      "named_required")
+        raise Refused(
+            _("An owners' vote is counted from named choices; it has no count to correct."), "named_required"
+        )
     if not tallies:
         raise Refused(_("Give the recounted figures."), "tallies_required", field="tallies")
     before = current_result(vote)
@@ -965,19 +1340,41 @@ def _recount(actor, vote: Vote, reason: str, tallies) -> Correction:
         channel = _tallied_channel(channel)
         cleaned = _clean_counts(vote, counts)
         if sum(cleaned.values()) > by_channel[channel]["taking_part"]:
-            raise Refused(_("The count is more than the voters ticked off for this channel."),
-                          "tally_exceeds_participants", field="tallies")
+            raise Refused(
+                _("The count is more than the voters ticked off for this channel."),
+                "tally_exceeds_participants",
+                field="tallies",
+            )
         by_channel[channel]["counts"] = recounted[channel.value] = cleaned
     keys = list(vote.options.order_by("position").values_list("key", flat=True))
     choices = {k: sum(c["counts"][k] for c in by_channel.values()) for k in keys}
     counts = Counts(electorate=before["electorate"], present=before["present"], choices=choices)
     decision = rules_math.decide(vote.rule, counts)
     if vote.matter_id is not None and decision.passed != vote.passed:
-        raise Refused(_("The recount would change whether the plan passed. The matter has moved on by the "
-                        "original result: send it back through its procedure instead."), "correction_changes_matter")
-    result = {**before, "counts": choices, "blank": counts.present - sum(choices.values()), "by_channel": by_channel,
-              "decision": {"passed": decision.passed, "code": decision.code, "winner": decision.winner,
-                           "params": json.loads(canonical_json(dict(decision.params)))}}
-    return Correction.objects.create(vote=vote, target=CorrectionTarget.RESULT, target_id=str(vote.pk),
-                                     reason=reason, signed_by=actor,
-                                     data={"tallies": recounted, "result": result})
+        raise Refused(
+            _(
+                "The recount would change whether the plan passed. The matter has moved on by the "
+                "original result: send it back through its procedure instead."
+            ),
+            "correction_changes_matter",
+        )
+    result = {
+        **before,
+        "counts": choices,
+        "blank": counts.present - sum(choices.values()),
+        "by_channel": by_channel,
+        "decision": {
+            "passed": decision.passed,
+            "code": decision.code,
+            "winner": decision.winner,
+            "params": json.loads(canonical_json(dict(decision.params))),
+        },
+    }
+    return Correction.objects.create(
+        vote=vote,
+        target=CorrectionTarget.RESULT,
+        target_id=str(vote.pk),
+        reason=reason,
+        signed_by=actor,
+        data={"tallies": recounted, "result": result},
+    )

@@ -40,8 +40,16 @@ RECEIPT_MAX_AGE = 60 * 60 * 24 * 400
 PAGE_SIZE = 20
 
 # A service names the field it refuses by its own name; a form may call it differently.
-FIELD_ALIASES = {"photos": "form_photo", "rule": "preset", "options": "option_1_label", "electors": None,
-                 "choices": None, "counts": None, "tallies": None, "holder": "holder_phone"}
+FIELD_ALIASES = {
+    "photos": "form_photo",
+    "rule": "preset",
+    "options": "option_1_label",
+    "electors": None,
+    "choices": None,
+    "counts": None,
+    "tallies": None,
+    "holder": "holder_phone",
+}
 
 
 def _vote(request, pk: int) -> Vote:
@@ -84,11 +92,15 @@ def region_votes(request, pk: int):
 def index(request):
     """Votes open to me; for staff, the votes they run and a way to create one."""
     user = request.user
-    return render(request, "votes/index.html", {
-        "open_to_me": list(queries.open_votes_for(user)[:50]),
-        "managed": list(queries.managed_votes(user)[:50]),
-        "may_create": pages.manageable_regions(user).exists(),
-    })
+    return render(
+        request,
+        "votes/index.html",
+        {
+            "open_to_me": list(queries.open_votes_for(user)[:50]),
+            "managed": list(queries.managed_votes(user)[:50]),
+            "may_create": pages.manageable_regions(user).exists(),
+        },
+    )
 
 
 # --- creating ----------------------------------------------------------------------------------------------
@@ -115,12 +127,18 @@ def new(request):
         initial = {"region": request.GET.get("region")}
         if plan and plan["version"] is not None:
             matter, version = plan["matter"], plan["version"]
-            initial.update({
-                "matter": matter.pk, "version": version.number, "region": community_of(matter.region).pk,
-                "question": _("Do you approve version %(n)s of the plan for “%(title)s”?") % {
-                    "n": version.number, "title": matter.title[:120]},
-                "kind": "yes_no", "electorate": "representatives", "preset": "eight_step",
-            })
+            initial.update(
+                {
+                    "matter": matter.pk,
+                    "version": version.number,
+                    "region": community_of(matter.region).pk,
+                    "question": _("Do you approve version %(n)s of the plan for “%(title)s”?")
+                    % {"n": version.number, "title": matter.title[:120]},
+                    "kind": "yes_no",
+                    "electorate": "representatives",
+                    "preset": "eight_step",
+                }
+            )
         context["form"] = forms.VoteForm(regions=regions, initial=initial)
         return render(request, "votes/new.html", context)
     form = forms.VoteForm(request.POST, regions=regions)
@@ -136,21 +154,37 @@ def new(request):
                 if d["version"]:
                     version = matter.plan_versions.filter(number=d["version"]).first()
                     if version is None:
-                        raise Refused(_("Name a plan version of this matter to vote on."), "version_required",
-                                      field="version")
+                        raise Refused(
+                            _("Name a plan version of this matter to vote on."),
+                            "version_required",
+                            field="version",
+                        )
             people = [_person_by_phone(phone, "people") for phone in form.phones()]
             vote = services.create_vote(
-                actor=request.user, region=d["region"], question=d["question"], description=d["description"],
-                kind=d["kind"], options=form.option_rows() if d["kind"] == "options" else (),
-                electorate=d["electorate"], body_role=d["body_role"], people=people, preset=d["preset"],
-                secret=d["secret"], proxies_allowed=d["proxies_allowed"], proxy_cap=d["proxy_cap"],
-                secret_proxies=d["secret_proxies"], matter=matter, version=version,
+                actor=request.user,
+                region=d["region"],
+                question=d["question"],
+                description=d["description"],
+                kind=d["kind"],
+                options=form.option_rows() if d["kind"] == "options" else (),
+                electorate=d["electorate"],
+                body_role=d["body_role"],
+                people=people,
+                preset=d["preset"],
+                secret=d["secret"],
+                proxies_allowed=d["proxies_allowed"],
+                proxy_cap=d["proxy_cap"],
+                secret_proxies=d["secret_proxies"],
+                matter=matter,
+                version=version,
             )
         except Refused as exc:
             status = _refused(form, exc)
         else:
-            messages.success(request, _("The vote is drafted. Check it, then open it: from then on nothing about "
-                                        "it can change."))
+            messages.success(
+                request,
+                _("The vote is drafted. Check it, then open it: from then on nothing about it can change."),
+            )
             return redirect("votes:run", vote.pk)
     context["refusals"] = pages.refusals({"vote": form})
     return render(request, "votes/new.html", context, status=status)
@@ -164,8 +198,9 @@ def edit(request, pk: int):
         raise PermissionDenied
     context = {"vote": vote, "presets": pages.presets(), "editing": True}
     if request.method != "POST" and vote.status != Status.DRAFT:
-        messages.info(request, _("The vote is open: its question, rule, options and electorate can no longer "
-                                 "change."))
+        messages.info(
+            request, _("The vote is open: its question, rule, options and electorate can no longer change.")
+        )
         return redirect("votes:run", vote.pk)
     if request.method != "POST":
         context["form"] = forms.DraftForm(vote=vote, initial=forms.DraftForm.initial_for(vote))
@@ -175,8 +210,14 @@ def edit(request, pk: int):
     status = 400
     if form.is_valid():
         d = form.cleaned_data
-        changes = {"question": d["question"], "description": d["description"], "preset": d["preset"],
-                   "secret": d["secret"], "proxies_allowed": d["proxies_allowed"], "proxy_cap": d["proxy_cap"]}
+        changes = {
+            "question": d["question"],
+            "description": d["description"],
+            "preset": d["preset"],
+            "secret": d["secret"],
+            "proxies_allowed": d["proxies_allowed"],
+            "proxy_cap": d["proxy_cap"],
+        }
         try:
             if "option_1_label" in form.fields:
                 changes["options"] = form.option_rows()
@@ -238,8 +279,15 @@ def _bind(name: str, cls, request, **kwargs):
 def open_vote(request, pk: int):
     def call(vote, d):
         services.open_vote(actor=request.user, vote=vote)
-    return _act(request, pk, "open", _bind("open", forms.ConfirmForm, request), call,
-                _("The vote is open. Its electorate, rule and options are now fixed."))
+
+    return _act(
+        request,
+        pk,
+        "open",
+        _bind("open", forms.ConfirmForm, request),
+        call,
+        _("The vote is open. Its electorate, rule and options are now fixed."),
+    )
 
 
 @require_POST
@@ -247,20 +295,39 @@ def open_vote(request, pk: int):
 def close_vote(request, pk: int):
     def call(vote, d):
         services.close_vote(actor=request.user, vote=vote)
-    return _act(request, pk, "close", _bind("close", forms.ConfirmForm, request), call,
-                _("The vote is closed and its result published with the audit chain's head."))
+
+    return _act(
+        request,
+        pk,
+        "close",
+        _bind("close", forms.ConfirmForm, request),
+        call,
+        _("The vote is closed and its result published with the audit chain's head."),
+    )
 
 
 @require_POST
 @login_required
 def participation(request, pk: int):
     vote = _vote(request, pk)
-    form = _bind("participation", forms.ParticipationForm, request, electors=list(queries.electors_waiting(vote)),
-                 options=list(vote.options.order_by("position")), named=not vote.secret)
+    form = _bind(
+        "participation",
+        forms.ParticipationForm,
+        request,
+        electors=list(queries.electors_waiting(vote)),
+        options=list(vote.options.order_by("position")),
+        named=not vote.secret,
+    )
 
     def call(vote, d):
-        services.record_participation(actor=request.user, vote=vote, channel=d["channel"], electors=form.ticked(),
-                                      choices=form.named() or None)
+        services.record_participation(
+            actor=request.user,
+            vote=vote,
+            channel=d["channel"],
+            electors=form.ticked(),
+            choices=form.named() or None,
+        )
+
     return _act(request, pk, "participation", form, call, _("Those who took part are ticked off."))
 
 
@@ -271,15 +338,28 @@ def tally(request, pk: int):
     form = _bind("tally", forms.TallyForm, request, options=list(vote.options.order_by("position")))
 
     def call(vote, d):
-        entry = services.enter_tally(actor=request.user, vote=vote, channel=d["channel"], counts=form.counts())
+        entry = services.enter_tally(
+            actor=request.user, vote=vote, channel=d["channel"], counts=form.counts()
+        )
         if entry.position == 1:
-            messages.info(request, _("Your count is entered. A second, different member of staff must now enter "
-                                     "the same count; it is accepted when both agree."))
+            messages.info(
+                request,
+                _(
+                    "Your count is entered. A second, different member of staff must now enter "
+                    "the same count; it is accepted when both agree."
+                ),
+            )
         elif queries.tally_status(vote, d["channel"])[0] == TallyState.ACCEPTED:
             messages.success(request, _("Both counts agree: the count is accepted."))
         else:
-            messages.warning(request, _("The two counts disagree, so neither is used. Count again; two members of "
-                                        "staff then enter the new count."))
+            messages.warning(
+                request,
+                _(
+                    "The two counts disagree, so neither is used. Count again; two members of "
+                    "staff then enter the new count."
+                ),
+            )
+
     return _act(request, pk, "tally", form, call, "")
 
 
@@ -291,8 +371,14 @@ def proxy(request, pk: int):
 
     def call(vote, d):
         holder = _person_by_phone(d["holder_phone"], "holder_phone")
-        services.record_proxy(actor=request.user, vote=vote, holder=holder, principal=form.principal_elector(),
-                              form_photo=d["form_photo"])
+        services.record_proxy(
+            actor=request.user,
+            vote=vote,
+            holder=holder,
+            principal=form.principal_elector(),
+            form_photo=d["form_photo"],
+        )
+
     return _act(request, pk, "proxy", form, call, _("The proxy is recorded."))
 
 
@@ -304,7 +390,10 @@ def withdraw_proxy(request, pk: int):
 
     def call(vote, d):
         services.correct(actor=request.user, vote=vote, reason=d["reason"], proxy=form.chosen())
-    return _act(request, pk, "withdraw", form, call, _("The proxy is withdrawn; the correction is on record."))
+
+    return _act(
+        request, pk, "withdraw", form, call, _("The proxy is withdrawn; the correction is on record.")
+    )
 
 
 @require_POST
@@ -314,9 +403,18 @@ def recount(request, pk: int):
     form = _bind("recount", forms.RecountForm, request, options=list(vote.options.order_by("position")))
 
     def call(vote, d):
-        services.correct(actor=request.user, vote=vote, reason=d["reason"], tallies={d["channel"]: form.counts()})
-    return _act(request, pk, "recount", form, call,
-                _("The recount is recorded beside the original result, signed and in the audit chain."))
+        services.correct(
+            actor=request.user, vote=vote, reason=d["reason"], tallies={d["channel"]: form.counts()}
+        )
+
+    return _act(
+        request,
+        pk,
+        "recount",
+        form,
+        call,
+        _("The recount is recorded beside the original result, signed and in the audit chain."),
+    )
 
 
 # --- voting ------------------------------------------------------------------------------------------------
@@ -346,8 +444,11 @@ def ballot(request, pk: int):
         context["blocked"] = _("You are not entitled to vote in this vote.")
         return render(request, "votes/ballot.html", context, status=403)
     if not vote.is_open:
-        context["blocked"] = (_("This vote has not been opened yet.") if vote.status == Status.DRAFT
-                              else _("This vote is closed."))
+        context["blocked"] = (
+            _("This vote has not been opened yet.")
+            if vote.status == Status.DRAFT
+            else _("This vote is closed.")
+        )
         return render(request, "votes/ballot.html", context, status=409)
     if request.method != "POST":
         seat = queries.find_seat(seats, request.GET.get("seat"))
@@ -366,7 +467,9 @@ def ballot(request, pk: int):
         return render(request, "votes/ballot.html", context, status=400)
     chosen = next(o for o in options if o.key == form.cleaned_data["option"])
     if not form.cleaned_data["confirm"]:
-        confirm = forms.BallotForm(initial={"seat": seat.key, "option": chosen.key, "confirm": True}, options=options)
+        confirm = forms.BallotForm(
+            initial={"seat": seat.key, "option": chosen.key, "confirm": True}, options=options
+        )
         context.update(step="confirm", form=confirm, chosen=chosen)
         return render(request, "votes/ballot.html", context)
     try:
@@ -377,8 +480,13 @@ def ballot(request, pk: int):
     messages.success(request, _("Your vote is recorded. Keep your receipt code."))
     response = redirect("votes:receipt", vote.pk)
     response.set_signed_cookie(
-        _receipt_cookie(vote, seat.key), f"{request.user.pk}:{receipt}", salt=RECEIPT_SALT,
-        max_age=RECEIPT_MAX_AGE, path=reverse("votes:receipt", args=[vote.pk]), httponly=True, samesite="Lax",
+        _receipt_cookie(vote, seat.key),
+        f"{request.user.pk}:{receipt}",
+        salt=RECEIPT_SALT,
+        max_age=RECEIPT_MAX_AGE,
+        path=reverse("votes:receipt", args=[vote.pk]),
+        httponly=True,
+        samesite="Lax",
         secure=request.is_secure(),
     )
     return response
@@ -391,21 +499,34 @@ def receipt(request, pk: int):
     seats = queries.seats_for(vote, request.user)
     rows = []
     if not vote.secret:
-        rows = [{"who": who, "code": code, "choice": choice} for who, code, choice in
-                queries.own_receipts(vote, request.user)]
+        rows = [
+            {"who": who, "code": code, "choice": choice}
+            for who, code, choice in queries.own_receipts(vote, request.user)
+        ]
     else:
         for seat in seats:
-            value = request.get_signed_cookie(_receipt_cookie(vote, seat.key), default=None, salt=RECEIPT_SALT,
-                                              max_age=RECEIPT_MAX_AGE)
+            value = request.get_signed_cookie(
+                _receipt_cookie(vote, seat.key), default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE
+            )
             person, _sep, code = (value or "").partition(":")
             if code and person == str(request.user.pk):
                 rows.append({"who": seat.label, "code": code, "choice": None})
     if vote.is_closed and rows:
-        counted = set(Ballot.objects.filter(vote=vote, option__isnull=False, receipt__in=[r["code"] for r in rows])
-                      .values_list("receipt", flat=True))
+        counted = set(
+            Ballot.objects.filter(
+                vote=vote, option__isnull=False, receipt__in=[r["code"] for r in rows]
+            ).values_list("receipt", flat=True)
+        )
         for row in rows:
             row["counted"] = row["code"] in counted
-    return render(request, "votes/receipt.html", {
-        "vote": vote, "rows": rows, "seats": seats, "used": any(s.used for s in seats),
-        "to_vote": [s for s in seats if not s.used] if vote.is_open else [],
-    })
+    return render(
+        request,
+        "votes/receipt.html",
+        {
+            "vote": vote,
+            "rows": rows,
+            "seats": seats,
+            "used": any(s.used for s in seats),
+            "to_vote": [s for s in seats if not s.used] if vote.is_open else [],
+        },
+    )

@@ -23,7 +23,9 @@ RESIDENT_LIKE = frozenset({Role.RESIDENT, Role.REPRESENTATIVE, Role.BUILDING_HEA
 @dataclass
 class StepGroup:
     label: str
-    procedure: str  # named only when it is not the default (eight steps), where labels could be taken for others'
+    procedure: (
+        str  # named only when it is not the default (eight steps), where labels could be taken for others'
+    )
     matters: list = field(default_factory=list)
 
 
@@ -133,8 +135,10 @@ def unit_section(user) -> dict:
 def bureau_section(user) -> dict:
     from yishi.reminders.queries import escalated_in
 
-    regions = sorted({a.region.pk: a.region for a in active_roles(user) if a.role == Role.BUREAU}.values(),
-                     key=lambda r: r.path)
+    regions = sorted(
+        {a.region.pk: a.region for a in active_roles(user) if a.role == Role.BUREAU}.values(),
+        key=lambda r: r.path,
+    )
     return {"regions": regions, "escalated": list(escalated_in(regions)[:LIST_LIMIT])}
 
 

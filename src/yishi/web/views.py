@@ -21,8 +21,13 @@ ELDERLY_COOKIE_AGE = 60 * 60 * 24 * 365 * 5
 def home(request):
     landing = region_queries.landing_region()
     if landing is not None:
-        return _region_page(request, landing.region, region_queries.region_page_context(
-            landing.region, ancestors=landing.ancestors, children=landing.children))
+        return _region_page(
+            request,
+            landing.region,
+            region_queries.region_page_context(
+                landing.region, ancestors=landing.ancestors, children=landing.children
+            ),
+        )
     return render(request, "web/home.html", {"roots": region_queries.roots()})
 
 
@@ -34,9 +39,12 @@ def region_page(request, pk: int):
 def _region_page(request, region: Region, context: dict):
     context["recent_matters"] = list(matter_queries.public_matters(region)[:5])
     context["board"] = notice_queries.posted_on(region)
-    context["may_import_regions"] = can(request.user, "regions.import_regions", region) and region.level < Level.COMPOUND
-    context["may_import_households"] = can(request.user, "regions.import_households", region) and region.level in (
-        Level.COMMUNITY, Level.COMPOUND)
+    context["may_import_regions"] = (
+        can(request.user, "regions.import_regions", region) and region.level < Level.COMPOUND
+    )
+    context["may_import_households"] = can(
+        request.user, "regions.import_households", region
+    ) and region.level in (Level.COMMUNITY, Level.COMPOUND)
     return render(request, "web/region.html", context)
 
 
@@ -54,7 +62,11 @@ def toggle_elderly(request):
     response = redirect(_safe_next(request))
     if request.POST.get("on") == "1":
         response.set_cookie(
-            ELDERLY_COOKIE, "1", max_age=ELDERLY_COOKIE_AGE, samesite="Lax", httponly=True,
+            ELDERLY_COOKIE,
+            "1",
+            max_age=ELDERLY_COOKIE_AGE,
+            samesite="Lax",
+            httponly=True,
             secure=request.is_secure(),
         )
     else:

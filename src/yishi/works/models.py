@@ -15,15 +15,31 @@ class WorkStatus(models.TextChoices):
 
 class Work(models.Model):
     matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="works")
-    part = models.ForeignKey("plans.PlanPart", null=True, blank=True, on_delete=models.PROTECT, related_name="works")
+    part = models.ForeignKey(
+        "plans.PlanPart", null=True, blank=True, on_delete=models.PROTECT, related_name="works"
+    )
     title = models.CharField(_("task"), max_length=200)
-    unit = models.ForeignKey("regions.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="works",
-                             verbose_name=_("responsible unit"))
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="works", verbose_name=_("responsible person"))
+    unit = models.ForeignKey(
+        "regions.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="works",
+        verbose_name=_("responsible unit"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="works",
+        verbose_name=_("responsible person"),
+    )
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.OPEN)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     assigned_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -79,8 +95,10 @@ class Supervision(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
-                                   name="supervision_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="supervision_rating_1_to_5",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,7 +120,9 @@ class Satisfaction(models.Model):
         ordering = ["at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["matter", "person"], name="satisfaction_once_per_person"),
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="satisfaction_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="satisfaction_rating_1_to_5"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,8 +20,13 @@ def for_unit_staff(user):
     from yishi.access.roles import Role
 
     units = [a.unit_id for a in active_roles(user) if a.role == Role.UNIT_STAFF]
-    return (of_open_matters().filter(Q(unit_id__in=units) | Q(assignee=user))
-            .exclude(status=WorkStatus.CONFIRMED).select_related("matter", "unit").order_by("due_on", "pk"))
+    return (
+        of_open_matters()
+        .filter(Q(unit_id__in=units) | Q(assignee=user))
+        .exclude(status=WorkStatus.CONFIRMED)
+        .select_related("matter", "unit")
+        .order_by("due_on", "pk")
+    )
 
 
 def overdue_in(regions, today=None):
@@ -31,15 +36,23 @@ def overdue_in(regions, today=None):
         q |= within(region, "matter__region")
     if not q:
         return Work.objects.none()
-    return (of_open_matters().filter(q, status=WorkStatus.OPEN, due_on__lt=today).select_related("matter", "unit")
-            .order_by("due_on", "pk"))
+    return (
+        of_open_matters()
+        .filter(q, status=WorkStatus.OPEN, due_on__lt=today)
+        .select_related("matter", "unit")
+        .order_by("due_on", "pk")
+    )
 
 
 def to_confirm(user):
     """Tasks reported done on matters ``user`` raised or supports."""
-    return (of_open_matters().filter(Q(matter__submitter=user) | Q(matter__supports__person=user),
-                                     status=WorkStatus.DONE)
-            .select_related("matter", "unit").order_by("done_at", "pk").distinct())
+    return (
+        of_open_matters()
+        .filter(Q(matter__submitter=user) | Q(matter__supports__person=user), status=WorkStatus.DONE)
+        .select_related("matter", "unit")
+        .order_by("done_at", "pk")
+        .distinct()
+    )
 
 
 def _rounded(count, average) -> dict:
@@ -61,8 +74,10 @@ def satisfaction_columns() -> dict:
     from .models import Satisfaction
 
     rated = Satisfaction.objects.filter(matter=OuterRef("pk")).order_by().values("matter")
-    return {"rated_count": Subquery(rated.annotate(n=Count("pk")).values("n")),
-            "rated_average": Subquery(rated.annotate(a=Avg("rating")).values("a"))}
+    return {
+        "rated_count": Subquery(rated.annotate(n=Count("pk")).values("n")),
+        "rated_average": Subquery(rated.annotate(a=Avg("rating")).values("a")),
+    }
 
 
 def satisfaction_from(row: dict) -> dict:

@@ -22,8 +22,9 @@ from .models import ProgressReport, Satisfaction, Supervision, Verdict, Work, Wo
 
 
 @transaction.atomic
-def assign_work(*, actor, matter: Matter, title: str, due_on, unit: Unit | None = None, assignee=None,
-                part=None) -> Work:
+def assign_work(
+    *, actor, matter: Matter, title: str, due_on, unit: Unit | None = None, assignee=None, part=None
+) -> Work:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     require_step_action(actor, matter, "procedures.assign_work")
     title = (title or "").strip()
@@ -34,13 +35,26 @@ def assign_work(*, actor, matter: Matter, title: str, due_on, unit: Unit | None 
     if due_on is None:
         raise Refused(_("Give a due date."), "due_required", field="due_on")
     if unit is not None and not units_serving(matter.region).filter(pk=unit.pk).exists():
-        raise Refused(_("%(unit)s does not serve this place.") % {"unit": unit.name}, "unit_not_serving", field="unit")
+        raise Refused(
+            _("%(unit)s does not serve this place.") % {"unit": unit.name}, "unit_not_serving", field="unit"
+        )
     if part is not None and part.version.matter_id != matter.pk:
         raise Refused(_("That plan part belongs to another matter."), "part_mismatch", field="part")
-    work = Work.objects.create(matter=matter, part=part, title=title[:200], unit=unit, assignee=assignee,
-                               due_on=due_on, assigned_by=actor)
-    record(actor=actor, action="works.assign_work", target=work,
-           data={"matter": matter.pk, "unit": unit.pk if unit else None, "due_on": due_on.isoformat()})
+    work = Work.objects.create(
+        matter=matter,
+        part=part,
+        title=title[:200],
+        unit=unit,
+        assignee=assignee,
+        due_on=due_on,
+        assigned_by=actor,
+    )
+    record(
+        actor=actor,
+        action="works.assign_work",
+        target=work,
+        data={"matter": matter.pk, "unit": unit.pk if unit else None, "due_on": due_on.isoformat()},
+    )
     return work
 
 
@@ -50,7 +64,9 @@ def is_responsible(actor, work: Work) -> bool:
         return False
     if work.assignee_id == actor.pk:
         return True
-    if work.unit_id and any(a.role == Role.UNIT_STAFF and a.unit_id == work.unit_id for a in active_roles(actor)):
+    if work.unit_id and any(
+        a.role == Role.UNIT_STAFF and a.unit_id == work.unit_id for a in active_roles(actor)
+    ):
         return True
     return can(actor, "procedures.assign_work", work.matter)
 
@@ -90,7 +106,12 @@ def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=N
     report.save()
     if done:
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.DONE, done_at=timezone.now())
-    record(actor=actor, action="works.report_progress", target=work, data={"done": done, "photo": photo is not None})
+    record(
+        actor=actor,
+        action="works.report_progress",
+        target=work,
+        data={"done": done, "photo": photo is not None},
+    )
     return report
 
 
@@ -99,7 +120,9 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
     work = _locked_work(work)
     matter = work.matter
     if not supervises(actor, matter):
-        raise Refused(_("Only the residents who raised or supported this matter confirm its tasks."), Refused.FORBIDDEN)
+        raise Refused(
+            _("Only the residents who raised or supported this matter confirm its tasks."), Refused.FORBIDDEN
+        )
     require_step(matter, "procedures.confirm_work")
     if verdict not in Verdict.values:
         raise Refused(_("Say whether it is fixed."), "invalid_verdict", field="verdict")
@@ -109,17 +132,24 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
         raise Refused(_("A rating is 1 to 5 stars."), "invalid_rating", field="rating")
     reason = (reason or "").strip()
     if verdict == Verdict.REOPEN and not reason:
-        raise Refused(_("Say what is still wrong, so the unit can fix it."), "reason_required", field="reason")
-    supervision = Supervision.objects.create(work=work, supervisor=actor, verdict=verdict, rating=rating,
-                                             reason=reason[:2000])
+        raise Refused(
+            _("Say what is still wrong, so the unit can fix it."), "reason_required", field="reason"
+        )
+    supervision = Supervision.objects.create(
+        work=work, supervisor=actor, verdict=verdict, rating=rating, reason=reason[:2000]
+    )
     if verdict == Verdict.CONFIRM:
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.CONFIRMED, confirmed_at=timezone.now())
     else:
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.OPEN, done_at=None)
     # A back-to-back submitter's verdict must not carry their pseudonym: it would tie them to the matter.
     hidden = matter.back_to_back and actor.pk == matter.submitter_id
-    record(actor=None if hidden else actor, action="works.supervise", target=work,
-           data={"verdict": verdict, "rating": rating})
+    record(
+        actor=None if hidden else actor,
+        action="works.supervise",
+        target=work,
+        data={"verdict": verdict, "rating": rating},
+    )
     return supervision
 
 
@@ -135,13 +165,22 @@ def may_rate(actor, matter: Matter, *, supports: bool | None = None) -> bool:
 def rate_result(*, actor, matter: Matter, rating: int, comment: str = "") -> Satisfaction:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     if not may_rate(actor, matter):
-        raise Refused(_("Only the residents who raised or supported this matter rate its result, once it is "
-                        "being published."), Refused.FORBIDDEN)
+        raise Refused(
+            _(
+                "Only the residents who raised or supported this matter rate its result, once it is "
+                "being published."
+            ),
+            Refused.FORBIDDEN,
+        )
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise Refused(_("A rating is 1 to 5 stars."), "invalid_rating", field="rating")
     satisfaction, _created = Satisfaction.objects.update_or_create(
-        matter=matter, person=actor, defaults={"rating": rating, "comment": (comment or "").strip()[:1000],
-                                               "at": timezone.now()})
+        matter=matter,
+        person=actor,
+        defaults={"rating": rating, "comment": (comment or "").strip()[:1000], "at": timezone.now()},
+    )
     hidden = matter.back_to_back and actor.pk == matter.submitter_id
-    record(actor=None if hidden else actor, action="works.rate_result", target=matter, data={"rating": rating})
+    record(
+        actor=None if hidden else actor, action="works.rate_result", target=matter, data={"rating": rating}
+    )
     return satisfaction

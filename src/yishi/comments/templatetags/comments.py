@@ -53,12 +53,16 @@ def comment_section(context, matter):
         row = present(comment, matter, user, moderator=moderator, replies=comment.replies_here)
         for r in [row, *row["replies"]]:
             name = f"hide_{r['id']}"
-            r["hide_form"] = (bound.get(name) or forms.HideForm(auto_id=forms.auto_id(name))) if moderator else None
+            r["hide_form"] = (
+                (bound.get(name) or forms.HideForm(auto_id=forms.auto_id(name))) if moderator else None
+            )
             r["errors"] = errors.get(r["id"], [])
         name = f"reply_{row['id']}"
         row["reply_open"] = name in bound
         fresh = open_for_me and not row["hidden"]
-        row["reply_form"] = bound.get(name) or (forms.ReplyForm(auto_id=forms.auto_id(name)) if fresh else None)
+        row["reply_form"] = bound.get(name) or (
+            forms.ReplyForm(auto_id=forms.auto_id(name)) if fresh else None
+        )
         rows.append(row)
     here = page_url(matter.pk, page)
     return {
@@ -74,8 +78,8 @@ def comment_section(context, matter):
         "moderator": moderator,
         "logged_in": logged_in,
         "closed_reason": str(refused) if refused is not None else "",
-        "comment_form": bound.get("comment") or (
-            forms.CommentForm(auto_id=forms.auto_id("comment")) if open_for_me else None),
+        "comment_form": bound.get("comment")
+        or (forms.CommentForm(auto_id=forms.auto_id("comment")) if open_for_me else None),
         "login_url": reverse("people:login") + "?" + urlencode({"next": here}),
         "csrf_token": context.get("csrf_token"),
         "request": request,

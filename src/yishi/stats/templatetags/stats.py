@@ -32,8 +32,13 @@ def public_figures(context, region):
     request = context.get("request")
     user = getattr(request, "user", None)
     return {
-        "region": region, "year": period.start.year, "raised": f.raised, "resolved": f.resolved,
-        "meetings_held": f.meetings_held, "satisfaction": f.satisfaction, "rating_count": f.rating_count,
+        "region": region,
+        "year": period.start.year,
+        "raised": f.raised,
+        "resolved": f.resolved,
+        "meetings_held": f.meetings_held,
+        "satisfaction": f.satisfaction,
+        "rating_count": f.rating_count,
         "dashboard_url": reverse("stats:dashboard", args=[region.pk]) if may_view(user, region) else None,
     }
 

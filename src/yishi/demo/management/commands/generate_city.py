@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "Fill the demo city with districts, streets, villages, communities and households at real scale."
 
     def add_arguments(self, parser):
-        parser.add_argument("--city", default="130900000000", help="the city's division code (default 沧州市)")
+        parser.add_argument(
+            "--city", default="130900000000", help="the city's division code (default 沧州市)"
+        )
         parser.add_argument("--communities", type=int, default=5904)
         parser.add_argument("--households-per-community", type=int, default=80)
         parser.add_argument("--seed", type=int, default=1)
@@ -20,7 +22,9 @@ class Command(BaseCommand):
         if options["communities"] < 1 or options["households_per_community"] < 1:
             raise CommandError("--communities and --households-per-community must be positive")
         result = generate(
-            city=city, communities=options["communities"], seed=options["seed"],
+            city=city,
+            communities=options["communities"],
+            seed=options["seed"],
             households_per_community=options["households_per_community"],
         )
         self.stdout.write(

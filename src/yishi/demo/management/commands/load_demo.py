@@ -7,10 +7,14 @@ from yishi.regions.models import Region
 
 
 class Command(BaseCommand):
-    help = "Load the seed report's city (沧州市) with its communities, units and people. Does nothing if loaded."
+    help = (
+        "Load the seed report's city (沧州市) with its communities, units and people. Does nothing if loaded."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="the address printed for the demo")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="the address printed for the demo"
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()

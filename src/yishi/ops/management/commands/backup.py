@@ -10,7 +10,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="where to write the archive, e.g. /var/backups/yishi-2026-11-28.tar.gz")
+        parser.add_argument(
+            "file", help="where to write the archive, e.g. /var/backups/yishi-2026-11-28.tar.gz"
+        )
 
     def handle(self, *args, **options):
         try:
@@ -18,8 +20,10 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(f"backup failed: {exc}") from exc
         m = report.manifest
-        self.stdout.write(self.style.SUCCESS(
-            f"backup written to {report.path} ({report.path.stat().st_size:,} bytes): {m['vendor']} database, "
-            f"{len(m['row_counts'])} tables, {report.total_rows:,} rows, {m['media_files']} media files, "
-            f"audit chain #{m['audit']['length']} {m['audit']['head'][:12]}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"backup written to {report.path} ({report.path.stat().st_size:,} bytes): {m['vendor']} database, "
+                f"{len(m['row_counts'])} tables, {report.total_rows:,} rows, {m['media_files']} media files, "
+                f"audit chain #{m['audit']['length']} {m['audit']['head'][:12]}"
+            )
+        )

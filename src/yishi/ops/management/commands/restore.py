@@ -12,7 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the archive written by `yishi backup`")
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="replace a database that already holds data (and overwrite media files of the same name)",
         )
 
@@ -22,10 +23,12 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(f"restore refused: {exc}") from exc
         m = report.manifest
-        self.stdout.write(self.style.SUCCESS(
-            f"restored {report.path} (taken {m['created_at']}): {len(m['row_counts'])} tables and "
-            f"{report.total_rows:,} rows match the manifest, {m['media_files']} media files match their checksums, "
-            f"audit chain intact: {m['audit']['length']} entries, head {m['audit']['head'][:12]}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"restored {report.path} (taken {m['created_at']}): {len(m['row_counts'])} tables and "
+                f"{report.total_rows:,} rows match the manifest, {m['media_files']} media files match their checksums, "
+                f"audit chain intact: {m['audit']['length']} entries, head {m['audit']['head'][:12]}"
+            )
+        )
         for note in report.notes:
             self.stdout.write(self.style.WARNING(note))

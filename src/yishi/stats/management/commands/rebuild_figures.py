@@ -8,5 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = rebuild(verbose=self.stdout.write)
-        self.stdout.write(f"Rebuilt from {result.sources} sources: {result.counters} counters, "
-                          f"{result.participants} participant rows in {result.seconds:.1f} s.")
+        self.stdout.write(
+            f"Rebuilt from {result.sources} sources: {result.counters} counters, "
+            f"{result.participants} participant rows in {result.seconds:.1f} s."
+        )
