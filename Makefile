@@ -22,6 +22,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/yishi makemigrations --check --dry-run -v1
 	$(BIN)/pytest -m "not e2e" -n $(PYTEST_WORKERS) -q
 
