@@ -19,3 +19,41 @@ class Refused(Exception):
 
     def __str__(self) -> str:
         return str(self.reason)
+
+
+# --- predicates: "may I?" answered once ------------------------------------------------------------------------
+#
+# A predicate ``may_<action>(person, obj, …) -> Refused | None`` answers whether ``person`` may take the action
+# now: None, or the refusal the service raises (``enforce``) and the page shows. A refusal coded FORBIDDEN
+# means the person is not entitled at all, so the action is not shown; any other refusal is shown to the
+# entitled person as the reason the action is not open yet.
+
+
+def enforce(reason: "Refused | None") -> None:
+    """Raise the refusal a predicate returned, if any: the service's guard."""
+    if reason is not None:
+        raise reason
+
+
+class Offers:
+    """What a person is offered on one object: the open actions, and why each closed one is closed."""
+
+    def __init__(self, reasons: "dict[str, Refused | None]"):
+        self.open = frozenset(action for action, reason in reasons.items() if reason is None)
+        # Closed actions the person is entitled to, with the words the service would refuse with.
+        self.closed = {
+            action: reason
+            for action, reason in reasons.items()
+            if reason is not None and reason.code != Refused.FORBIDDEN
+        }
+
+    def __contains__(self, action: str) -> bool:
+        return action in self.open
+
+    def __iter__(self):
+        return iter(sorted(self.open))
+
+    def why_not(self, action: str) -> str:
+        """The reason shown beside a closed action ("" when it is open or not the person's to take)."""
+        reason = self.closed.get(action)
+        return str(reason.reason) if reason is not None else ""
