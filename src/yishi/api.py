@@ -10,7 +10,7 @@ import logging
 import re
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, SuspiciousOperation
 from django.db import DataError, IntegrityError
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -37,19 +37,34 @@ SESSION_HELP = (
 )
 
 
-_APP_SCHEMA = re.compile(r"^yishi\.(\w+)\.api\.(\w+)(:\d+)$")
+#: A schema class of an app: ``yishi.<app>.<module>.<Class>:<id>`` (its api.py, or another module of the app, such
+#: as the shapes the step apps' routers under a matter share with it). ``yishi.api_schemas`` belongs to no app.
+_APP_SCHEMA = re.compile(r"^yishi\.(\w+)\.(?:\w+\.)+?(\w+)(:\d+)$")
 _shared_names: set[str] = set()
 
 
 def _names_in_several_apps() -> set[str]:
-    """Schema class names that more than one app's api.py (or api_schemas) defines, e.g. ``Ref``."""
-    apps, stack = defaultdict(set), [Schema]
+    """Schema class names that more than one app (or api_schemas) defines, e.g. ``Ref``.
+
+    One app defining a name twice, in two of its modules, is refused: nothing would tell the two apart.
+    """
+    apps: defaultdict[str, set[str]] = defaultdict(set)
+    modules: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    stack = [Schema]
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
-        if re.fullmatch(r"yishi\.(\w+\.api|api_schemas)", cls.__module__):
-            apps[cls.__name__].add(cls.__module__)
-    return {name for name, modules in apps.items() if len(modules) > 1}
+        match = re.fullmatch(r"yishi\.(\w+)\.[\w.]+|yishi\.(api_schemas)", cls.__module__)
+        if match:
+            app = match[1] or match[2]
+            apps[cls.__name__].add(app)
+            modules[app, cls.__name__].add(cls.__module__)
+    twice = sorted(
+        f"{name} ({', '.join(sorted(found))})" for (_, name), found in modules.items() if len(found) > 1
+    )
+    if twice:
+        raise ImproperlyConfigured(f"An app defines an API schema name twice: {'; '.join(twice)}")
+    return {name for name, owners in apps.items() if len(owners) > 1}
 
 
 class AppQualifiedNames(NinjaGenerateJsonSchema):
