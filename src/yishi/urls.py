@@ -4,12 +4,32 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .api import api
+from .matters import urls as matters
+from .meetings import urls as meetings
+from .notices import urls as notices
+from .plans import urls as plans
+from .procedures import urls as procedures
+from .reviews import urls as reviews
+from .votes import urls as votes
+from .works import urls as works
+
+# The matter page and every form on it share one namespace, ``matters:``, whichever app handles the form.
+matter_pages = [
+    *matters.urlpatterns,
+    *procedures.matter_urlpatterns,
+    *meetings.matter_urlpatterns,
+    *plans.matter_urlpatterns,
+    *reviews.matter_urlpatterns,
+    *votes.matter_urlpatterns,
+    *works.matter_urlpatterns,
+    *notices.matter_urlpatterns,
+]
 
 urlpatterns = [
     path("", include("yishi.web.urls")),
     path("", include("yishi.people.urls")),
     path("", include("yishi.regions.urls")),
-    path("", include("yishi.matters.urls")),
+    path("", include((matter_pages, matters.app_name))),
     path("", include("yishi.comments.urls")),
     path("", include("yishi.surveys.urls")),
     path("", include("yishi.funds.urls")),

@@ -1,13 +1,11 @@
 """Reads about matters: scoped lists, similar matters, lookups that check authority."""
 
-from dataclasses import dataclass
-
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Q
 from django.http import Http404
 
 from yishi.regions.models import Level, Region, within
 
-from .models import Matter, Photo, Status, Support
+from .models import Matter, Status, Support
 from .similarity import cosine, grams
 
 SIMILAR_THRESHOLD = 0.25
@@ -54,62 +52,6 @@ def get_matter(pk: int) -> Matter:
         return Matter.objects.select_related("region", "category", "submitter").get(pk=pk)
     except Matter.DoesNotExist:
         raise Http404 from None
-
-
-@dataclass(frozen=True)
-class PageFacts:
-    """What the matter page learns in one query before it reads any list: which of the matter's lists have
-    rows (an empty list is then not read at all), whether the viewer supports it, and the residents' rating."""
-
-    filled: frozenset
-    supports: bool
-    satisfaction: dict
-
-    def has(self, name: str) -> bool:
-        return name in self.filled
-
-
-def page_facts(matter: Matter, viewer) -> PageFacts:
-    from yishi.meetings.models import Announcement, Session
-    from yishi.notices.models import Notice
-    from yishi.plans.models import Consensus, PlanVersion
-    from yishi.procedures.models import Transition
-    from yishi.reminders.models import Escalation
-    from yishi.votes.models import VoteResult
-    from yishi.works.models import Work
-    from yishi.works.queries import satisfaction_columns, satisfaction_from
-
-    here = OuterRef("pk")
-    lists = {
-        "photos": Photo.objects.filter(matter=here),
-        "sessions": Session.objects.filter(matter=here),
-        "versions": PlanVersion.objects.filter(matter=here),
-        "consensus": Consensus.objects.filter(matter=here),
-        "votes": VoteResult.objects.filter(matter=here),
-        "works": Work.objects.filter(matter=here),
-        "notices": Notice.objects.filter(matter=here),
-        "transitions": Transition.objects.filter(matter=here),
-        "merged_from": Matter.objects.filter(merged_into=here),
-        "escalations": Escalation.objects.filter(work__matter=here),
-        "late_notices": Announcement.objects.filter(matters=here, late=True),
-    }
-    signed_in = viewer is not None and viewer.is_authenticated
-    supports = Exists(Support.objects.filter(matter=here, person=viewer.pk)) if signed_in else Value(False)
-    row = (
-        Matter.objects.filter(pk=matter.pk)
-        .order_by()
-        .values(
-            viewer_supports=supports,
-            **{f"has_{name}": Exists(q) for name, q in lists.items()},
-            **satisfaction_columns(),
-        )
-        .get()
-    )
-    return PageFacts(
-        frozenset(name for name in lists if row[f"has_{name}"]),
-        bool(row["viewer_supports"]),
-        satisfaction_from(row),
-    )
 
 
 def to_screen(user):

@@ -195,3 +195,28 @@ class RespondForm(forms.Form):
         choices=[("yes", _("I will come")), ("no", _("I cannot come"))],
         widget=forms.RadioSelect,
     )
+
+
+class ConsultationForm(forms.Form):
+    """A consultation session recorded on the matter page, with the ideas voiced at it."""
+
+    title = forms.CharField(label=_("Title"), max_length=100)
+    form = forms.ChoiceField(label=_("Form"), choices=SessionForm.choices)
+    held_at = forms.DateTimeField(
+        label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=100)
+    attendance = forms.IntegerField(label=_("Number present"), min_value=1)
+    other_attendees = forms.CharField(
+        label=_("Who took part (units, parties)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    ideas = forms.CharField(
+        label=_("Ideas, one per line (who: idea)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def idea_pairs(self) -> list[tuple[str, str]]:
+        pairs = []
+        for line in self.cleaned_data["ideas"].splitlines():
+            who, sep, text = line.partition("：") if "：" in line else line.partition(":")
+            pairs.append((text.strip(), who.strip()) if sep else (line.strip(), ""))
+        return [p for p in pairs if p[0]]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import matter_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -29,4 +29,9 @@ urlpatterns = [
     path("meetings/<int:pk>/respond/", views.respond, name="respond"),
     path("meetings/<int:pk>/print/agenda/", views.print_agenda, name="print_agenda"),
     path("meetings/<int:pk>/print/sheet/", views.print_sheet, name="print_sheet"),
+]
+
+# Forms on the matter page: mounted in its namespace, ``matters:``, by yishi.urls.
+matter_urlpatterns = [
+    path("m/<int:pk>/session/", matter_views.session, name="session"),
 ]

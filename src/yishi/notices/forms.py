@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import NoticeKind
+
 
 def auto_id(name: str) -> str:
     return f"id_{name}_%s"
@@ -18,3 +20,16 @@ class ObjectionForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Public reply"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class PublishForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (NoticeKind.RESULT, NoticeKind.RESULT.label),
+            (NoticeKind.RESOLUTION, NoticeKind.RESOLUTION.label),
+        ],
+    )
+    title = forms.CharField(label=_("Title"), max_length=150)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    period_days = forms.IntegerField(label=_("Posting period (days)"), min_value=1, max_value=365, initial=10)

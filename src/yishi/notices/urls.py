@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import matter_views, views
 
 app_name = "notices"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("n/<int:pk>/print/", views.printable, name="print"),
     path("n/<int:pk>/object/", views.object_to, name="object"),
     path("n/<int:pk>/objections/<int:objection_id>/reply/", views.reply, name="reply"),
+]
+
+# Forms on the matter page: mounted in its namespace, ``matters:``, by yishi.urls.
+matter_urlpatterns = [
+    path("m/<int:pk>/publish/", matter_views.publish, name="publish"),
 ]

@@ -274,3 +274,13 @@ class BallotForm(forms.Form):
 
 class ReceiptCheckForm(forms.Form):
     code = forms.CharField(label=_("Receipt code"), max_length=20)
+
+
+class VoteResultForm(forms.Form):
+    """The representatives' vote on a matter's plan, counted elsewhere and recorded on the matter page."""
+
+    electorate = forms.IntegerField(label=_("Representatives entitled to vote"), min_value=1)
+    present = forms.IntegerField(label=_("Present"), min_value=0)
+    in_favour = forms.IntegerField(label=_("In favour"), min_value=0)
+    against = forms.IntegerField(label=_("Against"), min_value=0)
+    abstain = forms.IntegerField(label=_("Abstaining"), min_value=0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import matter_views, views
 
 app_name = "votes"
 urlpatterns = [
@@ -19,4 +19,9 @@ urlpatterns = [
     path("votes/<int:pk>/recount/", views.recount, name="recount"),
     path("votes/<int:pk>/ballot/", views.ballot, name="ballot"),
     path("votes/<int:pk>/receipt/", views.receipt, name="receipt"),
+]
+
+# Forms on the matter page: mounted in its namespace, ``matters:``, by yishi.urls.
+matter_urlpatterns = [
+    path("m/<int:pk>/vote/", matter_views.vote, name="vote"),
 ]

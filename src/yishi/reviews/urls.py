@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+# Forms on the matter page: mounted in its namespace, ``matters:``, by yishi.urls.
+matter_urlpatterns = [
+    path("m/<int:pk>/review/", views.review, name="review"),
+]
