@@ -37,8 +37,8 @@ SESSION_HELP = (
 )
 
 
-#: A schema class of an app: ``yishi.<app>.<module>.<Class>:<id>`` (its api.py, or another module of the app, such
-#: as the shapes the step apps' routers under a matter share with it). ``yishi.api_schemas`` belongs to no app.
+#: A schema class of an app, ``yishi.<app>.<module>.<Class>:<id>``: in its api.py or another module (such
+#: as matters' schemas, shared with the step apps' routers under a matter). ``yishi.api_schemas`` is no app's.
 _APP_SCHEMA = re.compile(r"^yishi\.(\w+)\.(?:\w+\.)+?(\w+)(:\d+)$")
 _shared_names: set[str] = set()
 
@@ -290,18 +290,36 @@ def _mount():
     from yishi.funds.api import router as funds_router
     from yishi.matters.api import router as matters_router
     from yishi.meetings.api import router as meetings_router
+    from yishi.meetings.matter_api import router as sessions_router
     from yishi.notices.api import router as board_router
+    from yishi.notices.matter_api import router as results_router
     from yishi.people.api import router as people_router
+    from yishi.plans.api import router as plans_router
+    from yishi.procedures.api import router as procedures_router
     from yishi.regions.api import router as regions_router
     from yishi.reminders.api import router as notifications_router
+    from yishi.reviews.api import router as reviews_router
     from yishi.stats.api import router as figures_router
     from yishi.surveys.api import router as surveys_router
     from yishi.votes.api import router as votes_router
+    from yishi.votes.matter_api import router as vote_results_router
+    from yishi.works.api import router as works_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/people", people_router)
     api.add_router("/audit", audit_router)
     api.add_router("/matters", matters_router)
+    # What is done under a matter (/matters/{id}/plan_versions …): each app's own router, beside matters'.
+    for under_a_matter in (
+        procedures_router,
+        sessions_router,
+        plans_router,
+        reviews_router,
+        vote_results_router,
+        works_router,
+        results_router,
+    ):
+        api.add_router("/matters", under_a_matter)
     api.add_router("/comments", comments_router)
     api.add_router("/surveys", surveys_router)
     api.add_router("/funds", funds_router)

@@ -1,0 +1,43 @@
+"""A vote counted elsewhere, recorded on a matter: ``/matters/{id}/votes``; the votes' own API is api.py.
+
+Mounted under /matters beside matters' own router (see ``yishi.api``), in the ``matters`` tag, with the id the
+operation was published with.
+"""
+
+from ninja import Router
+
+from yishi.api_schemas import WRITE_ERRORS, created
+from yishi.matters import queries
+from yishi.matters.schemas import VoteIn, VoteOut
+from yishi.people.tokens import WRITE_AUTH
+
+from .services import record_result
+
+router = Router(tags=["matters"])
+
+
+def _vote(v, numbers: dict) -> dict:
+    return {
+        "id": v.pk,
+        "version": numbers[v.version_id],
+        "electorate": v.electorate,
+        "present": v.present,
+        "in_favour": v.in_favour,
+        "against": v.against,
+        "abstain": v.abstain,
+        "rule": f"{v.numerator}/{v.denominator}",
+        "passed": v.passed,
+        "recorded_at": v.recorded_at,
+    }
+
+
+@router.post(
+    "/{int:matter_id}/votes",
+    operation_id="yishi_matters_api_add_vote",
+    auth=WRITE_AUTH,
+    response={201: VoteOut, **WRITE_ERRORS},
+    summary="Record the representatives' vote as counted; a failed vote returns to drafting",
+)
+def add_vote(request, matter_id: int, body: VoteIn):
+    result = record_result(actor=request.auth, matter=queries.get_matter(matter_id), **body.dict())
+    return created(_vote(result, {result.version_id: result.version.number}))

@@ -1,0 +1,185 @@
+"""A matter's tasks, their reports and supervision, and the residents' rating (``/matters/{id}/works`` …).
+
+Mounted under /matters beside matters' own router (see ``yishi.api``), in the ``matters`` tag, with the ids
+the operations were published with.
+"""
+
+from datetime import date
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Form, Router, Schema, UploadedFile
+
+from yishi.api_schemas import WRITE_ERRORS, created
+from yishi.matters import queries
+from yishi.matters.api import _ref
+from yishi.matters.models import Status as MatterStatus
+from yishi.matters.schemas import ReportOut, SupervisionOut, WorkOut
+from yishi.people.tokens import WRITE_AUTH
+from yishi.plans.api import _unit
+from yishi.plans.models import PlanPart
+from yishi.procedures.queries import available_actions
+
+from .models import Verdict, Work, WorkStatus
+from .queries import satisfaction_of
+from .services import assign_work, is_responsible, rate_result, report_progress, supervise
+
+router = Router(tags=["matters"])
+
+VerdictKey = Literal[tuple(Verdict.values)]  # type: ignore[valid-type]
+
+
+class WorkIn(Schema):
+    title: str
+    due_on: date
+    unit: int | None = None
+    part: int | None = Field(None, description="The plan part (id) the task carries out")
+
+
+class ReportIn(Schema):
+    text: str
+    done: bool = False
+
+
+class SuperviseIn(Schema):
+    verdict: VerdictKey  # type: ignore[valid-type]
+    rating: int | None = None
+    reason: str = ""
+
+
+class RatingIn(Schema):
+    rating: int = Field(..., ge=1, le=5)
+    comment: str = ""
+
+
+class SatisfactionOut(Schema):
+    count: int
+    average: float | None
+
+
+def _report(r) -> dict:
+    return {"id": r.pk, "text": r.text, "done": r.done, "photo": r.photo.url if r.photo else None, "at": r.at}
+
+
+def _supervision(s) -> dict:
+    return {
+        "verdict": s.verdict,
+        "verdict_label": str(s.get_verdict_display()),
+        "rating": s.rating,
+        "reason": s.reason,
+        "at": s.at,
+    }
+
+
+def _work(w, viewer, actions: set[str]) -> dict:
+    matter = w.matter
+    reporting = (
+        matter.status == MatterStatus.OPEN
+        and w.status != WorkStatus.CONFIRMED
+        and matter.procedure.enables(matter.step_key, "procedures.report_progress")
+    )
+    return {
+        "id": w.pk,
+        "title": w.title,
+        "part": w.part_id,
+        "unit": _ref(w.unit),
+        "responsible": w.responsible_label,
+        "due_on": w.due_on,
+        "status": w.status,
+        "status_label": str(w.get_status_display()),
+        "overdue": w.is_overdue(),
+        "done_at": w.done_at,
+        "confirmed_at": w.confirmed_at,
+        "reports": [_report(r) for r in w.reports.all()],
+        "supervisions": [_supervision(s) for s in w.supervisions.all()],
+        "can_report": reporting and is_responsible(viewer, w),
+        "can_supervise": "procedures.confirm_work" in actions and w.status == WorkStatus.DONE,
+    }
+
+
+@router.post(
+    "/{int:matter_id}/works",
+    operation_id="yishi_matters_api_add_work",
+    auth=WRITE_AUTH,
+    response={201: WorkOut, **WRITE_ERRORS},
+    summary="Assign a task to a responsible unit",
+)
+def add_work(request, matter_id: int, body: WorkIn):
+    matter = queries.get_matter(matter_id)
+    part = get_object_or_404(PlanPart.objects.select_related("version"), pk=body.part) if body.part else None
+    work = assign_work(
+        actor=request.auth,
+        matter=matter,
+        title=body.title,
+        due_on=body.due_on,
+        unit=_unit(matter, body.unit),
+        part=part,
+    )
+    matter = queries.get_matter(matter_id)
+    work.matter = matter
+    return created(_work(work, request.auth, available_actions(request.auth, matter)))
+
+
+def _matter_work(matter_id: int, work_id: int) -> Work:
+    return get_object_or_404(Work, pk=work_id, matter=queries.get_matter(matter_id))
+
+
+@router.post(
+    "/{int:matter_id}/works/{int:work_id}/reports",
+    operation_id="yishi_matters_api_add_report",
+    auth=WRITE_AUTH,
+    response={201: ReportOut, **WRITE_ERRORS},
+    summary="The responsible unit reports progress (JSON; `…/reports/with_photo` takes a photo too)",
+)
+def add_report(request, matter_id: int, work_id: int, body: ReportIn):
+    report = report_progress(
+        actor=request.auth, work=_matter_work(matter_id, work_id), text=body.text, done=body.done
+    )
+    return created(_report(report))
+
+
+@router.post(
+    "/{int:matter_id}/works/{int:work_id}/reports/with_photo",
+    operation_id="yishi_matters_api_add_report_with_photo",
+    auth=WRITE_AUTH,
+    response={201: ReportOut, **WRITE_ERRORS},
+    summary="A progress report with a photo of the work (multipart form)",
+)
+def add_report_with_photo(
+    request, matter_id: int, work_id: int, body: Form[ReportIn], photo: File[UploadedFile]
+):
+    report = report_progress(
+        actor=request.auth, work=_matter_work(matter_id, work_id), text=body.text, done=body.done, photo=photo
+    )
+    return created(_report(report))
+
+
+@router.post(
+    "/{int:matter_id}/works/{int:work_id}/supervise",
+    operation_id="yishi_matters_api_add_supervision",
+    auth=WRITE_AUTH,
+    response={201: SupervisionOut, **WRITE_ERRORS},
+    summary="A resident who raised or supports the matter confirms the task, or reopens it",
+)
+def add_supervision(request, matter_id: int, work_id: int, body: SuperviseIn):
+    supervision = supervise(
+        actor=request.auth,
+        work=_matter_work(matter_id, work_id),
+        verdict=body.verdict,
+        rating=body.rating,
+        reason=body.reason,
+    )
+    return created(_supervision(supervision))
+
+
+@router.post(
+    "/{int:matter_id}/satisfaction",
+    operation_id="yishi_matters_api_add_rating",
+    auth=WRITE_AUTH,
+    response={201: SatisfactionOut, **WRITE_ERRORS},
+    summary="A resident who raised or supports the matter rates its result (step 8, or once resolved)",
+)
+def add_rating(request, matter_id: int, body: RatingIn):
+    matter = queries.get_matter(matter_id)
+    rate_result(actor=request.auth, matter=matter, rating=body.rating, comment=body.comment)
+    return created(satisfaction_of(matter))
