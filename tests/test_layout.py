@@ -2,33 +2,34 @@
 
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
 LIMIT = 600
 SOURCES = ("*.py", "*.html", "*.js", "*.css")
 
 #: Data, not code: migrations are generated, and the demo's stories are the seed report's scenes written out.
-EXEMPT = {"yishi/demo/stories.py"}
+EXEMPT = {"src/yishi/demo/stories.py"}
 
 #: Over the limit today: these are being split (issue 12). Each leaves this list when it is, and the second test
 #: below says when.
 PENDING = {
-    "yishi/votes/services.py",
-    "yishi/meetings/services.py",
-    "yishi/regions/imports.py",
-    "yishi/stats/rollups.py",
-    "yishi/funds/api.py",
-    "yishi/votes/api.py",
-    "yishi/meetings/api.py",
-    "yishi/surveys/api.py",
-    "yishi/reminders/services.py",
-    "yishi/funds/services.py",
+    "src/yishi/votes/services.py",
+    "src/yishi/meetings/services.py",
+    "src/yishi/regions/imports.py",
+    "src/yishi/stats/rollups.py",
+    "src/yishi/funds/api.py",
+    "src/yishi/votes/api.py",
+    "src/yishi/meetings/api.py",
+    "src/yishi/surveys/api.py",
+    "src/yishi/reminders/services.py",
+    "src/yishi/funds/services.py",
 }
 
 
 def _sources():
     for pattern in SOURCES:
         for path in SRC.rglob(pattern):
-            name = path.relative_to(SRC).as_posix()
+            name = path.relative_to(ROOT).as_posix()
             if "migrations" not in path.parts and name not in EXEMPT:
                 yield name, path
 
