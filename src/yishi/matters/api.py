@@ -59,6 +59,23 @@ class SimilarOut(Schema):
     score: float
 
 
+class StepDef(Schema):
+    key: str
+    label: str
+    hint: str
+    evidence: list[str]
+    returns_to: list[str]
+    actions: list[str]
+
+
+class ProcedureDef(Schema):
+    key: str
+    label: str
+    description: str
+    needs_reason: bool
+    steps: list[StepDef]
+
+
 # --- what goes in ----------------------------------------------------------------------------------------
 
 
@@ -207,6 +224,30 @@ def list_matters(request, filters: Query[MatterFilter]):
         "offset": filters.offset,
         "items": [_row(m) for m in page],
     }
+
+
+@router.get("/procedures", response=list[ProcedureDef], summary="The procedures a matter may follow, as data")
+def procedures(request):
+    return [
+        {
+            "key": p.key,
+            "label": str(p.label),
+            "description": str(p.description),
+            "needs_reason": p.needs_reason,
+            "steps": [
+                {
+                    "key": s.key,
+                    "label": str(s.label),
+                    "hint": str(s.hint),
+                    "evidence": list(s.evidence),
+                    "returns_to": list(s.returns_to),
+                    "actions": list(s.actions),
+                }
+                for s in p.steps
+            ],
+        }
+        for p in definitions.PROCEDURES.values()
+    ]
 
 
 @router.get("/categories", response=list[CategoryOut], summary="The categories a matter may be raised under")

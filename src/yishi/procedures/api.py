@@ -1,4 +1,4 @@
-"""The procedures as data, and moving a matter through its procedure: ``/matters/{id}/advance`` and the like.
+"""Moving a matter through its procedure: ``/matters/{id}/advance``, ``…/return``, withdrawing and closing it.
 
 Mounted under /matters beside matters' own router (see ``yishi.api``), in the ``matters`` tag, with the ids
 the operations were published with.
@@ -12,27 +12,9 @@ from yishi.matters.api import _row
 from yishi.matters.schemas import MatterOut, ReasonIn
 from yishi.people.tokens import WRITE_AUTH
 
-from . import definitions
 from . import services as engine
 
 router = Router(tags=["matters"])
-
-
-class StepDef(Schema):
-    key: str
-    label: str
-    hint: str
-    evidence: list[str]
-    returns_to: list[str]
-    actions: list[str]
-
-
-class ProcedureDef(Schema):
-    key: str
-    label: str
-    description: str
-    needs_reason: bool
-    steps: list[StepDef]
 
 
 class AdvanceIn(Schema):
@@ -43,35 +25,6 @@ class ReturnIn(Schema):
     step: str
     reason: str
     expected_step: str
-
-
-@router.get(
-    "/procedures",
-    response=list[ProcedureDef],
-    summary="The procedures a matter may follow, as data",
-    operation_id="yishi_matters_api_procedures",
-)
-def procedures(request):
-    return [
-        {
-            "key": p.key,
-            "label": str(p.label),
-            "description": str(p.description),
-            "needs_reason": p.needs_reason,
-            "steps": [
-                {
-                    "key": s.key,
-                    "label": str(s.label),
-                    "hint": str(s.hint),
-                    "evidence": list(s.evidence),
-                    "returns_to": list(s.returns_to),
-                    "actions": list(s.actions),
-                }
-                for s in p.steps
-            ],
-        }
-        for p in definitions.PROCEDURES.values()
-    ]
 
 
 # --- writes: moving through the procedure ----------------------------------------------------------------
