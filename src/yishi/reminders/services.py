@@ -1,5 +1,6 @@
-"""Every write of the notifications app: recording and delivering news, digests, preferences, read marks,
-and the worker's jobs (due-soon reminders, overdue escalation, progress-report drafts).
+"""Every write of the notifications app besides telling one person one piece of news (``yishi.notifications``):
+digests, preferences, read marks, and the worker's jobs (due-soon reminders, overdue escalation,
+progress-report drafts).
 
 Send only what concerns the person, never the same news twice, no digest when there is nothing new:
 - each notification carries the key of its event, unique per person: a job that runs twice finds its news
@@ -10,8 +11,6 @@ Send only what concerns the person, never the same news twice, no digest when th
 """
 
 import datetime
-import logging
-import uuid
 from collections import defaultdict
 
 from django.conf import settings
@@ -24,11 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.audit.services import record
 from yishi.errors import Refused
+from yishi.notifications import notify
 
 from . import channels as outside
 from .models import Digest, Escalation, Notification, Preference, ProgressDraft
-
-logger = logging.getLogger("yishi.notifications")
 
 #: How many days before its due date a task's unit is reminded (overridable in settings).
 DUE_SOON_DAYS = 3
@@ -43,40 +41,8 @@ def _setting(name: str, default: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Recording and delivering
+# Digests
 # ---------------------------------------------------------------------------------------------------------
-
-
-def record_notification(*, person, text: str, link: str = "", key: str | None = None) -> Notification | None:
-    """Record news for ``person`` in the current transaction; None when they already have it (same key)."""
-    key = (key or f"once:{uuid.uuid4().hex}")[:200]
-    try:
-        with transaction.atomic():
-            return Notification.objects.create(person=person, text=text[:1000], link=link[:200], key=key)
-    except IntegrityError:
-        return None
-
-
-def deliver(notification_id: int) -> list[str]:
-    """Send one notification on its person's channels now, unless they take a digest. Returns channels used."""
-    notification = Notification.objects.select_related("person").filter(pk=notification_id).first()
-    if notification is None or notification.delivered_at is not None:
-        return []
-    person = notification.person
-    route = outside.channels_for(person)
-    if route.digest and person.is_active:
-        return []  # the daily digest carries it
-    claimed = Notification.objects.filter(pk=notification.pk, delivered_at__isnull=True).update(
-        delivered_at=timezone.now()
-    )
-    if not claimed or not person.is_active:
-        return []
-    body = notification.text
-    if notification.link:
-        body += "\n" + outside.absolute(notification.link)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = gettext("Yishi notification")
-    return outside.send(route, sms_text=notification.text, subject=subject, body=body)
 
 
 def _digest_text(items: list[Notification], *, limit: int | None) -> str:
@@ -268,7 +234,6 @@ def _open_works():
 
 def remind_due_soon(*, today: datetime.date) -> int:
     """Tell each open task's responsible people it is due within ``YISHI_DUE_SOON_DAYS``. Returns messages made."""
-    from yishi.notifications import notify
     from yishi.works.models import Work
 
     days = _setting("YISHI_DUE_SOON_DAYS", DUE_SOON_DAYS)
@@ -299,7 +264,6 @@ def remind_due_soon(*, today: datetime.date) -> int:
 def escalate(*, work, today: datetime.date) -> Escalation | None:
     """Report one overdue task to its street or town (督办); None when it already was, for this due date."""
     from yishi.access.roles import Role
-    from yishi.notifications import notify
 
     region = escalation_level(work.matter.region)
     days = (today - work.due_on).days
@@ -469,7 +433,6 @@ def _progress_lines(matter_ids: list[int], today: datetime.date) -> list[str]:
 def draft_progress_report(*, region, matter_ids: list[int], start: datetime.date, end: datetime.date):
     """One community's draft for one period, and a note to its committee. None when it exists already."""
     from yishi.access.roles import Role
-    from yishi.notifications import notify
 
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         title = gettext("Progress report (进展通报): %(region)s, %(start)s to %(end)s") % {
@@ -567,7 +530,6 @@ def remind_meetings(*, today: datetime.date) -> int:
     from django.utils import formats
 
     from yishi.meetings.models import Meeting, MeetingStatus
-    from yishi.notifications import notify
 
     days = _setting("YISHI_MEETING_REMIND_DAYS", MEETING_REMIND_DAYS)
     since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
@@ -617,7 +579,6 @@ def remind_disclosures(*, today: datetime.date) -> int:
     """Remind every community's committee of the disclosures due today, once per community and period."""
     from yishi.access.models import RoleAssignment
     from yishi.access.roles import Role
-    from yishi.notifications import notify
 
     due = disclosures_due(today)
     if not due:
