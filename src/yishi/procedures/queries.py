@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from yishi.matters.models import Status
-from yishi.reminders.queries import escalation_deviations
+from yishi.reminders.queries import escalation_notes
 
 from . import definitions
 from .evidence import missing
@@ -128,7 +128,7 @@ def deviations(
             Deviation("unresolved", _("Closed unresolved: %(reason)s") % {"reason": matter.public_reason})
         )
     if escalated:
-        found += escalation_deviations(matter)
+        found += [Deviation("escalated", text) for text in escalation_notes(matter)]
     if announced_late:
         from yishi.meetings.queries import late_notices  # a meeting on this matter announced at short notice
 

@@ -31,21 +31,16 @@ def escalations_of(matter) -> list[Escalation]:
     )
 
 
-def escalation_deviations(matter) -> list:
-    """Each overdue task the worker escalated to the street or town, as a deviation shown on the matter."""
-    from yishi.procedures.queries import Deviation
-
+def escalation_notes(matter) -> list[str]:
+    """Each overdue task the worker escalated to the street or town, in words the matter's deviations show."""
     return [
-        Deviation(
-            "escalated",
-            _("Task “%(task)s” was overdue (due %(due)s) and was escalated to %(region)s on %(date)s (督办).")
-            % {
-                "task": e.work.title,
-                "due": formats.date_format(e.due_on, "DATE_FORMAT"),
-                "region": e.region.name,
-                "date": formats.date_format(timezone.localdate(e.at), "DATE_FORMAT"),
-            },
-        )
+        _("Task “%(task)s” was overdue (due %(due)s) and was escalated to %(region)s on %(date)s (督办).")
+        % {
+            "task": e.work.title,
+            "due": formats.date_format(e.due_on, "DATE_FORMAT"),
+            "region": e.region.name,
+            "date": formats.date_format(timezone.localdate(e.at), "DATE_FORMAT"),
+        }
         for e in escalations_of(matter)
     ]
 
