@@ -10,6 +10,7 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from yishi.access.models import RoleAssignment
 from yishi.access.roles import Role
 from yishi.access.services import assign_role
 from yishi.notifications import muted
@@ -274,8 +275,6 @@ def _set_demo_passwords(demo):
 
 def logins() -> list[Login]:
     """The demo logins, read back from the database (for printing when the demo is already loaded)."""
-    from yishi.access.models import RoleAssignment
-
     rows = []
     admin = Person.objects.filter(is_superuser=True).order_by("pk").first()
     if admin:

@@ -3,6 +3,11 @@
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.access.queries import can
+from yishi.matters.models import Status as MatterStatus
+from yishi.regions.models import within
+from yishi.works.models import WorkStatus
+
 from .models import Escalation, Notification, Preference, ProgressDraft
 
 INBOX_SIZE = 50
@@ -47,8 +52,6 @@ def escalation_notes(matter) -> list[str]:
 
 def get_draft_for(user, pk: int) -> ProgressDraft | None:
     """A progress draft, for the staff who post that community's notices; None for anyone else."""
-    from yishi.access.queries import can
-
     draft = ProgressDraft.objects.select_related("region").filter(pk=pk).first()
     if draft is None or not can(user, "procedures.publish_result", draft.region):
         return None
@@ -61,10 +64,6 @@ def escalated_in(regions):
     One row per task: the escalation of the due date it still has (an earlier date moved since is history).
     """
     from django.db.models import F, Q
-
-    from yishi.matters.models import Status as MatterStatus
-    from yishi.regions.models import within
-    from yishi.works.models import WorkStatus
 
     q = Q()
     for region in regions:
