@@ -1,7 +1,7 @@
 """Reads about regions for pages and the API."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -80,8 +80,9 @@ class RuleKey:
     key: str
     label: object  # lazy text
     kind: str  # "days": whole days 0–60 or None (no minimum); "fraction": [numerator, denominator]
-    default: object = None  # the value that holds where no region has set the rule
-    default_source: str = ""
+    # What holds where no region has set the rule; left out of comparing and hashing (a fraction is a list).
+    default: object = field(default=None, compare=False)
+    default_source: str = field(default="", compare=False)
 
 
 _declared: list[Callable[[], list[RuleKey]]] = []
