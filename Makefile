@@ -23,6 +23,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/yishi makemigrations --check --dry-run -v1
 	$(BIN)/pytest -m "not e2e" -n $(PYTEST_WORKERS) -q
 

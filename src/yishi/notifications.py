@@ -7,15 +7,20 @@ them alone and names no one.
 """
 
 import contextlib
+import datetime
+import uuid
 from contextvars import ContextVar
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
+
+from yishi.reminders import channels as outside
+from yishi.reminders.models import Notification
 
 _muted: ContextVar[bool] = ContextVar("yishi_notifications_muted", default=False)
 
@@ -32,10 +37,6 @@ def muted():
 
 def _shown(value):
     """A parameter as the message shows it: lazy text resolved, dates as the language writes them (2026年10月15日)."""
-    import datetime
-
-    from django.utils import formats, timezone
-
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, datetime.datetime):
@@ -45,6 +46,38 @@ def _shown(value):
     return value
 
 
+def record_notification(*, person, text: str, link: str = "", key: str | None = None) -> Notification | None:
+    """Record news for ``person`` in the current transaction; None when they already have it (same key)."""
+    key = (key or f"once:{uuid.uuid4().hex}")[:200]
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(person=person, text=text[:1000], link=link[:200], key=key)
+    except IntegrityError:
+        return None
+
+
+def deliver(notification_id: int) -> list[str]:
+    """Send one notification on its person's channels now, unless they take a digest. Returns channels used."""
+    notification = Notification.objects.select_related("person").filter(pk=notification_id).first()
+    if notification is None or notification.delivered_at is not None:
+        return []
+    person = notification.person
+    route = outside.channels_for(person)
+    if route.digest and person.is_active:
+        return []  # the daily digest carries it
+    claimed = Notification.objects.filter(pk=notification.pk, delivered_at__isnull=True).update(
+        delivered_at=timezone.now()
+    )
+    if not claimed or not person.is_active:
+        return []
+    body = notification.text
+    if notification.link:
+        body += "\n" + outside.absolute(notification.link)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Yishi notification")
+    return outside.send(route, sms_text=notification.text, subject=subject, body=body)
+
+
 def notify(person, message_id: str, *, link: str = "", dedupe_key: str | None = None, **params) -> bool:
     """Tell ``person`` ``message_id`` (an English msgid, composed in the site's language).
 
@@ -52,8 +85,6 @@ def notify(person, message_id: str, *, link: str = "", dedupe_key: str | None = 
     one, every call is news of its own). ``link`` is the page the news is about. Returns whether the person was
     told now, i.e. it was not muted and not already known.
     """
-    from yishi.reminders.services import deliver, record_notification
-
     if person is None or _muted.get():
         return False
     with translation.override(settings.LANGUAGE_CODE):

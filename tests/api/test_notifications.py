@@ -3,8 +3,8 @@
 import datetime
 
 from tests.api.conftest import anonymous, ok, problem, send, with_session, with_token
+from yishi.notifications import record_notification
 from yishi.reminders.models import Notification, Preference, ProgressDraft
-from yishi.reminders.services import record_notification
 
 
 def _inbox(person, count: int) -> list[Notification]:

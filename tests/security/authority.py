@@ -1499,7 +1499,7 @@ def _(w):
 # Each person marks their own notifications read: the resident's one is untouched by anyone else.
 @entry("reminders:mark_read", named={"resident"}, quiet=True)
 def _(w):
-    from yishi.reminders.services import record_notification
+    from yishi.notifications import record_notification
 
     note = record_notification(person=w.resident, text="您的议题已受理", link="/")
     return w.tree.community, lambda: page("/notifications/read/", {"notification": note.pk})
@@ -1554,7 +1554,7 @@ def _(w):
 
 @entry(f"POST {API}/notifications/read", named={"resident"}, quiet=True)
 def _(w):
-    from yishi.reminders.services import record_notification
+    from yishi.notifications import record_notification
 
     note = record_notification(person=w.resident, text="您的议题已受理", link="/")
     return w.tree.community, lambda: api("/notifications/read", {"notification": note.pk})

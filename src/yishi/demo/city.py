@@ -6,41 +6,23 @@ the district level are made up in the official shape.
 """
 
 import random
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
+from yishi.access.models import RoleAssignment
 from yishi.access.roles import Role
 from yishi.access.services import assign_role
 from yishi.notifications import muted
 from yishi.people.models import Membership, Person, Relation
-from yishi.people.services import register_person
 from yishi.regions.models import Household, Level, Occupancy, Region, UnitKind
 from yishi.regions.services import create_region, create_unit
 
 from .names import draw_name
+from .shared import REPRESENTATIVES, Demo, Login, add_staff
+from .stories import load_stories
 
 DEMO_PASSWORD = "yishi-demo-2026"  # noqa: S105 - published in the README for the demo only
-
-
-@dataclass
-class Login:
-    who: str
-    phone: str
-    role: str
-    how: str
-
-
-@dataclass
-class Demo:
-    regions: dict[str, Region] = field(default_factory=dict)
-    logins: list[Login] = field(default_factory=list)
-    # The matters the stories made (see stories.py), in the order they were made: read them again for their state.
-    matters: list = field(default_factory=list)
-    started: datetime = field(default_factory=timezone.now)
 
 
 # (district, street name, street code, community, community code, [(compound, buildings, entrances, floors, vacant share)])
@@ -67,7 +49,6 @@ PLACES = [
 
 SECRETARIES = {"丽景社区": "张金利", "三角线社区": "孙丽", "朝东社区": "艾丽丽"}
 SECRETARY_PHONES = {"丽景社区": "13900000101", "三角线社区": "13900000201", "朝东社区": "13900000301"}
-REPRESENTATIVES = {"丽景社区": 15, "三角线社区": 30, "朝东社区": 12}
 # The two committees (两委) beyond the secretary, where a story needs them: 三角线社区's show of hands in S2
 # counts the committee members, and a second member enters the check count of each tally.
 COMMITTEE_MEMBERS = {
@@ -82,13 +63,6 @@ def _region(demo, parent, level, name, code=None):
     region = create_region(actor=None, parent=parent, level=level, name=name, code=code)
     demo.regions[name] = region
     return region
-
-
-def _staff(demo, name, phone, role, region, title="", gender="", **kwargs):
-    person = register_person(actor=None, name=name, phone=phone, gender=gender)
-    assign_role(actor=None, person=person, role=role, region=region, title=title, **kwargs)
-    demo.logins.append(Login(name, phone, f"{title or Role(role).label} · {region.name}", "password"))
-    return person
 
 
 def _households(
@@ -151,11 +125,13 @@ def _load(seed: int) -> Demo:
     admin = Person.objects.create_superuser("13000000000", "系统管理员", None)
     assign_role(actor=None, person=admin, role=Role.ADMIN, region=province)
     demo.logins.append(Login(admin.name, admin.phone, "system administrator · /admin/", "password"))
-    _staff(
+    add_staff(
         demo, "王建华", "13900000001", Role.BUREAU, city, title="市民政局基层政权建设和社区治理科", gender="M"
     )
-    _staff(demo, "李明", "13900000002", Role.EXPERT, city, title="律师", expertise="legal", gender="M")
-    _staff(demo, "周静", "13900000003", Role.EXPERT, city, title="社会工作师", expertise="social", gender="F")
+    add_staff(demo, "李明", "13900000002", Role.EXPERT, city, title="律师", expertise="legal", gender="M")
+    add_staff(
+        demo, "周静", "13900000003", Role.EXPERT, city, title="社会工作师", expertise="social", gender="F"
+    )
 
     phones = iter(range(13910000001, 13999999999))
     for district, street_name, street_code, community_name, community_code, compounds in PLACES:
@@ -163,7 +139,7 @@ def _load(seed: int) -> Demo:
             demo, demo.regions[district], Level.STREET, street_name, street_code
         )
         community = _region(demo, street, Level.COMMUNITY, community_name, community_code)
-        _staff(
+        add_staff(
             demo,
             SECRETARIES[community_name],
             SECRETARY_PHONES[community_name],
@@ -173,7 +149,7 @@ def _load(seed: int) -> Demo:
             gender="F" if community_name != "丽景社区" else "M",
         )
         for name, phone, title, gender in COMMITTEE_MEMBERS.get(community_name, []):
-            _staff(demo, name, phone, Role.COMMITTEE, community, title=title, gender=gender)
+            add_staff(demo, name, phone, Role.COMMITTEE, community, title=title, gender=gender)
         community_people: list[Person] = []
         for compound_name, *shape in compounds:
             compound = _region(demo, community, Level.COMPOUND, compound_name)
@@ -182,8 +158,6 @@ def _load(seed: int) -> Demo:
         _community_roles(demo, community, community_people, rng)
 
     _units(demo)
-    from .stories import load_stories  # the stories build on this module
-
     load_stories(demo)
     _set_demo_passwords(demo)
     return demo
@@ -251,7 +225,7 @@ def _units(demo):
         home_region=r["丽景社区"],
         serves=[r["万泰丽景小区"]],
     )
-    _staff(
+    add_staff(
         demo,
         "赵振华",
         "13900000011",
@@ -261,7 +235,7 @@ def _units(demo):
         unit=fire,
         gender="M",
     )
-    _staff(
+    add_staff(
         demo,
         "钱海涛",
         "13900000012",
@@ -271,7 +245,7 @@ def _units(demo):
         unit=brigade,
         gender="M",
     )
-    _staff(
+    add_staff(
         demo,
         "孙立新",
         "13900000013",
@@ -281,7 +255,7 @@ def _units(demo):
         unit=chengguan,
         gender="M",
     )
-    _staff(
+    add_staff(
         demo,
         "吴秀云",
         "13900000014",
@@ -301,8 +275,6 @@ def _set_demo_passwords(demo):
 
 def logins() -> list[Login]:
     """The demo logins, read back from the database (for printing when the demo is already loaded)."""
-    from yishi.access.models import RoleAssignment
-
     rows = []
     admin = Person.objects.filter(is_superuser=True).order_by("pk").first()
     if admin:

@@ -67,7 +67,7 @@ from yishi.votes.services import record_result
 from yishi.works.models import ProgressReport, Satisfaction, Supervision, Work
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
-from .city import REPRESENTATIVES, Demo, _staff
+from .shared import REPRESENTATIVES, Demo, add_staff
 
 S1_TITLE = "小区西侧小路积水，有老人摔伤"
 S2_TITLE = "请专业绿化队管护小区绿化带"
@@ -356,7 +356,7 @@ def _town(demo: Demo) -> Town:
         unit = create_unit(
             actor=None, name=name, kind=kind, home_region=r[home], serves=[r[s] for s in serves]
         )
-        _staff(demo, staff, phone, Role.UNIT_STAFF, r[home], title=title, unit=unit, gender=gender)
+        add_staff(demo, staff, phone, Role.UNIT_STAFF, r[home], title=title, unit=unit, gender=gender)
     for assignment in (
         RoleAssignment.objects.active().select_related("person", "region", "unit").order_by("pk")
     ):

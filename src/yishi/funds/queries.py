@@ -17,7 +17,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from yishi.access.queries import can
 from yishi.errors import Refused
 from yishi.formats import yuan
-from yishi.regions.models import Household, Region, within
+from yishi.regions.models import Household, Level, Region, within
 
 from .apportion import FEN, by_area, by_occupancy, equal_shares, from_fen
 from .models import Charge, ChargeRule, EntryKind, Fund, FundEntry, Method, RuleStatus
@@ -316,8 +316,6 @@ LEDGER = "funds.record_ledger"
 
 def get_compound(pk) -> Region:
     """A compound: the place charges and a public fund belong to (else 404)."""
-    from yishi.regions.models import Level
-
     try:
         return Region.objects.get(pk=pk, level=Level.COMPOUND)
     except (Region.DoesNotExist, ValueError, TypeError):
@@ -334,8 +332,6 @@ def rules_for(user, compound: Region):
 
 def compounds_below(region: Region, limit: int = 200) -> list[Region]:
     """The compounds at or below ``region`` with their fund's income, spending and balance, in one query."""
-    from yishi.regions.models import Level
-
     income = Sum("fund__entries__amount", filter=Q(fund__entries__kind=EntryKind.INCOME))
     spending = Sum("fund__entries__amount", filter=Q(fund__entries__kind=EntryKind.SPENDING))
     compounds = list(

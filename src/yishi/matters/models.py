@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.procedures import definitions
 from yishi.regions.models import Region
 
 
@@ -126,9 +127,7 @@ class Matter(models.Model):
 
     @property
     def procedure(self):
-        from yishi.procedures.definitions import get
-
-        return get(self.procedure_key) if self.procedure_key else None
+        return definitions.get(self.procedure_key) if self.procedure_key else None
 
     @property
     def step(self):

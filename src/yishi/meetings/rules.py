@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from yishi.regions.queries import RuleKey, rule_for
+
 from .models import SessionForm
 
 
@@ -52,8 +54,6 @@ def _default_notice_source(form: str) -> str:
 
 
 def _notice_rule(form: str, region) -> tuple[int | None, str]:
-    from yishi.regions.queries import rule_for
-
     return rule_for(
         region, f"meeting_notice_days:{form}", (_default_notice_days(form), _default_notice_source(form))
     )
@@ -70,6 +70,20 @@ def notice_source(form: str, region=None) -> str:
     if region is None:
         return _default_notice_source(form)
     return _notice_rule(form, region)[1]
+
+
+def region_rules() -> list[RuleKey]:
+    """The meeting rules a region may set for itself and below: the minimum notice of each form."""
+    return [
+        RuleKey(
+            f"meeting_notice_days:{form.value}",
+            _("Minimum notice for a %(form)s, in days") % {"form": form.label},
+            "days",
+            _default_notice_days(form.value),
+            _default_notice_source(form.value),
+        )
+        for form in SessionForm
+    ]
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,11 @@ from django.conf import settings
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
+from yishi.audit.models import AuditEntry, AuditHead
+from yishi.audit.services import verify
+from yishi.people.models import Person
+from yishi.regions.models import Region
+
 FORMAT = "yishi-backup/1"
 MANIFEST = "manifest.json"
 SQLITE_DUMP = "database.sqlite3"
@@ -82,8 +87,6 @@ def _quote(name: str) -> str:
 
 
 def _table_names() -> tuple[str, str]:
-    from yishi.audit.models import AuditEntry, AuditHead
-
     return AuditEntry._meta.db_table, AuditHead._meta.db_table
 
 
@@ -319,9 +322,6 @@ def _holds_nothing(cursor, tables: set[str]) -> bool:
     """No people, regions or audit entries. ``migrate`` alone fills a few tables (content types, permissions,
     the default categories), so row counts in general cannot tell a fresh database from a used one; every
     real use creates people and regions, and every change an audit entry."""
-    from yishi.people.models import Person
-    from yishi.regions.models import Region
-
     entry_table, _ = _table_names()
     for table in (Person._meta.db_table, Region._meta.db_table, entry_table):
         if table in tables:
@@ -475,8 +475,6 @@ def _live_inventory(using: str) -> Inventory:
 
 def restore(path: str | os.PathLike, *, force: bool = False) -> Report:
     """Restore the archive at ``path`` into the database and MEDIA_ROOT, then verify what was restored."""
-    from yishi.audit.services import verify
-
     using = "default"
     path = Path(path)
     vendor = _vendor(using)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from yishi.matters.models import Status
+from yishi.reviews.models import Decision
+from yishi.works.models import WorkStatus
 
 
 def screened(matter) -> list:
@@ -57,8 +59,6 @@ def required_reviews() -> tuple[str, ...]:
 
 
 def review_approved(matter) -> list:
-    from yishi.reviews.models import Decision
-
     version = _latest_version(matter)
     if version is None:
         return [_("No plan has been drafted.")]
@@ -89,8 +89,6 @@ def vote_passed(matter) -> list:
 
 
 def works_confirmed(matter) -> list:
-    from yishi.works.models import WorkStatus
-
     works = list(matter.works.all())
     if not works:
         return [_("No tasks have been assigned.")]

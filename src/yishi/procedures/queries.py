@@ -5,8 +5,10 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from yishi.access.roles import Role, roles_for
 from yishi.matters.models import Status
-from yishi.reminders.queries import escalation_deviations
+from yishi.meetings.queries import late_notices
+from yishi.reminders.queries import escalation_notes
 
 from . import definitions
 from .evidence import missing
@@ -128,10 +130,8 @@ def deviations(
             Deviation("unresolved", _("Closed unresolved: %(reason)s") % {"reason": matter.public_reason})
         )
     if escalated:
-        found += escalation_deviations(matter)
-    if announced_late:
-        from yishi.meetings.queries import late_notices  # a meeting on this matter announced at short notice
-
+        found += [Deviation("escalated", text) for text in escalation_notes(matter)]
+    if announced_late:  # a meeting on this matter announced at short notice
         found += [Deviation("late_notice", text) for text in late_notices(matter)]
     return found
 
@@ -203,7 +203,6 @@ class NextActors:
 def who_acts(matter) -> NextActors | None:
     """What comes next on ``matter`` and who acts, from the procedure's data and the role table; None once the
     matter is closed. A new matter waits for the community to screen it."""
-    from yishi.access.roles import Role, roles_for
 
     def roles(action):
         return [str(Role(r).label) for r in Role if r in roles_for(action) and r != Role.ADMIN]

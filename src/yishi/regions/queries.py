@@ -1,8 +1,8 @@
 """Reads about regions for pages and the API."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +70,9 @@ def units_serving(region: Region):
 
 
 # --- rules a region may change (DESIGN.md, "Rules and defaults") ----------------------------------------------
+# A rule belongs to the app that applies it (the meetings' notice periods, the eight-step vote threshold). That
+# app declares it with its default when Django starts (``declare_rules`` in its AppConfig.ready) and reads it
+# with ``rule_for``; the region tree stores, lists and checks the rules without importing the apps above it.
 
 
 @dataclass(frozen=True)
@@ -77,42 +80,23 @@ class RuleKey:
     key: str
     label: object  # lazy text
     kind: str  # "days": whole days 0–60 or None (no minimum); "fraction": [numerator, denominator]
+    # What holds where no region has set the rule; left out of comparing and hashing (a fraction is a list).
+    default: object = field(default=None, compare=False)
+    default_source: str = field(default="", compare=False)
+
+
+_declared: list[Callable[[], list[RuleKey]]] = []
+
+
+def declare_rules(rules: Callable[[], list[RuleKey]]) -> None:
+    """Add the rules an app lets a region set: ``rules()`` lists them with their defaults as they stand now."""
+    if rules not in _declared:
+        _declared.append(rules)
 
 
 def known_rules() -> dict[str, RuleKey]:
-    """Every rule a region may set, by key. Declared here; the apps that apply them read them with rule_for."""
-    from yishi.meetings.models import SessionForm
-
-    found = [
-        RuleKey(
-            f"meeting_notice_days:{form.value}",
-            _("Minimum notice for a %(form)s, in days") % {"form": form.label},
-            "days",
-        )
-        for form in SessionForm
-    ]
-    found.append(
-        RuleKey(
-            "vote_threshold:eight_steps",
-            _("Share of all representatives needed to pass an eight-step vote"),
-            "fraction",
-        )
-    )
-    return {r.key: r for r in found}
-
-
-def rule_default(key: str) -> tuple[object, str]:
-    """The value and source that hold where no region has set ``key``."""
-    if key.startswith("meeting_notice_days:"):
-        from yishi.meetings import rules
-
-        form = key.split(":", 1)[1]
-        return rules.notice_days(form), rules.notice_source(form)
-    if key == "vote_threshold:eight_steps":
-        from yishi.votes import rules_math
-
-        return list(settings.YISHI_VOTE_THRESHOLD), rules_math.PRESETS["eight_step"].source
-    raise KeyError(key)
+    """Every rule a region may set, by key, in the order the apps declared them."""
+    return {rule.key: rule for rules in _declared for rule in rules()}
 
 
 def nearest_rule(region: Region, key: str):
@@ -144,7 +128,7 @@ def rules_page_rows(region: Region) -> list[dict]:
     rows = []
     for rule in known_rules().values():
         found = nearest_rule(region, rule.key)
-        default_value, default_source = rule_default(rule.key)
+        default_value, default_source = rule.default, rule.default_source
         rows.append(
             {
                 "rule": rule,

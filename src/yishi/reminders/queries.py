@@ -3,6 +3,11 @@
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.access.queries import can
+from yishi.matters.models import Status as MatterStatus
+from yishi.regions.models import within
+from yishi.works.models import WorkStatus
+
 from .models import Escalation, Notification, Preference, ProgressDraft
 
 INBOX_SIZE = 50
@@ -31,29 +36,22 @@ def escalations_of(matter) -> list[Escalation]:
     )
 
 
-def escalation_deviations(matter) -> list:
-    """Each overdue task the worker escalated to the street or town, as a deviation shown on the matter."""
-    from yishi.procedures.queries import Deviation
-
+def escalation_notes(matter) -> list[str]:
+    """Each overdue task the worker escalated to the street or town, in words the matter's deviations show."""
     return [
-        Deviation(
-            "escalated",
-            _("Task “%(task)s” was overdue (due %(due)s) and was escalated to %(region)s on %(date)s (督办).")
-            % {
-                "task": e.work.title,
-                "due": formats.date_format(e.due_on, "DATE_FORMAT"),
-                "region": e.region.name,
-                "date": formats.date_format(timezone.localdate(e.at), "DATE_FORMAT"),
-            },
-        )
+        _("Task “%(task)s” was overdue (due %(due)s) and was escalated to %(region)s on %(date)s (督办).")
+        % {
+            "task": e.work.title,
+            "due": formats.date_format(e.due_on, "DATE_FORMAT"),
+            "region": e.region.name,
+            "date": formats.date_format(timezone.localdate(e.at), "DATE_FORMAT"),
+        }
         for e in escalations_of(matter)
     ]
 
 
 def get_draft_for(user, pk: int) -> ProgressDraft | None:
     """A progress draft, for the staff who post that community's notices; None for anyone else."""
-    from yishi.access.queries import can
-
     draft = ProgressDraft.objects.select_related("region").filter(pk=pk).first()
     if draft is None or not can(user, "procedures.publish_result", draft.region):
         return None
@@ -66,10 +64,6 @@ def escalated_in(regions):
     One row per task: the escalation of the due date it still has (an earlier date moved since is history).
     """
     from django.db.models import F, Q
-
-    from yishi.matters.models import Status as MatterStatus
-    from yishi.regions.models import within
-    from yishi.works.models import WorkStatus
 
     q = Q()
     for region in regions:

@@ -1,5 +1,6 @@
-"""Every write of the notifications app: recording and delivering news, digests, preferences, read marks,
-and the worker's jobs (due-soon reminders, overdue escalation, progress-report drafts).
+"""Every write of the notifications app besides telling one person one piece of news (``yishi.notifications``):
+digests, preferences, read marks, and the worker's jobs (due-soon reminders, overdue escalation,
+progress-report drafts).
 
 Send only what concerns the person, never the same news twice, no digest when there is nothing new:
 - each notification carries the key of its event, unique per person: a job that runs twice finds its news
@@ -10,8 +11,6 @@ Send only what concerns the person, never the same news twice, no digest when th
 """
 
 import datetime
-import logging
-import uuid
 from collections import defaultdict
 
 from django.conf import settings
@@ -22,13 +21,20 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from yishi.access.models import RoleAssignment
+from yishi.access.roles import Role
 from yishi.audit.services import record
 from yishi.errors import Refused
+from yishi.matters.models import Matter, Status
+from yishi.meetings.models import Meeting, MeetingStatus, Response
+from yishi.notifications import notify
+from yishi.people.models import Person
+from yishi.regions.models import Level, Region
+from yishi.works.models import Work, WorkStatus
+from yishi.works.queries import of_open_matters
 
 from . import channels as outside
 from .models import Digest, Escalation, Notification, Preference, ProgressDraft
-
-logger = logging.getLogger("yishi.notifications")
 
 #: How many days before its due date a task's unit is reminded (overridable in settings).
 DUE_SOON_DAYS = 3
@@ -43,40 +49,8 @@ def _setting(name: str, default: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Recording and delivering
+# Digests
 # ---------------------------------------------------------------------------------------------------------
-
-
-def record_notification(*, person, text: str, link: str = "", key: str | None = None) -> Notification | None:
-    """Record news for ``person`` in the current transaction; None when they already have it (same key)."""
-    key = (key or f"once:{uuid.uuid4().hex}")[:200]
-    try:
-        with transaction.atomic():
-            return Notification.objects.create(person=person, text=text[:1000], link=link[:200], key=key)
-    except IntegrityError:
-        return None
-
-
-def deliver(notification_id: int) -> list[str]:
-    """Send one notification on its person's channels now, unless they take a digest. Returns channels used."""
-    notification = Notification.objects.select_related("person").filter(pk=notification_id).first()
-    if notification is None or notification.delivered_at is not None:
-        return []
-    person = notification.person
-    route = outside.channels_for(person)
-    if route.digest and person.is_active:
-        return []  # the daily digest carries it
-    claimed = Notification.objects.filter(pk=notification.pk, delivered_at__isnull=True).update(
-        delivered_at=timezone.now()
-    )
-    if not claimed or not person.is_active:
-        return []
-    body = notification.text
-    if notification.link:
-        body += "\n" + outside.absolute(notification.link)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = gettext("Yishi notification")
-    return outside.send(route, sms_text=notification.text, subject=subject, body=body)
 
 
 def _digest_text(items: list[Notification], *, limit: int | None) -> str:
@@ -128,8 +102,6 @@ def send_digest(*, person, day: datetime.date) -> Digest | None:
 
 def send_digests(*, day: datetime.date) -> int:
     """Digests for everyone who takes one and has news waiting. Returns how many were sent."""
-    from yishi.people.models import Person
-
     waiting = Notification.objects.filter(person=OuterRef("pk"), delivered_at__isnull=True)
     people = Person.objects.filter(Exists(waiting), is_active=True, notification_preference__digest=True)
     return sum(1 for person in people.iterator(chunk_size=500) if send_digest(person=person, day=day))
@@ -185,9 +157,6 @@ def mark_read(*, actor, ids: list[int] | None = None) -> int:
 
 def responsible_people(work) -> list:
     """谁负责谁执行: the person assigned, and the unit's staff whose role reaches the matter's place."""
-    from yishi.access.models import RoleAssignment
-    from yishi.access.roles import Role
-
     people = {}
     if work.assignee_id and work.assignee.is_active:
         people[work.assignee_id] = work.assignee
@@ -210,8 +179,6 @@ def responsible_people(work) -> list:
 
 def escalation_level(region):
     """The street or town (街道/乡镇) above ``region``: the level that supervises (督办) overdue work."""
-    from yishi.regions.models import Level, Region
-
     if region.level <= Level.STREET:
         return region
     return (
@@ -224,8 +191,6 @@ def escalation_level(region):
 
 def holders_at_nearest(region, role) -> list:
     """Active holders of ``role`` at ``region``, or at the nearest ancestor where someone holds it."""
-    from yishi.access.models import RoleAssignment
-
     assignments = (
         RoleAssignment.objects.active()
         .filter(role=role, region_id__in=region.ancestor_ids, person__is_active=True)
@@ -238,8 +203,6 @@ def holders_at_nearest(region, role) -> list:
 
 
 def holders_at(region, role) -> list:
-    from yishi.access.models import RoleAssignment
-
     assignments = (
         RoleAssignment.objects.active()
         .filter(role=role, region=region, person__is_active=True)
@@ -260,17 +223,11 @@ def _in_chunks(ids: list[int], size: int = 200):
 
 
 def _open_works():
-    from yishi.works.models import WorkStatus
-    from yishi.works.queries import of_open_matters
-
     return of_open_matters().filter(status=WorkStatus.OPEN)
 
 
 def remind_due_soon(*, today: datetime.date) -> int:
     """Tell each open task's responsible people it is due within ``YISHI_DUE_SOON_DAYS``. Returns messages made."""
-    from yishi.notifications import notify
-    from yishi.works.models import Work
-
     days = _setting("YISHI_DUE_SOON_DAYS", DUE_SOON_DAYS)
     ids = list(
         _open_works()
@@ -298,9 +255,6 @@ def remind_due_soon(*, today: datetime.date) -> int:
 
 def escalate(*, work, today: datetime.date) -> Escalation | None:
     """Report one overdue task to its street or town (督办); None when it already was, for this due date."""
-    from yishi.access.roles import Role
-    from yishi.notifications import notify
-
     region = escalation_level(work.matter.region)
     days = (today - work.due_on).days
     with transaction.atomic():
@@ -360,8 +314,6 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
 
 def escalate_overdue(*, today: datetime.date) -> int:
     """Escalate every open task overdue by ``YISHI_ESCALATE_AFTER_DAYS`` or more. Returns escalations made."""
-    from yishi.works.models import Work
-
     after = _setting("YISHI_ESCALATE_AFTER_DAYS", ESCALATE_AFTER_DAYS)
     done = Escalation.objects.filter(work=OuterRef("pk"), due_on=OuterRef("due_on"))
     ids = list(
@@ -385,8 +337,6 @@ def report_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def _communities_of(region_ids: set[int]) -> dict[int, object]:
     """Map each region id to the community (社区/村) it lies in; regions above a community map to nothing."""
-    from yishi.regions.models import Level, Region
-
     regions = {r.pk: r for r in Region.objects.filter(pk__in=region_ids).only("pk", "path", "level")}
     ancestor_ids = {a for r in regions.values() for a in r.ancestor_ids}
     communities = {}
@@ -402,8 +352,6 @@ def _communities_of(region_ids: set[int]) -> dict[int, object]:
 
 def draft_progress_reports(*, today: datetime.date) -> int:
     """Draft last week's progress report (进展通报) for every community with matters to report. Returns drafts."""
-    from yishi.matters.models import Matter, Status
-
     start, end = report_period(today)
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     until = timezone.make_aware(
@@ -436,9 +384,6 @@ def draft_progress_reports(*, today: datetime.date) -> int:
 
 
 def _progress_lines(matter_ids: list[int], today: datetime.date) -> list[str]:
-    from yishi.matters.models import Matter, Status
-    from yishi.works.models import Work, WorkStatus
-
     tasks: dict[int, list] = defaultdict(list)
     for matter_id, status, due_on in Work.objects.filter(matter_id__in=matter_ids).values_list(
         "matter_id", "status", "due_on"
@@ -468,9 +413,6 @@ def _progress_lines(matter_ids: list[int], today: datetime.date) -> list[str]:
 
 def draft_progress_report(*, region, matter_ids: list[int], start: datetime.date, end: datetime.date):
     """One community's draft for one period, and a note to its committee. None when it exists already."""
-    from yishi.access.roles import Role
-    from yishi.notifications import notify
-
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         title = gettext("Progress report (进展通报): %(region)s, %(start)s to %(end)s") % {
             "region": region.name,
@@ -532,10 +474,6 @@ MEETING_REMIND_DAYS = 1
 def meeting_participants(meeting) -> list:
     """Who is invited and has not said they cannot come: invited people, and the staff of invited units whose
     role reaches the meeting's place. Stakeholders named only in words have no account to tell."""
-    from yishi.access.models import RoleAssignment
-    from yishi.access.roles import Role
-    from yishi.meetings.models import Response
-
     people = {}
     invitations = meeting.invitations.exclude(response=Response.NO).select_related("person")
     units = []
@@ -565,9 +503,6 @@ def remind_meetings(*, today: datetime.date) -> int:
     """Remind the participants of every announced meeting held today or within ``YISHI_MEETING_REMIND_DAYS``
     days, once per meeting time (a meeting moved to a new time is news again). Returns messages made."""
     from django.utils import formats
-
-    from yishi.meetings.models import Meeting, MeetingStatus
-    from yishi.notifications import notify
 
     days = _setting("YISHI_MEETING_REMIND_DAYS", MEETING_REMIND_DAYS)
     since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
@@ -615,10 +550,6 @@ def disclosures_due(today: datetime.date) -> list[tuple[str, str]]:
 
 def remind_disclosures(*, today: datetime.date) -> int:
     """Remind every community's committee of the disclosures due today, once per community and period."""
-    from yishi.access.models import RoleAssignment
-    from yishi.access.roles import Role
-    from yishi.notifications import notify
-
     due = disclosures_due(today)
     if not due:
         return 0

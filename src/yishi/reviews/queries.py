@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from yishi.access.queries import holding_roles
 from yishi.matters.models import Matter, Status
 from yishi.plans.models import PlanVersion
 from yishi.plans.services import diff
@@ -29,8 +30,6 @@ def awaiting_review(user) -> list[ReviewWaiting]:
     The changes are shown against the last version this expert reviewed, else against the version before the
     latest (a first version is all new). Three queries, whatever the number of matters or versions.
     """
-    from yishi.access.queries import holding_roles
-
     scopes = [a.region for a in holding_roles(user, ACTION)]
     steps = [(p.key, s.key) for p in PROCEDURES.values() for s in p.steps if ACTION in s.actions]
     if not scopes or not steps:

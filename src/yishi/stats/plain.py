@@ -19,7 +19,7 @@ from yishi.reminders.models import Escalation
 from yishi.votes.models import Participation
 from yishi.works.models import Satisfaction, Work
 
-from .figures import (
+from .shapes import (
     DimensionRow,
     Figures,
     MonthRow,

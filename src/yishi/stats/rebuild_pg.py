@@ -14,7 +14,7 @@ from django.db import connection
 
 from yishi.matters.models import CLOSED_STATUSES
 
-from .figures import DURATION_BUCKETS, short_procedures
+from .shapes import DURATION_BUCKETS, short_procedures
 
 
 def _month(col: str) -> str:
@@ -30,7 +30,7 @@ def _day(col: str) -> str:
 
 
 def _bucket(later: str, earlier: str) -> str:
-    """``figures.bucket_of`` in SQL: how many edges lie strictly below the duration in hours."""
+    """``shapes.bucket_of`` in SQL: how many edges lie strictly below the duration in hours."""
     edges = ", ".join(repr(-e) for e in sorted(DURATION_BUCKETS, reverse=True))
     hours = f"(EXTRACT(EPOCH FROM ({later} - {earlier}))::float8 / 3600)"
     return f"({len(DURATION_BUCKETS)} - width_bucket(-{hours}, ARRAY[{edges}]::float8[]))"

@@ -29,7 +29,9 @@ from yishi.reminders.models import Escalation
 from yishi.votes.models import Participation, Vote
 from yishi.works.models import Satisfaction, Work
 
-from .figures import (
+from . import rebuild_pg
+from .models import Counter, Participant, Source
+from .shapes import (
     OVERFLOW_BUCKET,
     DimensionRow,
     Figures,
@@ -44,7 +46,6 @@ from .figures import (
     silence_as_of,
     silent_since,
 )
-from .models import Counter, Participant, Source
 
 MATTER, MEETING, VOTE = "m", "g", "v"
 CONSULT = "consult:"  # kept at the community only
@@ -657,8 +658,6 @@ def rebuild(*, verbose=None, python: bool = False) -> Rebuilt:
 
 
 def _rebuild_pg(started: float, verbose) -> Rebuilt:
-    from . import rebuild_pg
-
     with transaction.atomic():
         with connection.cursor() as cursor:
             # TRUNCATE refuses while foreign-key checks of this transaction are still deferred: run them first.

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from yishi.access.queries import can
+from yishi.access.queries import can, regions_where
 from yishi.regions.models import Household, Region, within
 
 from .codes import household_code
@@ -278,8 +278,6 @@ def surveys_for(user, region: Region):
     drafts of the places where the user manages surveys. Newest first."""
     from django.db.models import Q
 
-    from yishi.access.queries import regions_where
-
     managed = regions_where(user, MANAGE).values("pk")
     return (
         Survey.objects.filter(within(region, "region"))
@@ -347,8 +345,6 @@ def open_for_entry(user):
     """Open surveys where ``user`` enters paper forms, each annotated ``paper`` and ``answered`` (live responses
     on paper, and in all), oldest first: the staff's pile of forms still to type in."""
     from django.db.models import Q
-
-    from yishi.access.queries import regions_where
 
     live = Q(responses__voided_at__isnull=True)
     return (

@@ -3,12 +3,14 @@
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import can, regions_where, require
 from yishi.regions.models import Region, within
+from yishi.regions.queries import RuleKey
 
 from . import rules_math
 from .models import (
@@ -74,6 +76,19 @@ def rule_source(vote: Vote) -> tuple[str, str]:
     if preset is None:
         return str(_("A rule set for this vote")), str(_("set by the organisers of this vote"))
     return str(preset.label), preset.source
+
+
+def region_rules() -> list[RuleKey]:
+    """The vote rules a region may set for itself and below: the eight-step vote's threshold."""
+    return [
+        RuleKey(
+            "vote_threshold:eight_steps",
+            _("Share of all representatives needed to pass an eight-step vote"),
+            "fraction",
+            list(settings.YISHI_VOTE_THRESHOLD),
+            rules_math.PRESETS["eight_step"].source,
+        )
+    ]
 
 
 def _voided_proxy():

@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 
 from yishi.access.queries import active_roles, holding_roles, regions_where
 from yishi.access.roles import Role
+from yishi.matters import queries as matters
+from yishi.meetings import queries as meetings
+from yishi.notices import queries as notices
 from yishi.procedures.definitions import DEFAULT, PROCEDURES
+from yishi.regions.models import Household
+from yishi.reminders.queries import escalated_in
+from yishi.reviews.queries import awaiting_review
+from yishi.surveys import queries as surveys
+from yishi.votes import queries as votes
+from yishi.works import queries as works
 
 LIST_LIMIT = 50
 
@@ -63,18 +72,10 @@ def may_somewhere(user, action: str) -> bool:
 
 
 def lives_somewhere(user) -> bool:
-    from yishi.regions.models import Household
-
     return Household.objects.filter(memberships__person=user).exists()
 
 
 def resident_section(user, *, with_votes: bool) -> dict:
-    from yishi.matters import queries as matters
-    from yishi.notices import queries as notices
-    from yishi.surveys import queries as surveys
-    from yishi.votes import queries as votes
-    from yishi.works import queries as works
-
     section = {
         "mine": list(matters.mine(user)[:LIST_LIMIT]),
         "surveys": [s for s in surveys.open_surveys_for(user) if not s.answered][:LIST_LIMIT],
@@ -87,12 +88,6 @@ def resident_section(user, *, with_votes: bool) -> dict:
 
 
 def community_section(user) -> dict:
-    from yishi.matters import queries as matters
-    from yishi.meetings import queries as meetings
-    from yishi.surveys import queries as surveys
-    from yishi.votes import queries as votes
-    from yishi.works import queries as works
-
     scopes = [a.region for a in active_roles(user) if a.role in (Role.COMMITTEE, Role.ADMIN)]
     return {
         "to_screen": list(matters.to_screen(user)[:LIST_LIMIT]),
@@ -107,9 +102,6 @@ def community_section(user) -> dict:
 
 
 def representative_section(user) -> dict:
-    from yishi.meetings import queries as meetings
-    from yishi.votes import queries as votes
-
     return {
         "votes": list(votes.open_votes_for(user).filter(voted=False)[:LIST_LIMIT]),
         "invitations": list(meetings.upcoming_invitations(user)[:LIST_LIMIT]),
@@ -117,15 +109,10 @@ def representative_section(user) -> dict:
 
 
 def expert_section(user) -> dict:
-    from yishi.reviews.queries import awaiting_review
-
     return {"reviews": awaiting_review(user)[:LIST_LIMIT]}
 
 
 def unit_section(user) -> dict:
-    from yishi.meetings import queries as meetings
-    from yishi.works import queries as works
-
     return {
         "tasks": list(works.for_unit_staff(user)[:LIST_LIMIT]),
         "invitations": list(meetings.upcoming_invitations(user)[:LIST_LIMIT]),
@@ -133,8 +120,6 @@ def unit_section(user) -> dict:
 
 
 def bureau_section(user) -> dict:
-    from yishi.reminders.queries import escalated_in
-
     regions = sorted(
         {a.region.pk: a.region for a in active_roles(user) if a.role == Role.BUREAU}.values(),
         key=lambda r: r.path,
@@ -166,7 +151,6 @@ def home_context(user) -> dict:
         sections["bureau"] = bureau_section(user)
     if "resident" not in sections and not is_representative:
         # Staff vote too (a committee's own vote, an owners' vote): shown only when one waits on them.
-        from yishi.votes import queries as votes
 
         waiting = list(votes.open_votes_for(user).filter(voted=False)[:LIST_LIMIT])
         if waiting:

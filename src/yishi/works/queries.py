@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from yishi.access.queries import active_roles
+from yishi.access.roles import Role
 from yishi.matters.models import Status
 from yishi.regions.models import within
 
@@ -16,9 +18,6 @@ def of_open_matters():
 
 
 def for_unit_staff(user):
-    from yishi.access.queries import active_roles
-    from yishi.access.roles import Role
-
     units = [a.unit_id for a in active_roles(user) if a.role == Role.UNIT_STAFF]
     return (
         of_open_matters()
