@@ -285,6 +285,7 @@ def not_found_view(request, exception=None):
 
 
 def _mount():
+    # Late: the apps' routers import schemas and handlers that need this module's ``api`` object defined.
     from yishi.audit.api import router as audit_router
     from yishi.comments.api import router as comments_router
     from yishi.funds.api import router as funds_router
