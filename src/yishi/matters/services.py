@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
+from yishi.audit.actions import SCREENING_CLOSE_ACTIONS, Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.regions.models import Level, Region
@@ -95,7 +96,7 @@ def raise_matter(
     # A back-to-back matter's entry names no actor: the public chain must not lead back to the submitter.
     record(
         actor=None if back_to_back else actor,
-        action="matters.raise_matter",
+        action=Action.MATTERS_RAISE_MATTER,
         target=matter,
         data={
             "region": region.pk,
@@ -153,7 +154,7 @@ def record_matter(
     _add_photos(matter, photos, actor)
     record(
         actor=actor,
-        action="matters.record_matter",
+        action=Action.MATTERS_RECORD_MATTER,
         target=matter,
         data={
             "region": region.pk,
@@ -190,7 +191,7 @@ def support(*, actor, matter: Matter, person=None) -> Support:
         raise Refused(_("You already support this matter."), "already_supported")
     support = Support.objects.create(matter=matter, person=person)
     Matter.objects.filter(pk=matter.pk).update(supporter_count=F("supporter_count") + 1)
-    record(actor=actor, action="matters.support", target=matter, personal={"person": person.pk})
+    record(actor=actor, action=Action.MATTERS_SUPPORT, target=matter, personal={"person": person.pk})
     return support
 
 
@@ -249,7 +250,7 @@ def accept(
     Matter.objects.filter(pk=matter.pk).update(**fields)
     record(
         actor=actor,
-        action="matters.accept",
+        action=Action.MATTERS_ACCEPT,
         target=matter,
         data={"procedure": procedure_key, "region": matter.region_id, "category": matter.category_id},
     )
@@ -267,7 +268,7 @@ def _close_screening(actor, matter, *, status, reason, **fields) -> Matter:
     matter.refresh_from_db()
     record(
         actor=actor,
-        action=f"matters.{status}",
+        action=SCREENING_CLOSE_ACTIONS[status],
         target=matter,
         data={"status": status, **{k: (v.pk if hasattr(v, "pk") else v) for k, v in fields.items()}},
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import active_roles, can, require
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
@@ -112,7 +113,7 @@ def record_session(
     data = {"matter": matter.pk, "step": matter.step_key, "attendance": attendance, "ideas": len(ideas)}
     if meeting is not None:
         data["meeting"] = meeting.pk
-    record(actor=actor, action="meetings.record_session", target=session, data=data)
+    record(actor=actor, action=Action.MEETINGS_RECORD_SESSION, target=session, data=data)
     return session
 
 
@@ -249,7 +250,7 @@ def create_meeting(
     _write_agenda(meeting, agenda)
     record(
         actor=actor,
-        action="meetings.create",
+        action=Action.MEETINGS_CREATE,
         target=meeting,
         data={
             "region": region.pk,
@@ -301,7 +302,7 @@ def update_meeting(
         _write_agenda(meeting, _clean_agenda(meeting.region, agenda))
     record(
         actor=actor,
-        action="meetings.update",
+        action=Action.MEETINGS_UPDATE,
         target=meeting,
         data={
             "form": meeting.form,
@@ -381,7 +382,7 @@ def invite(
     Invitation.objects.bulk_create(new)
     record(
         actor=actor,
-        action="meetings.invite",
+        action=Action.MEETINGS_INVITE,
         target=meeting,
         data={
             "people": sum(1 for i in new if i.person_id),
@@ -547,7 +548,7 @@ def announce(*, actor, meeting: Meeting, late_reason: str = "") -> Announcement:
     meeting.status, meeting.announced_at = MeetingStatus.ANNOUNCED, now
     record(
         actor=actor,
-        action="meetings.announce",
+        action=Action.MEETINGS_ANNOUNCE,
         target=meeting,
         data={
             "notice": announcement.notice_id,
@@ -631,7 +632,7 @@ def change_meeting(
     )
     record(
         actor=actor,
-        action="meetings.change",
+        action=Action.MEETINGS_CHANGE,
         target=meeting,
         data={"notice": announcement.notice_id, "changed": changed, "late": announcement.late},
     )
@@ -675,7 +676,7 @@ def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
         status=MeetingStatus.CANCELLED, cancelled_at=now, cancel_reason=reason[:2000]
     )
     meeting.status, meeting.cancelled_at, meeting.cancel_reason = MeetingStatus.CANCELLED, now, reason[:2000]
-    record(actor=actor, action="meetings.cancel", target=meeting, data={"notice": notice_id})
+    record(actor=actor, action=Action.MEETINGS_CANCEL, target=meeting, data={"notice": notice_id})
     return meeting
 
 
@@ -729,7 +730,7 @@ def _attend(*, actor, meeting: Meeting, person, invitation: Invitation | None, m
         raise Refused(_("%(name)s has already signed in.") % {"name": name}, "already_signed_in") from None
     record(
         actor=actor,
-        action="meetings.sign_in",
+        action=Action.MEETINGS_SIGN_IN,
         target=attendance,
         data={"meeting": meeting.pk, "method": method, "invited": invitation is not None},
     )
@@ -815,7 +816,7 @@ def respond(*, actor, meeting: Meeting, attending: bool) -> Invitation:
     invitation.save(update_fields=["response", "responded_at"])
     record(
         actor=actor,
-        action="meetings.respond",
+        action=Action.MEETINGS_RESPOND,
         target=invitation,
         data={"meeting": meeting.pk, "response": invitation.response},
     )
@@ -840,7 +841,7 @@ def attach_sheet_photo(*, actor, meeting: Meeting, upload) -> SheetPhoto:
     )
     photo.image.save(content.name, content, save=False)
     photo.save()
-    record(actor=actor, action="meetings.attach_sheet", target=photo, data={"meeting": meeting.pk})
+    record(actor=actor, action=Action.MEETINGS_ATTACH_SHEET, target=photo, data={"meeting": meeting.pk})
     return photo
 
 
@@ -900,7 +901,7 @@ def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[s
     Idea.objects.bulk_create([Idea(session=session, text=text[:2000], voiced_by=by) for text, by in ideas])
     record(
         actor=actor,
-        action="meetings.add_ideas",
+        action=Action.MEETINGS_ADD_IDEAS,
         target=session,
         data={"meeting": meeting.pk, "matter": matter.pk, "ideas": len(ideas)},
     )
@@ -958,7 +959,7 @@ def close_meeting(*, actor, meeting: Meeting) -> Meeting:
             for i, m in enumerate(agenda, 1)
         ]
     )
-    record(actor=actor, action="meetings.close", target=meeting, data={"minutes": len(agenda)})
+    record(actor=actor, action=Action.MEETINGS_CLOSE, target=meeting, data={"minutes": len(agenda)})
     return meeting
 
 
@@ -990,7 +991,7 @@ def edit_minutes(*, actor, minutes: Minutes, text: str) -> Minutes:
     minutes.save(update_fields=["text", "edited_by", "edited_at"])
     record(
         actor=actor,
-        action="meetings.edit_minutes",
+        action=Action.MEETINGS_EDIT_MINUTES,
         target=minutes,
         data={"meeting": meeting.pk, "matter": minutes.matter_id, "sha256": _digest(minutes.text)},
     )
@@ -1011,7 +1012,7 @@ def redraft_minutes(*, actor, minutes: Minutes) -> Minutes:
     minutes.save(update_fields=["text", "drafted_at", "edited_by", "edited_at"])
     record(
         actor=actor,
-        action="meetings.redraft_minutes",
+        action=Action.MEETINGS_REDRAFT_MINUTES,
         target=minutes,
         data={"meeting": meeting.pk, "matter": minutes.matter_id, "sha256": _digest(minutes.text)},
     )
@@ -1042,7 +1043,7 @@ def confirm_minutes(*, actor, meeting: Meeting) -> list[Minutes]:
             confirmed_by=_person(actor), confirmed_at=now, digest=digests[str(m.pk)]
         )
         m.confirmed_by, m.confirmed_at, m.digest = _person(actor), now, digests[str(m.pk)]
-    record(actor=actor, action="meetings.confirm_minutes", target=meeting, data={"sha256": digests})
+    record(actor=actor, action=Action.MEETINGS_CONFIRM_MINUTES, target=meeting, data={"sha256": digests})
     return rows
 
 
@@ -1066,7 +1067,7 @@ def add_addendum(*, actor, minutes: Minutes, text: str) -> Addendum:
     )
     record(
         actor=actor,
-        action="meetings.add_addendum",
+        action=Action.MEETINGS_ADD_ADDENDUM,
         target=addendum,
         data={"meeting": meeting.pk, "minutes": minutes.pk, "sha256": addendum.digest},
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
+from yishi.audit.actions import MOVE_ACTIONS
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
@@ -67,7 +68,7 @@ def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str 
     )
     record(
         actor=actor,
-        action=f"procedures.{kind}",
+        action=MOVE_ACTIONS[kind],
         target=matter,
         data={"procedure": matter.procedure_key, "from": matter.step_key, "to": to_step, "status": status},
     )

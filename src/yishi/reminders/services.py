@@ -22,6 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 
@@ -320,7 +321,7 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
             return None
         record(
             actor=None,
-            action="reminders.escalate",
+            action=Action.REMINDERS_ESCALATE,
             target=work,
             data={
                 "matter": work.matter_id,
@@ -497,7 +498,7 @@ def draft_progress_report(*, region, matter_ids: list[int], start: datetime.date
             return None
         record(
             actor=None,
-            action="reminders.draft_progress_report",
+            action=Action.REMINDERS_DRAFT_PROGRESS_REPORT,
             target=draft,
             data={
                 "region": region.pk,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import active_roles, can
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Support
@@ -51,7 +52,7 @@ def assign_work(
     )
     record(
         actor=actor,
-        action="works.assign_work",
+        action=Action.WORKS_ASSIGN_WORK,
         target=work,
         data={"matter": matter.pk, "unit": unit.pk if unit else None, "due_on": due_on.isoformat()},
     )
@@ -108,7 +109,7 @@ def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=N
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.DONE, done_at=timezone.now())
     record(
         actor=actor,
-        action="works.report_progress",
+        action=Action.WORKS_REPORT_PROGRESS,
         target=work,
         data={"done": done, "photo": photo is not None},
     )
@@ -146,7 +147,7 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
     hidden = matter.back_to_back and actor.pk == matter.submitter_id
     record(
         actor=None if hidden else actor,
-        action="works.supervise",
+        action=Action.WORKS_SUPERVISE,
         target=work,
         data={"verdict": verdict, "rating": rating},
     )
@@ -181,6 +182,9 @@ def rate_result(*, actor, matter: Matter, rating: int, comment: str = "") -> Sat
     )
     hidden = matter.back_to_back and actor.pk == matter.submitter_id
     record(
-        actor=None if hidden else actor, action="works.rate_result", target=matter, data={"rating": rating}
+        actor=None if hidden else actor,
+        action=Action.WORKS_RATE_RESULT,
+        target=matter,
+        data={"rating": rating},
     )
     return satisfaction
