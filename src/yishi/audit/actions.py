@@ -135,6 +135,6 @@ SCREENING_CLOSE_ACTIONS = {
 def action_label(value: str) -> str:
     """The words for a stored action; an action this version does not know is shown as it was stored."""
     try:
-        return Action(value).label
+        return str(Action(value).label)
     except ValueError:
         return value

@@ -47,7 +47,7 @@ class AuditEntry(AppendOnly):
     def target_label(self) -> str:
         """The kind of object changed, in words (its model's name); the stored type when no model has it."""
         try:
-            return apps.get_model(self.target_type)._meta.verbose_name
+            return str(apps.get_model(self.target_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.target_type
 

@@ -58,9 +58,6 @@ def record(
         "prev_hash": head.last_hash,
     }
     entry = AuditEntry(**fields, hash=entry_hash(**fields))
-    # Not stored: receivers of the save (the roll-ups) read what the service wrote from the object itself
-    # instead of reading it back.
-    entry.target_object = target
     entry.save()
     AuditHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
     return entry

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.queries import require
 from yishi.audit.actions import SCREENING_CLOSE_ACTIONS, Action
 from yishi.audit.services import record
@@ -105,6 +106,7 @@ def raise_matter(
             "back_to_back": back_to_back,
         },
     )
+    figures_hooks.added(matter)
     return matter
 
 
@@ -164,6 +166,7 @@ def record_matter(
         },
         personal={"submitter": submitter.pk if submitter else None, "name": submitter_name},
     )
+    figures_hooks.added(matter)
     return matter
 
 
@@ -192,6 +195,7 @@ def support(*, actor, matter: Matter, person=None) -> Support:
     support = Support.objects.create(matter=matter, person=person)
     Matter.objects.filter(pk=matter.pk).update(supporter_count=F("supporter_count") + 1)
     record(actor=actor, action=Action.MATTERS_SUPPORT, target=matter, personal={"person": person.pk})
+    figures_hooks.changed(matter)
     return support
 
 
@@ -254,6 +258,7 @@ def accept(
         target=matter,
         data={"procedure": procedure_key, "region": matter.region_id, "category": matter.category_id},
     )
+    figures_hooks.changed(matter)
     from yishi.notices.services import post_screening_notice
 
     engine.start(actor=actor, matter=matter, procedure_key=procedure_key, reason=procedure_reason)
@@ -272,6 +277,7 @@ def _close_screening(actor, matter, *, status, reason, **fields) -> Matter:
         target=matter,
         data={"status": status, **{k: (v.pk if hasattr(v, "pk") else v) for k, v in fields.items()}},
     )
+    figures_hooks.changed(matter)
     return matter
 
 

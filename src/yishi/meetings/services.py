@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.queries import active_roles, can, require
 from yishi.access.roles import Role
 from yishi.audit.actions import Action
@@ -114,6 +115,7 @@ def record_session(
     if meeting is not None:
         data["meeting"] = meeting.pk
     record(actor=actor, action=Action.MEETINGS_RECORD_SESSION, target=session, data=data)
+    figures_hooks.changed(session)
     return session
 
 
@@ -259,6 +261,7 @@ def create_meeting(
             "agenda": [m.pk for m in agenda],
         },
     )
+    figures_hooks.changed(meeting)
     return meeting
 
 
@@ -310,6 +313,7 @@ def update_meeting(
             "agenda": [m.pk for m in agenda_of(meeting)],
         },
     )
+    figures_hooks.changed(meeting)
     return meeting
 
 
@@ -557,6 +561,7 @@ def announce(*, actor, meeting: Meeting, late_reason: str = "") -> Announcement:
             "late": announcement.late,
         },
     )
+    figures_hooks.changed(meeting)
     return announcement
 
 
@@ -636,6 +641,7 @@ def change_meeting(
         target=meeting,
         data={"notice": announcement.notice_id, "changed": changed, "late": announcement.late},
     )
+    figures_hooks.changed(meeting)
     return announcement
 
 
@@ -677,6 +683,7 @@ def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
     )
     meeting.status, meeting.cancelled_at, meeting.cancel_reason = MeetingStatus.CANCELLED, now, reason[:2000]
     record(actor=actor, action=Action.MEETINGS_CANCEL, target=meeting, data={"notice": notice_id})
+    figures_hooks.changed(meeting)
     return meeting
 
 
@@ -734,6 +741,7 @@ def _attend(*, actor, meeting: Meeting, person, invitation: Invitation | None, m
         target=attendance,
         data={"meeting": meeting.pk, "method": method, "invited": invitation is not None},
     )
+    figures_hooks.changed(attendance)
     return attendance
 
 
@@ -905,6 +913,7 @@ def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[s
         target=session,
         data={"meeting": meeting.pk, "matter": matter.pk, "ideas": len(ideas)},
     )
+    figures_hooks.changed(session)
     return session
 
 
@@ -960,6 +969,7 @@ def close_meeting(*, actor, meeting: Meeting) -> Meeting:
         ]
     )
     record(actor=actor, action=Action.MEETINGS_CLOSE, target=meeting, data={"minutes": len(agenda)})
+    figures_hooks.changed(meeting)
     return meeting
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.queries import require
 from yishi.audit.actions import MOVE_ACTIONS
 from yishi.audit.services import record
@@ -72,6 +73,7 @@ def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str 
         target=matter,
         data={"procedure": matter.procedure_key, "from": matter.step_key, "to": to_step, "status": status},
     )
+    figures_hooks.changed(matter)
     for field, value in fields.items():
         setattr(matter, field, value)
     matter_moved(matter)

@@ -22,6 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
@@ -330,6 +331,7 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
                 "days": days,
             },
         )
+        figures_hooks.changed(work)
         link = reverse("matters:detail", args=[work.matter_id])
         key = f"work-escalated:{work.pk}:{work.due_on.isoformat()}"
         for person in holders_at_nearest(region, Role.BUREAU):

@@ -47,6 +47,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.models import RoleAssignment
 from yishi.access.queries import require
 from yishi.access.roles import Role
@@ -823,6 +824,7 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
         target=participation,
         data={"vote": vote.pk, "channel": channel, "proxy": proxy and proxy.pk},
     )
+    figures_hooks.added(participation)
     return ballot.receipt
 
 
@@ -953,6 +955,7 @@ def record_participation(*, actor, vote: Vote, channel: str, electors, choices=N
         target=vote,
         data={"channel": channel, "electors": [e.pk for e in resolved], "named": sorted(named)},
     )
+    figures_hooks.changed(vote)
     return made
 
 
@@ -1259,6 +1262,7 @@ def close_vote(*, actor, vote: Vote) -> Vote:
         target=vote,
         data={**result, "vote_result": vote_result and vote_result.pk, "winner": winner and winner.key},
     )
+    figures_hooks.changed(vote)
     Vote.objects.filter(pk=vote.pk).update(audit_seq=entry.seq, audit_hash=entry.hash)
     vote.refresh_from_db()
     if matter is not None and not decision.passed:

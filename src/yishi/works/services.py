@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.queries import active_roles, can
 from yishi.access.roles import Role
 from yishi.audit.actions import Action
@@ -56,6 +57,7 @@ def assign_work(
         target=work,
         data={"matter": matter.pk, "unit": unit.pk if unit else None, "due_on": due_on.isoformat()},
     )
+    figures_hooks.changed(work)
     return work
 
 
@@ -113,6 +115,7 @@ def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=N
         target=work,
         data={"done": done, "photo": photo is not None},
     )
+    figures_hooks.changed(work)
     return report
 
 
@@ -151,6 +154,7 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
         target=work,
         data={"verdict": verdict, "rating": rating},
     )
+    figures_hooks.changed(work)
     return supervision
 
 
@@ -187,4 +191,5 @@ def rate_result(*, actor, matter: Matter, rating: int, comment: str = "") -> Sat
         target=matter,
         data={"rating": rating},
     )
+    figures_hooks.changed(matter)
     return satisfaction
