@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from yishi.audit.actions import Action
 from yishi.audit.models import AuditEntry, AuditHead
 from yishi.audit.services import record, verify
 from yishi.regions.models import Region
@@ -44,7 +45,7 @@ def append_entries(index: int) -> None:
     target = Region(pk=1000 + index)
     for n in range(PER_THREAD):
         with transaction.atomic():
-            record(actor=None, action="test.concurrent", target=target, data={"thread": index, "n": n})
+            record(actor=None, action=Action.REGIONS_SET_RULE, target=target, data={"thread": index, "n": n})
 
 
 def test_eight_writers_appending_25_entries_each_leave_one_whole_chain_of_200(on_postgres):
@@ -65,7 +66,7 @@ def test_eight_writers_appending_25_entries_each_leave_one_whole_chain_of_200(on
 
 def test_verify_running_while_writers_append_never_reports_a_break(on_postgres):
     with transaction.atomic():
-        record(actor=None, action="test.concurrent", target=Region(pk=1), data={})
+        record(actor=None, action=Action.REGIONS_SET_RULE, target=Region(pk=1), data={})
     writers = 3
     finished = threading.Semaphore(0)
     verdicts = []

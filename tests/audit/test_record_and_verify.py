@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.db import connection, connections, transaction
 
 from tests import builders
 from yishi.__main__ import main as yishi_console
+from yishi.audit.actions import Action
 from yishi.audit.chain import entry_hash, personal_digest
 from yishi.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from yishi.audit.services import actor_ref_for, record, verify
@@ -32,6 +34,10 @@ HASHED = [
 ]
 
 
+# Any action serves: the chain hashes whichever was given.
+STEP = Action.REGIONS_SET_RULE
+
+
 def raw(sql: str, params=()) -> None:
     """Tamper the way someone with database access would: SQL, around every check in the model.
 
@@ -46,7 +52,7 @@ def append(target, count: int, actor=None) -> list[AuditEntry]:
     entries = []
     for n in range(count):
         with transaction.atomic():
-            entries.append(record(actor=actor, action="test.step", target=target, data={"n": n}))
+            entries.append(record(actor=actor, action=STEP, target=target, data={"n": n}))
     return entries
 
 
@@ -111,7 +117,7 @@ def test_record_describes_the_target_and_keeps_data_in_clear(region):
     (entry,) = append(region, 1)
     entry.refresh_from_db()
     assert (entry.action, entry.target_type, entry.target_id) == (
-        "test.step",
+        "regions.set_rule",
         "regions.region",
         str(region.pk),
     )
@@ -130,7 +136,7 @@ def test_record_stores_decimals_and_dates_as_the_text_it_hashed_so_the_chain_sti
     with transaction.atomic():
         entry = record(
             actor=None,
-            action="funds.record_payment",
+            action=Action.FUNDS_RECORD_PAYMENT,
             target=region,
             data={"amount": Decimal("150.00"), "due": date(2026, 12, 31)},
         )
@@ -144,14 +150,14 @@ def test_record_refuses_to_run_outside_a_transaction():
     region = create_region(actor=None, parent=None, level=Level.CITY, name="沧州市", code="130900000000")
     assert not connection.in_atomic_block
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        record(actor=None, action="test.step", target=region)
+        record(actor=None, action=STEP, target=region)
     assert AuditEntry.objects.count() == 1
     assert AuditHead.objects.get().last_seq == 1
 
 
 def test_an_entry_recorded_in_a_rolled_back_transaction_leaves_no_gap(region):
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        record(actor=None, action="test.step", target=region)
+        record(actor=None, action=STEP, target=region)
         1 / 0  # noqa: B018 - the change fails after its entry was written
     (entry,) = append(region, 1)
     assert entry.seq == 2
@@ -178,7 +184,10 @@ def stored_text() -> list[str]:
 def test_personal_data_given_to_record_appears_nowhere_in_the_stored_row(region):
     with transaction.atomic():
         entry = record(
-            actor=None, action="test.personal", target=region, personal={"name": NAME, "phone": PHONE}
+            actor=None,
+            action=Action.REGIONS_IMPORT_HOUSEHOLDS,
+            target=region,
+            personal={"name": NAME, "phone": PHONE},
         )
     texts = stored_text()
     assert any(entry.hash in text for text in texts)  # the search does see the stored rows
@@ -369,9 +378,19 @@ def test_the_public_page_names_the_broken_entry_when_asked_to_verify(client, cha
 def test_the_public_page_shows_no_personal_data(client, db):
     builders.person(name=NAME, phone=PHONE)
     page = client.get("/audit/").content.decode()
-    assert "people.register_person" in page
+    assert "登记人员" in page  # the entry is listed, in words
     assert PHONE not in page
     assert NAME not in page
+
+
+def test_the_public_page_says_each_action_and_object_in_words_and_links_the_entry_as_hashed(client, chain):
+    page = client.get("/audit/").content.decode()
+    assert "设定区划规则" in page and "区划 #" in page
+    assert "regions.set_rule" not in page and "regions.region" not in page
+    link = re.search(r'href="([^"]+)"[^>]*>5</a>', page).group(1).replace("&amp;", "&")
+    (entry,) = client.get(link).json()["items"]
+    assert (entry["seq"], entry["action"], entry["target_type"]) == (5, "regions.set_rule", "regions.region")
+    assert entry["hash"] == chain[4].hash
 
 
 def test_the_api_lists_the_chain_oldest_first_with_every_field_needed_to_check_it(client, chain):

@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yishi.access.models import RoleAssignment
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.models import AuditEntry
 from yishi.audit.services import verify
 from yishi.demo import city, stories
@@ -226,6 +227,16 @@ def test_times_read_as_the_stories_tell_them(demo, db):
 
 def test_the_audit_chain_is_whole(demo, db):
     assert verify() is None
+
+
+def test_every_entry_the_demo_writes_has_a_known_action_and_its_object_in_chinese(demo, db):
+    written = AuditEntry.objects.values_list("action", "target_type").distinct()
+    assert {action for action, _ in written} <= set(Action.values)
+    with translation.override("zh-hans"):
+        for action, target_type in written:
+            entry = AuditEntry(action=action, target_type=target_type)
+            assert entry.action_label == str(Action(action).label)
+            assert entry.target_label != target_type and not entry.target_label.isascii(), target_type
 
 
 def test_a_second_load_through_the_command_does_nothing(demo, db):

@@ -1,4 +1,4 @@
-"""The audit receiver skips the roll-up refresh for changes that cannot move a counter, and each skip is proved:
+"""Services make no roll-up refresh for changes that cannot move a counter, and each skip is proved:
 a full refresh forced afterwards finds nothing to change. The region tree a refresh reads takes two plain queries, and none for regions it knows."""
 
 import datetime
@@ -25,7 +25,7 @@ def tables():
 
 @pytest.fixture
 def refreshes(monkeypatch):
-    """Every roll-up refresh the receiver starts, by name."""
+    """Every roll-up refresh started, by name."""
     calls = []
     for name in ("refresh", "refresh_new_matter", "refresh_added_participation"):
         real = getattr(rollups, name)
@@ -39,7 +39,7 @@ def refreshes(monkeypatch):
 
 
 def forced_refresh_changes_nothing(entry: AuditEntry) -> bool:
-    """Refresh every source the entry's target belongs to, as if the receiver had not skipped it."""
+    """Refresh every source the entry's target belongs to, as if the service had not skipped it."""
     before = tables()
     for kind, ids in receivers._targets(entry.target_type, int(entry.target_id)).items():
         rollups.refresh(kind, ids)

@@ -15,11 +15,10 @@ import random
 from dataclasses import asdict
 
 import pytest
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from tests import builders
-from yishi.audit.models import AuditEntry
+from yishi import figures_hooks
 from yishi.errors import Refused
 from yishi.matters import services as matters
 from yishi.matters.models import Channel, Matter, Status, Support
@@ -32,7 +31,7 @@ from yishi.reviews.services import submit_review
 from yishi.stats import plain, rollups
 from yishi.stats.figures import Period, add_months
 from yishi.stats.models import Counter, Participant
-from yishi.stats.receivers import audit_entry_saved
+from yishi.stats.receivers import refresh_for
 from yishi.votes import services as votes
 from yishi.votes.models import Participation
 from yishi.works.models import Satisfaction, Work
@@ -401,14 +400,15 @@ def test_roll_ups_equal_a_full_recount_after_random_events(place, clock):
     assert tables() == kept
 
 
-def test_without_the_receiver_the_comparison_fails(place, clock):
-    """Proof that the test above depends on the receiver: disconnected, the figures fall behind at once."""
+def test_without_the_services_calls_the_comparison_fails(place, clock):
+    """Proof that the test above depends on the services' calls: unheard, the figures fall behind at once."""
     world = World(place, clock, random.Random(7))
-    assert post_save.disconnect(sender=AuditEntry, dispatch_uid="stats.audit_entry_saved")
+    installed = figures_hooks.install(None)
+    assert installed is refresh_for
     try:
         world.run(30)
         assert differences(world) != []
     finally:
-        post_save.connect(audit_entry_saved, sender=AuditEntry, dispatch_uid="stats.audit_entry_saved")
+        figures_hooks.install(installed)
     rollups.rebuild()
     assert differences(world) == []

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.regions.models import Level, Region, Unit
@@ -80,7 +81,7 @@ def assign_role(
             raise _role_held() from None
         record(
             actor=actor,
-            action="access.assign_role",
+            action=Action.ACCESS_ASSIGN_ROLE,
             target=assignment,
             data={"person": person.pk, "role": role.value, "region": region.pk, "unit": unit and unit.pk},
         )
@@ -101,7 +102,9 @@ def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
         if not updated:
             raise Refused(_("This role has already been taken away."), "already_revoked")
         assignment.refresh_from_db()
-        record(actor=actor, action="access.revoke_role", target=assignment, data={"role": assignment.role})
+        record(
+            actor=actor, action=Action.ACCESS_REVOKE_ROLE, target=assignment, data={"role": assignment.role}
+        )
     forget_roles(person)
     if actor is not None and actor.pk == person.pk:
         forget_roles(actor)

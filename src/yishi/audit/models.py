@@ -1,9 +1,12 @@
 """The hash-chained audit log (审计记录): one entry per state change, each carrying its predecessor's hash."""
 
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yishi.append_only import AppendOnly
+
+from .actions import action_label
 
 GENESIS_HASH = "0" * 64
 
@@ -33,6 +36,20 @@ class AuditEntry(AppendOnly):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
+
+    # What the public page shows. The raw ``action`` and ``target_type`` are what was hashed: a verifier
+    # reads those (the API, the admin), never these words, which follow the translation.
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def target_label(self) -> str:
+        """The kind of object changed, in words (its model's name); the stored type when no model has it."""
+        try:
+            return str(apps.get_model(self.target_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.target_type
 
 
 class AuditHead(models.Model):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from .actions import Action
 from .chain import actor_ref, canonical_json, entry_hash, personal_digest
 from .models import GENESIS_HASH, AuditEntry, AuditHead
 
@@ -32,12 +33,15 @@ def _locked_head() -> AuditHead:
 
 
 def record(
-    *, actor, action: str, target: models.Model, data: dict | None = None, personal: dict | None = None
+    *, actor, action: Action, target: models.Model, data: dict | None = None, personal: dict | None = None
 ) -> AuditEntry:
     """Append one entry for a state change. Must run inside the transaction that makes the change.
 
+    ``action`` is a member of ``Action``, never a string: a misspelt action fails here, not on the public page.
     ``data`` is stored in clear and must hold nothing personal; ``personal`` is kept only as a keyed digest.
     """
+    if not isinstance(action, Action):
+        raise TypeError(f"audit.record needs an audit.actions.Action member, not {action!r}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the transaction that changes the state")
     head = _locked_head()
@@ -45,7 +49,7 @@ def record(
         "seq": head.last_seq + 1,
         "at": timezone.now(),
         "actor_ref": actor_ref_for(actor),
-        "action": action,
+        "action": action.value,
         "target_type": target._meta.label_lower,
         "target_id": str(target.pk),
         # Stored exactly as hashed: a Decimal or a date becomes the string the hash was computed over.
@@ -54,9 +58,6 @@ def record(
         "prev_hash": head.last_hash,
     }
     entry = AuditEntry(**fields, hash=entry_hash(**fields))
-    # Not stored: receivers of the save (the roll-ups) read what the service wrote from the object itself
-    # instead of reading it back.
-    entry.target_object = target
     entry.save()
     AuditHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
     return entry

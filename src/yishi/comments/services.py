@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import can, holding_roles, require
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
@@ -97,7 +98,7 @@ def _locked_matter(matter: Matter) -> Matter:
     return matter
 
 
-def _audit(actor, action: str, comment: Comment, matter: Matter, *, staff: bool) -> None:
+def _audit(actor, action: Action, comment: Comment, matter: Matter, *, staff: bool) -> None:
     anonymous = matter.back_to_back and not staff
     record(
         actor=None if anonymous else actor,
@@ -146,7 +147,7 @@ def post_comment(*, actor, matter: Matter, body: str) -> Comment:
     matter = _locked_matter(matter)
     staff_role = staff_role_for(actor, matter)
     comment = Comment.objects.create(matter=matter, author=actor, body=body, staff_role=staff_role)
-    _audit(actor, "comments.post", comment, matter, staff=bool(staff_role))
+    _audit(actor, Action.COMMENTS_POST, comment, matter, staff=bool(staff_role))
     _tell(comment, matter)
     return comment
 
@@ -168,7 +169,7 @@ def reply(*, actor, comment: Comment, body: str) -> Comment:
     answer = Comment.objects.create(
         matter=matter, parent=parent, author=actor, body=body, staff_role=staff_role
     )
-    _audit(actor, "comments.reply", answer, matter, staff=bool(staff_role))
+    _audit(actor, Action.COMMENTS_REPLY, answer, matter, staff=bool(staff_role))
     _tell(answer, matter)
     return answer
 
@@ -193,7 +194,7 @@ def hide(*, actor, comment: Comment, reason: str) -> Comment:
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     record(
         actor=actor,
-        action="comments.hide",
+        action=Action.COMMENTS_HIDE,
         target=comment,
         data={"matter": comment.matter_id, "reason": reason},
     )
@@ -209,5 +210,5 @@ def unhide(*, actor, comment: Comment) -> Comment:
         raise Refused(_("This comment is not hidden."), "not_hidden")
     comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    record(actor=actor, action="comments.unhide", target=comment, data={"matter": comment.matter_id})
+    record(actor=actor, action=Action.COMMENTS_UNHIDE, target=comment, data={"matter": comment.matter_id})
     return comment

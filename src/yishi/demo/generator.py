@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.regions.models import Household, Level, Occupancy, Region
 from yishi.regions.services import bulk_insert_regions
@@ -153,7 +154,7 @@ def generate(
         n_regions = len(missing) + len(streets) + len(villages) + len(compounds)
         record(
             actor=None,
-            action="demo.generate_city",
+            action=Action.DEMO_GENERATE_CITY,
             target=city,
             data={"regions": n_regions, "households": n_households, "communities": communities, "seed": seed},
         )

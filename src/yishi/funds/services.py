@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.queries import community_of
@@ -143,7 +144,7 @@ def create_charge_rule(
     )
     record(
         actor=actor,
-        action="funds.create_charge_rule",
+        action=Action.FUNDS_CREATE_CHARGE_RULE,
         target=rule,
         data={
             "region": compound.pk,
@@ -176,7 +177,7 @@ def exempt_household(*, actor, rule: ChargeRule, household: Household, reason: s
     exemption = Exemption.objects.create(rule=rule, household=household, reason=reason, recorded_by=actor)
     record(
         actor=actor,
-        action="funds.exempt_household",
+        action=Action.FUNDS_EXEMPT_HOUSEHOLD,
         target=exemption,
         data={"rule": rule.pk},
         personal={"household": household.pk, "reason": reason},
@@ -193,7 +194,7 @@ def remove_exemption(*, actor, exemption: Exemption) -> None:
     Exemption.objects.filter(pk=exemption.pk).delete()
     record(
         actor=actor,
-        action="funds.remove_exemption",
+        action=Action.FUNDS_REMOVE_EXEMPTION,
         target=rule,
         data={"rule": rule.pk},
         personal={"household": household_id},
@@ -231,7 +232,7 @@ def issue_charges(*, actor, rule: ChargeRule) -> ChargeRule:
     rule.save(update_fields=["status", "issued_at", "issued_by", "issued_total"])
     record(
         actor=actor,
-        action="funds.issue_charges",
+        action=Action.FUNDS_ISSUE_CHARGES,
         target=rule,
         data={"households": len(lines), "exempt": sum(1 for line in lines if line.exempt), "total": total},
     )
@@ -300,7 +301,7 @@ def record_payment(
     Charge.objects.filter(pk=charge.pk).update(paid=F("paid") + amount)
     record(
         actor=actor,
-        action="funds.record_payment",
+        action=Action.FUNDS_RECORD_PAYMENT,
         target=payment,
         data={
             "rule": rule.pk,
@@ -354,7 +355,7 @@ def reverse_payment(*, actor, payment: Payment, reason: str) -> Payment:
     Charge.objects.filter(pk=charge.pk).update(paid=F("paid") - payment.amount)
     record(
         actor=actor,
-        action="funds.reverse_payment",
+        action=Action.FUNDS_REVERSE_PAYMENT,
         target=reversal,
         data={"rule": rule.pk, "charge": charge.pk, "reverses": payment.pk, "amount": reversal.amount},
         personal={"reason": reason},
@@ -444,7 +445,7 @@ def record_fund_entry(
     entry.save()
     record(
         actor=actor,
-        action="funds.record_fund_entry",
+        action=Action.FUNDS_RECORD_FUND_ENTRY,
         target=entry,
         data={
             "fund": fund.pk,
@@ -496,7 +497,7 @@ def correct_fund_entry(*, actor, entry: FundEntry, reason: str) -> FundEntry:
     )
     record(
         actor=actor,
-        action="funds.correct_fund_entry",
+        action=Action.FUNDS_CORRECT_FUND_ENTRY,
         target=correction,
         data={"fund": fund.pk, "corrects": entry.pk, "kind": kind, "amount": entry.amount},
     )
@@ -551,7 +552,7 @@ def post_surplus(*, actor, rule: ChargeRule, occurred_on: datetime.date | None =
     )
     record(
         actor=actor,
-        action="funds.post_surplus",
+        action=Action.FUNDS_POST_SURPLUS,
         target=entry,
         data={
             "fund": fund.pk,
@@ -593,7 +594,7 @@ def publish_disclosure(*, actor, compound: Region, period_days: int = DEFAULT_PE
     Disclosure.objects.create(region=compound, notice=notice)
     record(
         actor=actor,
-        action="notices.publish",
+        action=Action.NOTICES_PUBLISH,
         target=notice,
         data={
             "compound": compound.pk,

@@ -6,7 +6,9 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.queries import require
+from yishi.audit.actions import SCREENING_CLOSE_ACTIONS, Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.regions.models import Level, Region
@@ -95,7 +97,7 @@ def raise_matter(
     # A back-to-back matter's entry names no actor: the public chain must not lead back to the submitter.
     record(
         actor=None if back_to_back else actor,
-        action="matters.raise_matter",
+        action=Action.MATTERS_RAISE_MATTER,
         target=matter,
         data={
             "region": region.pk,
@@ -104,6 +106,7 @@ def raise_matter(
             "back_to_back": back_to_back,
         },
     )
+    figures_hooks.added(matter)
     return matter
 
 
@@ -153,7 +156,7 @@ def record_matter(
     _add_photos(matter, photos, actor)
     record(
         actor=actor,
-        action="matters.record_matter",
+        action=Action.MATTERS_RECORD_MATTER,
         target=matter,
         data={
             "region": region.pk,
@@ -163,6 +166,7 @@ def record_matter(
         },
         personal={"submitter": submitter.pk if submitter else None, "name": submitter_name},
     )
+    figures_hooks.added(matter)
     return matter
 
 
@@ -190,7 +194,8 @@ def support(*, actor, matter: Matter, person=None) -> Support:
         raise Refused(_("You already support this matter."), "already_supported")
     support = Support.objects.create(matter=matter, person=person)
     Matter.objects.filter(pk=matter.pk).update(supporter_count=F("supporter_count") + 1)
-    record(actor=actor, action="matters.support", target=matter, personal={"person": person.pk})
+    record(actor=actor, action=Action.MATTERS_SUPPORT, target=matter, personal={"person": person.pk})
+    figures_hooks.changed(matter)
     return support
 
 
@@ -249,10 +254,11 @@ def accept(
     Matter.objects.filter(pk=matter.pk).update(**fields)
     record(
         actor=actor,
-        action="matters.accept",
+        action=Action.MATTERS_ACCEPT,
         target=matter,
         data={"procedure": procedure_key, "region": matter.region_id, "category": matter.category_id},
     )
+    figures_hooks.changed(matter)
     from yishi.notices.services import post_screening_notice
 
     engine.start(actor=actor, matter=matter, procedure_key=procedure_key, reason=procedure_reason)
@@ -267,10 +273,11 @@ def _close_screening(actor, matter, *, status, reason, **fields) -> Matter:
     matter.refresh_from_db()
     record(
         actor=actor,
-        action=f"matters.{status}",
+        action=SCREENING_CLOSE_ACTIONS[status],
         target=matter,
         data={"status": status, **{k: (v.pk if hasattr(v, "pk") else v) for k, v in fields.items()}},
     )
+    figures_hooks.changed(matter)
     return matter
 
 

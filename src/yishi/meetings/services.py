@@ -19,8 +19,10 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.queries import active_roles, can, require
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
@@ -112,7 +114,8 @@ def record_session(
     data = {"matter": matter.pk, "step": matter.step_key, "attendance": attendance, "ideas": len(ideas)}
     if meeting is not None:
         data["meeting"] = meeting.pk
-    record(actor=actor, action="meetings.record_session", target=session, data=data)
+    record(actor=actor, action=Action.MEETINGS_RECORD_SESSION, target=session, data=data)
+    figures_hooks.changed(session)
     return session
 
 
@@ -249,7 +252,7 @@ def create_meeting(
     _write_agenda(meeting, agenda)
     record(
         actor=actor,
-        action="meetings.create",
+        action=Action.MEETINGS_CREATE,
         target=meeting,
         data={
             "region": region.pk,
@@ -258,6 +261,7 @@ def create_meeting(
             "agenda": [m.pk for m in agenda],
         },
     )
+    figures_hooks.changed(meeting)
     return meeting
 
 
@@ -301,7 +305,7 @@ def update_meeting(
         _write_agenda(meeting, _clean_agenda(meeting.region, agenda))
     record(
         actor=actor,
-        action="meetings.update",
+        action=Action.MEETINGS_UPDATE,
         target=meeting,
         data={
             "form": meeting.form,
@@ -309,6 +313,7 @@ def update_meeting(
             "agenda": [m.pk for m in agenda_of(meeting)],
         },
     )
+    figures_hooks.changed(meeting)
     return meeting
 
 
@@ -381,7 +386,7 @@ def invite(
     Invitation.objects.bulk_create(new)
     record(
         actor=actor,
-        action="meetings.invite",
+        action=Action.MEETINGS_INVITE,
         target=meeting,
         data={
             "people": sum(1 for i in new if i.person_id),
@@ -547,7 +552,7 @@ def announce(*, actor, meeting: Meeting, late_reason: str = "") -> Announcement:
     meeting.status, meeting.announced_at = MeetingStatus.ANNOUNCED, now
     record(
         actor=actor,
-        action="meetings.announce",
+        action=Action.MEETINGS_ANNOUNCE,
         target=meeting,
         data={
             "notice": announcement.notice_id,
@@ -556,6 +561,7 @@ def announce(*, actor, meeting: Meeting, late_reason: str = "") -> Announcement:
             "late": announcement.late,
         },
     )
+    figures_hooks.changed(meeting)
     return announcement
 
 
@@ -631,10 +637,11 @@ def change_meeting(
     )
     record(
         actor=actor,
-        action="meetings.change",
+        action=Action.MEETINGS_CHANGE,
         target=meeting,
         data={"notice": announcement.notice_id, "changed": changed, "late": announcement.late},
     )
+    figures_hooks.changed(meeting)
     return announcement
 
 
@@ -675,7 +682,8 @@ def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
         status=MeetingStatus.CANCELLED, cancelled_at=now, cancel_reason=reason[:2000]
     )
     meeting.status, meeting.cancelled_at, meeting.cancel_reason = MeetingStatus.CANCELLED, now, reason[:2000]
-    record(actor=actor, action="meetings.cancel", target=meeting, data={"notice": notice_id})
+    record(actor=actor, action=Action.MEETINGS_CANCEL, target=meeting, data={"notice": notice_id})
+    figures_hooks.changed(meeting)
     return meeting
 
 
@@ -729,10 +737,11 @@ def _attend(*, actor, meeting: Meeting, person, invitation: Invitation | None, m
         raise Refused(_("%(name)s has already signed in.") % {"name": name}, "already_signed_in") from None
     record(
         actor=actor,
-        action="meetings.sign_in",
+        action=Action.MEETINGS_SIGN_IN,
         target=attendance,
         data={"meeting": meeting.pk, "method": method, "invited": invitation is not None},
     )
+    figures_hooks.changed(attendance)
     return attendance
 
 
@@ -815,7 +824,7 @@ def respond(*, actor, meeting: Meeting, attending: bool) -> Invitation:
     invitation.save(update_fields=["response", "responded_at"])
     record(
         actor=actor,
-        action="meetings.respond",
+        action=Action.MEETINGS_RESPOND,
         target=invitation,
         data={"meeting": meeting.pk, "response": invitation.response},
     )
@@ -840,7 +849,7 @@ def attach_sheet_photo(*, actor, meeting: Meeting, upload) -> SheetPhoto:
     )
     photo.image.save(content.name, content, save=False)
     photo.save()
-    record(actor=actor, action="meetings.attach_sheet", target=photo, data={"meeting": meeting.pk})
+    record(actor=actor, action=Action.MEETINGS_ATTACH_SHEET, target=photo, data={"meeting": meeting.pk})
     return photo
 
 
@@ -900,10 +909,11 @@ def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[s
     Idea.objects.bulk_create([Idea(session=session, text=text[:2000], voiced_by=by) for text, by in ideas])
     record(
         actor=actor,
-        action="meetings.add_ideas",
+        action=Action.MEETINGS_ADD_IDEAS,
         target=session,
         data={"meeting": meeting.pk, "matter": matter.pk, "ideas": len(ideas)},
     )
+    figures_hooks.changed(session)
     return session
 
 
@@ -958,7 +968,8 @@ def close_meeting(*, actor, meeting: Meeting) -> Meeting:
             for i, m in enumerate(agenda, 1)
         ]
     )
-    record(actor=actor, action="meetings.close", target=meeting, data={"minutes": len(agenda)})
+    record(actor=actor, action=Action.MEETINGS_CLOSE, target=meeting, data={"minutes": len(agenda)})
+    figures_hooks.changed(meeting)
     return meeting
 
 
@@ -990,7 +1001,7 @@ def edit_minutes(*, actor, minutes: Minutes, text: str) -> Minutes:
     minutes.save(update_fields=["text", "edited_by", "edited_at"])
     record(
         actor=actor,
-        action="meetings.edit_minutes",
+        action=Action.MEETINGS_EDIT_MINUTES,
         target=minutes,
         data={"meeting": meeting.pk, "matter": minutes.matter_id, "sha256": _digest(minutes.text)},
     )
@@ -1011,7 +1022,7 @@ def redraft_minutes(*, actor, minutes: Minutes) -> Minutes:
     minutes.save(update_fields=["text", "drafted_at", "edited_by", "edited_at"])
     record(
         actor=actor,
-        action="meetings.redraft_minutes",
+        action=Action.MEETINGS_REDRAFT_MINUTES,
         target=minutes,
         data={"meeting": meeting.pk, "matter": minutes.matter_id, "sha256": _digest(minutes.text)},
     )
@@ -1042,7 +1053,7 @@ def confirm_minutes(*, actor, meeting: Meeting) -> list[Minutes]:
             confirmed_by=_person(actor), confirmed_at=now, digest=digests[str(m.pk)]
         )
         m.confirmed_by, m.confirmed_at, m.digest = _person(actor), now, digests[str(m.pk)]
-    record(actor=actor, action="meetings.confirm_minutes", target=meeting, data={"sha256": digests})
+    record(actor=actor, action=Action.MEETINGS_CONFIRM_MINUTES, target=meeting, data={"sha256": digests})
     return rows
 
 
@@ -1066,7 +1077,7 @@ def add_addendum(*, actor, minutes: Minutes, text: str) -> Addendum:
     )
     record(
         actor=actor,
-        action="meetings.add_addendum",
+        action=Action.MEETINGS_ADD_ADDENDUM,
         target=addendum,
         data={"meeting": meeting.pk, "minutes": minutes.pk, "sha256": addendum.digest},
     )

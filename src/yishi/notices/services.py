@@ -7,6 +7,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter
@@ -57,7 +58,7 @@ def post_notice(
         data["matter"] = matter.pk
     if replaces is not None:
         data["replaces"] = replaces.pk
-    record(actor=actor, action="notices.publish", target=notice, data=data)
+    record(actor=actor, action=Action.NOTICES_PUBLISH, target=notice, data=data)
     return notice
 
 
@@ -159,7 +160,7 @@ def object_to(*, actor, notice: Notice, text: str) -> Objection:
     objection = Objection.objects.create(notice=notice, person=actor, text=text[:2000], at=timezone.now())
     record(
         actor=actor,
-        action="notices.object",
+        action=Action.NOTICES_OBJECT,
         target=objection,
         data={"notice": notice.pk},
         personal={"text": objection.text},
@@ -182,7 +183,7 @@ def reply_to(*, actor, objection: Objection, text: str) -> Reply:
     reply = Reply.objects.create(objection=objection, text=text[:2000], by=actor, at=timezone.now())
     record(
         actor=actor,
-        action="notices.reply",
+        action=Action.NOTICES_REPLY,
         target=reply,
         data={"notice": objection.notice_id, "objection": objection.pk, "late": reply.late},
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yishi.audit.actions import Action
 from yishi.audit.chain import personal_digest
 from yishi.audit.services import record
 from yishi.errors import Refused
@@ -65,7 +66,7 @@ def register_person(
             raise
         record(
             actor=actor,
-            action="people.register_person",
+            action=Action.PEOPLE_REGISTER_PERSON,
             target=person,
             personal={"name": name, "phone": phone_value},
         )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter
@@ -99,7 +100,7 @@ def draft_version(
     PlanPart.objects.bulk_create(cleaned)
     record(
         actor=actor,
-        action="plans.draft_version",
+        action=Action.PLANS_DRAFT_VERSION,
         target=version,
         data={"matter": matter.pk, "number": number, "parts": len(cleaned)},
     )
@@ -127,7 +128,7 @@ def record_consensus(*, actor, matter: Matter, version: PlanVersion, minutes: st
     )
     record(
         actor=actor,
-        action="plans.record_consensus",
+        action=Action.PLANS_RECORD_CONSENSUS,
         target=consensus,
         data={"matter": matter.pk, "version": version.number},
     )

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.queries import require
+from yishi.audit.actions import MOVE_ACTIONS
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
@@ -67,10 +69,11 @@ def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str 
     )
     record(
         actor=actor,
-        action=f"procedures.{kind}",
+        action=MOVE_ACTIONS[kind],
         target=matter,
         data={"procedure": matter.procedure_key, "from": matter.step_key, "to": to_step, "status": status},
     )
+    figures_hooks.changed(matter)
     for field, value in fields.items():
         setattr(matter, field, value)
     matter_moved(matter)

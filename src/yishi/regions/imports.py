@@ -30,6 +30,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.people.models import Membership, Person, Relation
@@ -917,7 +918,7 @@ def import_regions(*, actor, root: Region, file) -> RegionImportResult:
                 by_level=by_level,
                 villages=sum(1 for r in rows if r.new and r.rural),
             )
-            record(actor=actor, action="regions.import_regions", target=root, data=result.as_data())
+            record(actor=actor, action=Action.REGIONS_IMPORT_REGIONS, target=root, data=result.as_data())
     except IntegrityError as exc:
         raise _changed_meanwhile() from exc
     return result
@@ -1404,7 +1405,7 @@ def import_households(*, actor, compound: Region, file) -> HouseholdImportResult
             registered = sorted([p.name, p.phone or ""] for p in plan.new_people.values())
             record(
                 actor=actor,
-                action="regions.import_households",
+                action=Action.REGIONS_IMPORT_HOUSEHOLDS,
                 target=compound,
                 data=result.as_data(),
                 personal={"registered": registered} if registered else None,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 
@@ -97,7 +98,7 @@ def create_region(
     Region.objects.filter(pk=region.pk).update(path=region.path)
     record(
         actor=actor,
-        action="regions.create_region",
+        action=Action.REGIONS_CREATE_REGION,
         target=region,
         data={"parent": parent.pk if parent else None, "level": level, "code": code, "name": name},
     )
@@ -157,7 +158,7 @@ def create_household(
     )
     record(
         actor=actor,
-        action="regions.create_household",
+        action=Action.REGIONS_CREATE_HOUSEHOLD,
         target=household,
         data={"region": region.pk, "occupancy": occupancy},
     )
@@ -185,7 +186,7 @@ def create_unit(
     unit.serves.set(serves)
     record(
         actor=actor,
-        action="regions.create_unit",
+        action=Action.REGIONS_CREATE_UNIT,
         target=unit,
         data={"kind": kind, "home_region": home_region.pk, "serves": [r.pk for r in serves]},
     )
@@ -246,7 +247,7 @@ def set_region_rule(*, actor, region: Region, key: str, value, source: str) -> R
     )
     record(
         actor=actor,
-        action="regions.set_rule",
+        action=Action.REGIONS_SET_RULE,
         target=region,
         data={"key": key, "value": value, "source": source},
     )

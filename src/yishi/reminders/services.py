@@ -21,8 +21,10 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.models import RoleAssignment
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
@@ -274,7 +276,7 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
             return None
         record(
             actor=None,
-            action="reminders.escalate",
+            action=Action.REMINDERS_ESCALATE,
             target=work,
             data={
                 "matter": work.matter_id,
@@ -283,6 +285,7 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
                 "days": days,
             },
         )
+        figures_hooks.changed(work)
         link = reverse("matters:detail", args=[work.matter_id])
         key = f"work-escalated:{work.pk}:{work.due_on.isoformat()}"
         for person in holders_at_nearest(region, Role.BUREAU):
@@ -439,7 +442,7 @@ def draft_progress_report(*, region, matter_ids: list[int], start: datetime.date
             return None
         record(
             actor=None,
-            action="reminders.draft_progress_report",
+            action=Action.REMINDERS_DRAFT_PROGRESS_REPORT,
             target=draft,
             data={
                 "region": region.pk,

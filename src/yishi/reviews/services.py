@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import active_roles
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter
@@ -50,7 +51,7 @@ def submit_review(*, actor, matter: Matter, decision: str, opinion: str) -> Revi
     )
     record(
         actor=actor,
-        action="reviews.submit_review",
+        action=Action.REVIEWS_SUBMIT_REVIEW,
         target=review,
         data={"matter": matter.pk, "version": version.number, "decision": decision, "expertise": expertise},
     )

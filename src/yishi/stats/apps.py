@@ -7,12 +7,9 @@ class StatsConfig(AppConfig):
     verbose_name = _("Figures")
 
     def ready(self):
-        from django.db.models.signals import post_save
-
-        from yishi.audit.models import AuditEntry
+        from yishi import figures_hooks
 
         from . import receivers
 
-        post_save.connect(
-            receivers.audit_entry_saved, sender=AuditEntry, dispatch_uid="stats.audit_entry_saved"
-        )
+        # The services call figures_hooks after each write that the figures count; this is what it does.
+        figures_hooks.install(receivers.refresh_for)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.demo.generator import generate as generate_city
 from yishi.matters.models import Category, Channel, Matter, Status, Support
@@ -438,7 +439,7 @@ def generate(*, size: str, seed: int = 1, log=print, rebuild: bool = True) -> Ge
         w.finish()
         record(
             actor=None,
-            action="stats.generate_figures_data",
+            action=Action.STATS_GENERATE_FIGURES_DATA,
             target=provinces[0],
             data={
                 "size": size,

@@ -1,25 +1,10 @@
-"""Keep the roll-ups in step with the raw tables, inside the transaction that changes them.
+"""What a service's ``figures_hooks.changed(obj)`` refreshes: the matter, meeting or vote ``obj`` counts for.
 
-Every state change appends an audit entry in its own transaction (``audit.record`` refuses otherwise), and
-many changes are queryset updates that send no model signal; so the entry's save is the one hook that sees
-them all. Its target names what changed: the matter, meeting or vote it belongs to is refreshed.
+Installed by ``StatsConfig.ready``. The services call in the transaction that made the change, with the object
+they saved, so what the service wrote is read off that object instead of being read back.
 """
 
 from yishi.stats import rollups
-
-# The services that create the matter they record, with nothing attached to it yet that counts.
-NEW_MATTER_ACTIONS = {"matters.raise_matter", "matters.record_matter"}
-# The service that adds the participation it records to its vote, and changes nothing else counted.
-ADDED_PARTICIPATION_ACTIONS = {"votes.cast_ballot"}
-# Changes to a counted target that no contribution reads: a vote counts its participations, and a draft or a
-# vote just opened has none; invitations and the confirmation of minutes are not counted.
-UNCOUNTED_ACTIONS = {
-    "votes.create_vote",
-    "votes.change_draft",
-    "votes.open_vote",
-    "meetings.invite",
-    "meetings.confirm_minutes",
-}
 
 
 def _matters_of_meeting(meeting_id: int) -> set[int]:
@@ -35,7 +20,7 @@ def _matters_of_meeting(meeting_id: int) -> set[int]:
 
 
 def _parent(model, field: str, pk: int, target) -> set[int]:
-    """The ``field`` id of the target: read off the object the service saved when the receiver has it."""
+    """The ``field`` id of the target: read off the object the service saved, when there is one."""
     if target is not None:
         value = getattr(target, field)
         return set() if value is None else {value}
@@ -66,36 +51,21 @@ def _targets(target_type: str, pk: int, target=None) -> dict[str, set[int]]:
     return {}
 
 
-def _saved_target(entry, pk: int):
-    """The object ``audit.record`` was given, when the entry was made in this process and names it."""
-    target = getattr(entry, "target_object", None)
-    if target is None or target._meta.label_lower != entry.target_type or target.pk != pk:
-        return None
-    return target
-
-
-def audit_entry_saved(sender, instance, created, raw=False, **kwargs):
-    if not created or raw or instance.action in UNCOUNTED_ACTIONS:
-        return
-    try:
-        pk = int(instance.target_id)
-    except (TypeError, ValueError):
-        return
-    target = _saved_target(instance, pk)
-    if (
-        target is not None
-        and instance.action in NEW_MATTER_ACTIONS
-        and type(target).category.is_cached(target)
-    ):
-        rollups.refresh_new_matter(target)
+def refresh_for(obj, added: bool = False) -> None:
+    """Refresh every source ``obj`` belongs to; ``added``: ``obj`` is new and changed nothing else."""
+    if added and obj._meta.label_lower == "matters.matter" and type(obj).category.is_cached(obj):
+        rollups.refresh_new_matter(obj)
         return
     if (
-        target is not None
-        and instance.action in ADDED_PARTICIPATION_ACTIONS
-        and type(target).vote.is_cached(target)
-        and type(target).elector.is_cached(target)
+        added
+        and obj._meta.label_lower == "votes.participation"
+        and type(obj).vote.is_cached(obj)
+        and type(obj).elector.is_cached(obj)
     ):
-        rollups.refresh_added_participation(target)
+        rollups.refresh_added_participation(obj)
         return
-    for kind, ids in _targets(instance.target_type, pk, target).items():
+    targets = _targets(obj._meta.label_lower, obj.pk, obj)
+    if not targets:
+        raise TypeError(f"the figures count nothing of a {obj._meta.label_lower}: no call is needed")
+    for kind, ids in targets.items():
         rollups.refresh(kind, ids)

@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.queries import community_of
@@ -92,7 +93,7 @@ def create_survey(
     )
     record(
         actor=actor,
-        action="surveys.create_survey",
+        action=Action.SURVEYS_CREATE_SURVEY,
         target=survey,
         data={"region": region.pk, "matter": matter.pk if matter is not None else None},
     )
@@ -159,7 +160,7 @@ def add_question(
     )
     record(
         actor=actor,
-        action="surveys.add_question",
+        action=Action.SURVEYS_ADD_QUESTION,
         target=question,
         data={"survey": survey.pk, "kind": kind, "choices": len(labels), "required": bool(required)},
     )
@@ -173,7 +174,7 @@ def remove_question(*, actor, question: Question) -> None:
     _draft(survey)
     pk = question.pk
     Question.objects.filter(pk=pk).delete()
-    record(actor=actor, action="surveys.remove_question", target=survey, data={"question": pk})
+    record(actor=actor, action=Action.SURVEYS_REMOVE_QUESTION, target=survey, data={"question": pk})
 
 
 @transaction.atomic
@@ -185,7 +186,7 @@ def open_survey(*, actor, survey: Survey) -> Survey:
         raise Refused(_("Add at least one question before opening the survey."), "no_questions")
     survey.status, survey.opened_at = SurveyStatus.OPEN, timezone.now()
     survey.save(update_fields=["status", "opened_at"])
-    record(actor=actor, action="surveys.open_survey", target=survey, data={})
+    record(actor=actor, action=Action.SURVEYS_OPEN_SURVEY, target=survey, data={})
     return survey
 
 
@@ -197,7 +198,7 @@ def close_survey(*, actor, survey: Survey) -> Survey:
     survey.status, survey.closed_at = SurveyStatus.CLOSED, timezone.now()
     survey.save(update_fields=["status", "closed_at"])
     responses = survey.responses.filter(voided_at__isnull=True).count()
-    record(actor=actor, action="surveys.close_survey", target=survey, data={"responses": responses})
+    record(actor=actor, action=Action.SURVEYS_CLOSE_SURVEY, target=survey, data={"responses": responses})
     return survey
 
 
@@ -317,7 +318,7 @@ def _save_response(
     content = sorted([row.question_id, row.choice_id or 0, row.text] for row in rows)
     record(
         actor=actor,
-        action="surveys.record_response",
+        action=Action.SURVEYS_RECORD_RESPONSE,
         target=response,
         data={"survey": survey.pk, "channel": channel},
         personal={"household": household.pk, "answers": content},
@@ -421,7 +422,7 @@ def void_response(*, actor, response: Response, reason: str) -> Response:
     response.save(update_fields=["voided_at", "voided_by", "void_reason"])
     record(
         actor=actor,
-        action="surveys.void_response",
+        action=Action.SURVEYS_VOID_RESPONSE,
         target=response,
         data={"survey": survey.pk, "channel": response.channel},
         personal={"reason": reason},
@@ -459,7 +460,7 @@ def publish_results(*, actor, survey: Survey, period_days: int = DEFAULT_PERIOD_
     survey.save(update_fields=["notice"])
     record(
         actor=actor,
-        action="notices.publish",
+        action=Action.NOTICES_PUBLISH,
         target=notice,
         data={
             "survey": survey.pk,

@@ -47,9 +47,11 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.models import RoleAssignment
 from yishi.access.queries import require
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.chain import canonical_json
 from yishi.audit.services import record
 from yishi.errors import Refused
@@ -132,7 +134,7 @@ def record_result(
     )
     record(
         actor=actor,
-        action="votes.record_result",
+        action=Action.VOTES_RECORD_RESULT,
         target=result,
         data={
             "matter": matter.pk,
@@ -529,7 +531,7 @@ def create_vote(
         vote.listed.set(people)
     record(
         actor=actor,
-        action="votes.create_vote",
+        action=Action.VOTES_CREATE_VOTE,
         target=vote,
         data={
             "region": region.pk,
@@ -598,7 +600,7 @@ def change_draft(
             )
         vote.listed.set(list(people))
         changed.append("people")
-    record(actor=actor, action="votes.change_draft", target=vote, data={"changed": changed})
+    record(actor=actor, action=Action.VOTES_CHANGE_DRAFT, target=vote, data={"changed": changed})
     return vote
 
 
@@ -732,7 +734,7 @@ def open_vote(*, actor, vote: Vote) -> Vote:
     vote.refresh_from_db()
     record(
         actor=actor,
-        action="votes.open_vote",
+        action=Action.VOTES_OPEN_VOTE,
         target=vote,
         data={
             "electorate": len(electors),
@@ -818,10 +820,11 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
     # Nothing about the ballot itself: neither its option nor its receipt enters the chain.
     record(
         actor=actor,
-        action="votes.cast_ballot",
+        action=Action.VOTES_CAST_BALLOT,
         target=participation,
         data={"vote": vote.pk, "channel": channel, "proxy": proxy and proxy.pk},
     )
+    figures_hooks.added(participation)
     return ballot.receipt
 
 
@@ -870,7 +873,7 @@ def record_proxy(*, actor, vote: Vote, holder: Person, principal, form_photo) ->
     proxy.save()
     record(
         actor=actor,
-        action="votes.record_proxy",
+        action=Action.VOTES_RECORD_PROXY,
         target=proxy,
         data={"vote": vote.pk, "holder": holder.pk, "principal": elector.pk},
     )
@@ -948,10 +951,11 @@ def record_participation(*, actor, vote: Vote, channel: str, electors, choices=N
     )
     record(
         actor=actor,
-        action="votes.record_participation",
+        action=Action.VOTES_RECORD_PARTICIPATION,
         target=vote,
         data={"channel": channel, "electors": [e.pk for e in resolved], "named": sorted(named)},
     )
+    figures_hooks.changed(vote)
     return made
 
 
@@ -1040,7 +1044,7 @@ def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
         agrees = state == TallyState.ACCEPTED
     record(
         actor=actor,
-        action="votes.enter_tally",
+        action=Action.VOTES_ENTER_TALLY,
         target=entry,
         data={
             "vote": vote.pk,
@@ -1254,10 +1258,11 @@ def close_vote(*, actor, vote: Vote) -> Vote:
         raise Refused(_("Someone else has just closed this vote."), "vote_closed")
     entry = record(
         actor=actor,
-        action="votes.close_vote",
+        action=Action.VOTES_CLOSE_VOTE,
         target=vote,
         data={**result, "vote_result": vote_result and vote_result.pk, "winner": winner and winner.key},
     )
+    figures_hooks.changed(vote)
     Vote.objects.filter(pk=vote.pk).update(audit_seq=entry.seq, audit_hash=entry.hash)
     vote.refresh_from_db()
     if matter is not None and not decision.passed:
@@ -1307,7 +1312,7 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
         correction = _recount(actor, vote, reason, tallies)
     entry = record(
         actor=actor,
-        action="votes.correct",
+        action=Action.VOTES_CORRECT,
         target=correction,
         data={
             "vote": vote.pk,

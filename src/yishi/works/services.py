@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi import figures_hooks
 from yishi.access.queries import active_roles, can
 from yishi.access.roles import Role
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Support
@@ -51,10 +53,11 @@ def assign_work(
     )
     record(
         actor=actor,
-        action="works.assign_work",
+        action=Action.WORKS_ASSIGN_WORK,
         target=work,
         data={"matter": matter.pk, "unit": unit.pk if unit else None, "due_on": due_on.isoformat()},
     )
+    figures_hooks.changed(work)
     return work
 
 
@@ -108,10 +111,11 @@ def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=N
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.DONE, done_at=timezone.now())
     record(
         actor=actor,
-        action="works.report_progress",
+        action=Action.WORKS_REPORT_PROGRESS,
         target=work,
         data={"done": done, "photo": photo is not None},
     )
+    figures_hooks.changed(work)
     return report
 
 
@@ -146,10 +150,11 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
     hidden = matter.back_to_back and actor.pk == matter.submitter_id
     record(
         actor=None if hidden else actor,
-        action="works.supervise",
+        action=Action.WORKS_SUPERVISE,
         target=work,
         data={"verdict": verdict, "rating": rating},
     )
+    figures_hooks.changed(work)
     return supervision
 
 
@@ -181,6 +186,10 @@ def rate_result(*, actor, matter: Matter, rating: int, comment: str = "") -> Sat
     )
     hidden = matter.back_to_back and actor.pk == matter.submitter_id
     record(
-        actor=None if hidden else actor, action="works.rate_result", target=matter, data={"rating": rating}
+        actor=None if hidden else actor,
+        action=Action.WORKS_RATE_RESULT,
+        target=matter,
+        data={"rating": rating},
     )
+    figures_hooks.changed(matter)
     return satisfaction
