@@ -35,7 +35,6 @@ UNTIL_MERGED = {
     ("notices/services.py", "yishi.matters.models"),
     ("procedures/queries.py", "yishi.access.queries"),
     ("procedures/queries.py", "yishi.works.services"),
-    ("stats/apps.py", "yishi.audit.models"),
     ("stats/receivers.py", "yishi.meetings.models"),
     ("stats/receivers.py", "yishi.votes.models"),
     ("stats/receivers.py", "yishi.works.models"),
