@@ -20,7 +20,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.openapi import schema as ninja_openapi
 from ninja.schema import NinjaGenerateJsonSchema
 
-from .errors import Refused
+from .errors import Refused, api_refusal_status
 from .regions.imports import ImportRejected
 
 logger = logging.getLogger("yishi.api")
@@ -172,8 +172,7 @@ def problem(request, status: int, detail, code: str, **extra) -> JsonResponse:
 
 @api.exception_handler(Refused)
 def refused(request, exc: Refused):
-    status = 403 if exc.code == Refused.FORBIDDEN else 409
-    return problem(request, status, exc.reason, exc.code, field=exc.field)
+    return problem(request, api_refusal_status(exc), exc.reason, exc.code, field=exc.field)
 
 
 @api.exception_handler(ImportRejected)

@@ -57,3 +57,29 @@ class Offers:
         """The reason shown beside a closed action ("" when it is open or not the person's to take)."""
         reason = self.closed.get(action)
         return str(reason.reason) if reason is not None else ""
+
+
+# --- one answer for a refusal: on a page, and in the API ------------------------------------------------------
+
+
+def refusal_status(exc: Refused) -> int:
+    """A page's status for a refusal: 403 without the authority, 400 for input (the refusal names a field),
+    409 for what the object's state refuses."""
+    if exc.code == Refused.FORBIDDEN:
+        return 403
+    return 400 if exc.field else 409
+
+
+def refusal_to_form(form, exc: Refused, aliases: "dict[str, str | None] | None" = None) -> int:
+    """Put the refusal's reason on ``form`` and return the page's status (``refusal_status``).
+
+    The reason goes on the field the service named, or on the form's own name for it in ``aliases`` (a
+    service names its arguments, a form may call them differently); failing both, above the whole form."""
+    field = exc.field if exc.field in form.fields else (aliases or {}).get(exc.field or "")
+    form.add_error(field if field in form.fields else None, exc.reason)
+    return refusal_status(exc)
+
+
+def api_refusal_status(exc: Refused) -> int:
+    """The API's status for a refusal: 403 without the authority, 409 otherwise (bad shape is 422, earlier)."""
+    return 403 if exc.code == Refused.FORBIDDEN else 409

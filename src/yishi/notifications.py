@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from yishi.reminders import channels as outside
 from yishi.reminders.models import Notification
@@ -98,6 +98,9 @@ def notify(person, message_id: str, *, link: str = "", dedupe_key: str | None = 
 
 def matter_moved(matter) -> None:
     """The submitter follows their matter: each step change and the close reach them."""
+    if matter.merged_into_id is not None:
+        _matter_merged(matter)
+        return
     if matter.submitter_id is None:
         return
     # One move is one event: its new status and step, at the moment it was made.
@@ -121,4 +124,27 @@ def matter_moved(matter) -> None:
             dedupe_key=key,
             title=matter.title,
             step=matter.step.label,
+        )
+
+
+def _matter_merged(matter) -> None:
+    """Who raised or supported a duplicate follows the matter it was merged into, where their name now counts:
+    each is told once, with a link to that matter."""
+    from django.contrib.auth import get_user_model
+
+    people = set(matter.supports.values_list("person_id", flat=True))
+    if matter.submitter_id is not None:
+        people.add(matter.submitter_id)
+    into = matter.merged_into
+    link = reverse("matters:detail", args=[into.pk])
+    for person in get_user_model().objects.filter(pk__in=people).order_by("pk"):
+        notify(
+            person,
+            gettext_noop(
+                "Yishi: the matter “%(title)s” has been merged into “%(into)s”; your name counts there now."
+            ),
+            link=link,
+            dedupe_key=f"matter-merged:{matter.pk}",
+            title=matter.title,
+            into=into.title,
         )

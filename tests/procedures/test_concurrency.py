@@ -85,3 +85,71 @@ def test_many_people_supporting_at_once_lose_no_count(ready):
     people = [builders.person(f"居民{i}") for i in range(8)]
     race(8, lambda i: matters.support(actor=people[i], matter=Matter.objects.get(pk=m.pk)))
     assert Matter.objects.get(pk=m.pk).supporter_count == 8
+
+
+def _new_matters(p, n):
+    return [
+        matters.record_matter(
+            actor=p.secretary,
+            region=p.tree.compound,
+            category=p.category,
+            channel="visit",
+            title=f"西侧路积水{i}",
+            description="同一问题",
+        )
+        for i in range(n)
+    ]
+
+
+def test_of_two_screenings_at_once_one_wins_and_the_other_is_refused(ready):
+    p, _m = ready
+    (new,) = _new_matters(p, 1)
+    screenings = [
+        lambda: matters.accept(actor=p.secretary, matter=Matter.objects.get(pk=new.pk)),
+        lambda: matters.decline(actor=p.secretary, matter=Matter.objects.get(pk=new.pk), reason="重复"),
+    ]
+    results = race(2, lambda i: screenings[i]())
+    wins = [r for r in results if isinstance(r, Matter)]
+    losses = [r for r in results if isinstance(r, Refused)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    assert losses[0].code == "already_screened"
+    assert Transition.objects.filter(matter=new, kind__in=["start", "decline"]).count() == 1
+
+
+def test_of_two_merges_of_one_duplicate_at_once_one_wins(ready):
+    p, m = ready
+    duplicate, other = _new_matters(p, 2)
+    targets = [m, other]
+    results = race(
+        2,
+        lambda i: matters.merge(
+            actor=p.secretary, matter=Matter.objects.get(pk=duplicate.pk), into=targets[i]
+        ),
+    )
+    wins = [r for r in results if isinstance(r, Matter)]
+    losses = [r for r in results if isinstance(r, Refused)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    assert losses[0].code == "already_screened"
+    assert Transition.objects.filter(matter=duplicate, kind="merge").count() == 1
+
+
+def test_two_matters_merged_into_each_other_at_once_do_not_deadlock(ready):
+    p, _m = ready
+    a, b = _new_matters(p, 2)
+    pairs = [(a, b), (b, a)]
+    results = race(
+        2,
+        lambda i: matters.merge(
+            actor=p.secretary,
+            matter=Matter.objects.get(pk=pairs[i][0].pk),
+            into=Matter.objects.get(pk=pairs[i][1].pk),
+        ),
+    )
+    wins = [r for r in results if isinstance(r, Matter)]
+    losses = [r for r in results if isinstance(r, Refused)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    assert Transition.objects.filter(matter__in=[a, b], kind="merge").count() == 1
+    assert sorted(Matter.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == [
+        "merged",
+        "new",
+    ]

@@ -122,13 +122,10 @@ MOVE_ACTIONS = {
     "withdraw": Action.PROCEDURES_WITHDRAW,
     "close_unresolved": Action.PROCEDURES_CLOSE_UNRESOLVED,
     "resolve": Action.PROCEDURES_RESOLVE,
-}
-
-# Screening closes a matter without a procedure; the status it is closed with names the entry.
-SCREENING_CLOSE_ACTIONS = {
-    "declined": Action.MATTERS_DECLINED,
-    "referred": Action.MATTERS_REFERRED,
-    "merged": Action.MATTERS_MERGED,
+    # The closes at screening, moves of the engine too, keep the names their entries have always had.
+    "decline": Action.MATTERS_DECLINED,
+    "refer": Action.MATTERS_REFERRED,
+    "merge": Action.MATTERS_MERGED,
 }
 
 

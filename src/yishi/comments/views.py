@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_status, refusal_to_form
 from yishi.matters.pages import matter_context
 from yishi.matters.queries import get_matter
 
@@ -29,12 +29,6 @@ def _back(comment):
     return redirect(link_to(comment))
 
 
-def _status(exc: Refused) -> int:
-    if exc.code == Refused.FORBIDDEN:
-        return 403
-    return 400 if exc.field else 409
-
-
 def _again(request, matter, name: str, form, exc: Refused, *, on_comment=None):
     """The matter page again, with the form as sent and the reason on its field (or above it).
 
@@ -48,9 +42,9 @@ def _again(request, matter, name: str, form, exc: Refused, *, on_comment=None):
     if on_comment is not None and exc.field not in form.fields:
         context["comment_errors"] = {on_comment.pk: [str(exc.reason)]}
     else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+        refusal_to_form(form, exc)
     context["comment_forms"] = {name: form}
-    return render(request, "matters/detail.html", context, status=_status(exc))
+    return render(request, "matters/detail.html", context, status=refusal_status(exc))
 
 
 def _limited(view):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yishi.access.queries import can
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_to_form
 from yishi.matters.queries import matter_numbered
 from yishi.regions.models import Level, Region
 
@@ -25,15 +25,6 @@ from .queries import MANAGE, VIEW
 
 # A service names the field it refuses by its own name; a form may call it differently.
 FIELD_ALIASES = {"photos": "evidence_photo"}
-
-
-def _refused(form, exc: Refused) -> int:
-    """Put the service's reason on the form; answer 403 (authority), 400 (input) or 409 (state)."""
-    field = exc.field if exc.field in form.fields else FIELD_ALIASES.get(exc.field)
-    form.add_error(field if field in form.fields else None, exc.reason)
-    if exc.code == Refused.FORBIDDEN:
-        return 403
-    return 400 if exc.field else 409
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
@@ -75,7 +66,7 @@ def _compound_act(request, pk: int, name: str, form, call, success: str):
     try:
         result = call(compound, form.cleaned_data)
     except Refused as exc:
-        return fund(request, pk, {name: form}, status=_refused(form, exc))
+        return fund(request, pk, {name: form}, status=refusal_to_form(form, exc, FIELD_ALIASES))
     messages.success(request, success)
     return redirect(result or reverse("funds:fund", args=[pk]))
 
@@ -165,7 +156,7 @@ def new_rule(request, pk: int):
                 matter=matter,
             )
         except Refused as exc:
-            status = _refused(form, exc)
+            status = refusal_to_form(form, exc, FIELD_ALIASES)
         else:
             messages.success(request, _("The charge rule is drafted. Check the charges, then issue them."))
             return redirect("funds:rule", rule.pk)
@@ -193,7 +184,7 @@ def _rule_act(request, pk: int, name: str, form, call, success: str):
     try:
         call(rule_, form.cleaned_data)
     except Refused as exc:
-        return rule(request, pk, {name: form}, status=_refused(form, exc))
+        return rule(request, pk, {name: form}, status=refusal_to_form(form, exc, FIELD_ALIASES))
     messages.success(request, success)
     return redirect("funds:rule", pk)
 
@@ -310,7 +301,7 @@ def charge_pay(request, pk: int):
             receipt_no=d["receipt_no"],
         )
     except Refused as exc:
-        return charge(request, pk, {"payment": form}, status=_refused(form, exc))
+        return charge(request, pk, {"payment": form}, status=refusal_to_form(form, exc, FIELD_ALIASES))
     messages.success(request, _("The payment is recorded."))
     return redirect("funds:charge", pk)
 
@@ -325,7 +316,9 @@ def reverse_payment(request, pk: int):
     try:
         services.reverse_payment(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
     except Refused as exc:
-        return charge(request, payment.charge_id, {"reverse": form}, status=_refused(form, exc))
+        return charge(
+            request, payment.charge_id, {"reverse": form}, status=refusal_to_form(form, exc, FIELD_ALIASES)
+        )
     messages.success(request, _("The payment is reversed."))
     return redirect("funds:charge", payment.charge_id)
 

@@ -12,18 +12,14 @@ whole matter are in ``schemas``.
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
-from yishi.access.queries import require
 from yishi.api_schemas import WRITE_ERRORS, DateRange, Problem, created, within_dates
-from yishi.errors import Refused
-from yishi.people.models import Person
-from yishi.people.phones import normalize_phone
+from yishi.people.lookup import person_by_phone
 from yishi.people.tokens import WRITE_AUTH, caller
 from yishi.procedures import definitions
 from yishi.regions.models import Region
@@ -186,17 +182,6 @@ def _too_many() -> Status:
     )
 
 
-def _person_by_phone(raw: str) -> Person:
-    try:
-        phone = normalize_phone(raw)
-    except ValidationError:
-        raise Refused(_("This is not a mainland mobile number."), "invalid_phone", field="phone") from None
-    person = Person.objects.filter(phone=phone).first()
-    if person is None:
-        raise Refused(_("No resident is registered with this number."), "unknown_person", field="phone")
-    return person
-
-
 def _category(key: str) -> Category:
     return get_object_or_404(Category, key=key)
 
@@ -335,9 +320,9 @@ def record_matter(request, body: RecordIn):
     region = get_object_or_404(Region, pk=body.region)
     submitter = None
     if body.submitter_phone:
-        # Authority first: a phone lookup must not tell just anyone who is registered.
-        require(request.auth, "matters.record_matter", region)
-        submitter = _person_by_phone(body.submitter_phone)
+        submitter = person_by_phone(
+            request.auth, body.submitter_phone, action="matters.record_matter", target=region
+        )
     matter = services.record_matter(
         actor=request.auth,
         region=region,
@@ -365,8 +350,7 @@ def support(request, matter_id: int, body: SupportIn | None = None):
         return _too_many()
     person = None
     if body is not None and body.phone:
-        require(request.auth, "matters.record_matter", matter)
-        person = _person_by_phone(body.phone)
+        person = person_by_phone(request.auth, body.phone, action="matters.record_matter", target=matter)
     services.support(actor=request.auth, matter=matter, person=person)
     return _row(queries.get_matter(matter_id))
 

@@ -3,18 +3,18 @@
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yishi import figures_hooks
 from yishi.access.queries import require
-from yishi.audit.actions import SCREENING_CLOSE_ACTIONS, Action
+from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.regions.models import Level, Region
 from yishi.uploads import clean_photo, new_token
 
-from .models import Category, Channel, Matter, Photo, Status, Support
+from .models import Category, Channel, Matter, Photo, Support
 
 MAX_PHOTOS = 6
 
@@ -199,17 +199,10 @@ def support(*, actor, matter: Matter, person=None) -> Support:
     return support
 
 
-def _screenable(actor, matter: Matter, *, allow_open: bool = False) -> Matter:
-    matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    require(actor, "matters.screen_matter", matter)
-    allowed = {Status.NEW, Status.OPEN} if allow_open else {Status.NEW}
-    if matter.status not in allowed:
-        raise Refused(
-            _("This matter has already been screened (%(status)s).")
-            % {"status": matter.get_status_display()},
-            "already_screened",
-        )
-    return matter
+def _screenable(actor, matter: Matter) -> Matter:
+    from yishi.procedures.services import lock_for_screening  # the engine imports these models
+
+    return lock_for_screening(actor, matter)
 
 
 def _reason(reason: str, *, public: bool = True) -> str:
@@ -235,7 +228,7 @@ def accept(
     from yishi.procedures import services as engine
 
     matter = _screenable(actor, matter)
-    fields = {"status": Status.OPEN, "stakeholders": (stakeholders or "").strip()[:2000]}
+    fields = {"stakeholders": (stakeholders or "").strip()[:2000]}
     if region is not None and region.pk != matter.region_id:
         require(actor, "matters.screen_matter", region)
         if region.level < Level.COMMUNITY:
@@ -261,32 +254,19 @@ def accept(
     figures_hooks.changed(matter)
     from yishi.notices.services import post_screening_notice
 
-    engine.start(actor=actor, matter=matter, procedure_key=procedure_key, reason=procedure_reason)
+    matter = engine.start(actor=actor, matter=matter, procedure_key=procedure_key, reason=procedure_reason)
     matter = engine.advance_locked(actor=actor, matter=matter)
     post_screening_notice(actor=actor, matter=matter)
-    return matter
-
-
-def _close_screening(actor, matter, *, status, reason, **fields) -> Matter:
-    now = timezone.now()
-    Matter.objects.filter(pk=matter.pk).update(status=status, public_reason=reason, closed_at=now, **fields)
-    matter.refresh_from_db()
-    record(
-        actor=actor,
-        action=SCREENING_CLOSE_ACTIONS[status],
-        target=matter,
-        data={"status": status, **{k: (v.pk if hasattr(v, "pk") else v) for k, v in fields.items()}},
-    )
-    figures_hooks.changed(matter)
     return matter
 
 
 @transaction.atomic
 def decline(*, actor, matter: Matter, reason: str) -> Matter:
     from yishi.notices.services import post_screening_notice
+    from yishi.procedures import services as engine
 
     matter = _screenable(actor, matter)
-    matter = _close_screening(actor, matter, status=Status.DECLINED, reason=_reason(reason))
+    matter = engine.decline(actor=actor, matter=matter, reason=_reason(reason))
     post_screening_notice(actor=actor, matter=matter)
     return matter
 
@@ -294,13 +274,12 @@ def decline(*, actor, matter: Matter, reason: str) -> Matter:
 @transaction.atomic
 def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
     """转办: the matter belongs to another body (a department, the street, a court)."""
-    matter = _screenable(actor, matter)
     from yishi.notices.services import post_screening_notice
+    from yishi.procedures import services as engine
 
+    matter = _screenable(actor, matter)
     to = _clean_text(to, field="referred_to", label=_("The receiving body"), limit=100)
-    matter = _close_screening(
-        actor, matter, status=Status.REFERRED, reason=(reason or "").strip()[:2000], referred_to=to
-    )
+    matter = engine.refer(actor=actor, matter=matter, to=to, reason=(reason or "").strip()[:2000])
     post_screening_notice(actor=actor, matter=matter)
     return matter
 
@@ -308,11 +287,13 @@ def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
 @transaction.atomic
 def merge(*, actor, matter: Matter, into: Matter, reason: str = "") -> Matter:
     """Merge a duplicate: its supporters, submitter and photos join ``into``; both stay readable."""
-    matter = _screenable(actor, matter, allow_open=True)
-    into = Matter.objects.select_for_update().get(pk=into.pk)
-    require(actor, "matters.screen_matter", into)
-    if into.pk == matter.pk or into.is_closed:
-        raise Refused(_("Choose another matter that is still open."), "invalid_merge_target", field="into")
+    from yishi.procedures import services as engine
+
+    if not (reason or "").strip():
+        with translation.override(settings.LANGUAGE_CODE):  # shown publicly, in the board's language
+            reason = str(_("The same matter as “%(title)s”.") % {"title": into.title})
+    matter = engine.close_as_merged(actor=actor, matter=matter, into=into, reason=reason.strip()[:2000])
+    into = matter.merged_into
     people = set(Support.objects.filter(matter=matter).values_list("person_id", flat=True))
     if matter.submitter_id:
         people.add(matter.submitter_id)
@@ -332,8 +313,4 @@ def merge(*, actor, matter: Matter, into: Matter, reason: str = "") -> Matter:
             uploaded_by=photo.uploaded_by,
             from_matter=matter,
         )
-    if not (reason or "").strip():
-        with translation.override(settings.LANGUAGE_CODE):  # shown publicly, in the board's language
-            reason = str(_("The same matter as “%(title)s”.") % {"title": into.title})
-    reason = reason.strip()
-    return _close_screening(actor, matter, status=Status.MERGED, reason=reason[:2000], merged_into=into)
+    return matter

@@ -8,7 +8,7 @@ services run in a transaction, so a refusal leaves nothing half-saved.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,9 +17,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from yishi.access.queries import regions_where
-from yishi.errors import Refused
-from yishi.people.models import Person
-from yishi.people.phones import normalize_phone
+from yishi.errors import Refused, refusal_to_form
+from yishi.people.lookup import person_by_phone
 from yishi.regions.models import Level, Region
 
 from . import forms, queries, services
@@ -79,15 +78,6 @@ def _raise_regions(request):
     return Region.objects.filter(q, level__in=[Level.COMMUNITY, Level.COMPOUND]).order_by("path")
 
 
-def _refusal_to_form(form, exc: Refused) -> int:
-    """Put the service's reason on the form; answer 403 (authority), 400 (input) or 409 (state)."""
-    field = exc.field if exc.field in form.fields else FIELD_ALIASES.get(exc.field)
-    form.add_error(field if field in form.fields else None, exc.reason)
-    if exc.code == Refused.FORBIDDEN:
-        return 403
-    return 400 if exc.field else 409
-
-
 @login_required
 @ratelimit(group=RAISE_GROUP, key="user", rate=RAISE_RATE, method="POST", block=True)
 def raise_matter(request):
@@ -117,7 +107,7 @@ def raise_matter(request):
                     photos=data["photos"],
                 )
             except Refused as exc:
-                status = _refusal_to_form(form, exc)
+                status = refusal_to_form(form, exc, FIELD_ALIASES)
             else:
                 messages.success(request, _("Your matter has been recorded. The community will screen it."))
                 return redirect("matters:detail", matter.pk)
@@ -156,19 +146,14 @@ def record_matter(request):
         data = form.cleaned_data
         try:
             if data["submitter_phone"]:
-                try:
-                    phone = normalize_phone(data["submitter_phone"])
-                except ValidationError:
-                    raise Refused(
-                        _("This is not a mainland mobile number."), "invalid_phone", field="submitter_phone"
-                    ) from None
-                submitter = Person.objects.filter(phone=phone).first()
-                if submitter is None:
-                    raise Refused(
-                        _("No resident is registered with this number; give the name instead."),
-                        "unknown_person",
-                        field="submitter_phone",
-                    )
+                submitter = person_by_phone(
+                    request.user,
+                    data["submitter_phone"],
+                    action="matters.record_matter",
+                    target=data["region"],
+                    field="submitter_phone",
+                    unknown=_("No resident is registered with this number; give the name instead."),
+                )
             named = submitter is not None or data["submitter_name"]
             if not data["confirmed_new"] and not (
                 data["back_to_back"] and named
@@ -191,7 +176,7 @@ def record_matter(request):
                     photos=data["photos"],
                 )
         except Refused as exc:
-            status = _refusal_to_form(form, exc)
+            status = refusal_to_form(form, exc, FIELD_ALIASES)
             similar = []
         else:
             if not similar:
@@ -225,7 +210,7 @@ def _act(request, pk: int, name: str, form, call, success: str):
     try:
         call(matter, form.cleaned_data)
     except Refused as exc:
-        return matter_detail(request, pk, {name: form}, status=_refusal_to_form(form, exc))
+        return matter_detail(request, pk, {name: form}, status=refusal_to_form(form, exc, FIELD_ALIASES))
     messages.success(request, success)
     return redirect("matters:detail", pk)
 
@@ -243,17 +228,7 @@ def support(request, pk):
     def call(matter, d):
         person = None
         if d["phone"]:
-            try:
-                phone = normalize_phone(d["phone"])
-            except ValidationError:
-                raise Refused(
-                    _("This is not a mainland mobile number."), "invalid_phone", field="phone"
-                ) from None
-            person = Person.objects.filter(phone=phone).first()
-            if person is None:
-                raise Refused(
-                    _("No resident is registered with this number."), "unknown_person", field="phone"
-                )
+            person = person_by_phone(request.user, d["phone"], action="matters.record_matter", target=matter)
         services.support(actor=request.user, matter=matter, person=person)
 
     added = (

@@ -8,7 +8,6 @@ becomes 403/409 with ``detail`` and ``code`` (see ``yishi.api``); bad input is 4
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +18,8 @@ from yishi.access.queries import require
 from yishi.api_schemas import WRITE_ERRORS, DateRange, Problem, within_dates
 from yishi.errors import Refused
 from yishi.matters.models import Matter
+from yishi.people.lookup import person_by_phone
 from yishi.people.models import Person
-from yishi.people.phones import normalize_phone
 from yishi.people.tokens import WRITE_AUTH
 from yishi.regions.models import Region, within
 
@@ -253,17 +252,6 @@ def _aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _person_by_phone(raw: str, field: str = "phone") -> Person:
-    try:
-        phone = normalize_phone(raw)
-    except ValidationError:
-        raise Refused(_("This is not a mainland mobile number."), "invalid_phone", field=field) from None
-    person = Person.objects.filter(phone=phone).first()
-    if person is None:
-        raise Refused(_("No resident is registered with this number."), "unknown_person", field=field)
-    return person
-
-
 def _matters(ids: list[int]) -> list[Matter]:
     found = Matter.objects.in_bulk(ids)
     missing = [i for i in ids if i not in found]
@@ -452,7 +440,10 @@ def sheet(request, meeting_id: int, photo: File[UploadedFile]):
 )
 def invite(request, meeting_id: int, body: InviteIn):
     meeting = _meeting(request, meeting_id)
-    people = [_person_by_phone(raw, "phones") for raw in body.phones]
+    people = [
+        person_by_phone(request.user, raw, action=services.MANAGE, target=meeting, field="phones")
+        for raw in body.phones
+    ]
     serving = services.units_for(meeting.region)
     units = [get_object_or_404(serving, pk=pk) for pk in body.units]
     services.invite(
@@ -565,7 +556,9 @@ def check_in(request, meeting_id: int, body: CheckInIn):
         attendance = services.check_in(actor=request.user, meeting=meeting, invitation=invitation)
     elif body.phone:
         attendance = services.check_in(
-            actor=request.user, meeting=meeting, person=_person_by_phone(body.phone)
+            actor=request.user,
+            meeting=meeting,
+            person=person_by_phone(request.user, body.phone, action=services.MANAGE, target=meeting),
         )
     else:
         raise Refused(_("Choose who is signing in."), "nobody", field="phone")

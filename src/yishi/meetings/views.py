@@ -6,7 +6,7 @@ with 400; an action the meeting's state refuses with 409; one the person lacks a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,34 +15,15 @@ from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
 from yishi.access.queries import can
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_status, refusal_to_form
 from yishi.matters.models import Matter
 from yishi.notices.printing import qr_svg
-from yishi.people.models import Person
-from yishi.people.phones import normalize_phone
+from yishi.people.lookup import person_by_phone
 
 from . import forms, pages, queries, services
 from .models import Invitation, MeetingStatus, Minutes
 
 MANAGE = services.MANAGE
-
-
-def _refused(form, exc: Refused) -> int:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
-    if exc.code == Refused.FORBIDDEN:
-        return 403
-    return 400 if exc.field else 409
-
-
-def _person_by_phone(raw: str, field: str) -> Person:
-    try:
-        phone = normalize_phone(raw)
-    except ValidationError:
-        raise Refused(_("This is not a mainland mobile number."), "invalid_phone", field=field) from None
-    person = Person.objects.filter(phone=phone).first()
-    if person is None:
-        raise Refused(_("No resident is registered with this number."), "unknown_person", field=field)
-    return person
 
 
 # --- lists and scheduling -------------------------------------------------------------------------------------
@@ -93,7 +74,7 @@ def new(request):
                 convener=d["convener"],
             )
         except Refused as exc:
-            status = _refused(form, exc)
+            status = refusal_to_form(form, exc)
         else:
             messages.success(request, _("The meeting is saved. Invite its participants, then announce it."))
             return redirect("meetings:run", meeting.pk)
@@ -139,7 +120,7 @@ def _act(request, pk: int, name: str, form, call, success: str, *, public: bool 
     try:
         call(meeting, form.cleaned_data)
     except Refused as exc:
-        return page(request, pk, {name: form}, status=_refused(form, exc))
+        return page(request, pk, {name: form}, status=refusal_to_form(form, exc))
     messages.success(request, success)
     return redirect("meetings:detail" if public else "meetings:run", pk)
 
@@ -190,7 +171,10 @@ def invite(request, pk: int):
     form = _bind("invite", forms.InviteForm, request, units=services.units_for(meeting.region))
 
     def call(meeting, d):
-        people = [_person_by_phone(raw, "phones") for raw in form.phone_list()]
+        people = [
+            person_by_phone(request.user, raw, action=MANAGE, target=meeting, field="phones")
+            for raw in form.phone_list()
+        ]
         services.invite(
             actor=request.user,
             meeting=meeting,
@@ -276,7 +260,9 @@ def check_in(request, pk: int):
             services.check_in(actor=request.user, meeting=meeting, invitation=invitation)
         elif d["phone"]:
             services.check_in(
-                actor=request.user, meeting=meeting, person=_person_by_phone(d["phone"], "phone")
+                actor=request.user,
+                meeting=meeting,
+                person=person_by_phone(request.user, d["phone"], action=MANAGE, target=meeting),
             )
         else:
             raise Refused(_("Choose who is signing in."), "nobody", field="phone")
@@ -463,7 +449,7 @@ def sign_in(request, token: str):
             services.sign_in(actor=request.user, meeting=meeting)
         except Refused as exc:
             context["error"] = exc.reason
-            status = 403 if exc.code == Refused.FORBIDDEN else 409
+            status = refusal_status(exc)
         else:
             messages.success(request, _("You are signed in. Welcome!"))
             return redirect("meetings:detail", meeting.pk)

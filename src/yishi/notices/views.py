@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_to_form
 from yishi.regions.models import Region
 
 from . import forms, queries, services
@@ -92,13 +92,6 @@ def printable(request, pk: int):
     return render(request, "notices/print.html", context)
 
 
-def _refused(form, exc: Refused) -> int:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
-    if exc.code == Refused.FORBIDDEN:
-        return 403
-    return 400 if exc.field else 409
-
-
 @require_POST
 @login_required
 @ratelimit(key="user", rate="20/h", method="POST", block=True)
@@ -110,7 +103,7 @@ def object_to(request, pk: int):
     try:
         services.object_to(actor=request.user, notice=notice, text=form.cleaned_data["text"])
     except Refused as exc:
-        return detail(request, pk, {"object": form}, status=_refused(form, exc))
+        return detail(request, pk, {"object": form}, status=refusal_to_form(form, exc))
     messages.success(request, _("Your objection is posted. Staff must answer it within five days."))
     return redirect("notices:detail", pk)
 
@@ -126,6 +119,6 @@ def reply(request, pk: int, objection_id: int):
     try:
         services.reply_to(actor=request.user, objection=objection, text=form.cleaned_data["text"])
     except Refused as exc:
-        return detail(request, pk, {name: form}, status=_refused(form, exc))
+        return detail(request, pk, {name: form}, status=refusal_to_form(form, exc))
     messages.success(request, _("Your reply is posted."))
     return redirect("notices:detail", pk)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_status
 from yishi.web.views import rate_limited
 
 from .forms import CodeLoginForm, CodeRequestForm, PasswordLoginForm
@@ -98,7 +98,7 @@ def request_code(request):
     except Refused as exc:
         # Asked again too soon: say so, and keep the box for the code already sent.
         messages.error(request, exc.reason)
-        return _render_login(request, request_form=form, code_form=code_form, status=409)
+        return _render_login(request, request_form=form, code_form=code_form, status=refusal_status(exc))
     messages.info(
         request,
         _("If this number is registered, a code is on its way. It is valid for %(minutes)s minutes.")

@@ -13,6 +13,10 @@ class TransitionKind(models.TextChoices):
     WITHDRAW = "withdraw", _("withdrawn")
     CLOSE_UNRESOLVED = "close_unresolved", _("closed unresolved")
     RESOLVE = "resolve", _("resolved and closed")
+    # Closes at screening: the matter never entered a procedure, or (a merge) leaves it for another matter.
+    DECLINE = "decline", _("declined")
+    REFER = "refer", _("referred elsewhere")
+    MERGE = "merge", _("merged into another matter")
 
 
 class Transition(AppendOnly):

@@ -1,8 +1,9 @@
-"""The one place a matter moves through its procedure: start, advance, return, withdraw, close.
+"""The one place a matter's status or step changes: start, advance, return, withdraw, close, and the closes
+at screening (decline, refer, merge).
 
 Each move: in a transaction, re-read the matter locked, check authority and evidence, refuse with the
 first reason in plain words, update with compare-and-set on the old step (of two concurrent clicks the
-loser is refused clearly), write the append-only transition and the audit entry.
+loser is refused clearly), write the append-only transition and the audit entry, tell the matter's people.
 """
 
 from django.db import transaction
@@ -43,12 +44,18 @@ def _expect(matter: Matter, expected_step: str | None) -> None:
         )
 
 
-def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str = "") -> Matter:
-    """Compare-and-set the step, then write the transition and the audit entry. Caller holds the lock."""
+def _move(
+    matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str = "", also: dict | None = None
+) -> Matter:
+    """Compare-and-set the step, then write the transition and the audit entry. Caller holds the lock.
+
+    ``also`` are further fields of the matter written in the same compare-and-set (a referral's receiving
+    body, the matter a duplicate was merged into), and named in the audit entry."""
     now = timezone.now()
     fields = {"step_key": to_step, "step_since": now, "status": status}
     if status != Status.OPEN:
         fields["closed_at"] = now
+    fields.update(also or {})
     updated = Matter.objects.filter(pk=matter.pk, step_key=matter.step_key, status=matter.status).update(
         **fields
     )
@@ -71,7 +78,13 @@ def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str 
         actor=actor,
         action=MOVE_ACTIONS[kind],
         target=matter,
-        data={"procedure": matter.procedure_key, "from": matter.step_key, "to": to_step, "status": status},
+        data={
+            "procedure": matter.procedure_key,
+            "from": matter.step_key,
+            "to": to_step,
+            "status": status,
+            **{name: getattr(value, "pk", value) for name, value in (also or {}).items()},
+        },
     )
     figures_hooks.changed(matter)
     for field, value in fields.items():
@@ -80,8 +93,25 @@ def _move(matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str 
     return matter
 
 
+def lock_for_screening(actor, matter: Matter, *, allow_open: bool = False) -> Matter:
+    """The matter, locked, once ``actor`` may screen it and it still waits for screening (or, for a merge,
+    is open). Every decision of screening starts here, so of two screenings at once the second is refused."""
+    matter = _locked(matter)
+    require(actor, "matters.screen_matter", matter)
+    allowed = {Status.NEW, Status.OPEN} if allow_open else {Status.NEW}
+    if matter.status not in allowed:
+        raise Refused(
+            _("This matter has already been screened (%(status)s).")
+            % {"status": matter.get_status_display()},
+            "already_screened",
+        )
+    return matter
+
+
+@transaction.atomic
 def start(*, actor, matter: Matter, procedure_key: str, reason: str = "") -> Matter:
-    """Put a screened matter on its procedure, at its first step. Called by screening, inside its transaction."""
+    """Put a matter waiting for screening on its procedure, at its first step (screening's acceptance)."""
+    matter = lock_for_screening(actor, matter)
     try:
         procedure = definitions.get(procedure_key)
     except KeyError:
@@ -97,6 +127,58 @@ def start(*, actor, matter: Matter, procedure_key: str, reason: str = "") -> Mat
     Matter.objects.filter(pk=matter.pk).update(procedure_key=procedure.key, procedure_reason=reason)
     matter.procedure_key, matter.procedure_reason = procedure.key, reason
     return _move(matter, actor=actor, kind=TransitionKind.START, to_step=procedure.first.key, reason=reason)
+
+
+@transaction.atomic
+def decline(*, actor, matter: Matter, reason: str) -> Matter:
+    """Screening declines the matter; ``reason`` (required by the caller) is shown publicly."""
+    matter = lock_for_screening(actor, matter)
+    return _move(
+        matter,
+        actor=actor,
+        kind=TransitionKind.DECLINE,
+        to_step=matter.step_key,
+        status=Status.DECLINED,
+        reason=reason,
+        also={"public_reason": reason},
+    )
+
+
+@transaction.atomic
+def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
+    """Screening refers the matter to the body ``to`` it belongs to (转办)."""
+    matter = lock_for_screening(actor, matter)
+    return _move(
+        matter,
+        actor=actor,
+        kind=TransitionKind.REFER,
+        to_step=matter.step_key,
+        status=Status.REFERRED,
+        reason=reason,
+        also={"public_reason": reason, "referred_to": to},
+    )
+
+
+@transaction.atomic
+def close_as_merged(*, actor, matter: Matter, into: Matter, reason: str) -> Matter:
+    """Close a duplicate (waiting for screening, or open) as merged into ``into``, an open matter; the
+    duplicate's submitter and supporters are told. Its people and photos are the caller's to carry over."""
+    # Both rows locked in one order, so two merges of the same pair in opposite directions do not deadlock.
+    list(Matter.objects.select_for_update().filter(pk__in=[matter.pk, into.pk]).order_by("pk"))
+    matter = lock_for_screening(actor, matter, allow_open=True)
+    into = _locked(into)
+    require(actor, "matters.screen_matter", into)
+    if into.pk == matter.pk or into.is_closed:
+        raise Refused(_("Choose another matter that is still open."), "invalid_merge_target", field="into")
+    return _move(
+        matter,
+        actor=actor,
+        kind=TransitionKind.MERGE,
+        to_step=matter.step_key,
+        status=Status.MERGED,
+        reason=reason,
+        also={"public_reason": reason, "merged_into": into},
+    )
 
 
 def evidence_missing(matter: Matter) -> list:

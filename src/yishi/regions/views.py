@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from yishi.access.queries import can
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_to_form
 
 from . import imports
 from . import services as region_services
@@ -238,6 +238,7 @@ def region_rules(request, pk: int):
     if request.method == "POST":
         if not may_set:
             raise PermissionDenied
+        status = 400
         if form.is_valid():
             try:
                 region_services.set_region_rule(
@@ -248,10 +249,9 @@ def region_rules(request, pk: int):
                     source=form.cleaned_data["source"],
                 )
             except Refused as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                status = refusal_to_form(form, exc)
             else:
                 return redirect("regions:rules", pk=region.pk)
-        status = 400
     rows = [
         {**row, "value_text": _rule_text(row["value"]), "default_text": _rule_text(row["default"])}
         for row in rules_page_rows(region)

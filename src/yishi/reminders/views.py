@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_to_form
 
 from . import queries, services
 from .forms import MarkReadForm, PreferencesForm
@@ -57,15 +57,16 @@ def mark_read(request):
 @login_required
 def preferences(request):
     form = PreferencesForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.set_preferences(actor=request.user, **form.cleaned_data)
         except Refused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.reason))
+            status = refusal_to_form(form, exc)
         else:
             messages.success(request, _("Your choices are saved."))
             return redirect("reminders:inbox")
-    return _page(request, form, status=400)
+    return _page(request, form, status=status)
 
 
 @login_required

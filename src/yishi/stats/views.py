@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_status
 from yishi.regions.models import Level, Region
 
 from . import exports, pages
@@ -51,7 +51,7 @@ def _refused_period(request, region: Region, exc: Refused, template: str = "stat
         "months": MONTHS,
         "this_year": timezone.localdate().year,
     }
-    return render(request, template, context, status=400)
+    return render(request, template, context, status=refusal_status(exc))
 
 
 def _sort_links(board, sort: str, direction: str) -> list[dict]:

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
 from yishi.access.queries import can
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_to_form
 from yishi.matters.queries import matter_numbered
 from yishi.notices.printing import qr_svg
 from yishi.regions.models import Household, Region
@@ -27,14 +27,6 @@ from .models import SurveyStatus
 from .queries import MANAGE, RECORD
 
 PAGE_SIZE = 20
-
-
-def _refused(form, exc: Refused) -> int:
-    """Put the service's reason on the form; answer 403 (authority), 400 (input) or 409 (state)."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
-    if exc.code == Refused.FORBIDDEN:
-        return 403
-    return 400 if exc.field else 409
 
 
 # ---- lists -----------------------------------------------------------------------------------------------
@@ -81,7 +73,7 @@ def new(request, pk: int):
                 matter=matter,
             )
         except Refused as exc:
-            status = _refused(form, exc)
+            status = refusal_to_form(form, exc)
         else:
             messages.success(request, _("The survey is drafted. Add its questions, then open it."))
             return redirect("surveys:detail", survey.pk)
@@ -114,7 +106,7 @@ def _act(request, pk: int, name: str, form, call, success: str, redirect_to=None
     try:
         call(survey, form.cleaned_data)
     except Refused as exc:
-        return detail(request, pk, {name: form}, status=_refused(form, exc))
+        return detail(request, pk, {name: form}, status=refusal_to_form(form, exc))
     messages.success(request, success)
     return redirect(redirect_to or reverse("surveys:detail", args=[pk]))
 
@@ -241,7 +233,7 @@ def paper(request, pk: int):
                 actor=request.user, survey=survey, answers=form.answers(), code=d["code"], household=household
             )
         except Refused as exc:
-            status = _refused(form, exc)
+            status = refusal_to_form(form, exc)
         else:
             messages.success(
                 request, _("The form of %(household)s is recorded.") % {"household": response.household}
@@ -278,7 +270,7 @@ def void(request, pk: int, response_id: int):
         try:
             services.void_response(actor=request.user, response=response, reason=form.cleaned_data["reason"])
         except Refused as exc:
-            return responses(request, pk, {"void": form}, status=_refused(form, exc))
+            return responses(request, pk, {"void": form}, status=refusal_to_form(form, exc))
         messages.success(request, _("The response is voided; the household may answer again."))
         return redirect("surveys:responses", pk)
     return responses(request, pk, {"void": form}, status=400)

@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +23,7 @@ from yishi.access.queries import can, require
 from yishi.api_schemas import WRITE_ERRORS, DateRange, Problem, within_dates
 from yishi.errors import Refused
 from yishi.matters.queries import get_matter
-from yishi.people.models import Person
-from yishi.people.phones import normalize_phone
+from yishi.people.lookup import person_by_phone
 from yishi.people.tokens import WRITE_AUTH, caller
 from yishi.regions.models import Region, within
 
@@ -454,17 +452,6 @@ def _detail(vote: Vote, user) -> dict:
     }
 
 
-def _person_by_phone(raw: str, field: str) -> Person:
-    try:
-        phone = normalize_phone(raw)
-    except ValidationError:
-        raise Refused(_("This is not a mainland mobile number."), "invalid_phone", field=field) from None
-    person = Person.objects.filter(phone=phone, is_active=True).first()
-    if person is None:
-        raise Refused(_("No resident is registered with this number."), "unknown_person", field=field)
-    return person
-
-
 def _staff(user, vote: Vote) -> None:
     """Who took part, by name, is for the staff who run the vote."""
     require(user, "votes.enter_tally", vote)
@@ -639,10 +626,10 @@ def create(request, body: VoteIn):
                 raise Refused(
                     _("Name a plan version of this matter to vote on."), "version_required", field="version"
                 )
-    require(
-        request.auth, MANAGE, region
-    )  # before the phone lookups: they must not tell anyone who is registered
-    people = [_person_by_phone(phone, "people") for phone in body.people]
+    people = [
+        person_by_phone(request.auth, phone, action=MANAGE, target=region, field="people")
+        for phone in body.people
+    ]
     vote = services.create_vote(
         actor=request.auth,
         region=region,
@@ -674,8 +661,10 @@ def change(request, vote_id: int, body: VoteChangeIn):
     vote = _vote(request.auth, vote_id)
     changes = {name: value for name, value in body.dict(exclude_unset=True).items() if value is not None}
     if "people" in changes:
-        require(request.auth, MANAGE, vote.region)  # before the phone lookups, as for a new vote
-        changes["people"] = [_person_by_phone(phone, "people") for phone in changes["people"]]
+        changes["people"] = [
+            person_by_phone(request.auth, phone, action=MANAGE, target=vote, field="people")
+            for phone in changes["people"]
+        ]
     vote = services.change_draft(actor=request.auth, vote=vote, **changes)
     return _detail(_vote(request.auth, vote.pk), request.auth)
 
@@ -743,7 +732,9 @@ def record_proxy(
         raise Refused(
             _("This person is not entitled to vote in this vote."), "not_an_elector", field="principal"
         )
-    holder = _person_by_phone(holder_phone, "holder_phone")
+    holder = person_by_phone(
+        request.auth, holder_phone, action="votes.record_proxy", target=vote, field="holder_phone"
+    )
     recorded = services.record_proxy(
         actor=request.auth, vote=vote, holder=holder, principal=elector, form_photo=form_photo
     )

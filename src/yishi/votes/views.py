@@ -14,7 +14,7 @@ found again from its named list.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,10 +24,9 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
-from yishi.errors import Refused
+from yishi.errors import Refused, refusal_to_form
 from yishi.matters.queries import community_of, get_matter
-from yishi.people.models import Person
-from yishi.people.phones import normalize_phone
+from yishi.people.lookup import person_by_phone
 from yishi.regions.models import Region
 
 from . import forms, pages, queries, services
@@ -57,26 +56,6 @@ def _vote(request, pk: int) -> Vote:
         return queries.get_vote_for(request.user, pk)
     except Vote.DoesNotExist:
         raise Http404 from None
-
-
-def _refused(form, exc: Refused) -> int:
-    """Put the service's reason on the form; answer 403 (authority), 400 (input) or 409 (state)."""
-    field = exc.field if exc.field in form.fields else FIELD_ALIASES.get(exc.field)
-    form.add_error(field if field in form.fields else None, exc.reason)
-    if exc.code == Refused.FORBIDDEN:
-        return 403
-    return 400 if exc.field else 409
-
-
-def _person_by_phone(raw: str, field: str) -> Person:
-    try:
-        phone = normalize_phone(raw)
-    except ValidationError:
-        raise Refused(_("This is not a mainland mobile number."), "invalid_phone", field=field) from None
-    person = Person.objects.filter(phone=phone, is_active=True).first()
-    if person is None:
-        raise Refused(_("No resident is registered with this number."), "unknown_person", field=field)
-    return person
 
 
 # --- lists -------------------------------------------------------------------------------------------------
@@ -159,7 +138,12 @@ def new(request):
                             "version_required",
                             field="version",
                         )
-            people = [_person_by_phone(phone, "people") for phone in form.phones()]
+            people = [
+                person_by_phone(
+                    request.user, phone, action=queries.MANAGE, target=d["region"], field="people"
+                )
+                for phone in form.phones()
+            ]
             vote = services.create_vote(
                 actor=request.user,
                 region=d["region"],
@@ -179,7 +163,7 @@ def new(request):
                 version=version,
             )
         except Refused as exc:
-            status = _refused(form, exc)
+            status = refusal_to_form(form, exc, FIELD_ALIASES)
         else:
             messages.success(
                 request,
@@ -222,10 +206,13 @@ def edit(request, pk: int):
             if "option_1_label" in form.fields:
                 changes["options"] = form.option_rows()
             if "people" in form.fields:
-                changes["people"] = [_person_by_phone(phone, "people") for phone in form.phones()]
+                changes["people"] = [
+                    person_by_phone(request.user, phone, action=queries.MANAGE, target=vote, field="people")
+                    for phone in form.phones()
+                ]
             services.change_draft(actor=request.user, vote=vote, **changes)
         except Refused as exc:
-            status = _refused(form, exc)
+            status = refusal_to_form(form, exc, FIELD_ALIASES)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect("votes:run", vote.pk)
@@ -264,7 +251,7 @@ def _act(request, pk: int, name: str, form, call, success: str):
     try:
         call(vote, form.cleaned_data)
     except Refused as exc:
-        return run(request, pk, {name: form}, status=_refused(form, exc))
+        return run(request, pk, {name: form}, status=refusal_to_form(form, exc, FIELD_ALIASES))
     if success:
         messages.success(request, success)
     return redirect("votes:run", pk)
@@ -370,7 +357,9 @@ def proxy(request, pk: int):
     form = _bind("proxy", forms.ProxyForm, request, electors=list(queries.electors_waiting(vote)))
 
     def call(vote, d):
-        holder = _person_by_phone(d["holder_phone"], "holder_phone")
+        holder = person_by_phone(
+            request.user, d["holder_phone"], action="votes.record_proxy", target=vote, field="holder_phone"
+        )
         services.record_proxy(
             actor=request.user,
             vote=vote,
@@ -475,7 +464,7 @@ def ballot(request, pk: int):
     try:
         receipt = services.cast_ballot(actor=request.user, vote=vote, option=chosen.key, **_cast_kwargs(seat))
     except Refused as exc:
-        status = _refused(form, exc)
+        status = refusal_to_form(form, exc, FIELD_ALIASES)
         return render(request, "votes/ballot.html", context, status=status)
     messages.success(request, _("Your vote is recorded. Keep your receipt code."))
     response = redirect("votes:receipt", vote.pk)

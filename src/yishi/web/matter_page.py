@@ -214,7 +214,10 @@ def _history(matter, transitions, submitter: str) -> list[dict]:
                 "who": labels.get(t.actor_id, "") if t.actor_id else str(_("the system")),
             }
         )
-    if matter.procedure is None and matter.status != Status.NEW and matter.closed_at:
+    # A close at screening is a transition since the engine made it one; earlier ones left only the matter's
+    # own fields.
+    recorded = any(t.kind in ("decline", "refer", "merge") for t in transitions)
+    if matter.procedure is None and matter.status != Status.NEW and matter.closed_at and not recorded:
         rows.append(
             {
                 "at": matter.closed_at,
