@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test test-postgres e2e fuzz-api lint format messages clean
+.PHONY: demo test test-postgres e2e fuzz-api lint format messages clean typecheck
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/yishi makemigrations --check --dry-run -v1
 	$(BIN)/pytest -m "not e2e" -n $(PYTEST_WORKERS) -q
 

@@ -5,6 +5,7 @@ stable machine ``code`` (listed in docs/api-errors.md). ``yishi.api`` turns ever
 """
 
 from datetime import date
+from typing import Protocol
 
 from ninja import Field, Schema
 from ninja.responses import Status
@@ -43,7 +44,14 @@ class Paging(Schema):
     offset: int = Field(0, ge=0, le=2**31, description="How many items to skip")
 
 
-def page_of(rows, paging: Paging, item=lambda row: row) -> dict:
+class Window(Protocol):
+    """What ``page_of`` reads of a query: ``Paging`` or any filter that carries the same two fields."""
+
+    limit: int
+    offset: int
+
+
+def page_of(rows, paging: Window, item=lambda row: row) -> dict:
     """A page of a queryset or list as ``{count, limit, offset, items}``, each row presented by ``item``."""
     count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
     chunk = rows[paging.offset : paging.offset + paging.limit]

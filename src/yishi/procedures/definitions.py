@@ -6,28 +6,32 @@ only in the vote step). Pure Python: no database, unit-tested alone.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # labels are lazy translations
 
 
 @dataclass(frozen=True)
 class Step:
     key: str
-    label: str
+    label: "StrOrPromise"
     evidence: tuple[str, ...] = ()
     returns_to: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
-    hint: str = ""
+    hint: "StrOrPromise" = ""
 
 
 @dataclass(frozen=True)
 class Procedure:
     key: str
-    label: str
+    label: "StrOrPromise"
     steps: tuple[Step, ...]
     # A procedure that leaves out steps of the default may be chosen only with a recorded reason.
     needs_reason: bool = False
-    description: str = ""
+    description: "StrOrPromise" = ""
 
     def __post_init__(self):
         keys = [s.key for s in self.steps]

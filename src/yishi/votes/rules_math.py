@@ -18,8 +18,12 @@ mode** (民法典 Art. 278) quorum and threshold are applied twice, to heads and
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # labels are lazy translations
 
 
 def reaches(count: int, base: int, numerator: int, denominator: int) -> bool:
@@ -133,7 +137,7 @@ class Rule:
 @dataclass(frozen=True)
 class Preset:
     key: str
-    label: str
+    label: "StrOrPromise"
     rule: Rule
     source: str
 
@@ -285,8 +289,9 @@ class Decision:
         """The decision in words, in the active language. ``labels`` names options by key."""
         p = dict(self.params)
         labels = labels or {}
-        if "options" in p:
-            p["options"] = "、".join(str(labels.get(k, k)) for k in p["options"])
+        options = p.get("options")
+        if isinstance(options, list | tuple):
+            p["options"] = "、".join(str(labels.get(k, k)) for k in options)
         if self.winner is not None:
             p["option"] = labels.get(self.winner, self.winner)
         return str(_MESSAGES[self.code] % p)
