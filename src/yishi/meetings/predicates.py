@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
 from yishi.errors import Offers, Refused
+from yishi.procedures.services import require_step_action
 
 from . import rules
 from .models import AgendaItem, Attendance, Invitation, Meeting, MeetingStatus, Minutes, Session
@@ -205,8 +206,6 @@ def _on_agenda(meeting: Meeting, matter) -> Refused | None:
 
 def _step_action(person, matter, action: str) -> Refused | None:
     """The procedure's own rule for a step action (the matter's step enables it; the person holds it)."""
-    from yishi.procedures.services import require_step_action
-
     try:
         require_step_action(person, matter, action)
     except Refused as refused:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.access.queries import require
 from yishi.errors import Offers, Refused
 from yishi.matters.models import Matter
+from yishi.procedures.services import require_step_action
 from yishi.regions.models import Household, within
 
 from . import counting
@@ -105,8 +106,6 @@ def _at_vote_step(person, vote: Vote) -> Refused | None:
     plan version."""
     if vote.matter_id is None:
         return None
-    from yishi.procedures.services import require_step_action
-
     matter = Matter.objects.get(pk=vote.matter_id)
     try:
         require_step_action(person, matter, "procedures.record_vote")
