@@ -15,7 +15,7 @@ from yishi.api_schemas import WRITE_ERRORS, Problem, created
 from yishi.matters.queries import get_matter
 from yishi.people.tokens import WRITE_AUTH, caller
 
-from . import queries, services
+from . import predicates, queries, services
 from .models import MAX_BODY, MAX_REASON, Comment
 from .presenters import present
 from .views import POST_GROUP, POST_RATES
@@ -112,7 +112,7 @@ def list_comments(request, matter_id: int, page: Query[PageQuery]):
         "limit": page.limit,
         "offset": page.offset,
         "moderator": moderator,
-        "open": services.comments_refused(matter) is None,
+        "open": predicates.comments_refused(matter) is None,
         "items": [
             present(c, matter, viewer, moderator=moderator, replies=c.replies_here) for c in thread.comments
         ],

@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, Q, Subquery
 from django.http import Http404
 
-from yishi.access.queries import can
-
 from .models import Comment
 from .paging import PAGE_SIZE
-from .services import MODERATE
+from .predicates import may_moderate
 
 
 @dataclass
@@ -71,4 +69,4 @@ def get_comment(pk: int) -> Comment:
 
 
 def is_moderator(viewer, matter) -> bool:
-    return viewer is not None and viewer.is_authenticated and can(viewer, MODERATE, matter)
+    return may_moderate(viewer, matter) is None

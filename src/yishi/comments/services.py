@@ -1,4 +1,4 @@
-"""Writes about comments: posting, replying, hiding and showing again. Every rule about comments lives here.
+"""Writes about comments: posting, replying, hiding and showing again; who may, and when, is ``predicates``.
 
 Who may comment: any logged-in person, on a matter that is still being worked on or was resolved (the result
 is worth talking about). A matter closed otherwise (declined, referred, withdrawn, closed unresolved) takes no
@@ -13,19 +13,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yishi.access.queries import can, holding_roles, require
+from yishi.access.queries import can, holding_roles
 from yishi.access.roles import Role
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
-from yishi.matters.models import Matter, Status
+from yishi.errors import Refused, enforce
+from yishi.matters.models import Matter
 from yishi.notifications import notify
 
+from . import predicates
 from .models import MAX_BODY, MAX_REASON, Comment
 from .paging import link_to
 
-MODERATE = "comments.moderate"
-OPEN_TO_COMMENTS = frozenset({Status.NEW, Status.OPEN, Status.RESOLVED})
+MODERATE = predicates.MODERATE
+OPEN_TO_COMMENTS = predicates.OPEN_TO_COMMENTS
+comments_refused = predicates.comments_refused
 
 
 def _clean_body(body: str) -> str:
@@ -57,22 +59,6 @@ def _clean_reason(reason: str) -> str:
     return text
 
 
-def comments_refused(matter: Matter) -> Refused | None:
-    """Why ``matter`` takes no comments now, or None when it does (pages show the reason instead of the form)."""
-    if matter.status in OPEN_TO_COMMENTS:
-        return None
-    if matter.status == Status.MERGED:
-        return Refused(
-            _("This matter was merged into No. %(n)s: comment there.") % {"n": matter.merged_into_id},
-            "merged",
-        )
-    return Refused(
-        _("This matter is closed (%(status)s) and takes no more comments.")
-        % {"status": matter.get_status_display()},
-        "closed",
-    )
-
-
 def staff_role_for(actor, matter: Matter) -> str:
     """The role under which ``actor`` speaks for the community on ``matter`` ("" for a resident)."""
     if not can(actor, MODERATE, matter):
@@ -85,17 +71,12 @@ def staff_role_for(actor, matter: Matter) -> str:
 
 
 def _require_login(actor) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise Refused(_("Log in to comment."), Refused.FORBIDDEN)
+    enforce(predicates.login_required(actor))
 
 
 def _locked_matter(matter: Matter) -> Matter:
     # Locked so that a comment cannot slip in beside a concurrent close.
-    matter = Matter.objects.select_for_update(of=("self",)).select_related("region").get(pk=matter.pk)
-    refused = comments_refused(matter)
-    if refused is not None:
-        raise refused
-    return matter
+    return Matter.objects.select_for_update(of=("self",)).select_related("region").get(pk=matter.pk)
 
 
 def _audit(actor, action: Action, comment: Comment, matter: Matter, *, staff: bool) -> None:
@@ -145,6 +126,7 @@ def post_comment(*, actor, matter: Matter, body: str) -> Comment:
     _require_login(actor)
     body = _clean_body(body)
     matter = _locked_matter(matter)
+    enforce(predicates.may_comment(actor, matter))
     staff_role = staff_role_for(actor, matter)
     comment = Comment.objects.create(matter=matter, author=actor, body=body, staff_role=staff_role)
     _audit(actor, Action.COMMENTS_POST, comment, matter, staff=bool(staff_role))
@@ -158,13 +140,8 @@ def reply(*, actor, comment: Comment, body: str) -> Comment:
     _require_login(actor)
     body = _clean_body(body)
     parent = Comment.objects.select_for_update().get(pk=comment.pk)
-    if parent.parent_id is not None:
-        raise Refused(
-            _("Answer the comment this reply belongs to: replies go one level deep."), "nested_reply"
-        )
-    matter = _locked_matter(parent.matter)
-    if parent.is_hidden:
-        raise Refused(_("This comment was hidden and takes no replies."), "hidden")
+    matter = parent.matter = _locked_matter(parent.matter)
+    enforce(predicates.may_reply(actor, parent))
     staff_role = staff_role_for(actor, matter)
     answer = Comment.objects.create(
         matter=matter, parent=parent, author=actor, body=body, staff_role=staff_role
@@ -174,22 +151,16 @@ def reply(*, actor, comment: Comment, body: str) -> Comment:
     return answer
 
 
-def _moderated(actor, comment: Comment) -> Comment:
-    comment = (
-        Comment.objects.select_for_update(of=("self",)).select_related("matter__region").get(pk=comment.pk)
-    )
-    require(actor, MODERATE, comment.matter)
-    return comment
+def _moderated(comment: Comment) -> Comment:
+    return Comment.objects.select_for_update(of=("self",)).select_related("matter__region").get(pk=comment.pk)
 
 
 @transaction.atomic
 def hide(*, actor, comment: Comment, reason: str) -> Comment:
     """Hide a comment's text from everyone but moderators; when and why stays public."""
-    _require_login(actor)
-    comment = _moderated(actor, comment)
+    comment = _moderated(comment)
+    enforce(predicates.may_hide(actor, comment))
     reason = _clean_reason(reason)
-    if comment.is_hidden:
-        raise Refused(_("This comment is already hidden."), "already_hidden")
     comment.hidden_at, comment.hidden_by, comment.hidden_reason = timezone.now(), actor, reason
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     record(
@@ -204,10 +175,8 @@ def hide(*, actor, comment: Comment, reason: str) -> Comment:
 @transaction.atomic
 def unhide(*, actor, comment: Comment) -> Comment:
     """Show a hidden comment again (a mistake, or the reason no longer holds)."""
-    _require_login(actor)
-    comment = _moderated(actor, comment)
-    if not comment.is_hidden:
-        raise Refused(_("This comment is not hidden."), "not_hidden")
+    comment = _moderated(comment)
+    enforce(predicates.may_unhide(actor, comment))
     comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     record(actor=actor, action=Action.COMMENTS_UNHIDE, target=comment, data={"matter": comment.matter_id})

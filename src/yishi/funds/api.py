@@ -24,9 +24,9 @@ from yishi.notices.services import DEFAULT_PERIOD_DAYS
 from yishi.people.tokens import WRITE_AUTH, caller
 from yishi.regions.models import Household
 
-from . import exports, queries, services
+from . import exports, predicates, queries, services
 from .models import ChargeRule, EntryKind, Method, PaymentMethod, RuleStatus
-from .queries import LEDGER, MANAGE, PAY, VIEW
+from .queries import VIEW
 
 router = Router(tags=["funds"])
 
@@ -297,20 +297,6 @@ def _rule(r: ChargeRule) -> dict:
     }
 
 
-def _actions(user, rule: ChargeRule) -> list[str]:
-    region = rule.region
-    if rule.status == RuleStatus.DRAFT:
-        return ["exempt", "issue"] if can(user, MANAGE, region) else []
-    actions = []
-    if can(user, VIEW, region):
-        actions.append("view_charges")
-    if can(user, PAY, region):
-        actions.append("record_payment")
-    if can(user, LEDGER, region) and rule.contract_price is not None:
-        actions.append("post_surplus")
-    return actions
-
-
 def _rule_detail(rule: ChargeRule, user) -> dict:
     totals = None
     if rule.status == RuleStatus.ISSUED:
@@ -327,7 +313,11 @@ def _rule_detail(rule: ChargeRule, user) -> dict:
             "surplus_posted": t.surplus_posted,
             "expected_surplus": t.expected_surplus,
         }
-    return {**_rule(rule), "totals": totals, "available_actions": _actions(user, rule)}
+    return {
+        **_rule(rule),
+        "totals": totals,
+        "available_actions": predicates.listed(predicates.offers_on_rule(user, rule)),
+    }
 
 
 def _charge(c) -> dict:

@@ -8,8 +8,7 @@ from yishi.access.queries import can, regions_where
 from yishi.errors import Refused
 from yishi.regions.models import Level
 
-from . import forms, queries
-from .models import RuleStatus
+from . import forms, predicates, queries
 from .queries import LEDGER, MANAGE, PAY, VIEW
 
 LEDGER_PAGE = 50
@@ -28,24 +27,36 @@ def refusals(bound: dict) -> list[str]:
 
 def compound_context(request, compound, bound: dict) -> dict:
     user = request.user
-    manage, ledger_staff = can(user, MANAGE, compound), can(user, LEDGER, compound)
+    offers = predicates.offers_on_compound(user, compound)
+    ledger_staff = predicates.authority(user, LEDGER, compound) is None
+    totals = queries.fund_totals(compound)
     rows = queries.ledger(compound)
     # Newest first on the page; the running balance was computed oldest first.
     page = Paginator(rows[::-1], LEDGER_PAGE).get_page(request.GET.get("page"))
-    shown: dict = {}
+    correctable: set[int] = set()
     if ledger_staff:
+        corrected = queries.entries_corrected(compound)
+        correctable = {
+            entry.pk
+            for entry, _after in page
+            if predicates.may_correct_entry(
+                user, entry, compound=compound, corrected=corrected, held=totals.balance
+            )
+            is None
+        }
+    shown: dict = {}
+    if "record_entry" in offers:
         shown["entry"] = bound.get("entry") or forms.EntryForm(auto_id="id_entry_%s")
-    if manage:
+    if "publish" in offers:
         shown["publish"] = bound.get("publish") or forms.PublishForm(auto_id="id_publish_%s")
     return {
         "compound": compound,
-        "totals": queries.fund_totals(compound),
+        "totals": totals,
         "page": page,
-        "corrected": queries.entries_corrected(compound) if ledger_staff else set(),
+        "correctable": correctable,
         "rules": list(queries.rules_for(user, compound)[:50]),
         "disclosures": list(queries.disclosures_of(compound)[:10]),
-        "manage": manage,
-        "ledger_staff": ledger_staff,
+        "offers": offers,
         "forms": shown,
         "refusals": refusals(bound),
     }
@@ -55,7 +66,6 @@ def rule_context(request, rule, bound: dict) -> dict:
     user = request.user
     compound = rule.region
     manage, view = can(user, MANAGE, compound), can(user, VIEW, compound)
-    pay, ledger_staff = can(user, PAY, compound), can(user, LEDGER, compound)
     shown: dict = {}
     context = {
         "rule": rule,
@@ -65,17 +75,21 @@ def rule_context(request, rule, bound: dict) -> dict:
         "forms": shown,
         "refusals": refusals(bound),
     }
-    if rule.status == RuleStatus.DRAFT:
-        if manage:
-            try:
-                context["preview"] = queries.compute_charges(rule)
-                context["preview_total"] = sum((line.amount for line in context["preview"]), queries.ZERO)
-            except Refused as exc:
-                context["preview_refused"] = exc.reason
-            context["exemptions"] = list(queries.exemptions_of(rule))
-            shown["exemption"] = bound.get("exemption") or forms.ExemptionForm(
-                households=queries.roster(compound), auto_id="id_exemption_%s"
-            )
+    shared = None
+    if predicates.not_draft(rule) is None and manage:
+        try:
+            context["preview"] = queries.compute_charges(rule)
+            context["preview_total"] = sum((line.amount for line in context["preview"]), queries.ZERO)
+        except Refused as exc:
+            shared = exc
+            context["preview_refused"] = exc.reason
+        context["exemptions"] = list(queries.exemptions_of(rule))
+    offers = context["offers"] = predicates.offers_on_rule(user, rule, shared=shared)
+    if "exempt" in offers:
+        shown["exemption"] = bound.get("exemption") or forms.ExemptionForm(
+            households=queries.roster(compound), auto_id="id_exemption_%s"
+        )
+    if predicates.not_issued(rule) is not None:
         return context
     context["totals"] = queries.rule_totals(rule)
     if view:
@@ -84,29 +98,38 @@ def rule_context(request, rule, bound: dict) -> dict:
         context["owing"] = owing
         context["charges"] = Paginator(charges, CHARGES_PAGE).get_page(request.GET.get("page"))
         context["payments"] = list(queries.payments_of(rule)[:20])
-        context["pay"] = pay
-        if pay:
-            shown["payment"] = bound.get("payment") or forms.PaymentForm(
-                charges=queries.arrears(rule).filter(exempt=False), auto_id="id_payment_%s"
-            )
-    if ledger_staff and rule.contract_price is not None:
+    if "record_payment" in offers:
+        shown["payment"] = bound.get("payment") or forms.PaymentForm(
+            charges=queries.arrears(rule).filter(exempt=False), auto_id="id_payment_%s"
+        )
+    if "post_surplus" in offers:
         shown["surplus"] = bound.get("surplus") or forms.SurplusForm(auto_id="id_surplus_%s")
+    elif offers.closed.get("post_surplus") and offers.closed["post_surplus"].code == "no_surplus":
+        # The contracted price is not yet exceeded: say so, with the figures, where the form would be.
+        context["surplus_note"] = offers.why_not("post_surplus")
     return context
 
 
 def charge_context(request, charge, bound: dict) -> dict:
     user = request.user
-    region = charge.rule.region
-    pay = can(user, PAY, region)
+    rule = charge.rule
     shown: dict = {}
-    if pay and not charge.exempt and charge.paid < charge.amount:
+    if predicates.may_pay(user, charge, rule) is None:
         shown["payment"] = bound.get("payment") or forms.PaymentForm(auto_id="id_payment_%s")
     payments = list(queries.payments_of_charge(charge))
+    reversible: set[int] = set()
+    if payments and predicates.authority(user, PAY, rule.region) is None:
+        surplus = (queries.collected(rule), queries.posted_surplus(rule))
+        reversible = {
+            p.pk
+            for p in payments
+            if predicates.may_reverse(user, p, rule, reversed_=bool(p.n_reversals), surplus=surplus) is None
+        }
     return {
         "charge": charge,
-        "rule": charge.rule,
+        "rule": rule,
         "payments": payments,
-        "pay": pay,
+        "reversible": reversible,
         "forms": shown,
         "refusals": refusals(bound),
     }

@@ -16,16 +16,16 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.queries import community_of
 from yishi.notices.models import Notice, NoticeKind
 from yishi.notices.services import DEFAULT_PERIOD_DAYS, board_of
-from yishi.regions.models import Household, Level, Region, within
+from yishi.regions.models import Household, Region, within
 from yishi.uploads import clean_photo
 
+from . import predicates
 from .apportion import parse_amount
 from .models import (
     Charge,
@@ -40,7 +40,7 @@ from .models import (
     PaymentMethod,
     RuleStatus,
 )
-from .queries import ZERO, balance, collected, compute_charges, disclosure_text, posted_surplus
+from .queries import ZERO, collected, compute_charges, disclosure_text, posted_surplus
 
 
 def _text(raw, *, field: str, limit: int, required, too_long, multiline: bool = False) -> str:
@@ -50,11 +50,6 @@ def _text(raw, *, field: str, limit: int, required, too_long, multiline: bool = 
     if len(text) > limit:
         raise Refused(too_long, f"{field}_too_long", field=field)
     return text
-
-
-def _compound(region: Region) -> None:
-    if region.level != Level.COMPOUND:
-        raise Refused(_("Charges and the public fund belong to a compound."), "wrong_level", field="region")
 
 
 def _date(value, *, field: str, required) -> datetime.date:
@@ -72,11 +67,6 @@ def _not_future(value: datetime.date, field: str) -> None:
 
 def _locked_rule(rule: ChargeRule) -> ChargeRule:
     return ChargeRule.objects.select_for_update().get(pk=rule.pk)
-
-
-def _draft(rule: ChargeRule) -> None:
-    if rule.status != RuleStatus.DRAFT:
-        raise Refused(_("The charges have been issued; the rule can no longer change."), "already_issued")
 
 
 # ---- charge rules ----------------------------------------------------------------------------------------
@@ -99,8 +89,7 @@ def create_charge_rule(
     matter=None,
 ) -> ChargeRule:
     """A way of sharing a cost among the compound's households for a period (S2: 150 occupied, 100 vacant)."""
-    require(actor, "funds.manage_charges", compound)
-    _compound(compound)
+    enforce(predicates.may_create_rule(actor, compound))
     title = _text(
         title,
         field="title",
@@ -161,8 +150,7 @@ def create_charge_rule(
 def exempt_household(*, actor, rule: ChargeRule, household: Household, reason: str) -> Exemption:
     """Exempt a household (减免, e.g. 低保) before the charges are issued. The reason stays off the board."""
     rule = _locked_rule(rule)
-    require(actor, "funds.manage_charges", rule.region)
-    _draft(rule)
+    enforce(predicates.may_exempt(actor, rule))
     if not Household.objects.filter(within(rule.region, "region"), pk=household.pk).exists():
         raise Refused(_("This household is not in the compound."), "household_elsewhere", field="household")
     reason = _text(
@@ -188,8 +176,7 @@ def exempt_household(*, actor, rule: ChargeRule, household: Household, reason: s
 @transaction.atomic
 def remove_exemption(*, actor, exemption: Exemption) -> None:
     rule = _locked_rule(exemption.rule)
-    require(actor, "funds.manage_charges", rule.region)
-    _draft(rule)
+    enforce(predicates.may_remove_exemption(actor, rule))
     household_id = exemption.household_id
     Exemption.objects.filter(pk=exemption.pk).delete()
     record(
@@ -205,9 +192,8 @@ def remove_exemption(*, actor, exemption: Exemption) -> None:
 def issue_charges(*, actor, rule: ChargeRule) -> ChargeRule:
     """Create one charge per household of the compound, as ``compute_charges`` shows them. The rule freezes."""
     rule = _locked_rule(rule)
-    require(actor, "funds.manage_charges", rule.region)
-    _draft(rule)
-    lines = compute_charges(rule)
+    enforce(predicates.may_exempt(actor, rule))
+    lines = compute_charges(rule)  # refuses as ``predicates.may_issue`` says, from the one computation
     Charge.objects.bulk_create(
         [
             Charge(
@@ -257,9 +243,7 @@ def record_payment(
     """Money received against a charge: partial payments are fine, paying more than is owed is refused."""
     charge = Charge.objects.select_for_update().get(pk=charge.pk)
     rule = ChargeRule.objects.select_related("region").get(pk=charge.rule_id)
-    require(actor, "funds.record_payment", rule.region)
-    if charge.exempt:
-        raise Refused(_("This household is exempt from this charge."), "exempt")
+    enforce(predicates.may_pay(actor, charge, rule))
     amount = parse_amount(amount)
     paid_on = _date(paid_on, field="paid_on", required=_("Give the date of the payment."))
     _not_future(paid_on, "paid_on")
@@ -275,8 +259,6 @@ def record_payment(
         too_long=_("A receipt number has at most 30 characters."),
     )
     owed = charge.amount - charge.paid
-    if owed == 0:
-        raise Refused(_("This charge is already paid in full."), "paid_in_full", field="amount")
     if amount > owed:
         raise Refused(
             _("Only %(owed)s yuan is still owed; a payment of more is not accepted.") % {"owed": owed},
@@ -320,12 +302,8 @@ def reverse_payment(*, actor, payment: Payment, reason: str) -> Payment:
     """Take back a payment recorded by mistake: a new row with the opposite amount that points at it."""
     rule = _locked_rule(payment.charge.rule)
     charge = Charge.objects.select_for_update().get(pk=payment.charge_id)
-    require(actor, "funds.record_payment", rule.region)
     payment = Payment.objects.get(pk=payment.pk)
-    if payment.reverses_id is not None:
-        raise Refused(_("A reversal cannot itself be reversed; record the payment again."), "is_reversal")
-    if Payment.objects.filter(reverses=payment).exists():
-        raise Refused(_("This payment has already been reversed."), "already_reversed")
+    enforce(predicates.may_reverse(actor, payment, rule))
     reason = _text(
         reason,
         field="reason",
@@ -333,14 +311,6 @@ def reverse_payment(*, actor, payment: Payment, reason: str) -> Payment:
         required=_("Give the reason."),
         too_long=_("A reason has at most 200 characters."),
     )
-    posted = posted_surplus(rule)
-    if posted > 0 and collected(rule) - payment.amount - (rule.contract_price or ZERO) < posted:
-        raise Refused(
-            _(
-                "Part of this money has already gone into the public fund as surplus. Correct that fund entry first."
-            ),
-            "surplus_posted",
-        )
     reversal = Payment.objects.create(
         charge=charge,
         region=payment.region,
@@ -376,15 +346,7 @@ def _locked_fund(compound: Region) -> Fund:
 
 
 def _check_balance(compound: Region, kind: str, amount: Decimal) -> None:
-    if kind == EntryKind.SPENDING:
-        available = balance(compound)
-        if amount > available:
-            raise Refused(
-                _("The fund holds %(balance)s yuan; it cannot pay out %(amount)s yuan.")
-                % {"balance": available, "amount": amount},
-                "insufficient_balance",
-                field="amount",
-            )
+    enforce(predicates.short_of(compound, kind, amount))
 
 
 @transaction.atomic
@@ -400,8 +362,7 @@ def record_fund_entry(
     evidence_photo=None,
 ) -> FundEntry:
     """Income or spending of the compound's public fund. Spending needs evidence: a text, a photo, or both."""
-    require(actor, "funds.record_ledger", compound)
-    _compound(compound)
+    enforce(predicates.may_record_entry(actor, compound))
     if kind not in EntryKind.values:
         raise Refused(_("An entry is income or spending."), "invalid_kind", field="kind")
     amount = parse_amount(amount)
@@ -462,15 +423,11 @@ def record_fund_entry(
 def correct_fund_entry(*, actor, entry: FundEntry, reason: str) -> FundEntry:
     """Cancel a mistaken entry by the opposite one (dated today), which points at it. Nothing is deleted."""
     compound = Fund.objects.select_related("region").get(pk=entry.fund_id).region
-    require(actor, "funds.record_ledger", compound)
     if entry.rule_id is not None:
         _locked_rule(entry.rule)  # the surplus a reversal may look at changes here
     fund = _locked_fund(compound)
     entry = FundEntry.objects.get(pk=entry.pk)
-    if entry.corrects_id is not None:
-        raise Refused(_("A correction cannot itself be corrected; record the entry again."), "is_correction")
-    if FundEntry.objects.filter(corrects=entry).exists():
-        raise Refused(_("This entry has already been corrected."), "already_corrected")
+    enforce(predicates.may_correct_entry(actor, entry, compound=compound))
     reason = _text(
         reason,
         field="reason",
@@ -479,7 +436,6 @@ def correct_fund_entry(*, actor, entry: FundEntry, reason: str) -> FundEntry:
         too_long=_("A reason has at most 200 characters."),
     )
     kind = EntryKind.SPENDING if entry.kind == EntryKind.INCOME else EntryKind.INCOME
-    _check_balance(compound, kind, entry.amount)
     description = _("Correction of the entry of %(date)s: %(description)s") % {
         "date": entry.occurred_on.isoformat(),
         "description": entry.description,
@@ -511,13 +467,7 @@ def post_surplus(*, actor, rule: ChargeRule, occurred_on: datetime.date | None =
     May be called again as more payments come in; each call posts only the new surplus.
     """
     rule = _locked_rule(rule)
-    require(actor, "funds.record_ledger", rule.region)
-    if rule.status != RuleStatus.ISSUED:
-        raise Refused(_("The charges have not been issued yet."), "not_issued")
-    if rule.contract_price is None:
-        raise Refused(
-            _("The rule has no contracted price, so there is no surplus to post."), "no_contract_price"
-        )
+    enforce(predicates.may_post_surplus(actor, rule))
     occurred_on = (
         timezone.localdate()
         if occurred_on is None
@@ -526,15 +476,6 @@ def post_surplus(*, actor, rule: ChargeRule, occurred_on: datetime.date | None =
     _not_future(occurred_on, "occurred_on")
     money_in, posted = collected(rule), posted_surplus(rule)
     surplus = money_in - rule.contract_price - posted
-    if surplus <= 0:
-        raise Refused(
-            _(
-                "Nothing to post: %(collected)s yuan collected does not exceed the contracted price of %(price)s "
-                "yuan and the %(posted)s yuan already posted."
-            )
-            % {"collected": money_in, "price": rule.contract_price, "posted": posted},
-            "no_surplus",
-        )
     fund = _locked_fund(rule.region)
     description = _("Surplus of “%(title)s” beyond the contracted price") % {"title": rule.title}
     evidence = _(
@@ -571,13 +512,9 @@ def post_surplus(*, actor, rule: ChargeRule, occurred_on: datetime.date | None =
 @transaction.atomic
 def publish_disclosure(*, actor, compound: Region, period_days: int = DEFAULT_PERIOD_DAYS) -> Notice:
     """Post the fee and fund disclosure (财务公开) on the board: totals and counts, never a name."""
-    require(actor, "funds.manage_charges", compound)
-    _compound(compound)
+    enforce(predicates.may_publish(actor, compound))
     if not 1 <= period_days <= 365:
         raise Refused(_("The posting period is 1 to 365 days."), "invalid_period", field="period_days")
-    has_rules = ChargeRule.objects.filter(region=compound, status=RuleStatus.ISSUED).exists()
-    if not has_rules and not FundEntry.objects.filter(fund__region=compound).exists():
-        raise Refused(_("There are no charges or fund entries to disclose yet."), "nothing_to_disclose")
     title = _("Fees and public fund of %(compound)s, as of %(date)s") % {
         "compound": compound.name,
         "date": date_format(timezone.localdate(), "DATE_FORMAT"),

@@ -4,13 +4,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from yishi.access.queries import can, regions_where
+from yishi.access.queries import regions_where
 from yishi.access.roles import Role
+from yishi.errors import Refused
 from yishi.notices.printing import qr_svg
 from yishi.people.models import Person
 from yishi.regions.models import Level, within
 
-from . import forms, queries, rules, services
+from . import forms, predicates, queries, rules, services
 from .models import AgendaItem, Attendance, Invitation, MeetingStatus, Session
 
 MANAGE = services.MANAGE
@@ -32,16 +33,28 @@ def conveners_in(regions, user=None):
     return Person.objects.filter(q).distinct().order_by("name", "pk")
 
 
-def _agenda_rows(meeting, bound: dict, sitting: bool) -> list[dict]:
+# Why recording on an agenda matter is not open, shown beside it where it helps the staff (not for a meeting
+# being prepared or cancelled, nor once the minutes are confirmed: the page says so as a whole).
+_RECORD_NOTES_HIDDEN = frozenset({Refused.FORBIDDEN, "not_sitting", "minutes_confirmed", "not_on_agenda"})
+
+
+def _note(refused) -> str:
+    return str(refused.reason) if refused is not None and refused.code not in _RECORD_NOTES_HIDDEN else ""
+
+
+def _agenda_rows(request, meeting, bound: dict, now) -> list[dict]:
     items = list(
         AgendaItem.objects.filter(meeting=meeting).select_related("matter").order_by("position", "pk")
     )
     sessions = {s.matter_id: s for s in Session.objects.filter(meeting=meeting).prefetch_related("ideas")}
+    sitting = predicates.not_sitting(meeting, now)
     rows = []
     for item in items:
         matter = item.matter
         session = sessions.get(matter.pk)
         ideas_name, decision_name = f"ideas_{matter.pk}", f"decision_{matter.pk}"
+        ideas = predicates.may_record_ideas(request.user, meeting, matter, sitting=sitting, now=now)
+        decision = predicates.may_record_decision(request.user, meeting, matter, sitting=sitting, now=now)
         rows.append(
             {
                 "matter": matter,
@@ -50,34 +63,37 @@ def _agenda_rows(meeting, bound: dict, sitting: bool) -> list[dict]:
                 "consensus": list(matter.consensus_records.filter(session=session).select_related("version"))
                 if session
                 else [],
-                "ideas_form": bound.get(ideas_name) or forms.IdeasForm(auto_id=forms.auto_id(ideas_name)),
-                "decision_form": bound.get(decision_name)
-                or forms.DecisionForm(auto_id=forms.auto_id(decision_name)),
-                "can_record": sitting,
+                "ideas_form": (bound.get(ideas_name) or forms.IdeasForm(auto_id=forms.auto_id(ideas_name)))
+                if ideas is None
+                else None,
+                "decision_form": (
+                    bound.get(decision_name) or forms.DecisionForm(auto_id=forms.auto_id(decision_name))
+                )
+                if decision is None
+                else None,
+                "ideas_note": _note(ideas),
             }
         )
     return rows
 
 
-def _sitting(meeting, now) -> bool:
-    if meeting.status == MeetingStatus.ANNOUNCED:
-        return now >= meeting.starts_at
-    return (
-        meeting.status == MeetingStatus.HELD
-        and not meeting.minutes.filter(confirmed_at__isnull=False).exists()
-    )
-
-
-def _minutes_rows(meeting, bound: dict) -> list[dict]:
+def _minutes_rows(request, meeting, bound: dict) -> list[dict]:
     rows = []
     for m in queries.minutes_of(meeting, confirmed_only=False):
+        m.meeting = meeting
         edit_name, add_name = f"minutes_{m.pk}", f"addendum_{m.pk}"
         rows.append(
             {
                 "minutes": m,
-                "form": bound.get(edit_name)
-                or forms.MinutesForm(auto_id=forms.auto_id(edit_name), initial={"text": m.text}),
-                "addendum_form": bound.get(add_name) or forms.AddendumForm(auto_id=forms.auto_id(add_name)),
+                "form": (
+                    bound.get(edit_name)
+                    or forms.MinutesForm(auto_id=forms.auto_id(edit_name), initial={"text": m.text})
+                )
+                if predicates.may_edit_minutes(request.user, m) is None
+                else None,
+                "addendum_form": (bound.get(add_name) or forms.AddendumForm(auto_id=forms.auto_id(add_name)))
+                if predicates.may_add_addendum(request.user, m) is None
+                else None,
             }
         )
     return rows
@@ -114,6 +130,7 @@ def run_context(request, meeting, bound: dict) -> dict:
         "convener": meeting.convener_id,
     }
     status = meeting.status
+    offers = predicates.offers(request.user, meeting, now=now)
     context = {
         "meeting": meeting,
         "summary": summary,
@@ -122,10 +139,13 @@ def run_context(request, meeting, bound: dict) -> dict:
         "attendance": list(
             Attendance.objects.filter(meeting=meeting).select_related("invitation").order_by("at", "pk")
         ),
-        "agenda": _agenda_rows(meeting, bound, _sitting(meeting, now)),
-        "minutes": _minutes_rows(meeting, bound) if status == MeetingStatus.HELD else [],
-        "confirmed": meeting.minutes.filter(confirmed_at__isnull=False).exists(),
-        "is_convener": request.user.pk == meeting.convener_id,
+        "agenda": _agenda_rows(request, meeting, bound, now),
+        "minutes": _minutes_rows(request, meeting, bound) if status == MeetingStatus.HELD else [],
+        "confirmed": predicates.confirmed(meeting),
+        "offers": offers,
+        # Why a draft cannot be announced yet (its time has passed), or an announced meeting not yet closed.
+        "announce_note": offers.why_not("announce") if "edit" in offers else "",
+        "close_note": offers.why_not("close") if "check_in" in offers else "",
         "announcements": list(meeting.announcements.select_related("notice").order_by("at", "pk")),
         "sheet_photos": list(meeting.sheet_photos.order_by("at", "pk")),
         "notice_days": rules.notice_days(meeting.form, meeting.region),
@@ -135,12 +155,13 @@ def run_context(request, meeting, bound: dict) -> dict:
         "forms": {},
     }
     f = context["forms"]
-    if status in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
+    if "invite" in offers:
         f["invite"] = bound.get("invite") or forms.InviteForm(
             auto_id=forms.auto_id("invite"), units=services.units_for(meeting.region)
         )
+    if "cancel" in offers:
         f["cancel"] = bound.get("cancel") or forms.ReasonForm(auto_id=forms.auto_id("cancel"))
-    if status == MeetingStatus.DRAFT:
+    if "edit" in offers:
         f["edit"] = bound.get("edit") or forms.MeetingForm(
             auto_id=forms.auto_id("edit"),
             initial=initial,
@@ -148,18 +169,18 @@ def run_context(request, meeting, bound: dict) -> dict:
             matters=matters,
             conveners=conveners_for(meeting.region, request.user),
         )
+    if "announce" in offers:
         f["announce"] = bound.get("announce") or forms.AnnounceForm(auto_id=forms.auto_id("announce"))
-    if status == MeetingStatus.ANNOUNCED:
+    if "change" in offers:
         f["change"] = bound.get("change") or forms.ChangeForm(
             auto_id=forms.auto_id("change"), initial=initial, matters=matters
         )
+    if "check_in" in offers:
         f["check_in"] = bound.get("check_in") or forms.CheckInForm(auto_id=forms.auto_id("check_in"))
-        f["sheet"] = bound.get("sheet") or forms.SheetForm(auto_id=forms.auto_id("sheet"))
         context["sign_in_url"] = sign_in_url(request, meeting)
         context["sign_in_qr"] = qr_svg(context["sign_in_url"])
         context["sign_in_opens"] = services.self_sign_in_opens(meeting)
-        context["may_close"] = now >= meeting.starts_at
-    if status == MeetingStatus.HELD:
+    if "sheet" in offers:
         f["sheet"] = bound.get("sheet") or forms.SheetForm(auto_id=forms.auto_id("sheet"))
     return context
 
@@ -181,6 +202,7 @@ def detail_context(request, meeting, bound: dict) -> dict:
     invitation = (
         Invitation.objects.filter(meeting=meeting, person=user).first() if user.is_authenticated else None
     )
+    offers = predicates.offers(user, meeting, invitation=invitation)
     return {
         "meeting": meeting,
         "agenda": services.agenda_of(meeting),
@@ -195,6 +217,7 @@ def detail_context(request, meeting, bound: dict) -> dict:
             auto_id=forms.auto_id("respond"),
             initial={"attending": invitation.response} if invitation and invitation.response else None,
         ),
-        "may_manage": can(user, MANAGE, meeting),
+        "offers": offers,
+        "may_manage": predicates.authority(user, meeting) is None,
         "refusals": _refusals(bound),
     }

@@ -24,7 +24,7 @@ from yishi.access.queries import active_roles, can, require
 from yishi.access.roles import Role
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter, Status
 from yishi.notices.models import NoticeKind
 from yishi.notices.services import MAX_PERIOD_DAYS, board_of, post_notice
@@ -32,7 +32,7 @@ from yishi.procedures.services import require_step_action
 from yishi.regions.models import Level, Unit, within
 from yishi.uploads import clean_photo, new_token
 
-from . import rules
+from . import predicates, rules
 from .models import (
     Addendum,
     AgendaItem,
@@ -281,12 +281,7 @@ def update_meeting(
 ) -> Meeting:
     """Edit a meeting that is still being prepared. Once announced, only ``change_meeting`` changes it."""
     meeting = _locked(meeting)
-    require(actor, MANAGE, meeting)
-    if meeting.status != MeetingStatus.DRAFT:
-        raise Refused(
-            _("The meeting has been announced: post a change instead, so that the public sees it."),
-            "announced",
-        )
+    enforce(predicates.may_edit(actor, meeting))
     fields = _clean(
         form=form,
         platform=platform,
@@ -317,15 +312,6 @@ def update_meeting(
     return meeting
 
 
-def _require_open_for_invitations(meeting: Meeting) -> None:
-    if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
-        raise Refused(
-            _("This meeting is %(status)s; nobody more can be invited.")
-            % {"status": meeting.get_status_display()},
-            "closed",
-        )
-
-
 @transaction.atomic
 def invite(
     *,
@@ -345,8 +331,7 @@ def invite(
     from .queries import representatives_of
 
     meeting = _locked(meeting)
-    require(actor, MANAGE, meeting)
-    _require_open_for_invitations(meeting)
+    enforce(predicates.may_invite(actor, meeting))
     capacity = (capacity or "").strip()[:50]
     names = [n.strip()[:100] for n in names if n and n.strip()]
     people = [(p, capacity) for p in people]
@@ -519,10 +504,7 @@ def current_announcement(meeting: Meeting) -> Announcement | None:
 
 
 def _require_future(starts_at, now) -> None:
-    if starts_at <= now:
-        raise Refused(
-            _("The meeting's time has passed; set a new time first."), "in_the_past", field="starts_at"
-        )
+    enforce(predicates.in_the_past(starts_at, now))
 
 
 @transaction.atomic
@@ -530,15 +512,8 @@ def announce(*, actor, meeting: Meeting, late_reason: str = "") -> Announcement:
     """发布公告: post the meeting's notice on the board. Later than the form's minimum notice only with a reason,
     which is posted and flagged on every agenda matter's compliance."""
     meeting = _locked(meeting)
-    require(actor, MANAGE, meeting)
-    if meeting.status != MeetingStatus.DRAFT:
-        raise Refused(
-            _("This meeting is %(status)s; it cannot be announced again.")
-            % {"status": meeting.get_status_display()},
-            "not_draft",
-        )
     now = timezone.now()
-    _require_future(meeting.starts_at, now)
+    enforce(predicates.may_announce(actor, meeting, now))
     announcement = _post(
         actor=actor,
         meeting=meeting,
@@ -584,13 +559,7 @@ def change_meeting(
     A new time, or matters added to the agenda, fall under the notice-period rule again.
     """
     meeting = _locked(meeting)
-    require(actor, MANAGE, meeting)
-    if meeting.status != MeetingStatus.ANNOUNCED:
-        raise Refused(
-            _("Only an announced meeting is changed by a notice; this one is %(status)s.")
-            % {"status": meeting.get_status_display()},
-            "not_announced",
-        )
+    enforce(predicates.may_change(actor, meeting))
     reason = (reason or "").strip()
     if not reason:
         raise Refused(
@@ -649,13 +618,7 @@ def change_meeting(
 def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a meeting. An announced one gets a cancellation notice that replaces its current notice."""
     meeting = _locked(meeting)
-    require(actor, MANAGE, meeting)
-    if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
-        raise Refused(
-            _("This meeting is %(status)s; it cannot be cancelled.")
-            % {"status": meeting.get_status_display()},
-            "not_cancellable",
-        )
+    enforce(predicates.may_cancel(actor, meeting))
     reason = (reason or "").strip()
     if not reason:
         raise Refused(
@@ -703,16 +666,7 @@ def meeting_for_token(token: str) -> Meeting | None:
     return Meeting.objects.select_related("region", "convener").filter(pk=pk).first()
 
 
-def self_sign_in_opens(meeting: Meeting):
-    return meeting.starts_at - rules.SELF_SIGN_IN_OPENS_BEFORE
-
-
-def self_sign_in_open(meeting: Meeting, now=None) -> bool:
-    now = now or timezone.now()
-    return (
-        meeting.status == MeetingStatus.ANNOUNCED
-        and self_sign_in_opens(meeting) <= now <= meeting.starts_at + rules.SELF_SIGN_IN_CLOSES_AFTER
-    )
+self_sign_in_opens = predicates.self_sign_in_opens
 
 
 def _attend(*, actor, meeting: Meeting, person, invitation: Invitation | None, method: str) -> Attendance:
@@ -721,7 +675,7 @@ def _attend(*, actor, meeting: Meeting, person, invitation: Invitation | None, m
     if (person is not None and taken.filter(person=person).exists()) or (
         invitation is not None and taken.filter(invitation=invitation).exists()
     ):
-        raise Refused(_("%(name)s has already signed in.") % {"name": name}, "already_signed_in")
+        raise predicates.already_signed_in(name)
     try:
         with transaction.atomic():
             attendance = Attendance.objects.create(
@@ -734,7 +688,7 @@ def _attend(*, actor, meeting: Meeting, person, invitation: Invitation | None, m
                 at=timezone.now(),
             )
     except IntegrityError:
-        raise Refused(_("%(name)s has already signed in.") % {"name": name}, "already_signed_in") from None
+        raise predicates.already_signed_in(name) from None
     record(
         actor=actor,
         action=Action.MEETINGS_SIGN_IN,
@@ -768,16 +722,9 @@ def sign_in(*, actor, meeting: Meeting) -> Attendance:
     being among those expected (列席), and never towards a quorum they do not belong to.
     """
     person = _person(actor)
-    if person is None:
-        raise Refused(_("Log in to sign in."), Refused.FORBIDDEN)
-    meeting = _locked(meeting)
-    now = timezone.now()
-    if meeting.status != MeetingStatus.ANNOUNCED or now > meeting.starts_at + rules.SELF_SIGN_IN_CLOSES_AFTER:
-        raise Refused(_("Sign-in for this meeting is closed."), "sign_in_closed")
-    if now < self_sign_in_opens(meeting):
-        raise Refused(
-            _("Sign-in opens at %(time)s.") % {"time": _when(self_sign_in_opens(meeting))}, "sign_in_not_open"
-        )
+    if person is not None:
+        meeting = _locked(meeting)
+    enforce(predicates.may_sign_in(actor, meeting))
     invitation = Invitation.objects.filter(meeting=meeting, person=person).first() or _unit_invitation_for(
         person, meeting
     )
@@ -788,11 +735,7 @@ def sign_in(*, actor, meeting: Meeting) -> Attendance:
 def check_in(*, actor, meeting: Meeting, invitation: Invitation | None = None, person=None) -> Attendance:
     """Staff sign someone in: an invited person, unit or named stakeholder, or a resident found by mobile."""
     meeting = _locked(meeting)
-    require(actor, MANAGE, meeting)
-    if meeting.status != MeetingStatus.ANNOUNCED:
-        raise Refused(
-            _("Sign-in is possible only while the meeting is announced and not yet closed."), "sign_in_closed"
-        )
+    enforce(predicates.may_check_in(actor, meeting))
     if invitation is not None:
         if invitation.meeting_id != meeting.pk:
             raise Refused(
@@ -815,10 +758,7 @@ def respond(*, actor, meeting: Meeting, attending: bool) -> Invitation:
         if person
         else None
     )
-    if invitation is None:
-        raise Refused(_("You are not invited to this meeting."), "not_invited")
-    if meeting.status != MeetingStatus.ANNOUNCED:
-        raise Refused(_("This meeting is %(status)s.") % {"status": meeting.get_status_display()}, "closed")
+    enforce(predicates.may_respond(actor, meeting, invitation))
     invitation.response = Response.YES if attending else Response.NO
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["response", "responded_at"])
@@ -835,9 +775,7 @@ def respond(*, actor, meeting: Meeting, attending: bool) -> Invitation:
 def attach_sheet_photo(*, actor, meeting: Meeting, upload) -> SheetPhoto:
     """A photo of the paper sign-in sheet. Re-encoded (no location data); shown to staff only."""
     meeting = _locked(meeting)
-    require(actor, MANAGE, meeting)
-    if meeting.status not in (MeetingStatus.ANNOUNCED, MeetingStatus.HELD):
-        raise Refused(_("A sign-in sheet belongs to a meeting that is announced or held."), "not_held")
+    enforce(predicates.may_attach_sheet(actor, meeting))
     content, width, height = clean_photo(upload)
     photo = SheetPhoto(
         meeting=meeting,
@@ -856,26 +794,6 @@ def attach_sheet_photo(*, actor, meeting: Meeting, upload) -> SheetPhoto:
 # --- holding it: ideas and decisions per agenda matter ----------------------------------------------------
 
 
-def _require_sitting(meeting: Meeting, now) -> None:
-    """Records are made while the meeting sits, or after it closed until its minutes are confirmed."""
-    if meeting.status == MeetingStatus.ANNOUNCED:
-        if now < meeting.starts_at:
-            raise Refused(_("The meeting has not started yet."), "not_started")
-        return
-    if meeting.status == MeetingStatus.HELD:
-        if Minutes.objects.filter(meeting=meeting, confirmed_at__isnull=False).exists():
-            raise Refused(
-                _("The minutes are confirmed; a correction is an addendum to them."), "minutes_confirmed"
-            )
-        return
-    raise Refused(_("This meeting is %(status)s.") % {"status": meeting.get_status_display()}, "not_sitting")
-
-
-def _require_on_agenda(meeting: Meeting, matter: Matter) -> None:
-    if not AgendaItem.objects.filter(meeting=meeting, matter=matter).exists():
-        raise Refused(_("This matter is not on the meeting's agenda."), "not_on_agenda", field="matter")
-
-
 @transaction.atomic
 def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[str, str]]) -> Session:
     """Ideas said at the meeting about one agenda matter. The first time, they become the matter's consultation
@@ -883,13 +801,11 @@ def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[s
     from .queries import attendance_summary
 
     meeting = _locked(meeting)
-    _require_sitting(meeting, timezone.now())
-    _require_on_agenda(meeting, matter)
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    enforce(predicates.may_record_ideas(actor, meeting, matter))
     session = Session.objects.filter(meeting=meeting, matter=matter).first()
     if session is None:
         present = list(Attendance.objects.filter(meeting=meeting).select_related("person"))
-        if not present:
-            raise Refused(_("Sign people in before recording what they said."), "nobody_signed_in")
         return record_session(
             actor=actor,
             matter=matter,
@@ -903,8 +819,6 @@ def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[s
             other_attendees="、".join(a.name for a in present if not a.person_id),
             meeting=meeting,
         )
-    locked = Matter.objects.select_for_update().get(pk=matter.pk)
-    require_step_action(actor, locked, "procedures.record_session")
     ideas = _clean_ideas(ideas)
     Idea.objects.bulk_create([Idea(session=session, text=text[:2000], voiced_by=by) for text, by in ideas])
     record(
@@ -924,17 +838,10 @@ def record_decision(*, actor, meeting: Meeting, matter: Matter, text: str):
     from yishi.plans.services import record_consensus
 
     meeting = _locked(meeting)
-    _require_sitting(meeting, timezone.now())
-    _require_on_agenda(meeting, matter)
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    enforce(predicates.may_record_decision(actor, meeting, matter))
     session = Session.objects.filter(meeting=meeting, matter=matter).first()
-    if session is None:
-        raise Refused(
-            _("Record what was said on this matter first; the decision belongs to that discussion."),
-            "no_session",
-        )
     version = matter.plan_versions.order_by("-number").first()
-    if version is None:
-        raise Refused(_("No plan has been drafted."), "no_plan")
     return record_consensus(actor=actor, matter=matter, version=version, minutes=text, session=session)
 
 
@@ -947,16 +854,8 @@ def close_meeting(*, actor, meeting: Meeting) -> Meeting:
     from .queries import draft_minutes
 
     meeting = _locked(meeting)
-    require(actor, MANAGE, meeting)
-    if meeting.status != MeetingStatus.ANNOUNCED:
-        raise Refused(
-            _("Only an announced meeting can be closed; this one is %(status)s.")
-            % {"status": meeting.get_status_display()},
-            "not_announced",
-        )
     now = timezone.now()
-    if now < meeting.starts_at:
-        raise Refused(_("The meeting has not started yet."), "not_started")
+    enforce(predicates.may_close(actor, meeting, now))
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD, ended_at=now)
     meeting.status, meeting.ended_at = MeetingStatus.HELD, now
     agenda = agenda_of(meeting) or [None]
@@ -975,24 +874,16 @@ def close_meeting(*, actor, meeting: Meeting) -> Meeting:
 
 def _locked_minutes(minutes: Minutes) -> tuple[Meeting, Minutes]:
     meeting = _locked(minutes.meeting)
-    return meeting, Minutes.objects.select_for_update().get(pk=minutes.pk)
-
-
-def _require_draft_minutes(meeting: Meeting, minutes: Minutes) -> None:
-    if meeting.status != MeetingStatus.HELD:
-        raise Refused(_("Minutes exist once the meeting is closed."), "not_held")
-    if minutes.is_confirmed:
-        raise Refused(
-            _("The minutes are confirmed; a correction is an addendum to them."), "minutes_confirmed"
-        )
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    minutes.meeting = meeting
+    return meeting, minutes
 
 
 @transaction.atomic
 def edit_minutes(*, actor, minutes: Minutes, text: str) -> Minutes:
     """The secretary edits the drafted minutes until the convener confirms them."""
     meeting, minutes = _locked_minutes(minutes)
-    require(actor, MANAGE, meeting)
-    _require_draft_minutes(meeting, minutes)
+    enforce(predicates.may_edit_minutes(actor, minutes))
     # A browser's textarea sends CRLF; the minutes (and their digest) keep the drafted text's LF line ends.
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
@@ -1015,8 +906,7 @@ def redraft_minutes(*, actor, minutes: Minutes) -> Minutes:
     from .queries import draft_minutes
 
     meeting, minutes = _locked_minutes(minutes)
-    require(actor, MANAGE, meeting)
-    _require_draft_minutes(meeting, minutes)
+    enforce(predicates.may_edit_minutes(actor, minutes))
     minutes.text = draft_minutes(meeting, minutes.matter)[:20000]
     minutes.drafted_at, minutes.edited_by, minutes.edited_at = timezone.now(), None, None
     minutes.save(update_fields=["text", "drafted_at", "edited_by", "edited_at"])
@@ -1034,17 +924,9 @@ def confirm_minutes(*, actor, meeting: Meeting) -> list[Minutes]:
     """The convener confirms the meeting's minutes. From then on they are public and never edited; the digest
     of each text goes into the audit chain, so any later change to the stored text is detectable."""
     meeting = _locked(meeting)
-    if meeting.status != MeetingStatus.HELD:
-        raise Refused(_("Minutes exist once the meeting is closed."), "not_held")
-    # The system (actor None, the command line) may confirm; a person only if they are the convener.
-    if actor is not None and getattr(_person(actor), "pk", None) != meeting.convener_id:
-        raise Refused(
-            _("Only the convener, %(name)s, confirms the minutes.") % {"name": meeting.convener.name},
-            Refused.FORBIDDEN,
-        )
     rows = list(Minutes.objects.select_for_update().filter(meeting=meeting).order_by("position", "pk"))
-    if any(m.is_confirmed for m in rows):
-        raise Refused(_("The minutes are already confirmed."), "already_confirmed")
+    # The system (actor None, the command line) may confirm; a person only if they are the convener.
+    enforce(predicates.may_confirm(actor, meeting))
     now = timezone.now()
     digests = {}
     for m in rows:
@@ -1062,12 +944,7 @@ def add_addendum(*, actor, minutes: Minutes, text: str) -> Addendum:
     """A correction to confirmed minutes, signed by its author (the convener or the community's staff)."""
     meeting, minutes = _locked_minutes(minutes)
     person = _person(actor)
-    if person is None:
-        raise Refused(_("An addendum is signed by the person who writes it."), Refused.FORBIDDEN)
-    if person.pk != meeting.convener_id:
-        require(actor, MANAGE, meeting)
-    if not minutes.is_confirmed:
-        raise Refused(_("The minutes are not confirmed yet: edit them instead."), "not_confirmed")
+    enforce(predicates.may_add_addendum(actor, minutes))
     text = (text or "").strip()
     if not text:
         raise Refused(_("Write the correction."), "text_required", field="text")

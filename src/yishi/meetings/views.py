@@ -14,13 +14,12 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
-from yishi.access.queries import can
 from yishi.errors import Refused, refusal_status, refusal_to_form
 from yishi.matters.models import Matter
 from yishi.notices.printing import qr_svg
 from yishi.people.lookup import person_by_phone
 
-from . import forms, pages, queries, services
+from . import forms, pages, predicates, queries, services
 from .models import Invitation, MeetingStatus, Minutes
 
 MANAGE = services.MANAGE
@@ -94,7 +93,7 @@ def detail(request, pk: int, bound: dict | None = None, status: int = 200):
 @login_required
 def run(request, pk: int, bound: dict | None = None, status: int = 200):
     meeting = queries.get_meeting_for(request.user, pk)
-    if not can(request.user, MANAGE, meeting):
+    if predicates.authority(request.user, meeting) is not None:
         raise PermissionDenied
     return render(
         request, "meetings/run.html", pages.run_context(request, meeting, bound or {}), status=status
@@ -437,12 +436,7 @@ def sign_in(request, token: str):
             },
             status=404,
         )
-    context = {
-        "meeting": meeting,
-        "open": services.self_sign_in_open(meeting),
-        "opens": services.self_sign_in_opens(meeting),
-        "error": "",
-    }
+    context = {"meeting": meeting, "error": ""}
     status = 200
     if request.method == "POST":
         try:
@@ -453,6 +447,8 @@ def sign_in(request, token: str):
         else:
             messages.success(request, _("You are signed in. Welcome!"))
             return redirect("meetings:detail", meeting.pk)
+    # Why this person cannot sign in now (not open yet, closed, signed in already), in the service's words.
+    context["refused"] = predicates.may_sign_in(request.user, meeting)
     return render(request, "meetings/sign_in.html", context, status=status)
 
 
@@ -481,7 +477,7 @@ def print_sheet(request, pk: int):
     """The paper sign-in sheet: the invited by name, blank rows for others, and the QR code to sign in by phone.
     It names people, so it is for the meeting's staff only."""
     meeting = queries.get_meeting_for(request.user, pk)
-    if not can(request.user, MANAGE, meeting):
+    if predicates.authority(request.user, meeting) is not None:
         raise PermissionDenied
     invitations = list(
         Invitation.objects.filter(meeting=meeting).select_related("person", "unit").order_by("pk")

@@ -12,7 +12,8 @@ from yishi.people.phones import mask_phone
 from yishi.regions.models import Level
 
 from .models import Notice, Objection, Reply
-from .services import MAX_PERIOD_DAYS, board_of, objection_window_open
+from .predicates import may_object, may_reply, may_reply_here, objections_closed
+from .services import MAX_PERIOD_DAYS, board_of
 
 
 def board_region(region):
@@ -101,7 +102,7 @@ def notice_context(notice: Notice, viewer) -> dict:
         .select_related("person", "notice__region", "reply__by")
         .order_by("at", "pk")
     )
-    may_reply = can(viewer, "notices.reply_objection", notice.region)
+    may_reply_any = may_reply_here(viewer, notice) is None
     rows = []
     for o in objections:
         reply = o.reply if _has_reply(o) else None
@@ -111,18 +112,23 @@ def notice_context(notice: Notice, viewer) -> dict:
                 who=objector_label(o, viewer),
                 reply=reply,
                 overdue=reply is None and now > o.reply_due,
-                can_reply=may_reply and reply is None,
+                can_reply=may_reply_any and may_reply(viewer, o, answered=reply is not None) is None,
             )
         )
     replaced_by = Notice.objects.filter(replaces=notice).order_by("posted_at", "pk").first()
+    closed = objections_closed(notice, replaced=replaced_by is not None, now=now)
     return {
         "notice": notice,
         "board": notice.region,
         "posted": notice.is_posted(now) and replaced_by is None,
         "replaced_by": replaced_by,
         "objections": rows,
-        "objections_open": objection_window_open(notice, now) and replaced_by is None,
-        "may_reply": may_reply,
+        "objections_open": closed is None,
+        # Why nobody may object now, in the service's words (replaced; the window closed on …).
+        "objections_closed": closed,
+        # Whether the viewer may object now: None, or the refusal (log in first, or why it is closed).
+        "object_refused": may_object(viewer, notice, replaced=replaced_by is not None, now=now),
+        "may_reply": may_reply_any,
         "announcement": _announcement(notice),
     }
 

@@ -3,18 +3,17 @@ completes its last step; a meeting's announcement, change and cancellation are p
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
 from yishi.procedures.services import require_step_action
 from yishi.regions.models import Level
 
-from . import rules
+from . import predicates, rules
 from .models import Notice, NoticeKind, Objection, Reply
 
 DEFAULT_PERIOD_DAYS = rules.POSTING_DAYS
@@ -136,24 +135,12 @@ def _screening_text(matter, Status):
 # --- objections (异议) and replies ------------------------------------------------------------------------
 
 
-def objection_window_open(notice: Notice, now=None) -> bool:
-    return (now or timezone.now()) < notice.objections_close_at
-
-
 @transaction.atomic
 def object_to(*, actor, notice: Notice, text: str) -> Objection:
     """A logged-in resident objects to a notice within its objection window. The objection is public."""
-    if not _is_person(actor):
-        raise Refused(_("Log in to object to a notice."), Refused.FORBIDDEN)
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    if Notice.objects.filter(replaces=notice).exists():
-        raise Refused(_("This notice has been replaced; object to the notice that replaced it."), "replaced")
-    if not objection_window_open(notice):
-        raise Refused(
-            _("Objections to this notice closed on %(date)s.")
-            % {"date": formats.date_format(timezone.localdate(notice.objections_close_at), "DATE_FORMAT")},
-            "objections_closed",
-        )
+    if _is_person(actor):
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    enforce(predicates.may_object(actor, notice))
     text = (text or "").strip()
     if not text:
         raise Refused(_("Write what you object to."), "text_required", field="text")
@@ -172,11 +159,7 @@ def object_to(*, actor, notice: Notice, text: str) -> Objection:
 def reply_to(*, actor, objection: Objection, text: str) -> Reply:
     """Staff of the board's region answer an objection publicly, once. A late answer is shown as late."""
     objection = Objection.objects.select_for_update().select_related("notice__region").get(pk=objection.pk)
-    require(actor, "notices.reply_objection", objection.notice.region)
-    if not _is_person(actor):
-        raise Refused(_("A reply is signed by the person who writes it."), Refused.FORBIDDEN)
-    if Reply.objects.filter(objection=objection).exists():
-        raise Refused(_("This objection has already been answered."), "already_answered")
+    enforce(predicates.may_reply(actor, objection))
     text = (text or "").strip()
     if not text:
         raise Refused(_("Write the answer; it is shown publicly."), "text_required", field="text")

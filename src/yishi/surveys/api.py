@@ -22,7 +22,7 @@ from yishi.notices.services import DEFAULT_PERIOD_DAYS
 from yishi.people.tokens import WRITE_AUTH, caller
 from yishi.regions.models import Household, Region
 
-from . import queries, services
+from . import predicates, queries, services
 from .models import QuestionKind, Survey, SurveyStatus
 from .queries import MANAGE, RECORD
 
@@ -311,23 +311,6 @@ def _results(outcome, show_texts: bool) -> dict:
     }
 
 
-def _actions(user, survey: Survey, mine: list) -> list[str]:
-    actions = []
-    manage, record = can(user, MANAGE, survey.region), can(user, RECORD, survey.region)
-    if survey.status == SurveyStatus.DRAFT and manage:
-        actions += ["add_question", "remove_question", "open"]
-    if survey.status == SurveyStatus.OPEN:
-        if any(not answered for _household, answered in mine):
-            actions.append("answer")
-        if record or manage:
-            actions.append("record_paper")
-        if manage:
-            actions += ["void_response", "close"]
-    if survey.status == SurveyStatus.CLOSED and manage and not survey.is_published:
-        actions.append("publish")
-    return actions
-
-
 def _detail(survey: Survey, user) -> dict:
     mine = queries.answering(user, survey) if survey.status == SurveyStatus.OPEN else []
     results = None
@@ -339,7 +322,9 @@ def _detail(survey: Survey, user) -> dict:
         "questions": [_question(q) for q in survey.questions.prefetch_related("choices")],
         "my_households": [{**_household(h), "answered": answered} for h, answered in mine],
         "results": results,
-        "available_actions": _actions(user, survey, mine),
+        "available_actions": predicates.listed(
+            predicates.offers(user, survey, mine if survey.status == SurveyStatus.OPEN else None)
+        ),
     }
 
 

@@ -6,7 +6,7 @@ from django.forms.forms import NON_FIELD_ERRORS
 from yishi.access.queries import can, regions_where
 from yishi.regions.models import Level
 
-from . import forms, queries
+from . import forms, predicates, queries
 from .models import SurveyStatus
 from .queries import MANAGE, RECORD
 
@@ -34,28 +34,40 @@ def detail_context(request, survey, bound: dict) -> dict:
     manage = can(user, MANAGE, survey.region)
     record = manage or can(user, RECORD, survey.region)
     questions = questions_of(survey)
-    is_open = survey.status == SurveyStatus.OPEN
-    mine = queries.answering(user, survey) if is_open else []
-    to_answer = [household for household, answered in mine if not answered]
+    mine = queries.answering(user, survey)
+    offers = predicates.offers(user, survey, mine)
     shown: dict = {}
-    if to_answer:
+    if "answer" in offers:
+        to_answer = [household for household, answered in mine if not answered]
         shown["answer"] = bound.get("answer") or forms.AnswerForm(
             questions=questions, households=to_answer, auto_id="id_answer_%s"
         )
-    if manage and survey.status == SurveyStatus.DRAFT:
+    if "add_question" in offers:
         shown["question"] = bound.get("question") or forms.QuestionForm(auto_id="id_question_%s")
-    if manage and survey.status == SurveyStatus.CLOSED and not survey.is_published:
+    if "publish" in offers:
         shown["publish"] = bound.get("publish") or forms.PublishForm(auto_id="id_publish_%s")
     outcome = None
     if survey.status != SurveyStatus.DRAFT and queries.results_visible(user, survey):
         outcome = queries.results(survey)
+    state_note = predicates.not_open(survey)
+    answer_note = predicates.may_answer(user, survey, mine)
+    if state_note is not None or record or (answer_note and answer_note.code == "already_answered"):
+        # The state is said once for everyone; staff are not told they do not live here; an answered
+        # household sees its tick instead.
+        answer_note = None
     return {
         "survey": survey,
         "questions": questions,
         "manage": manage,
         "record": record,
-        "answered": [household for household, answered in mine if answered],
-        "lives_here": bool(mine),
+        "offers": offers,
+        # A draft its manager cannot open yet (no question): why, in the service's words.
+        "not_yet_open": offers.why_not("open") if predicates.not_draft(survey) is None else "",
+        # Why the survey takes no answer now (not open yet, closed), for everyone.
+        "state_note": state_note,
+        # Why this person may not answer the open survey (log in; only the households of the area).
+        "answer_note": answer_note,
+        "answered": [household for household, answered in mine if answered] if state_note is None else [],
         "forms": shown,
         "outcome": outcome,
         "rate": outcome.rate if outcome else None,

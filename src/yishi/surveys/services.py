@@ -11,22 +11,21 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.queries import community_of
 from yishi.notices.models import Notice, NoticeKind
 from yishi.notices.services import DEFAULT_PERIOD_DAYS, board_of
-from yishi.regions.models import Household, Level, Region, within
+from yishi.regions.models import Household, Region, within
 
+from . import predicates
 from .codes import CodeError, parse_household_code
 from .models import Answer, Channel, Choice, Question, QuestionKind, Response, Survey, SurveyStatus
 from .queries import results, results_text
 
 MAX_QUESTIONS = 50
-# Where a survey is held: a compound, or a whole community (or village).
-SURVEY_LEVELS = (Level.COMMUNITY, Level.COMPOUND)
+SURVEY_LEVELS = predicates.SURVEY_LEVELS
 MAX_CHOICES = 20
 MAX_TEXT_ANSWER = 2000
 
@@ -44,18 +43,6 @@ def _locked(survey: Survey) -> Survey:
     return Survey.objects.select_for_update().get(pk=survey.pk)
 
 
-def _draft(survey: Survey) -> None:
-    if survey.status != SurveyStatus.DRAFT:
-        raise Refused(_("The survey has been opened; its questions can no longer change."), "not_draft")
-
-
-def _open(survey: Survey) -> None:
-    if survey.status == SurveyStatus.DRAFT:
-        raise Refused(_("The survey is not open yet."), "not_open")
-    if survey.status == SurveyStatus.CLOSED:
-        raise Refused(_("The survey is closed."), "closed")
-
-
 # ---- drafting --------------------------------------------------------------------------------------------
 
 
@@ -71,9 +58,7 @@ def create_survey(
 ) -> Survey:
     """A draft survey; ``questions`` (each ``kind``, ``text``, ``choices``, ``required``) are added in order,
     all or nothing: a question refused leaves no survey behind."""
-    require(actor, "surveys.manage_survey", region)
-    if region.level not in SURVEY_LEVELS:
-        raise Refused(_("A survey is held in a compound or a community."), "wrong_level", field="region")
+    enforce(predicates.may_create(actor, region))
     title = _one_line(
         title,
         field="title",
@@ -114,8 +99,7 @@ def add_question(
     *, actor, survey: Survey, kind: str, text: str, choices: Iterable[str] = (), required: bool = True
 ) -> Question:
     survey = _locked(survey)
-    require(actor, "surveys.manage_survey", survey.region)
-    _draft(survey)
+    enforce(predicates.may_add_question(actor, survey))
     if kind not in QuestionKind.values:
         raise Refused(
             _("A question is single choice, multiple choice or a written answer."),
@@ -170,8 +154,7 @@ def add_question(
 @transaction.atomic
 def remove_question(*, actor, question: Question) -> None:
     survey = _locked(question.survey)
-    require(actor, "surveys.manage_survey", survey.region)
-    _draft(survey)
+    enforce(predicates.may_remove_question(actor, survey))
     pk = question.pk
     Question.objects.filter(pk=pk).delete()
     record(actor=actor, action=Action.SURVEYS_REMOVE_QUESTION, target=survey, data={"question": pk})
@@ -180,10 +163,7 @@ def remove_question(*, actor, question: Question) -> None:
 @transaction.atomic
 def open_survey(*, actor, survey: Survey) -> Survey:
     survey = _locked(survey)
-    require(actor, "surveys.manage_survey", survey.region)
-    _draft(survey)
-    if not survey.questions.exists():
-        raise Refused(_("Add at least one question before opening the survey."), "no_questions")
+    enforce(predicates.may_open(actor, survey))
     survey.status, survey.opened_at = SurveyStatus.OPEN, timezone.now()
     survey.save(update_fields=["status", "opened_at"])
     record(actor=actor, action=Action.SURVEYS_OPEN_SURVEY, target=survey, data={})
@@ -193,8 +173,7 @@ def open_survey(*, actor, survey: Survey) -> Survey:
 @transaction.atomic
 def close_survey(*, actor, survey: Survey) -> Survey:
     survey = _locked(survey)
-    require(actor, "surveys.manage_survey", survey.region)
-    _open(survey)
+    enforce(predicates.may_close(actor, survey))
     survey.status, survey.closed_at = SurveyStatus.CLOSED, timezone.now()
     survey.save(update_fields=["status", "closed_at"])
     responses = survey.responses.filter(voided_at__isnull=True).count()
@@ -294,15 +273,11 @@ def validated_answers(survey: Survey, answers: Mapping) -> list[Answer]:
     return rows
 
 
-def _already_answered() -> Refused:
-    return Refused(_("This household has already answered the survey."), "already_answered")
-
-
 def _save_response(
     *, actor, survey: Survey, household: Household, answers: Mapping, channel: str, respondent
 ) -> Response:
     if Response.objects.filter(survey=survey, household=household, voided_at__isnull=True).exists():
-        raise _already_answered()
+        raise predicates.already_answered()
     rows = validated_answers(survey, answers)
     try:
         with transaction.atomic():
@@ -310,7 +285,7 @@ def _save_response(
                 survey=survey, household=household, channel=channel, respondent=respondent, recorded_by=actor
             )
     except IntegrityError:
-        raise _already_answered() from None
+        raise predicates.already_answered() from None
     for row in rows:
         row.response = response
     Answer.objects.bulk_create(rows)
@@ -331,10 +306,8 @@ def submit_response(
     *, actor, survey: Survey, answers: Mapping, household: Household | None = None
 ) -> Response:
     """A member of a household answers online. ``household`` is needed only by someone in two households here."""
-    if actor is None or not actor.is_authenticated:
-        raise Refused(_("Log in to answer the survey."), Refused.FORBIDDEN)
     survey = _locked(survey)
-    _open(survey)
+    enforce(predicates.may_answer(actor, survey))
     mine = Household.objects.filter(within(survey.region, "region"), memberships__person=actor)
     if household is not None:
         mine = mine.filter(pk=household.pk)
@@ -369,8 +342,7 @@ def record_paper_response(
     Where the code cannot be read, staff pick the household from the roster instead (``household``).
     """
     survey = _locked(survey)
-    require(actor, "surveys.record_response", survey.region)
-    _open(survey)
+    enforce(predicates.may_record_paper(actor, survey))
     if household is not None:
         if code:
             raise Refused(
@@ -406,11 +378,9 @@ def void_response(*, actor, response: Response, reason: str) -> Response:
     """Set a mistaken response aside (a form keyed under the wrong code). It stays on record; the household
     may answer again."""
     survey = _locked(response.survey)
-    require(actor, "surveys.manage_survey", survey.region)
-    _open(survey)
     response = Response.objects.select_for_update().get(pk=response.pk)
-    if response.is_void:
-        raise Refused(_("This response has already been voided."), "already_void")
+    response.survey = survey
+    enforce(predicates.may_void(actor, response))
     reason = _one_line(
         reason,
         field="reason",
@@ -437,11 +407,7 @@ def void_response(*, actor, response: Response, reason: str) -> Response:
 def publish_results(*, actor, survey: Survey, period_days: int = DEFAULT_PERIOD_DAYS) -> Notice:
     """Post the results of a closed survey on the board: counts per choice and the response rate, no names."""
     survey = _locked(survey)
-    require(actor, "surveys.manage_survey", survey.region)
-    if survey.status != SurveyStatus.CLOSED:
-        raise Refused(_("Close the survey before publishing its results."), "not_closed")
-    if survey.is_published:
-        raise Refused(_("The results have already been published."), "already_published")
+    enforce(predicates.may_publish(actor, survey))
     if not 1 <= period_days <= 365:
         raise Refused(_("The posting period is 1 to 365 days."), "invalid_period", field="period_days")
     outcome = results(survey)

@@ -22,7 +22,7 @@ from yishi.matters.queries import matter_numbered
 from yishi.notices.printing import qr_svg
 from yishi.regions.models import Household, Region
 
-from . import forms, pages, queries, services
+from . import forms, pages, predicates, queries, services
 from .models import SurveyStatus
 from .queries import MANAGE, RECORD
 
@@ -35,7 +35,7 @@ PAGE_SIZE = 20
 def survey_list(request, pk: int):
     region = get_object_or_404(Region, pk=pk)
     page = Paginator(queries.surveys_for(request.user, region), PAGE_SIZE).get_page(request.GET.get("page"))
-    may_create = can(request.user, MANAGE, region) and region.level in services.SURVEY_LEVELS
+    may_create = predicates.may_create(request.user, region) is None
     return render(request, "surveys/list.html", {"region": region, "page": page, "may_create": may_create})
 
 
@@ -253,7 +253,7 @@ def responses(request, pk: int, bound: dict | None = None, status: int = 200):
         {
             "survey": survey,
             "page": page,
-            "may_void": can(request.user, MANAGE, survey.region) and survey.status == SurveyStatus.OPEN,
+            "may_void": predicates.may_void_response(request.user, survey) is None,
             "refusals": pages.refusals(bound or {}),
         },
         status=status,

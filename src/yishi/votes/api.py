@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
-from yishi.access.queries import can, require
+from yishi.access.queries import require
 from yishi.api_schemas import WRITE_ERRORS, DateRange, Problem, within_dates
 from yishi.errors import Refused
 from yishi.matters.queries import get_matter
@@ -27,7 +27,7 @@ from yishi.people.lookup import person_by_phone
 from yishi.people.tokens import WRITE_AUTH, caller
 from yishi.regions.models import Region, within
 
-from . import queries, rules_math, services
+from . import predicates, queries, rules_math, services
 from .models import BODY_ROLES, TALLIED_CHANNELS, ElectorateKind, Kind, Status, Vote
 from .queries import MANAGE
 
@@ -448,7 +448,7 @@ def _detail(vote: Vote, user) -> dict:
             for c in corrections
         ],
         "my_seats": [_seat(s) for s in queries.seats_for(vote, user)],
-        "may_manage": can(user, MANAGE, vote),
+        "may_manage": predicates.authority(user, MANAGE, vote) is None,
     }
 
 

@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from yishi.access.queries import can, regions_where
+from yishi.access.queries import regions_where
 from yishi.regions.models import Level
 
-from . import forms, queries, rules_math
+from . import forms, predicates, queries, rules_math
 from .models import CorrectionTarget, Kind, Status
 from .queries import MANAGE
 
@@ -84,7 +84,7 @@ def vote_context(request, vote) -> dict:
         "turnout": sum(taking_part.values()),
         "channels": [(key, label, taking_part[key]) for key, label in _channel_labels()],
         "result": result if result.closed else None,
-        "may_manage": can(user, MANAGE, vote),
+        "may_manage": predicates.authority(user, MANAGE, vote) is None,
     }
     if result.closed:
         context["original_reason"] = _decision(vote.result, labels)
@@ -112,7 +112,8 @@ def detail_context(request, vote) -> dict:
     context = vote_context(request, vote)
     seats = queries.seats_for(vote, request.user)
     context["seats"] = seats
-    context["to_vote"] = [s for s in seats if not s.used] if vote.is_open else []
+    may_vote = predicates.may_vote(request.user, vote, seats) is None
+    context["to_vote"] = [s for s in seats if not s.used] if may_vote else []
     context["voted"] = any(s.used for s in seats)
     if vote.is_closed:
         context["receipts"] = Paginator(queries.counted_ballots(vote), LIST_PAGE).get_page(
@@ -143,35 +144,44 @@ def run_context(request, vote, bound: dict) -> dict:
         .order_by("pk")
     )
     used_proxies = set(vote.participations.filter(proxy__isnull=False).values_list("proxy_id", flat=True))
-    if vote.status == Status.DRAFT:
+    offers = predicates.offers(request.user, vote)
+    if "open" in offers:
         shown["open"] = bound.get("open") or forms.ConfirmForm(auto_id=forms.auto_id("open"))
-    elif vote.is_open:
+    waiting = []
+    if "participation" in offers or "proxy" in offers:
         waiting = list(queries.electors_waiting(vote))
         context["waiting_count"] = len(waiting)
+    if "participation" in offers:
         shown["participation"] = bound.get("participation") or forms.ParticipationForm(
             electors=waiting, options=options, named=not vote.secret, auto_id=forms.auto_id("participation")
         )
-        if not vote.by_area:
-            shown["tally"] = bound.get("tally") or forms.TallyForm(
-                options=options, auto_id=forms.auto_id("tally")
-            )
-        if vote.takes_proxies:
-            shown["proxy"] = bound.get("proxy") or forms.ProxyForm(
-                electors=waiting, auto_id=forms.auto_id("proxy")
-            )
+    if "tally" in offers:
+        shown["tally"] = bound.get("tally") or forms.TallyForm(
+            options=options, auto_id=forms.auto_id("tally")
+        )
+    if "proxy" in offers:
+        shown["proxy"] = bound.get("proxy") or forms.ProxyForm(
+            electors=waiting, auto_id=forms.auto_id("proxy")
+        )
+    if "close" in offers:
         shown["close"] = bound.get("close") or forms.ConfirmForm(auto_id=forms.auto_id("close"))
-    elif vote.is_closed and not vote.by_area and can(request.user, "votes.correct", vote):
+    if "recount" in offers:
         shown["recount"] = bound.get("recount") or forms.RecountForm(
             options=options, auto_id=forms.auto_id("recount")
         )
+    # Proxies withdrawn already are not among the active ones; a used one stands.
     unused = [p for p in proxies if p.pk not in used_proxies]
-    if unused and not vote.is_closed and can(request.user, "votes.correct", vote):
+    if unused and "withdraw_proxy" in offers:
         shown["withdraw"] = bound.get("withdraw") or forms.WithdrawProxyForm(
             proxies=unused, auto_id=forms.auto_id("withdraw")
         )
     context.update(
         {
             "forms": shown,
+            "offers": offers,
+            # Why a draft cannot be opened, or an open vote not yet closed (a count waiting for its check …).
+            "open_note": offers.why_not("open") if "edit" in offers else "",
+            "close_note": offers.why_not("close") if vote.is_open else "",
             "refusals": refusals(bound),
             "tallies": _tallies(vote, options) if vote.status != Status.DRAFT else [],
             "proxies": [{"proxy": p, "used": p.pk in used_proxies} for p in proxies],

@@ -38,23 +38,19 @@ the check on that, and the audit chain's head hash, published with the result, f
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yishi import figures_hooks
-from yishi.access.models import RoleAssignment
 from yishi.access.queries import require
-from yishi.access.roles import Role
 from yishi.audit.actions import Action
 from yishi.audit.chain import canonical_json
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
 from yishi.matters.models import Status as MatterStatus
 from yishi.people.models import Membership, Person, Relation
@@ -63,7 +59,11 @@ from yishi.regions.models import Household, Region, within
 from yishi.regions.queries import rule_for
 from yishi.uploads import clean_photo, new_token
 
-from . import rules_math
+from . import predicates, rules_math
+from .counting import CountResult as _Count
+from .counting import count as _count
+from .counting import electorate_people as _snapshot_people
+from .counting import entries_of as _entries
 from .models import (
     BODY_ROLES,
     STANDARD_LABELS,
@@ -198,21 +198,8 @@ def _locked_shared(vote: Vote) -> Vote:
     return locked
 
 
-def _not_open(vote: Vote) -> Refused:
-    if vote.status == Status.DRAFT:
-        return Refused(_("This vote has not been opened yet."), "vote_not_open")
-    return Refused(_("This vote is closed."), "vote_closed")
-
-
 def _require_open(vote: Vote) -> None:
-    if vote.status != Status.OPEN:
-        raise _not_open(vote)
-
-
-def _frozen() -> Refused:
-    return Refused(
-        _("The vote is open: its question, rule, options and electorate can no longer change."), "vote_frozen"
-    )
+    enforce(predicates.not_open(vote))
 
 
 def _option(vote: Vote, option) -> Option:
@@ -249,43 +236,9 @@ def _elector(vote: Vote, who) -> Elector:
     return found
 
 
-_ALREADY = {  # channel -> (said to the voter, said about someone else, code)
-    Channel.ONLINE: (
-        _("You have already voted online."),
-        _("%(who)s has already voted online."),
-        "already_voted",
-    ),
-    Channel.PROXY: (
-        _("Your proxy has already voted for you."),
-        _("%(who)s has already voted through a proxy."),
-        "voted_by_proxy",
-    ),
-    Channel.PAPER: (
-        _("You have already been counted on a paper ballot; nobody votes twice."),
-        _("%(who)s has already been counted on a paper ballot; nobody votes twice."),
-        "counted_on_paper",
-    ),
-    Channel.HANDS: (
-        _("You have already been counted in the show of hands; nobody votes twice."),
-        _("%(who)s has already been counted in the show of hands; nobody votes twice."),
-        "counted_on_paper",
-    ),
-}
-
-
 def _already(participation: Participation, actor=None) -> Refused:
     """The refusal of a second vote by ``participation.elector``, addressed to the voter when it is them."""
-    to_voter, about, code = _ALREADY[Channel(participation.channel)]
-    elector = participation.elector
-    if actor is not None and elector.person_id == actor.pk:
-        return Refused(to_voter, code)
-    return Refused(about % {"who": elector}, code)
-
-
-def _proxy_voided(proxy: Proxy) -> bool:
-    return Correction.objects.filter(
-        vote_id=proxy.vote_id, target=CorrectionTarget.PROXY, target_id=str(proxy.pk)
-    ).exists()
+    return predicates.already(participation.elector, participation.channel, actor)
 
 
 def _active_proxies(vote: Vote):
@@ -293,10 +246,6 @@ def _active_proxies(vote: Vote):
         "target_id", flat=True
     )
     return vote.proxies.exclude(pk__in=[int(pk) for pk in voided])
-
-
-def _hundredths(weight: Decimal) -> int:
-    return int(weight * 100)
 
 
 # ---- drafting ---------------------------------------------------------------------------------------------
@@ -563,9 +512,7 @@ def change_draft(
 ) -> Vote:
     """Change a draft. Once the vote is open nothing about its question, rule, options or electorate changes."""
     vote = _locked(vote)
-    require(actor, "votes.manage_vote", vote)
-    if vote.status != Status.DRAFT:
-        raise _frozen()
+    enforce(predicates.may_edit(actor, vote))
     changed = []
     if question is not _UNSET:
         vote.question = _clean_question(question)
@@ -605,20 +552,6 @@ def change_draft(
 
 
 # ---- opening: the electorate, rule and options freeze ------------------------------------------------------
-
-
-def _snapshot_people(vote: Vote) -> list[int]:
-    if vote.electorate_kind == ElectorateKind.LIST:
-        return sorted(vote.listed.filter(is_active=True).values_list("pk", flat=True))
-    role = Role.REPRESENTATIVE if vote.electorate_kind == ElectorateKind.REPRESENTATIVES else vote.body_role
-    holders = (
-        RoleAssignment.objects.active()
-        .filter(role=role, person__is_active=True)
-        .filter(within(vote.region, "region"))
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    return sorted(set(holders))
 
 
 def frozen_digest(vote: Vote) -> str:
@@ -665,43 +598,24 @@ def frozen_digest(vote: Vote) -> str:
     return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
 
-def _lock_matter_at_vote_step(actor, vote: Vote) -> Matter | None:
+def _lock_matter(vote: Vote) -> Matter | None:
+    """The matter a plan vote decides, locked (the predicates then check its step)."""
     if vote.matter_id is None:
         return None
-    matter = Matter.objects.select_for_update().get(pk=vote.matter_id)
-    engine.require_step_action(actor, matter, "procedures.record_vote")
-    latest = matter.plan_versions.order_by("-number").values_list("pk", flat=True).first()
-    if latest != vote.version_id:
-        raise Refused(
-            _("A newer version of the plan has been drafted since this vote was prepared."), "stale_version"
-        )
-    return matter
+    return Matter.objects.select_for_update().get(pk=vote.matter_id)
 
 
 @transaction.atomic
 def open_vote(*, actor, vote: Vote) -> Vote:
     """Open the vote: the electorate is taken as it stands now, and rule, options and electorate freeze."""
     vote = _locked(vote)
-    require(actor, "votes.manage_vote", vote)
-    if vote.status != Status.DRAFT:
-        raise Refused(_("This vote has already been opened."), "already_open")
-    _lock_matter_at_vote_step(actor, vote)
+    _lock_matter(vote)
+    enforce(predicates.may_open(actor, vote))
     _check_setup(vote)
     electors: list[Elector] = []
     voices: dict[int, list[int]] = {}
     if vote.electorate_kind == ElectorateKind.HOUSEHOLDS:
         households = list(Household.objects.filter(within(vote.region, "region")).order_by("pk"))
-        if vote.by_area:
-            without = [h for h in households if not h.floor_area]
-            if without:
-                raise Refused(
-                    _(
-                        "%(n)s household(s) have no floor area recorded (e.g. %(h)s); an owners' vote "
-                        "counts by area."
-                    )
-                    % {"n": len(without), "h": without[0]},
-                    "area_missing",
-                )
         members = Membership.objects.filter(household__in=households, person__is_active=True)
         if vote.by_area:
             members = members.filter(relation=Relation.OWNER)
@@ -712,7 +626,7 @@ def open_vote(*, actor, vote: Vote) -> Vote:
         ]
     else:
         electors = [Elector(vote=vote, person_id=pk) for pk in _snapshot_people(vote)]
-    if not electors:
+    if not electors:  # pragma: no cover - ``predicates.empty_electorate`` refused it
         raise Refused(_("Nobody would be entitled to vote: the electorate is empty."), "empty_electorate")
     Elector.objects.bulk_create(electors, batch_size=1000)
     ElectorVoice.objects.bulk_create(
@@ -781,7 +695,7 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
             (
                 p
                 for p in vote.proxies.filter(holder=actor, principal=elector).order_by("-pk")
-                if not _proxy_voided(p)
+                if not predicates.proxy_voided(p)
             ),
             None,
         )
@@ -835,14 +749,7 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
 def record_proxy(*, actor, vote: Vote, holder: Person, principal, form_photo) -> Proxy:
     """Record a written authorisation: ``holder`` votes for ``principal``. ``form_photo``: the signed form."""
     vote = _locked(vote)
-    require(actor, "votes.record_proxy", vote)
-    _require_open(vote)
-    if not vote.proxies_allowed:
-        raise Refused(_("This vote does not allow voting by proxy."), "proxies_not_allowed")
-    if vote.secret and not vote.secret_proxies:
-        raise Refused(
-            _("A secret ballot is not cast by proxy unless the body's rules allow it."), "proxy_secret"
-        )
+    enforce(predicates.may_record_proxy(actor, vote))
     if not isinstance(holder, Person) or not holder.is_active:
         raise Refused(_("Name the person who will hold the proxy."), "holder_required", field="holder")
     elector = _elector(vote, principal)
@@ -898,8 +805,7 @@ def record_participation(*, actor, vote: Vote, channel: str, electors, choices=N
     ``choices`` (an open vote only): the named list of who voted how, elector → option key.
     """
     vote = _locked(vote)
-    require(actor, "votes.enter_tally", vote)
-    _require_open(vote)
+    enforce(predicates.may_record_participation(actor, vote))
     channel = _tallied_channel(channel)
     resolved = [_elector(vote, who) for who in electors]
     if not resolved:
@@ -974,13 +880,6 @@ def _clean_counts(vote: Vote, counts) -> dict[str, int]:
     return cleaned
 
 
-def _entries(vote: Vote, channel: str) -> list[rules_math.Entry]:
-    return [
-        rules_math.Entry(e.round, e.position, e.entered_by_id, e.counts)
-        for e in vote.tally_entries.filter(channel=channel)
-    ]
-
-
 @transaction.atomic
 def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
     """One member of staff's count of the paper ballots or raised hands: option key → votes.
@@ -989,15 +888,8 @@ def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
     disagree, both stay on record, neither counts, and the vote cannot close until two new entries agree.
     """
     vote = _locked(vote)
-    require(actor, "votes.enter_tally", vote)
-    if _person(actor) is None:
-        raise Refused(_("A count is entered by a named member of staff."), Refused.FORBIDDEN)
-    _require_open(vote)
+    enforce(predicates.may_enter_tally(actor, vote))
     channel = _tallied_channel(channel)
-    if vote.by_area:
-        raise Refused(
-            _("An owners' vote is counted by area: record each owner's choice by name."), "named_required"
-        )
     cleaned = _clean_counts(vote, counts)
     taking_part = vote.participations.filter(channel=channel).count()
     if sum(cleaned.values()) > taking_part:
@@ -1061,124 +953,6 @@ def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
 # ---- closing ----------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Count:
-    counts: Counts
-    by_channel: dict[str, dict]
-    receipts: list[str]
-
-
-def _channel_counts(vote: Vote, channel: Channel, taking_part: int, keys: list[str]) -> dict[str, int]:
-    """The accepted count of one tallied channel, or a refusal saying what is missing."""
-    named = dict(
-        NamedChoice.objects.filter(vote=vote, channel=channel)
-        .values("option__key")
-        .annotate(n=Count("pk"))
-        .values_list("option__key", "n")
-    )
-    state, accepted = rules_math.tally_state(_entries(vote, channel))
-    label = Channel(channel).label
-    if state == TallyState.PENDING:
-        raise Refused(
-            _(
-                "The %(channel)s count has been entered once; a second member of staff must enter it "
-                "before the vote can close."
-            )
-            % {"channel": label},
-            "tally_pending",
-        )
-    if state == TallyState.MISMATCH:
-        raise Refused(
-            _(
-                "The two entries of the %(channel)s count disagree. Count again and have it entered "
-                "twice before the vote can close."
-            )
-            % {"channel": label},
-            "tally_mismatch",
-        )
-    if state == TallyState.NONE:
-        if sum(named.values()) == taking_part:
-            accepted = {k: named.get(k, 0) for k in keys}
-        else:
-            raise Refused(
-                _("%(n)s voters took part by %(channel)s but their count has not been entered.")
-                % {"n": taking_part, "channel": label},
-                "tally_missing",
-            )
-    counts = {k: int(accepted.get(k, 0)) for k in keys}
-    if sum(counts.values()) > taking_part:
-        raise Refused(
-            _("The %(channel)s count is more than the voters ticked off for it.") % {"channel": label},
-            "tally_exceeds_participants",
-        )
-    if any(named.get(k, 0) > counts[k] for k in keys):
-        raise Refused(
-            _("The named list of the %(channel)s vote has more names for a choice than its count.")
-            % {"channel": label},
-            "named_exceeds_tally",
-        )
-    return counts
-
-
-def _count(vote: Vote) -> _Count:
-    keys = list(vote.options.order_by("position").values_list("key", flat=True))
-    taking_part = dict(
-        vote.participations.values("channel").annotate(n=Count("pk")).values_list("channel", "n")
-    )
-    online = dict(
-        Ballot.objects.filter(vote=vote, option__isnull=False)
-        .values("option__key")
-        .annotate(n=Count("pk"))
-        .values_list("option__key", "n")
-    )
-    online_voters = taking_part.get(Channel.ONLINE, 0) + taking_part.get(Channel.PROXY, 0)
-    if sum(online.values()) != online_voters:
-        raise Refused(
-            _(
-                "The online ballots (%(b)s) do not match the voters recorded online (%(p)s): the vote "
-                "cannot close. Ask the system administrator to check the database."
-            )
-            % {"b": sum(online.values()), "p": online_voters},
-            "count_mismatch",
-        )
-    by_channel = {
-        Channel.ONLINE.value: {"taking_part": online_voters, "counts": {k: online.get(k, 0) for k in keys}}
-    }
-    choices = dict(by_channel[Channel.ONLINE]["counts"])
-    for channel in TALLIED_CHANNELS:
-        n = taking_part.get(channel, 0)
-        counts = _channel_counts(vote, channel, n, keys) if n else dict.fromkeys(keys, 0)
-        by_channel[channel.value] = {"taking_part": n, "counts": counts}
-        for k in keys:
-            choices[k] += counts[k]
-    electors = list(vote.electors.values_list("pk", "weight"))
-    present = sum(taking_part.values())
-    weights = {}
-    if vote.by_area:
-        weight_of = {pk: _hundredths(w) for pk, w in electors}
-        took_part = vote.participations.values_list("elector_id", flat=True)
-        named = list(NamedChoice.objects.filter(vote=vote).values_list("elector_id", "option__key"))
-        if len(named) != present:
-            raise Refused(
-                _("An owners' vote is counted by area: every owner who took part needs a named choice."),
-                "named_required",
-            )
-        area = dict.fromkeys(keys, 0)
-        for elector_id, key in named:
-            area[key] += weight_of[elector_id]
-        weights = {
-            "electorate_weight": sum(weight_of.values()),
-            "present_weight": sum(weight_of[pk] for pk in took_part),
-            "choice_weights": area,
-        }
-    receipts = sorted(
-        Ballot.objects.filter(vote=vote, option__isnull=False).values_list("receipt", flat=True)
-    )
-    return _Count(
-        Counts(electorate=len(electors), present=present, choices=choices, **weights), by_channel, receipts
-    )
-
-
 def _result_json(count: _Count, decision: rules_math.Decision) -> dict:
     c = count.counts
     result = {
@@ -1213,9 +987,9 @@ def close_vote(*, actor, vote: Vote) -> Vote:
     one sends the matter back to drafting. That is allowed only while the matter is at its vote step.
     """
     vote = _locked(vote)
-    require(actor, "votes.manage_vote", vote)
-    _require_open(vote)
-    matter = _lock_matter_at_vote_step(actor, vote)
+    matter = _lock_matter(vote)
+    # The channels' counts are checked by counting them, below: the refusal ``predicates.may_close`` gives.
+    enforce(predicates.may_close(actor, vote, counted=False))
     if frozen_digest(vote) != vote.frozen_digest:
         raise Refused(
             _(
@@ -1285,9 +1059,7 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
     by that outcome, and its procedure must be used instead.
     """
     vote = _locked(vote)
-    require(actor, "votes.correct", vote)
-    if _person(actor) is None:
-        raise Refused(_("A correction is signed by a named person."), Refused.FORBIDDEN)
+    enforce(predicates.correcting(actor, vote))
     reason = str(reason or "").strip()
     if not reason:
         raise Refused(
@@ -1298,13 +1070,9 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
     if proxy is not None:
         if proxy.vote_id != vote.pk:
             raise Refused(_("That proxy belongs to another vote."), "proxy_other_vote")
-        _require_open(
-            vote
-        )  # once closed, an unused proxy changes nothing: withdrawing it would only add noise
-        if _proxy_voided(proxy):
-            raise Refused(_("That proxy has already been withdrawn."), "proxy_voided")
-        if Participation.objects.filter(proxy=proxy).exists():
-            raise Refused(_("That proxy has already been used to vote; the vote stands."), "proxy_used")
+        proxy.vote = vote
+        # Once closed, an unused proxy changes nothing: withdrawing it would only add noise.
+        enforce(predicates.may_withdraw(actor, proxy))
         correction = Correction.objects.create(
             vote=vote, target=CorrectionTarget.PROXY, target_id=str(proxy.pk), reason=reason, signed_by=actor
         )
@@ -1327,15 +1095,7 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
 
 
 def _recount(actor, vote: Vote, reason: str, tallies) -> Correction:
-    if vote.status != Status.CLOSED:
-        raise Refused(
-            _("A count is corrected after the vote has closed; before that, enter it again."),
-            "vote_not_closed",
-        )
-    if vote.by_area:
-        raise Refused(
-            _("An owners' vote is counted from named choices; it has no count to correct."), "named_required"
-        )
+    enforce(predicates.may_recount(actor, vote))
     if not tallies:
         raise Refused(_("Give the recounted figures."), "tallies_required", field="tallies")
     before = current_result(vote)

@@ -29,8 +29,8 @@ from yishi.matters.queries import community_of, get_matter
 from yishi.people.lookup import person_by_phone
 from yishi.regions.models import Region
 
-from . import forms, pages, queries, services
-from .models import Ballot, Status, Vote
+from . import forms, pages, predicates, queries, services
+from .models import Ballot, Vote
 from .rules_math import TallyState
 
 RECEIPT_COOKIE = "yishi_receipt_{vote}_{seat}"
@@ -181,10 +181,9 @@ def edit(request, pk: int):
     if not queries.may_manage(request.user, vote):
         raise PermissionDenied
     context = {"vote": vote, "presets": pages.presets(), "editing": True}
-    if request.method != "POST" and vote.status != Status.DRAFT:
-        messages.info(
-            request, _("The vote is open: its question, rule, options and electorate can no longer change.")
-        )
+    refused = predicates.may_edit(request.user, vote)
+    if request.method != "POST" and refused is not None:
+        messages.info(request, refused.reason)
         return redirect("votes:run", vote.pk)
     if request.method != "POST":
         context["form"] = forms.DraftForm(vote=vote, initial=forms.DraftForm.initial_for(vote))
@@ -432,12 +431,9 @@ def ballot(request, pk: int):
     if not seats:
         context["blocked"] = _("You are not entitled to vote in this vote.")
         return render(request, "votes/ballot.html", context, status=403)
-    if not vote.is_open:
-        context["blocked"] = (
-            _("This vote has not been opened yet.")
-            if vote.status == Status.DRAFT
-            else _("This vote is closed.")
-        )
+    closed = predicates.not_open(vote)
+    if closed is not None:
+        context["blocked"] = closed.reason
         return render(request, "votes/ballot.html", context, status=409)
     if request.method != "POST":
         seat = queries.find_seat(seats, request.GET.get("seat"))
@@ -516,6 +512,8 @@ def receipt(request, pk: int):
             "rows": rows,
             "seats": seats,
             "used": any(s.used for s in seats),
-            "to_vote": [s for s in seats if not s.used] if vote.is_open else [],
+            "to_vote": [s for s in seats if not s.used]
+            if predicates.may_vote(request.user, vote, seats) is None
+            else [],
         },
     )

@@ -12,6 +12,7 @@ from yishi.matters import queries as matter_queries
 from yishi.notices import queries as notice_queries
 from yishi.regions import queries as region_queries
 from yishi.regions.models import Level, Region
+from yishi.surveys.predicates import SURVEY_LEVELS
 
 from .middleware import ELDERLY_COOKIE
 
@@ -45,6 +46,8 @@ def _region_page(request, region: Region, context: dict):
     context["may_import_households"] = can(
         request.user, "regions.import_households", region
     ) and region.level in (Level.COMMUNITY, Level.COMPOUND)
+    # Household surveys and shared costs are held in a community or a compound (the surveys' own rule).
+    context["surveys_here"] = region.level in SURVEY_LEVELS
     return render(request, "web/region.html", context)
 
 

@@ -8,10 +8,9 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from yishi.comments import forms, queries
+from yishi.comments import forms, predicates, queries
 from yishi.comments.paging import PAGE_SIZE, PARAM, page_count, page_url
 from yishi.comments.presenters import present
-from yishi.comments.services import comments_refused
 
 register = template.Library()
 
@@ -44,24 +43,28 @@ def comment_section(context, matter):
     bound = context.get("comment_forms") or {}
     errors = context.get("comment_errors") or {}
     moderator = queries.is_moderator(user, matter)
-    refused = comments_refused(matter)
+    refused = predicates.comments_refused(matter)
     logged_in = user is not None and user.is_authenticated
-    open_for_me = logged_in and refused is None
     thread, page, last = _thread(matter, _asked_page(context, request))
     rows = []
     for comment in thread.comments:
         row = present(comment, matter, user, moderator=moderator, replies=comment.replies_here)
-        for r in [row, *row["replies"]]:
+        for c, r in zip([comment, *comment.replies_here], [row, *row["replies"]], strict=True):
+            c.matter = matter
             name = f"hide_{r['id']}"
             r["hide_form"] = (
-                (bound.get(name) or forms.HideForm(auto_id=forms.auto_id(name))) if moderator else None
+                (bound.get(name) or forms.HideForm(auto_id=forms.auto_id(name)))
+                if predicates.may_hide(user, c) is None
+                else None
             )
+            r["may_unhide"] = predicates.may_unhide(user, c) is None
             r["errors"] = errors.get(r["id"], [])
         name = f"reply_{row['id']}"
         row["reply_open"] = name in bound
-        fresh = open_for_me and not row["hidden"]
         row["reply_form"] = bound.get(name) or (
-            forms.ReplyForm(auto_id=forms.auto_id(name)) if fresh else None
+            forms.ReplyForm(auto_id=forms.auto_id(name))
+            if predicates.may_reply(user, comment) is None
+            else None
         )
         rows.append(row)
     here = page_url(matter.pk, page)
@@ -79,7 +82,11 @@ def comment_section(context, matter):
         "logged_in": logged_in,
         "closed_reason": str(refused) if refused is not None else "",
         "comment_form": bound.get("comment")
-        or (forms.CommentForm(auto_id=forms.auto_id("comment")) if open_for_me else None),
+        or (
+            forms.CommentForm(auto_id=forms.auto_id("comment"))
+            if predicates.may_comment(user, matter) is None
+            else None
+        ),
         "login_url": reverse("people:login") + "?" + urlencode({"next": here}),
         "csrf_token": context.get("csrf_token"),
         "request": request,
