@@ -21,7 +21,6 @@ PENDING = {
     "src/yishi/votes/api.py",
     "src/yishi/meetings/api.py",
     "src/yishi/surveys/api.py",
-    "src/yishi/funds/services.py",
 }
 
 
