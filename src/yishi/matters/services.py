@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import require
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.regions.models import Level, Region
 from yishi.uploads import clean_photo, new_token
 
 from .models import Category, Channel, Matter, Photo, Status, Support
+from .predicates import may_merge_matter, may_record_support, may_screen_matter, may_support
 
 MAX_PHOTOS = 6
 
@@ -169,25 +170,21 @@ def record_matter(
 @transaction.atomic
 def support(*, actor, matter: Matter, person=None) -> Support:
     """Add a name to a matter (附议): the resident themself, or staff for a resident who came in person."""
-    if actor is None or not actor.is_authenticated:
-        raise Refused(_("Log in to support a matter."), Refused.FORBIDDEN)
-    if person is None or person.pk == actor.pk:
+    own = person is None or (actor is not None and person.pk == actor.pk)
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if own:
         person = actor
+        enforce(may_support(actor, matter))
     else:
-        require(actor, "matters.record_matter", matter)
+        enforce(may_record_support(actor, matter))
         if not person.is_active:
             raise Refused(
                 _("That person's account is closed; their name cannot be added."),
                 "person_inactive",
                 field="person",
             )
-    matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    if matter.is_closed:
-        raise Refused(_("This matter is closed and takes no more supporters."), "closed")
-    if person.pk == matter.submitter_id:
-        raise Refused(_("You raised this matter yourself; it already counts you."), "own_matter")
-    if Support.objects.filter(matter=matter, person=person).exists():
-        raise Refused(_("You already support this matter."), "already_supported")
+        # The resident named may be added as they could add themself: not the submitter, not twice.
+        enforce(may_support(person, matter))
     support = Support.objects.create(matter=matter, person=person)
     Matter.objects.filter(pk=matter.pk).update(supporter_count=F("supporter_count") + 1)
     record(actor=actor, action="matters.support", target=matter, personal={"person": person.pk})
@@ -196,14 +193,7 @@ def support(*, actor, matter: Matter, person=None) -> Support:
 
 def _screenable(actor, matter: Matter, *, allow_open: bool = False) -> Matter:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    require(actor, "matters.screen_matter", matter)
-    allowed = {Status.NEW, Status.OPEN} if allow_open else {Status.NEW}
-    if matter.status not in allowed:
-        raise Refused(
-            _("This matter has already been screened (%(status)s).")
-            % {"status": matter.get_status_display()},
-            "already_screened",
-        )
+    enforce((may_merge_matter if allow_open else may_screen_matter)(actor, matter))
     return matter
 
 
