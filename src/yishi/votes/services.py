@@ -52,11 +52,12 @@ from yishi.access.queries import require
 from yishi.access.roles import Role
 from yishi.audit.chain import canonical_json
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
 from yishi.matters.models import Status as MatterStatus
 from yishi.people.models import Membership, Person, Relation
 from yishi.procedures import services as engine
+from yishi.procedures.predicates import may_record_vote
 from yishi.regions.models import Household, Region, within
 from yishi.regions.queries import rule_for
 from yishi.uploads import clean_photo, new_token
@@ -95,7 +96,7 @@ def record_result(
 ) -> VoteResult:
     """Record the representatives' vote on the plan (step 6) as counted. A failed vote returns to drafting."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    engine.require_step_action(actor, matter, "procedures.record_vote")
+    enforce(may_record_vote(actor, matter))
     counts = (electorate, present, in_favour, against, abstain)
     if any(not isinstance(n, int) or n < 0 for n in counts):
         raise Refused(_("Counts must be whole numbers, zero or more."), "invalid_count")
