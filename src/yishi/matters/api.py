@@ -32,15 +32,16 @@ from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import definitions
 from yishi.procedures import services as engine
 from yishi.procedures.models import Transition
-from yishi.procedures.queries import available_actions, checklist, deviations
+from yishi.procedures.offers import offers
+from yishi.procedures.queries import checklist, deviations
 from yishi.regions.models import Region, Unit
 from yishi.regions.queries import units_serving
 from yishi.reviews.models import Decision
 from yishi.reviews.services import submit_review
 from yishi.votes.services import record_result
-from yishi.works.models import Verdict, Work, WorkStatus
+from yishi.works.models import Verdict, Work
 from yishi.works.queries import satisfaction_of
-from yishi.works.services import assign_work, is_responsible, rate_result, report_progress, supervise
+from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
 from . import queries, services
 from .limits import RAISE_GROUP, RAISE_RATE
@@ -584,13 +585,8 @@ def _supervision(s) -> dict:
     }
 
 
-def _work(w, viewer, actions: set[str]) -> dict:
-    matter = w.matter
-    reporting = (
-        matter.status == MatterStatus.OPEN
-        and w.status != WorkStatus.CONFIRMED
-        and matter.procedure.enables(matter.step_key, "procedures.report_progress")
-    )
+def _work(w, offered) -> dict:
+    on_work = offered.for_work(w)
     return {
         "id": w.pk,
         "title": w.title,
@@ -605,8 +601,8 @@ def _work(w, viewer, actions: set[str]) -> dict:
         "confirmed_at": w.confirmed_at,
         "reports": [_report(r) for r in w.reports.all()],
         "supervisions": [_supervision(s) for s in w.supervisions.all()],
-        "can_report": reporting and is_responsible(viewer, w),
-        "can_supervise": "procedures.confirm_work" in actions and w.status == WorkStatus.DONE,
+        "can_report": "procedures.report_progress" in on_work,
+        "can_supervise": "procedures.confirm_work" in on_work,
     }
 
 
@@ -625,7 +621,7 @@ def _notice(n) -> dict:
 
 
 def _detail(matter: Matter, viewer) -> dict:
-    actions = available_actions(viewer, matter)
+    offered = offers(viewer, matter)
     versions = list(matter.plan_versions.prefetch_related("parts__unit").order_by("number"))
     numbers = {v.pk: v.number for v in versions}
     works = list(
@@ -672,7 +668,7 @@ def _detail(matter: Matter, viewer) -> dict:
             _review(r, numbers) for r in matter.reviews.select_related("reviewer").order_by("at", "pk")
         ],
         "votes": [_vote(v, numbers) for v in matter.vote_results.order_by("recorded_at", "pk")],
-        "works": [_work(w, viewer, actions) for w in works],
+        "works": [_work(w, offered) for w in works],
         "notices": [_notice(n) for n in matter.notices.select_related("region").order_by("posted_at", "pk")],
         "history": [
             {
@@ -685,7 +681,7 @@ def _detail(matter: Matter, viewer) -> dict:
             }
             for t in Transition.objects.filter(matter=matter).order_by("at", "pk")
         ],
-        "available_actions": sorted(actions),
+        "available_actions": sorted(offered.open),
     }
 
 
@@ -1114,7 +1110,7 @@ def add_work(request, matter_id: int, body: WorkIn):
     )
     matter = queries.get_matter(matter_id)
     work.matter = matter
-    return created(_work(work, request.auth, available_actions(request.auth, matter)))
+    return created(_work(work, offers(request.auth, matter)))
 
 
 def _matter_work(matter_id: int, work_id: int) -> Work:
