@@ -101,13 +101,20 @@ def grantable_roles(user, region: Region) -> set[Role]:
     return granted
 
 
-def require(actor, action: str, target) -> None:
-    """Refuse unless ``actor`` may take ``action`` on ``target``. ``None`` is the system (command line)."""
+def authority(actor, action: str, target):
+    """``require`` as a predicate: the refusal when ``actor`` may not take ``action`` on ``target``, else None.
+    ``None`` is the system (command line)."""
     from django.utils.translation import gettext_lazy as _
 
     from yishi.errors import Refused
 
-    if actor is None:
-        return
-    if not can(actor, action, target):
-        raise Refused(_("You do not have the authority to do this here."), Refused.FORBIDDEN)
+    if actor is None or can(actor, action, target):
+        return None
+    return Refused(_("You do not have the authority to do this here."), Refused.FORBIDDEN)
+
+
+def require(actor, action: str, target) -> None:
+    """Refuse unless ``actor`` may take ``action`` on ``target``. ``None`` is the system (command line)."""
+    from yishi.errors import enforce
+
+    enforce(authority(actor, action, target))

@@ -10,11 +10,12 @@ from yishi import figures_hooks
 from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.regions.models import Level, Region
 from yishi.uploads import clean_photo, new_token
 
 from .models import Category, Channel, Matter, Photo, Support
+from .predicates import may_record_support, may_support
 
 MAX_PHOTOS = 6
 
@@ -173,25 +174,21 @@ def record_matter(
 @transaction.atomic
 def support(*, actor, matter: Matter, person=None) -> Support:
     """Add a name to a matter (附议): the resident themself, or staff for a resident who came in person."""
-    if actor is None or not actor.is_authenticated:
-        raise Refused(_("Log in to support a matter."), Refused.FORBIDDEN)
-    if person is None or person.pk == actor.pk:
+    own = person is None or (actor is not None and person.pk == actor.pk)
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if own:
         person = actor
+        enforce(may_support(actor, matter))
     else:
-        require(actor, "matters.record_matter", matter)
+        enforce(may_record_support(actor, matter))
         if not person.is_active:
             raise Refused(
                 _("That person's account is closed; their name cannot be added."),
                 "person_inactive",
                 field="person",
             )
-    matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    if matter.is_closed:
-        raise Refused(_("This matter is closed and takes no more supporters."), "closed")
-    if person.pk == matter.submitter_id:
-        raise Refused(_("You raised this matter yourself; it already counts you."), "own_matter")
-    if Support.objects.filter(matter=matter, person=person).exists():
-        raise Refused(_("You already support this matter."), "already_supported")
+        # The resident named may be added as they could add themself: not the submitter, not twice.
+        enforce(may_support(person, matter))
     support = Support.objects.create(matter=matter, person=person)
     Matter.objects.filter(pk=matter.pk).update(supporter_count=F("supporter_count") + 1)
     record(actor=actor, action=Action.MATTERS_SUPPORT, target=matter, personal={"person": person.pk})

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
-from yishi.procedures.services import require_step_action
+from yishi.procedures.predicates import may_draft_plan
 from yishi.regions.models import Unit
 from yishi.regions.queries import units_serving
 
 from .models import Consensus, PlanPart, PlanVersion
+from .predicates import may_record_consensus
 
 
 def _money(raw, field: str) -> Decimal | None:
@@ -43,7 +44,7 @@ def draft_version(
 ) -> PlanVersion:
     """A new version of the plan. ``parts``: dicts with what, unit (Unit) or responsible (text), budget, due_on."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    require_step_action(actor, matter, "procedures.draft_plan")
+    enforce(may_draft_plan(actor, matter))
     summary = (summary or "").strip()
     if not summary:
         raise Refused(_("Say what the plan will do."), "summary_required", field="summary")
@@ -110,7 +111,7 @@ def draft_version(
 @transaction.atomic
 def record_consensus(*, actor, matter: Matter, version: PlanVersion, minutes: str, session=None) -> Consensus:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    require_step_action(actor, matter, "procedures.record_consensus")
+    enforce(may_record_consensus(actor, matter))
     if version.matter_id != matter.pk:
         raise Refused(_("That plan version belongs to another matter."), "version_mismatch", field="version")
     latest = matter.plan_versions.order_by("-number").first()

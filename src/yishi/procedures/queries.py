@@ -13,6 +13,7 @@ from yishi.reminders.queries import escalation_notes
 from . import definitions
 from .evidence import missing
 from .models import Transition, TransitionKind
+from .offers import offers
 
 
 @dataclass
@@ -148,41 +149,9 @@ STEP_ACTIONS = (
 
 
 def available_actions(user, matter, *, supports: bool | None = None) -> set[str]:
-    """What ``user`` may do on ``matter`` right now: the pages show exactly these forms. ``supports``: whether
-    ``user`` supports the matter, when the caller has read it already."""
-    from yishi.access.queries import can
-    from yishi.works.services import may_rate, supervises
-
-    if user is None or not user.is_authenticated:
-        return set()
-    actions: set[str] = set()
-    if matter.status == Status.NEW and can(user, "matters.screen_matter", matter):
-        # Merging a duplicate into an open matter is one way to screen it.
-        actions |= {"matters.screen_matter", "matters.merge_matter"}
-    if not matter.is_closed:
-        if not supervises(user, matter, supports=supports):  # neither raised it nor supports it yet
-            actions.add("matters.support")
-        if can(user, "matters.record_matter", matter):
-            actions.add("matters.record_support")
-        if user.pk == matter.submitter_id or can(user, "procedures.advance", matter):
-            actions.add("procedures.withdraw")
-    if matter.status == Status.OPEN:
-        if can(user, "matters.screen_matter", matter):
-            actions.add("matters.merge_matter")
-        if can(user, "procedures.advance", matter):
-            actions |= {"procedures.advance", "procedures.close_unresolved"}
-            if matter.step.returns_to:
-                actions.add("procedures.return")
-        for action in STEP_ACTIONS:
-            if matter.procedure.enables(matter.step_key, action) and can(user, action, matter):
-                actions.add(action)
-        if matter.procedure.enables(matter.step_key, "procedures.confirm_work") and supervises(
-            user, matter, supports=supports
-        ):
-            actions.add("procedures.confirm_work")
-    if may_rate(user, matter, supports=supports):
-        actions.add("procedures.rate_result")
-    return actions
+    """What ``user`` may do on ``matter`` right now (``offers.offers``, whose reasons say why the rest is closed).
+    ``supports``: whether ``user`` supports the matter, when the caller has read it already."""
+    return set(offers(user, matter, supports=supports).open)
 
 
 # Step actions not in the role table: who takes them is decided per matter (its units, its residents).

@@ -14,13 +14,23 @@ from yishi import figures_hooks
 from yishi.access.queries import require
 from yishi.audit.actions import MOVE_ACTIONS
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter, Status
+from yishi.matters.predicates import may_merge_matter, may_screen_matter
 from yishi.notifications import matter_moved
 
 from . import definitions
 from .evidence import missing
 from .models import Transition, TransitionKind
+from .predicates import (
+    may_advance,
+    may_close_unresolved,
+    may_return,
+    may_take_step_action,
+    may_withdraw,
+    not_at_step_for,
+    not_open,
+)
 
 
 def _locked(matter: Matter) -> Matter:
@@ -28,12 +38,7 @@ def _locked(matter: Matter) -> Matter:
 
 
 def _require_open(matter: Matter) -> None:
-    if matter.status != Status.OPEN:
-        raise Refused(
-            _("This matter is %(status)s; its procedure cannot move.")
-            % {"status": matter.get_status_display()},
-            "not_open",
-        )
+    enforce(not_open(matter))
 
 
 def _expect(matter: Matter, expected_step: str | None) -> None:
@@ -97,14 +102,7 @@ def lock_for_screening(actor, matter: Matter, *, allow_open: bool = False) -> Ma
     """The matter, locked, once ``actor`` may screen it and it still waits for screening (or, for a merge,
     is open). Every decision of screening starts here, so of two screenings at once the second is refused."""
     matter = _locked(matter)
-    require(actor, "matters.screen_matter", matter)
-    allowed = {Status.NEW, Status.OPEN} if allow_open else {Status.NEW}
-    if matter.status not in allowed:
-        raise Refused(
-            _("This matter has already been screened (%(status)s).")
-            % {"status": matter.get_status_display()},
-            "already_screened",
-        )
+    enforce((may_merge_matter if allow_open else may_screen_matter)(actor, matter))
     return matter
 
 
@@ -190,7 +188,7 @@ def evidence_missing(matter: Matter) -> list:
 def advance(*, actor, matter: Matter, expected_step: str | None = None) -> Matter:
     """Complete the current step and move to the next; completing the last step resolves the matter."""
     matter = _locked(matter)
-    require(actor, "procedures.advance", matter)
+    enforce(may_advance(actor, matter))
     return advance_locked(actor=actor, matter=matter, expected_step=expected_step)
 
 
@@ -232,7 +230,7 @@ def return_to(
     *, actor, matter: Matter, step_key: str, reason: str, expected_step: str | None = None
 ) -> Matter:
     matter = _locked(matter)
-    require(actor, "procedures.advance", matter)
+    enforce(may_return(actor, matter))
     _expect(matter, expected_step)
     return return_locked(actor=actor, matter=matter, step_key=step_key, reason=reason)
 
@@ -241,10 +239,7 @@ def return_to(
 def withdraw(*, actor, matter: Matter, reason: str) -> Matter:
     """The submitter withdraws their matter, or staff do so at their request."""
     matter = _locked(matter)
-    if not (actor is not None and actor.is_authenticated and actor.pk == matter.submitter_id):
-        require(actor, "procedures.advance", matter)
-    if matter.is_closed:
-        raise Refused(_("This matter is already closed."), "closed")
+    enforce(may_withdraw(actor, matter))
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_("Give the reason for withdrawing the matter."), "reason_required", field="reason")
@@ -262,8 +257,7 @@ def withdraw(*, actor, matter: Matter, reason: str) -> Matter:
 @transaction.atomic
 def close_unresolved(*, actor, matter: Matter, reason: str) -> Matter:
     matter = _locked(matter)
-    require(actor, "procedures.advance", matter)
-    _require_open(matter)
+    enforce(may_close_unresolved(actor, matter))
     reason = (reason or "").strip()
     if not reason:
         raise Refused(
@@ -287,18 +281,13 @@ def require_step(matter: Matter, action: str) -> None:
     """Refuse unless the matter is open and its current step enables ``action``: part of every step-bound
     permission (a tally is recorded only in the vote step, a task reported only while the matter is carried
     out), whatever page or client asks, and whoever is entitled to the action otherwise."""
-    _require_open(matter)
-    if not matter.procedure.enables(matter.step_key, action):
-        raise Refused(
-            _("This cannot be done while the matter is at “%(step)s”.") % {"step": matter.step.label},
-            "wrong_step",
-        )
+    enforce(not_at_step_for(matter, action))
 
 
 def require_step_action(actor, matter: Matter, action: str) -> None:
-    """``require_step``, and the actor holds the authority the role table gives for ``action``."""
-    require_step(matter, action)
-    require(actor, action, matter)
+    """The guard of a step action with no rule of its own (``predicates.may_take_step_action``): the actor holds
+    the authority the role table gives for ``action`` (asked first), and the current step enables it."""
+    enforce(may_take_step_action(actor, matter, action))
 
 
 def return_after_failure(*, actor, matter: Matter, reason: str) -> Matter:

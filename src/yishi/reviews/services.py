@@ -8,17 +8,18 @@ from yishi.access.queries import active_roles
 from yishi.access.roles import Role
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
+from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
 from yishi.procedures import services as engine
 
 from .models import Decision, Review
+from .predicates import may_review_plan
 
 
 @transaction.atomic
 def submit_review(*, actor, matter: Matter, decision: str, opinion: str) -> Review:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    engine.require_step_action(actor, matter, "procedures.review_plan")
+    enforce(may_review_plan(actor, matter))
     expertise = next(
         (
             a.expertise
@@ -37,10 +38,6 @@ def submit_review(*, actor, matter: Matter, decision: str, opinion: str) -> Revi
             _("Write your opinion; it is signed with your name."), "opinion_required", field="opinion"
         )
     version = matter.plan_versions.order_by("-number").first()
-    if Review.objects.filter(version=version, reviewer=actor).exists():
-        raise Refused(
-            _("You have already reviewed version %(n)s.") % {"n": version.number}, "already_reviewed"
-        )
     review = Review.objects.create(
         matter=matter,
         version=version,

@@ -55,6 +55,7 @@ from yishi.matters.models import Matter
 from yishi.matters.models import Status as MatterStatus
 from yishi.people.models import Membership, Person, Relation
 from yishi.procedures import services as engine
+from yishi.procedures.predicates import may_record_vote
 from yishi.regions.models import Household, Region, within
 from yishi.regions.queries import rule_for
 from yishi.uploads import clean_photo, new_token
@@ -97,7 +98,7 @@ def record_result(
 ) -> VoteResult:
     """Record the representatives' vote on the plan (step 6) as counted. A failed vote returns to drafting."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    engine.require_step_action(actor, matter, "procedures.record_vote")
+    enforce(may_record_vote(actor, matter))
     counts = (electorate, present, in_favour, against, abstain)
     if any(not isinstance(n, int) or n < 0 for n in counts):
         raise Refused(_("Counts must be whole numbers, zero or more."), "invalid_count")

@@ -11,7 +11,8 @@ from yishi.meetings.matter_api import _session
 from yishi.notices.matter_api import _notice
 from yishi.plans.api import _consensus, _version
 from yishi.procedures.models import Transition
-from yishi.procedures.queries import available_actions, checklist, deviations
+from yishi.procedures.offers import offers
+from yishi.procedures.queries import checklist, deviations
 from yishi.reviews.api import _review
 from yishi.votes.matter_api import _vote
 from yishi.works.api import _work
@@ -19,7 +20,7 @@ from yishi.works.models import Work
 
 
 def detail(matter: Matter, viewer) -> dict:
-    actions = available_actions(viewer, matter)
+    offered = offers(viewer, matter)
     versions = list(matter.plan_versions.prefetch_related("parts__unit").order_by("number"))
     numbers = {v.pk: v.number for v in versions}
     works = list(
@@ -66,7 +67,7 @@ def detail(matter: Matter, viewer) -> dict:
             _review(r, numbers) for r in matter.reviews.select_related("reviewer").order_by("at", "pk")
         ],
         "votes": [_vote(v, numbers) for v in matter.vote_results.order_by("recorded_at", "pk")],
-        "works": [_work(w, viewer, actions) for w in works],
+        "works": [_work(w, offered) for w in works],
         "notices": [_notice(n) for n in matter.notices.select_related("region").order_by("posted_at", "pk")],
         "history": [
             {
@@ -79,5 +80,5 @@ def detail(matter: Matter, viewer) -> dict:
             }
             for t in Transition.objects.filter(matter=matter).order_by("at", "pk")
         ],
-        "available_actions": sorted(actions),
+        "available_actions": sorted(offered.open),
     }

@@ -25,7 +25,8 @@ from yishi.plans.services import diff
 from yishi.procedures import definitions
 from yishi.procedures import forms as procedure_forms
 from yishi.procedures.models import Transition
-from yishi.procedures.queries import available_actions, checklist, deviations, transitions_of, who_acts
+from yishi.procedures.offers import NOTHING, WORK_ACTIONS, offers
+from yishi.procedures.queries import checklist, deviations, transitions_of, who_acts
 from yishi.regions.queries import units_serving
 from yishi.reminders.models import Escalation
 from yishi.reviews.forms import ReviewForm
@@ -33,9 +34,8 @@ from yishi.reviews.models import Review
 from yishi.votes.forms import VoteResultForm
 from yishi.votes.models import VoteResult
 from yishi.works import forms as work_forms
-from yishi.works.models import Work, WorkStatus
+from yishi.works.models import Work
 from yishi.works.queries import satisfaction_columns, satisfaction_from
-from yishi.works.services import is_responsible
 
 
 def units_for(matter):
@@ -126,7 +126,7 @@ def _fresh_forms(matter, units) -> dict:
     }
 
 
-def _forms(matter, actions: set[str], bound: dict) -> dict:
+def _forms(matter, actions, bound: dict) -> dict:
     units = units_for(matter) if actions & {"procedures.draft_plan", "procedures.assign_work"} else None
     shown = {}
     for name, (action, make) in _fresh_forms(matter, units).items():
@@ -252,6 +252,39 @@ def _versions(matter) -> list:
     )
 
 
+# How each action is named where the page says why it is not open (the headings of its form). Supporting one's
+# own name has its place beside the count of supporters.
+_ACTION_LABELS = {
+    "matters.screen_matter": _("Screen the matter (研究协商议题)"),
+    "procedures.record_session": _("Record a consultation session"),
+    "procedures.draft_plan": _("Draft a plan version"),
+    "procedures.record_consensus": _("Record the consensus on the latest version"),
+    "procedures.review_plan": _("Your expert review of the latest version"),
+    "procedures.record_vote": _("Record the representatives' vote"),
+    "procedures.assign_work": _("Assign a task"),
+    "procedures.confirm_work": _("Confirm the tasks are done"),
+    "procedures.publish_result": _("Post a notice on the public board"),
+    "procedures.advance": _("Complete this step"),
+    "procedures.return": _("Send back to an earlier step"),
+    "matters.merge_matter": _("Merge this duplicate into another matter"),
+    "matters.record_support": _("Add the name of a resident who came in person"),
+    "procedures.withdraw": _("Withdraw the matter"),
+    "procedures.rate_result": _("Rate the result"),
+    "procedures.close_unresolved": _("Close unresolved"),
+}
+
+
+def _closed(offered) -> list[dict]:
+    """Why each action the person is entitled to is not open, in the words the service refuses with: one line
+    for each reason, naming the actions it closes."""
+    lines: dict[str, list[str]] = {}
+    for action, label in _ACTION_LABELS.items():
+        reason = offered.why_not(action)
+        if reason:
+            lines.setdefault(reason, []).append(str(label))
+    return [{"reason": reason, "actions": actions} for reason, actions in lines.items()]
+
+
 def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
     user = request.user
     facts = page_facts(matter, user)
@@ -260,7 +293,10 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         """A list the page shows, not read at all when the facts say it is empty."""
         return rows() if facts.has(name) else []
 
-    actions = set() if dossier else available_actions(user, matter, supports=facts.supports)
+    offered = NOTHING if dossier else offers(user, matter, supports=facts.supports)
+    actions = offered.open
+    closed = _closed(offered)
+    said = {line["reason"] for line in closed}
     versions = read("versions", lambda: _versions(matter))
     version_rows = [
         {"version": v, "diff": diff(versions[i - 1] if i else None, v)} for i, v in enumerate(versions)
@@ -274,22 +310,19 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
             .order_by("due_on", "pk")
         ),
     )
-    reporting = (
-        not dossier
-        and matter.status == Status.OPEN
-        and matter.procedure is not None
-        and matter.procedure.enables(matter.step_key, "procedures.report_progress")
-    )
     work_rows = []
     for w in works:
         w.matter = matter  # the responsibility check reads it: one matter, not one query per task
+        on_work = offered.for_work(w)
         work_rows.append(
             {
                 "work": w,
-                "can_report": reporting and w.status != WorkStatus.CONFIRMED and is_responsible(user, w),
-                "can_supervise": not dossier
-                and "procedures.confirm_work" in actions
-                and w.status == WorkStatus.DONE,
+                "can_report": "procedures.report_progress" in on_work,
+                "can_supervise": "procedures.confirm_work" in on_work,
+                # Why not, when it is about this task: what closes the whole matter is said once, below.
+                "why_not": [
+                    text for text in (on_work.why_not(a) for a in WORK_ACTIONS) if text and text not in said
+                ],
                 "report_form": bound.get(f"report_{w.pk}")
                 or work_forms.ReportForm(auto_id=forms.auto_id(f"report_{w.pk}")),
                 "supervise_form": bound.get(f"supervise_{w.pk}")
@@ -327,6 +360,10 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "next": who_acts(matter),
         "merged_from": read("merged_from", lambda: list(matter.merged_from.all())),
         "actions": actions,
+        "closed": closed,
+        "why_not_support": offered.why_not("matters.support"),
+        # Someone not logged in is asked to, where a logged-in resident could add their name.
+        "login_to_support": not user.is_authenticated and not dossier and not matter.is_closed,
         "forms": _forms(matter, actions, bound),
         "refusals": _refusals(bound),
         "dossier": dossier,

@@ -13,16 +13,15 @@ from ninja import Field, File, Form, Router, Schema, UploadedFile
 from yishi.api_schemas import WRITE_ERRORS, created
 from yishi.matters import queries
 from yishi.matters.api import _ref
-from yishi.matters.models import Status as MatterStatus
 from yishi.matters.schemas import ReportOut, SupervisionOut, WorkOut
 from yishi.people.tokens import WRITE_AUTH
 from yishi.plans.api import _unit
 from yishi.plans.models import PlanPart
-from yishi.procedures.queries import available_actions
+from yishi.procedures.offers import offers
 
-from .models import Verdict, Work, WorkStatus
+from .models import Verdict, Work
 from .queries import satisfaction_of
-from .services import assign_work, is_responsible, rate_result, report_progress, supervise
+from .services import assign_work, rate_result, report_progress, supervise
 
 router = Router(tags=["matters"])
 
@@ -71,13 +70,8 @@ def _supervision(s) -> dict:
     }
 
 
-def _work(w, viewer, actions: set[str]) -> dict:
-    matter = w.matter
-    reporting = (
-        matter.status == MatterStatus.OPEN
-        and w.status != WorkStatus.CONFIRMED
-        and matter.procedure.enables(matter.step_key, "procedures.report_progress")
-    )
+def _work(w, offered) -> dict:
+    on_work = offered.for_work(w)
     return {
         "id": w.pk,
         "title": w.title,
@@ -92,8 +86,8 @@ def _work(w, viewer, actions: set[str]) -> dict:
         "confirmed_at": w.confirmed_at,
         "reports": [_report(r) for r in w.reports.all()],
         "supervisions": [_supervision(s) for s in w.supervisions.all()],
-        "can_report": reporting and is_responsible(viewer, w),
-        "can_supervise": "procedures.confirm_work" in actions and w.status == WorkStatus.DONE,
+        "can_report": "procedures.report_progress" in on_work,
+        "can_supervise": "procedures.confirm_work" in on_work,
     }
 
 
@@ -117,7 +111,7 @@ def add_work(request, matter_id: int, body: WorkIn):
     )
     matter = queries.get_matter(matter_id)
     work.matter = matter
-    return created(_work(work, request.auth, available_actions(request.auth, matter)))
+    return created(_work(work, offers(request.auth, matter)))
 
 
 def _matter_work(matter_id: int, work_id: int) -> Work:

@@ -9,18 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yishi import figures_hooks
-from yishi.access.queries import active_roles, can
-from yishi.access.roles import Role
 from yishi.audit.actions import Action
 from yishi.audit.services import record
-from yishi.errors import Refused
-from yishi.matters.models import Matter, Support
-from yishi.procedures.services import require_step, require_step_action
+from yishi.errors import Refused, enforce
+from yishi.matters.models import Matter
+from yishi.procedures.predicates import may_assign_work
 from yishi.regions.models import Unit
 from yishi.regions.queries import units_serving
 from yishi.uploads import clean_photo
 
 from .models import ProgressReport, Satisfaction, Supervision, Verdict, Work, WorkStatus
+from .predicates import is_responsible as is_responsible  # kept importable from here, where they were
+from .predicates import may_confirm_work, may_rate_result, may_report_progress
+from .predicates import may_rate as may_rate
+from .predicates import supervises as supervises
 
 
 @transaction.atomic
@@ -28,7 +30,7 @@ def assign_work(
     *, actor, matter: Matter, title: str, due_on, unit: Unit | None = None, assignee=None, part=None
 ) -> Work:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    require_step_action(actor, matter, "procedures.assign_work")
+    enforce(may_assign_work(actor, matter))
     title = (title or "").strip()
     if not title:
         raise Refused(_("Say what the task is."), "title_required", field="title")
@@ -61,29 +63,6 @@ def assign_work(
     return work
 
 
-def is_responsible(actor, work: Work) -> bool:
-    """The unit's own staff, the person assigned, or the committee where the matter is."""
-    if actor is None or not actor.is_authenticated:
-        return False
-    if work.assignee_id == actor.pk:
-        return True
-    if work.unit_id and any(
-        a.role == Role.UNIT_STAFF and a.unit_id == work.unit_id for a in active_roles(actor)
-    ):
-        return True
-    return can(actor, "procedures.assign_work", work.matter)
-
-
-def supervises(person, matter: Matter, *, supports: bool | None = None) -> bool:
-    """谁受益谁监督: whether ``person`` raised or supports the matter. ``supports``: whether they support it, when
-    the caller has read that already. One lookup by the person, however many support the matter."""
-    if person is None or not person.is_authenticated:
-        return False
-    if person.pk == matter.submitter_id:
-        return True
-    return Support.objects.filter(matter=matter, person=person).exists() if supports is None else supports
-
-
 def _locked_work(work: Work) -> Work:
     work = Work.objects.select_for_update().select_related("matter").get(pk=work.pk)
     Matter.objects.select_for_update().filter(pk=work.matter_id).first()
@@ -94,11 +73,7 @@ def _locked_work(work: Work) -> Work:
 def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=None) -> ProgressReport:
     work = _locked_work(work)
     matter = work.matter
-    if not is_responsible(actor, work):
-        raise Refused(_("Only the responsible unit reports on this task."), Refused.FORBIDDEN)
-    require_step(matter, "procedures.report_progress")
-    if work.status == WorkStatus.CONFIRMED:
-        raise Refused(_("This task is already confirmed by the residents."), "already_confirmed")
+    enforce(may_report_progress(actor, matter, work))
     text = (text or "").strip()
     if not text:
         raise Refused(_("Say what has been done."), "text_required", field="text")
@@ -123,15 +98,9 @@ def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=N
 def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, reason: str = "") -> Supervision:
     work = _locked_work(work)
     matter = work.matter
-    if not supervises(actor, matter):
-        raise Refused(
-            _("Only the residents who raised or supported this matter confirm its tasks."), Refused.FORBIDDEN
-        )
-    require_step(matter, "procedures.confirm_work")
+    enforce(may_confirm_work(actor, matter, work))
     if verdict not in Verdict.values:
         raise Refused(_("Say whether it is fixed."), "invalid_verdict", field="verdict")
-    if work.status != WorkStatus.DONE:
-        raise Refused(_("The unit has not reported this task finished yet."), "not_done")
     if rating is not None and not (1 <= rating <= 5):
         raise Refused(_("A rating is 1 to 5 stars."), "invalid_rating", field="rating")
     reason = (reason or "").strip()
@@ -158,25 +127,10 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
     return supervision
 
 
-def may_rate(actor, matter: Matter, *, supports: bool | None = None) -> bool:
-    """Residents who raised or supported a matter rate its result once it is being published or resolved."""
-    from yishi.matters.models import Status
-
-    at_last_step = matter.status == Status.OPEN and matter.procedure.next_after(matter.step_key) is None
-    return (at_last_step or matter.status == Status.RESOLVED) and supervises(actor, matter, supports=supports)
-
-
 @transaction.atomic
 def rate_result(*, actor, matter: Matter, rating: int, comment: str = "") -> Satisfaction:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    if not may_rate(actor, matter):
-        raise Refused(
-            _(
-                "Only the residents who raised or supported this matter rate its result, once it is "
-                "being published."
-            ),
-            Refused.FORBIDDEN,
-        )
+    enforce(may_rate_result(actor, matter))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise Refused(_("A rating is 1 to 5 stars."), "invalid_rating", field="rating")
     satisfaction, _created = Satisfaction.objects.update_or_create(
