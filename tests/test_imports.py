@@ -33,12 +33,9 @@ UNTIL_MERGED = {
     ("notices/queries.py", "yishi.meetings.models"),
     ("notices/queries.py", "yishi.regions.models"),
     ("notices/services.py", "yishi.matters.models"),
-    ("procedures/queries.py", "yishi.access.queries"),
-    ("procedures/queries.py", "yishi.works.services"),
     ("stats/receivers.py", "yishi.meetings.models"),
     ("stats/receivers.py", "yishi.votes.models"),
     ("stats/receivers.py", "yishi.works.models"),
-    ("works/services.py", "yishi.matters.models"),
 }
 
 

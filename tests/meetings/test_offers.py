@@ -242,3 +242,17 @@ def test_the_minutes_are_edited_confirmed_and_corrected_exactly_when_offered(wor
             mismatches += grid.compare(state=state, principal=label, offered=reasons, calls=calls)
             checked += len(calls)
     grid.assert_none(mismatches, checked)
+
+
+def test_the_staff_see_why_a_meeting_cannot_be_announced_or_closed_yet(world, db):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    client = Client()
+    client.force_login(world.committee)
+    late = client.get(reverse("meetings:run", args=[world.meetings["being prepared, its time passed"]]))
+    assert gettext("The meeting's time has passed; set a new time first.") in late.content.decode()
+    early = client.get(reverse("meetings:run", args=[world.meetings["announced, not started"]]))
+    assert 'id="why-not-close"' in early.content.decode()
+    assert gettext("The meeting has not started yet.") in early.content.decode()

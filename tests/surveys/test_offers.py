@@ -109,3 +109,17 @@ def test_every_survey_action_is_offered_exactly_when_the_service_accepts_it(worl
             )
             checked += len(calls)
     grid.assert_none(mismatches, checked)
+
+
+def test_its_manager_sees_why_a_draft_cannot_be_opened_in_the_services_words(world, db):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    client = Client()
+    client.force_login(world.committee)
+    page = client.get(reverse("surveys:detail", args=[world.states["draft without questions"]]))
+    html = page.content.decode()
+    assert 'id="why-not-open"' in html
+    assert gettext("Add at least one question before opening the survey.") in html
+    assert reverse("surveys:open", args=[world.states["draft without questions"]]) not in html

@@ -168,3 +168,16 @@ def test_voting_is_offered_exactly_when_the_service_accepts_it(world, db):
             )
             checked += 1
     grid.assert_none(mismatches, checked)
+
+
+def test_the_staff_see_why_a_vote_cannot_close_yet_in_the_services_words(world, db):
+    from django.test import Client
+    from django.urls import reverse
+
+    pk = world.votes["open, a paper count waiting for its check"]
+    client = Client()
+    client.force_login(world.clerk)
+    html = client.get(reverse("votes:run", args=[pk])).content.decode()
+    assert 'id="why-not-close"' in html
+    assert str(predicates.may_close(world.clerk, _fresh(pk)).reason) in html
+    assert reverse("votes:close", args=[pk]) not in html

@@ -47,8 +47,8 @@ def authority(person, target) -> Refused | None:
     return None
 
 
-def _is(meeting: Meeting, message, code: str) -> Refused:
-    return Refused(message % {"status": meeting.get_status_display()}, code)
+def _status(meeting: Meeting) -> dict:
+    return {"status": meeting.get_status_display()}
 
 
 def _when(value) -> str:
@@ -72,7 +72,9 @@ def may_edit(person, meeting: Meeting) -> Refused | None:
 def may_invite(person, meeting: Meeting) -> Refused | None:
     refused = authority(person, meeting)
     if refused is None and meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
-        refused = _is(meeting, _("This meeting is %(status)s; nobody more can be invited."), "closed")
+        refused = Refused(
+            _("This meeting is %(status)s; nobody more can be invited.") % _status(meeting), "closed"
+        )
     return refused
 
 
@@ -87,7 +89,9 @@ def in_the_past(starts_at, now) -> Refused | None:
 def may_announce(person, meeting: Meeting, now=None) -> Refused | None:
     refused = authority(person, meeting)
     if refused is None and meeting.status != MeetingStatus.DRAFT:
-        refused = _is(meeting, _("This meeting is %(status)s; it cannot be announced again."), "not_draft")
+        refused = Refused(
+            _("This meeting is %(status)s; it cannot be announced again.") % _status(meeting), "not_draft"
+        )
     if refused is None:
         refused = in_the_past(meeting.starts_at, now or timezone.now())
     return refused
@@ -96,9 +100,8 @@ def may_announce(person, meeting: Meeting, now=None) -> Refused | None:
 def may_change(person, meeting: Meeting) -> Refused | None:
     refused = authority(person, meeting)
     if refused is None and meeting.status != MeetingStatus.ANNOUNCED:
-        refused = _is(
-            meeting,
-            _("Only an announced meeting is changed by a notice; this one is %(status)s."),
+        refused = Refused(
+            _("Only an announced meeting is changed by a notice; this one is %(status)s.") % _status(meeting),
             "not_announced",
         )
     return refused
@@ -107,7 +110,9 @@ def may_change(person, meeting: Meeting) -> Refused | None:
 def may_cancel(person, meeting: Meeting) -> Refused | None:
     refused = authority(person, meeting)
     if refused is None and meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
-        refused = _is(meeting, _("This meeting is %(status)s; it cannot be cancelled."), "not_cancellable")
+        refused = Refused(
+            _("This meeting is %(status)s; it cannot be cancelled.") % _status(meeting), "not_cancellable"
+        )
     return refused
 
 
@@ -171,7 +176,7 @@ def may_respond(person, meeting: Meeting, invitation: Invitation | None = None) 
     if invitation is None:
         return Refused(_("You are not invited to this meeting."), "not_invited")
     if meeting.status != MeetingStatus.ANNOUNCED:
-        return _is(meeting, _("This meeting is %(status)s."), "closed")
+        return Refused(_("This meeting is %(status)s.") % _status(meeting), "closed")
     return None
 
 
@@ -195,7 +200,7 @@ def not_sitting(meeting: Meeting, now=None) -> Refused | None:
                 _("The minutes are confirmed; a correction is an addendum to them."), "minutes_confirmed"
             )
         return None
-    return _is(meeting, _("This meeting is %(status)s."), "not_sitting")
+    return Refused(_("This meeting is %(status)s.") % _status(meeting), "not_sitting")
 
 
 def _on_agenda(meeting: Meeting, matter) -> Refused | None:
@@ -247,8 +252,9 @@ def may_record_decision(person, meeting: Meeting, matter, *, sitting: Refused | 
 def may_close(person, meeting: Meeting, now=None) -> Refused | None:
     refused = authority(person, meeting)
     if refused is None and meeting.status != MeetingStatus.ANNOUNCED:
-        refused = _is(
-            meeting, _("Only an announced meeting can be closed; this one is %(status)s."), "not_announced"
+        refused = Refused(
+            _("Only an announced meeting can be closed; this one is %(status)s.") % _status(meeting),
+            "not_announced",
         )
     if refused is None and (now or timezone.now()) < meeting.starts_at:
         refused = Refused(_("The meeting has not started yet."), "not_started")
