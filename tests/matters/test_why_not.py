@@ -4,6 +4,8 @@ to everyone else it says nothing. The matter page asks one list (``procedures.of
 import re
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import escape
 
 from tests import builders
@@ -28,7 +30,8 @@ def why_not(page: str) -> str:
 
 
 def refusal(call) -> Refused:
-    with pytest.raises(Refused) as exc:
+    """What the service refuses with, in the words of the page (the site's language)."""
+    with translation.override(settings.LANGUAGE_CODE), pytest.raises(Refused) as exc:
         call()
     return exc.value
 
