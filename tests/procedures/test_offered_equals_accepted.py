@@ -20,7 +20,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -374,7 +373,6 @@ def check(w, where: str, matter: Matter, works=()) -> int:
     the API, accepted by the service, all the same. Fails with the first difference. -> the checks made."""
     checks = 0
     for who, person in w.principals:
-        cache.clear()  # the API's read limit counts per address: every principal asks from the same one
         page, page_works = offered_on_page(w.pages[who], matter)
         api, api_works = offered_by_api(w.apis[who], matter)
         unknown = (page | api) - set(MATTER_ACTIONS)
