@@ -35,7 +35,9 @@ def said(refused: Refused) -> str:
 
 
 def refusal(call) -> Refused:
-    with pytest.raises(Refused) as exc:
+    """What the service refuses with, worded as the page words it: a reason with values is put into words when
+    it is raised, in the language active then."""
+    with translation.override("zh-hans"), pytest.raises(Refused) as exc:
         call()
     return exc.value
 

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from tests import builders
 from tests.procedures import flows
+from yishi.audit.actions import MOVE_ACTIONS
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
 from yishi.matters import services as matters
@@ -53,7 +54,7 @@ def test_a_merged_duplicate_has_a_transition_an_audit_entry_and_its_people_are_t
         "",
         "",
     )
-    (entry,) = entries(second, "procedures.merge")
+    (entry,) = entries(second, MOVE_ACTIONS["merge"])
     assert entry.data["merged_into"] == first.pk and entry.data["status"] == Status.MERGED
     assert Matter.objects.get(pk=merged.pk).status == Status.MERGED
     for person in (place.neighbour, supporter):
@@ -86,7 +87,7 @@ def test_a_refused_merge_writes_nothing_and_tells_no_one(place):
         matters.merge(actor=place.secretary, matter=second, into=second)
     assert exc.value.code == "invalid_merge_target"
     assert not Transition.objects.filter(matter=second).exists()
-    assert not entries(second, "procedures.merge")
+    assert not entries(second, MOVE_ACTIONS["merge"])
     assert not Notification.objects.filter(person=place.neighbour).exists()
     assert Matter.objects.get(pk=second.pk).status == Status.NEW
 
@@ -109,7 +110,7 @@ def test_declining_and_referring_are_moves_with_a_transition_an_entry_and_news_f
 
     (t,) = Transition.objects.filter(matter=m)
     assert (t.kind, t.actor) == (kind, place.secretary)
-    assert entries(m, f"procedures.{kind}")
+    assert entries(m, MOVE_ACTIONS[kind])  # the names screening's entries have always had
     assert (m.status, Matter.objects.get(pk=m.pk).status) == (status, status)
     (told,) = Notification.objects.filter(person=place.resident)
     assert "小区西侧小路积水" in told.text
