@@ -411,6 +411,9 @@ def test_s2_the_gardening_team_from_a_survey_to_the_published_fund(browser: Brow
     send(director, f"/votes/{plan_vote.pk}/tally/", paper, radios={"channel": "paper"})
     expect(director.locator("tr.tally-accepted")).to_be_visible()
     director.context.close()
+    # Closing is offered once the paper count is checked: the secretary's page, from before, says so on reload.
+    expect(secretary.locator(f"form[action$='/votes/{plan_vote.pk}/close/']")).to_have_count(0)
+    secretary.reload()
     send(secretary, f"/votes/{plan_vote.pk}/close/")
     plan_vote.refresh_from_db()
     assert plan_vote.status == "closed" and plan_vote.passed  # 4 of 6 in favour: exactly 2/3
