@@ -110,7 +110,7 @@ def matter_moved(matter) -> None:
     if matter.is_closed:
         notify(
             matter.submitter,
-            "Yishi: your matter “%(title)s” is now closed (%(status)s).",
+            gettext_noop("Yishi: your matter “%(title)s” is now closed (%(status)s)."),
             link=link,
             dedupe_key=key,
             title=matter.title,
@@ -119,7 +119,7 @@ def matter_moved(matter) -> None:
     elif matter.step is not None:
         notify(
             matter.submitter,
-            "Yishi: your matter “%(title)s” has moved to “%(step)s”.",
+            gettext_noop("Yishi: your matter “%(title)s” has moved to “%(step)s”."),
             link=link,
             dedupe_key=key,
             title=matter.title,

@@ -81,6 +81,9 @@ class Audit:
     runs: int = 0
     _pending: dict[Page, str] = field(default_factory=dict)  # pages loaded whose report has not come yet
     _contexts: list[BrowserContext] = field(default_factory=list)
+    # Routes an earlier test of the run has checked in elderly mode: the elderly visit beside this test is
+    # skipped for them (the in-place check still runs on every page this test loads).
+    elderly_done: set[str] = field(default_factory=set)
 
     def watch(self, context: BrowserContext) -> BrowserContext:
         context.add_init_script(path=str(AXE_JS))
@@ -163,6 +166,8 @@ class Audit:
         """Open ``url`` as the person (``state``: their cookies) in elderly mode, and check it."""
         if key in self.not_html or self.checked.get(key, set()) >= {"normal", "elderly"}:
             return
+        if key in self.elderly_done and "normal" in self.checked.get(key, set()):
+            return
         context = self.new_context(
             storage_state=state, viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True
         )
@@ -200,7 +205,9 @@ class Audit:
         missing = sorted(
             k
             for k in self.first_seen
-            if k not in self.not_html | self.post_only and self.checked.get(k, set()) != {"normal", "elderly"}
+            if k not in self.not_html | self.post_only
+            and self.checked.get(k, set()) | ({"elderly"} if k in self.elderly_done else set())
+            != {"normal", "elderly"}
         )
         assert not self.findings, "Accessibility violations (serious or critical):\n" + "\n".join(
             sorted({str(f) for f in self.findings})

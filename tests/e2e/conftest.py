@@ -65,16 +65,22 @@ def _seeded(transactional_db):
         builders.category(key)
 
 
+# Routes checked in elderly mode so far in this run. Elderly mode restyles a page (type, spacing, contrast):
+# one elderly check per route in a run covers it, as one check per route already does within a test.
+_ELDERLY_DONE: set[str] = set()
+
+
 @pytest.fixture
 def a11y(browser, live_server, monkeypatch):
     """Every browser context the test opens is checked with axe-core (see a11y.py); the test fails on serious or
     critical violations. Torn down before the live server and the database flush, which the last checks need."""
     from tests.e2e.a11y import Audit
 
-    audit = Audit(new_context=browser.new_context)
+    audit = Audit(new_context=browser.new_context, elderly_done=_ELDERLY_DONE)
     monkeypatch.setattr(browser, "new_context", lambda *a, **kw: audit.watch(audit.new_context(*a, **kw)))
     yield audit
     audit.finish()
+    _ELDERLY_DONE.update(key for key, modes in audit.checked.items() if "elderly" in modes)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -12,6 +12,7 @@ comments look like everyone else's there as on the page.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yishi.access.queries import can, holding_roles
 from yishi.access.roles import Role
@@ -102,7 +103,7 @@ def _tell(comment: Comment, matter: Matter) -> None:
         and matter.submitter_id not in told
         and notify(
             matter.submitter,
-            "Yishi: someone commented on your matter “%(title)s”.",
+            gettext_noop("Yishi: someone commented on your matter “%(title)s”."),
             link=link,
             dedupe_key=f"comments:{matter.pk}:{day}",
             title=matter.title,
@@ -113,7 +114,7 @@ def _tell(comment: Comment, matter: Matter) -> None:
     if parent is not None and parent.author_id not in told:
         notify(
             parent.author,
-            "Yishi: someone replied to your comment on “%(title)s”.",
+            gettext_noop("Yishi: someone replied to your comment on “%(title)s”."),
             link=link,
             dedupe_key=f"comment-replies:{parent.pk}:{day}",
             title=matter.title,

@@ -245,7 +245,7 @@ def remind_due_soon(*, today: datetime.date) -> int:
                 for person in responsible_people(work):
                     made += notify(
                         person,
-                        "Yishi: the task “%(task)s” for “%(matter)s” is due on %(due)s.",
+                        gettext_noop("Yishi: the task “%(task)s” for “%(matter)s” is due on %(due)s."),
                         link=link,
                         dedupe_key=f"work-due-soon:{work.pk}:{work.due_on.isoformat()}",
                         task=work.title,
@@ -291,8 +291,10 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
         for person in holders_at_nearest(region, Role.BUREAU):
             notify(
                 person,
-                "Yishi 督办: in %(place)s, the task “%(task)s” for “%(matter)s” was due on %(due)s and "
-                "is not done.",
+                gettext_noop(
+                    "Yishi 督办: in %(place)s, the task “%(task)s” for “%(matter)s” was due on %(due)s and "
+                    "is not done."
+                ),
                 link=link,
                 dedupe_key=key,
                 place=work.matter.region.name,
@@ -303,8 +305,10 @@ def escalate(*, work, today: datetime.date) -> Escalation | None:
         for person in responsible_people(work):
             notify(
                 person,
-                "Yishi: the task “%(task)s” for “%(matter)s” is overdue (due %(due)s) and has been "
-                "reported to %(street)s.",
+                gettext_noop(
+                    "Yishi: the task “%(task)s” for “%(matter)s” is overdue (due %(due)s) and has been "
+                    "reported to %(street)s."
+                ),
                 link=link,
                 dedupe_key=key,
                 task=work.title,
@@ -455,8 +459,10 @@ def draft_progress_report(*, region, matter_ids: list[int], start: datetime.date
         for person in holders_at(region, Role.COMMITTEE):
             notify(
                 person,
-                "Yishi: the progress report for %(region)s (%(start)s to %(end)s) is drafted; check it "
-                "and post it on the board.",
+                gettext_noop(
+                    "Yishi: the progress report for %(region)s (%(start)s to %(end)s) is drafted; check it "
+                    "and post it on the board."
+                ),
                 link=link,
                 dedupe_key=f"progress-draft:{draft.pk}",
                 region=region.name,
@@ -525,7 +531,7 @@ def remind_meetings(*, today: datetime.date) -> int:
             for person in meeting_participants(meeting):
                 made += notify(
                     person,
-                    "Yishi: reminder of the meeting “%(title)s” at %(place)s, %(when)s.",
+                    gettext_noop("Yishi: reminder of the meeting “%(title)s” at %(place)s, %(when)s."),
                     link=link,
                     dedupe_key=key,
                     title=meeting.title,
