@@ -50,6 +50,12 @@ GENERAL = [
         "Malformed input: `errors` lists each field as `{loc, msg, type}`, e.g. a `limit` out of "
         "1-100 or a date that is not `YYYY-MM-DD`.",
     ),
+    (
+        "422",
+        "unstorable_text",
+        "A text holds a character no database keeps as sent (a NUL, a lone surrogate such as `\\ud800`); "
+        "`field` names it. Nothing was saved.",
+    ),
     ("422", "out_of_range", "A number or date past what the database or the calendar can hold."),
     ("429", "rate_limited", "Too many attempts in a short time (login, codes, raising matters, objections)."),
     ("429", "locked_out", "Too many wrong passwords or codes for this phone number: 30 minutes."),

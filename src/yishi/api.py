@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.openapi import schema as ninja_openapi
+from ninja.parser import Parser
 from ninja.schema import NinjaGenerateJsonSchema
 
 from .errors import Refused, api_refusal_status
 from .regions.imports import ImportRejected
+from .storable_text import unstorable
 
 logger = logging.getLogger("yishi.api")
 
@@ -86,6 +88,31 @@ class AppQualifiedNames(NinjaGenerateJsonSchema):
 ninja_openapi.NinjaGenerateJsonSchema = AppQualifiedNames
 
 
+class UnstorableText(Exception):
+    def __init__(self, loc: tuple):
+        super().__init__(loc)
+        self.loc = loc
+
+
+class StorableTextParser(Parser):
+    """Bodies and form fields are refused whole when any text in them cannot be stored (storable_text)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        self._check(data, "body")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        self._check(result, "form")
+        return result
+
+    @staticmethod
+    def _check(data, where: str) -> None:
+        for loc in unstorable(data):
+            raise UnstorableText((where, *loc))
+
+
 class YishiAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         _shared_names.clear()
@@ -113,6 +140,7 @@ api = YishiAPI(
         "(docs/api-errors.md)."
     ),
     urls_namespace="api",
+    parser=StorableTextParser(),
 )
 
 _PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
@@ -229,8 +257,11 @@ def http_error(request, exc: HttpError):
             _("The CSRF check failed: send the X-CSRFToken header with a session."),
             "csrf_failed",
         )
+    if isinstance(exc.__cause__, UnstorableText):  # django-ninja wraps what the parser raises
+        return unstorable_text(request, exc.__cause__)
+    if exc.status_code == 400:  # django-ninja's own words are English: "Cannot parse request body"
+        return _unreadable(request, exc)
     codes = {
-        400: "bad_request",
         401: "unauthenticated",
         403: "forbidden",
         404: "not_found",
@@ -247,6 +278,20 @@ def _unreadable(request, exc):
 
 api.add_exception_handler(MultiPartParserError, _unreadable)
 api.add_exception_handler(SuspiciousOperation, _unreadable)
+
+
+@api.exception_handler(UnstorableText)
+def unstorable_text(request, exc: UnstorableText):
+    field = next((part for part in reversed(exc.loc) if isinstance(part, str)), None)
+    return problem(
+        request,
+        422,
+        _(
+            "The text contains a character that cannot be saved (a null character or a broken one): remove it and send again."
+        ),
+        "unstorable_text",
+        field=field,
+    )
 
 
 def _out_of_range(request, exc):
