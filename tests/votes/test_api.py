@@ -82,7 +82,7 @@ def test_story_s2_three_teams_by_show_of_hands_entered_twice_and_the_winner_publ
         ("3", "常青绿化", "26500.00"),
         ("abstain", "abstain", None),
     ]
-    assert draft["rule"]["source"].startswith("a choice among bidders (story S2)")
+    assert draft["rule"]["source"].startswith("A choice among options (such as bidders)")
     vote = ok(post(secretary, f"/{draft['id']}/open"))
     assert (vote["status"], vote["electorate"]) == ("open", 7)
 
@@ -143,9 +143,9 @@ def test_the_list_is_paginated_filtered_by_region_and_never_shows_drafts(town):
 
 def test_the_presets_are_the_defaults_per_body_each_with_its_source():
     presets = {p["key"]: p for p in ok(Client().get(f"{API}/presets"))}
-    assert presets["eight_step"]["source"].startswith("the seed report")
-    assert "Art. 26" in presets["village_representatives"]["source"]
-    assert "民法典 Art. 278" in presets["owners_special"]["source"]
+    assert presets["eight_step"]["source"].startswith("沧州“八步议事”工作法")
+    assert "第二十六条" in presets["village_representatives"]["source"]
+    assert "《民法典》第二百七十八条" in presets["owners_special"]["source"]
 
 
 def test_a_draft_is_404_to_the_public_and_readable_by_its_organisers(town):

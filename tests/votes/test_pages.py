@@ -97,7 +97,8 @@ def test_anyone_sees_the_question_the_options_with_prices_the_rule_and_its_sourc
     assert shows(response, "每周养护三次")
     assert shows(response, "the option with the most votes wins; a tie decides nothing")
     assert shows(
-        response, "a choice among bidders (story S2): the option with the most votes; no statutory rule"
+        response,
+        "A choice among options (such as bidders): the option with the most votes; no statute sets a rule",
     )
     assert "6 entitled to vote" in html(response)
     turnout = section(response, "turnout-h")
@@ -123,7 +124,10 @@ def test_the_eight_step_rule_shows_the_seed_report_as_its_source(town):
     vote = opened(town)
     response = client_for().get(f"/votes/{vote.pk}/")
     assert shows(response, "at least 2/3 of all entitled to vote in favour")
-    assert shows(response, "the seed report: 居民表决说了算, at least 2/3 of all representatives in favour")
+    assert shows(
+        response,
+        "The city's eight-step method (八步议事): the residents' vote decides; at least 2/3 of all representatives in favour",
+    )
 
 
 def test_an_htmx_request_gets_the_turnout_alone(town):
@@ -294,8 +298,8 @@ def test_the_new_vote_page_lists_each_default_rule_with_its_source(town):
     response = client_for(town.secretary).get("/votes/new/")
     assert response.status_code == 200
     table = re.search(r'<table class="presets">.*?</table>', html(response), re.S).group(0)
-    assert "村民委员会组织法 (2018) Art. 26" in table and "民法典 Art. 278" in table
-    assert "城市居民委员会组织法 (2018) Art. 9" in table and "the seed report" in table
+    assert "Committees (2018), Art. 26" in table and "Civil Code, Art. 278" in table
+    assert "Residents&#x27; Committees (2018), Art. 9" in table and "eight-step method" in table
     assert 'name="option_1_price"' in html(response) and 'name="secret"' in html(response)
 
 

@@ -85,8 +85,9 @@ def participants_public(meeting: Meeting) -> list[str]:
     out = [i.unit.name for i in invitations if i.unit_id]
     out += [f"{i.name}（{i.capacity}）" if i.capacity else i.name for i in invitations if i.name]
     capacities = Counter(i.capacity for i in invitations if i.person_id)
+    by_name = _("residents invited by name")
     for capacity, n in capacities.items():
-        out.append(f"{capacity or _('residents invited by name')}（{n}）")
+        out.append(f"{capacity or by_name}（{n}）")
     return out
 
 

@@ -157,9 +157,10 @@ def _open(key: str, title: str, description: str, height: float, css: str) -> li
 
 
 def _nothing(parts: list[str], height: float) -> SafeString:
+    words = _("No figures for this period.")
     parts.append(
         f'<text x="{WIDTH / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" fill="{MUTED}">'
-        f"{escape(_('No figures for this period.'))}</text></svg>"
+        f"{escape(words)}</text></svg>"
     )
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped, every number formatted here
 

@@ -139,7 +139,12 @@ class Preset:
     key: str
     label: "StrOrPromise"
     rule: Rule
-    source: str
+    basis: "StrOrPromise"  # the statute and article, or our source where no statute rules
+
+    @property
+    def source(self) -> str:
+        """The basis in the language of the moment (a page, the API and a notice each show it as text)."""
+        return str(self.basis)
 
 
 # Defaults per body, each with its source (DESIGN.md, "Rules and defaults"). A region may come to change them.
@@ -150,7 +155,9 @@ PRESETS: dict[str, Preset] = {
             "eight_step",
             _("Eight-step vote of the representatives (八步议事)"),
             Rule(threshold_numerator=2, threshold_denominator=3, base=Base.ELECTORATE),
-            "the seed report: 居民表决说了算, at least 2/3 of all representatives in favour",
+            _(
+                "The city's eight-step method (八步议事): the residents' vote decides; at least 2/3 of all representatives in favour"
+            ),
         ),
         Preset(
             "village_representatives",
@@ -163,7 +170,9 @@ PRESETS: dict[str, Preset] = {
                 base=Base.PRESENT,
                 strict=True,
             ),
-            "村民委员会组织法 (2018) Art. 26: ≥ 2/3 of members present; > 1/2 of those present in favour",
+            _(
+                "Organic Law of the Villagers' Committees (2018), Art. 26: at least 2/3 of the members present; more than half of those present in favour"
+            ),
         ),
         Preset(
             "village_assembly",
@@ -177,7 +186,9 @@ PRESETS: dict[str, Preset] = {
                 base=Base.PRESENT,
                 strict=True,
             ),
-            "村民委员会组织法 (2018) Art. 22: > 1/2 of villagers aged 18+ present; > 1/2 of those present",
+            _(
+                "Organic Law of the Villagers' Committees (2018), Art. 22: more than half of the villagers aged 18 or over present; more than half of those present in favour"
+            ),
         ),
         Preset(
             "village_assembly_households",
@@ -190,7 +201,9 @@ PRESETS: dict[str, Preset] = {
                 base=Base.PRESENT,
                 strict=True,
             ),
-            "村民委员会组织法 (2018) Art. 22: ≥ 2/3 of households represented; > 1/2 of those present",
+            _(
+                "Organic Law of the Villagers' Committees (2018), Art. 22: at least 2/3 of the households represented; more than half of those present in favour"
+            ),
         ),
         Preset(
             "residents_assembly",
@@ -204,7 +217,9 @@ PRESETS: dict[str, Preset] = {
                 base=Base.PRESENT,
                 strict=True,
             ),
-            "城市居民委员会组织法 (2018) Art. 9: > 1/2 present; > 1/2 of those present in favour",
+            _(
+                "Organic Law of the Urban Residents' Committees (2018), Art. 9: more than half present; more than half of those present in favour"
+            ),
         ),
         Preset(
             "owners_ordinary",
@@ -218,7 +233,9 @@ PRESETS: dict[str, Preset] = {
                 strict=True,
                 by_area=True,
             ),
-            "民法典 Art. 278: ≥ 2/3 of area and of owners take part; > 1/2 of the participating area and owners",
+            _(
+                "Civil Code, Art. 278: owners of at least 2/3 of the floor area and at least 2/3 of the owners take part; more than half of the participating area and owners in favour"
+            ),
         ),
         Preset(
             "owners_special",
@@ -231,13 +248,17 @@ PRESETS: dict[str, Preset] = {
                 base=Base.PRESENT,
                 by_area=True,
             ),
-            "民法典 Art. 278: ≥ 2/3 of area and of owners take part; ≥ 3/4 of the participating area and owners",
+            _(
+                "Civil Code, Art. 278: owners of at least 2/3 of the floor area and at least 2/3 of the owners take part; at least 3/4 of the participating area and owners in favour"
+            ),
         ),
         Preset(
             "plurality",
             _("Choice among options by the most votes"),
             Rule(method=Method.PLURALITY),
-            "a choice among bidders (story S2): the option with the most votes; no statutory rule",
+            _(
+                "A choice among options (such as bidders): the option with the most votes; no statute sets a rule"
+            ),
         ),
     )
 }
