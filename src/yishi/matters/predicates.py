@@ -9,8 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import authority
 from yishi.errors import Refused
+from yishi.regions.models import Level, Region
 
 from .models import Matter, Status, Support
+
+
+def takes_matters(region: Region) -> Refused | None:
+    """A matter is about a community or a place in it (a compound, a building), never a street or above."""
+    if region.level < Level.COMMUNITY:
+        return Refused(
+            _("Choose the community, compound or building the matter is about."),
+            "wrong_level",
+            field="region",
+        )
+    return None
 
 
 def _screened(matter: Matter, allowed: set[str]) -> Refused | None:

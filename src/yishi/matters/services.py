@@ -11,11 +11,11 @@ from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
-from yishi.regions.models import Level, Region
+from yishi.regions.models import Region
 from yishi.uploads import clean_photo, new_token
 
 from .models import Category, Channel, Matter, Photo, Support
-from .predicates import may_record_support, may_support
+from .predicates import may_record_support, may_support, takes_matters
 
 MAX_PHOTOS = 6
 
@@ -34,12 +34,7 @@ def _clean_text(value: str, *, field: str, label, limit: int, required: bool = T
 
 
 def _clean_matter_fields(*, region: Region, title: str, description: str, category, location: str):
-    if region.level < Level.COMMUNITY:
-        raise Refused(
-            _("Choose the community, compound or building the matter is about."),
-            "wrong_level",
-            field="region",
-        )
+    enforce(takes_matters(region))
     if not isinstance(category, Category) or not category.active:
         raise Refused(_("Choose a category."), "category_required", field="category")
     return (
@@ -228,12 +223,7 @@ def accept(
     fields = {"stakeholders": (stakeholders or "").strip()[:2000]}
     if region is not None and region.pk != matter.region_id:
         require(actor, "matters.screen_matter", region)
-        if region.level < Level.COMMUNITY:
-            raise Refused(
-                _("Choose the community, compound or building the matter is about."),
-                "wrong_level",
-                field="region",
-            )
+        enforce(takes_matters(region))
         fields["region"] = region
     if category is not None:
         if not isinstance(category, Category) or not category.active:

@@ -28,7 +28,6 @@ from .predicates import (
     may_return,
     may_take_step_action,
     may_withdraw,
-    not_at_step_for,
     not_open,
 )
 
@@ -275,13 +274,6 @@ def close_unresolved(*, actor, matter: Matter, reason: str) -> Matter:
         status=Status.UNRESOLVED,
         reason=reason,
     )
-
-
-def require_step(matter: Matter, action: str) -> None:
-    """Refuse unless the matter is open and its current step enables ``action``: part of every step-bound
-    permission (a tally is recorded only in the vote step, a task reported only while the matter is carried
-    out), whatever page or client asks, and whoever is entitled to the action otherwise."""
-    enforce(not_at_step_for(matter, action))
 
 
 def require_step_action(actor, matter: Matter, action: str) -> None:

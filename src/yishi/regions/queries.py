@@ -57,7 +57,6 @@ def region_page_context(
         "vacant_count": households.filter(occupancy="vacant").count()
         if region.level >= Level.COMPOUND
         else None,
-        "can_raise_here": region.level >= Level.COMMUNITY,
         "units": list(region.units.order_by("name")) if region.level >= Level.COMMUNITY else [],
     }
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from yishi.access.queries import can
 from yishi.matters import queries as matter_queries
+from yishi.matters.predicates import takes_matters
 from yishi.notices import queries as notice_queries
 from yishi.regions import queries as region_queries
 from yishi.regions.models import Level, Region
@@ -39,6 +40,7 @@ def region_page(request, pk: int):
 
 def _region_page(request, region: Region, context: dict):
     context["recent_matters"] = list(matter_queries.public_matters(region)[:5])
+    context["can_raise_here"] = takes_matters(region) is None
     context["board"] = notice_queries.posted_on(region)
     context["may_import_regions"] = (
         can(request.user, "regions.import_regions", region) and region.level < Level.COMPOUND
