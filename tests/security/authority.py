@@ -1505,6 +1505,13 @@ def _(w):
     return w.tree.community, lambda: page("/notifications/read/", {"notification": note.pk})
 
 
+# Anyone signed in may stop hearing of a matter's steps: it changes only their own notifications.
+@entry("reminders:mute", residents=True)
+def _(w):
+    m = walk(w, "raise")
+    return m.region, lambda: page(f"/notifications/muted/{m.pk}/", {"muted": "on"})
+
+
 # ---------------------------------------------------------------- API operations that mirror pages above
 @entry(f"PUT {API}/regions/{{region_id}}/rules/{{key}}", action="regions.manage_rules")
 def _(w):
@@ -1550,6 +1557,12 @@ def _(w):
     return w.tree.community, lambda: api(
         "/notifications/preferences", {"sms": True, "email": False, "digest": True}, method="put"
     )
+
+
+@entry(f"PUT {API}/notifications/muted/{{matter_id}}", residents=True)
+def _(w):
+    m = walk(w, "raise")
+    return m.region, lambda: api(f"/notifications/muted/{m.pk}", {"muted": True}, method="put")
 
 
 @entry(f"POST {API}/notifications/read", named={"resident"}, quiet=True)

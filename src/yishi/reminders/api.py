@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from yishi.api_schemas import MAX_LIMIT, WRITE_ERRORS, Problem, page_of
+from yishi.matters.queries import get_matter
 from yishi.people.tokens import WRITE_AUTH
 
 from . import queries, services
@@ -131,6 +132,20 @@ def get_preferences(request):
 )
 def set_preferences(request, body: PreferencesIO):
     return _preferences(services.set_preferences(actor=request.auth, **body.dict()))
+
+
+class MuteIO(Schema):
+    muted: bool = Field(..., description="true: no more news of this matter's steps; false: news again")
+
+
+@router.put(
+    "/muted/{int:matter_id}",
+    response={200: MuteIO, **WRITE_ERRORS},
+    summary="Stop or resume news of one matter's steps (its page still shows them)",
+)
+def mute_matter(request, matter_id: int, body: MuteIO):
+    matter = get_matter(matter_id)
+    return {"muted": services.mute_matter(actor=request.auth, matter=matter, muted=body.muted)}
 
 
 @router.get(

@@ -17,3 +17,7 @@ class PreferencesForm(forms.Form):
 
 class MarkReadForm(forms.Form):
     notification = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class MuteForm(forms.Form):
+    muted = forms.BooleanField(required=False)

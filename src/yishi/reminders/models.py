@@ -61,6 +61,8 @@ class Notification(models.Model):
     digest = models.ForeignKey(
         Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
     )
+    # News of a matter's steps: on a person's phone at most once an hour, what came meanwhile as one message.
+    hourly = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("notification")
@@ -132,3 +134,19 @@ class ProgressDraft(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Mute(models.Model):
+    """A person who asked to hear no more of a matter's steps (they still see them on its page)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("muted matter")
+        verbose_name_plural = _("muted matters")
+        constraints = [models.UniqueConstraint(fields=["person", "matter"], name="mute_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.matter_id}"

@@ -1,14 +1,16 @@
 """Reads: a person's notifications and preferences, a matter's escalations, progress drafts a person may see."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import can
+from yishi.matters.models import CLOSED_STATUSES, Matter
 from yishi.matters.models import Status as MatterStatus
 from yishi.regions.models import within
 from yishi.works.models import WorkStatus
 
-from .models import Escalation, Notification, Preference, ProgressDraft
+from .models import Escalation, Mute, Notification, Preference, ProgressDraft
 
 INBOX_SIZE = 50
 
@@ -23,6 +25,18 @@ def unread_count(user) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(person=user, read_at__isnull=True).count()
+
+
+def followed_matters(user, limit: int = INBOX_SIZE) -> list[Matter]:
+    """The open matters whose steps ``user`` hears of (raised or supported), each with ``muted``."""
+    mutes = Mute.objects.filter(person=user, matter=OuterRef("pk"))
+    return list(
+        Matter.objects.filter(Q(submitter=user) | Q(supports__person=user), merged_into__isnull=True)
+        .exclude(status__in=CLOSED_STATUSES)
+        .annotate(muted=Exists(mutes))
+        .distinct()
+        .order_by("-raised_at", "-pk")[:limit]
+    )
 
 
 def preference_of(user) -> Preference:

@@ -30,83 +30,20 @@ from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
 from yishi.meetings.models import Meeting, MeetingStatus, Response
 from yishi.notifications import notify
-from yishi.people.models import Person
 from yishi.regions.models import Level, Region
 from yishi.works.models import Work, WorkStatus
 from yishi.works.queries import of_open_matters
 
-from . import channels as outside
-from .models import Digest, Escalation, Notification, Preference, ProgressDraft
+from .models import Escalation, Mute, Notification, Preference, ProgressDraft
 
 #: How many days before its due date a task's unit is reminded (overridable in settings).
 DUE_SOON_DAYS = 3
 #: How many days past its due date an open task is escalated to the street or town.
 ESCALATE_AFTER_DAYS = 1
-#: At most this many items are spelled out in a digest text message; e-mail carries them all.
-DIGEST_SMS_ITEMS = 5
 
 
 def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Digests
-# ---------------------------------------------------------------------------------------------------------
-
-
-def _digest_text(items: list[Notification], *, limit: int | None) -> str:
-    lines = [gettext("Yishi daily digest: %(count)s new.") % {"count": len(items)}]
-    shown = items if limit is None else items[:limit]
-    lines += [f"· {n.text}" for n in shown]
-    if len(items) > len(shown):
-        lines.append(
-            gettext("… and %(more)s more on your notifications page.") % {"more": len(items) - len(shown)}
-        )
-    return "\n".join(lines)
-
-
-def send_digest(*, person, day: datetime.date) -> Digest | None:
-    """Today's digest for a person who takes one: everything not yet delivered, once a day, never empty."""
-    route = outside.channels_for(person)
-    if not route.digest or not person.is_active:
-        return None
-    with transaction.atomic():
-        if not Notification.objects.filter(person=person, delivered_at__isnull=True).exists():
-            return None  # nothing new: no digest
-        try:
-            with transaction.atomic():
-                digest = Digest.objects.create(person=person, day=day)
-        except IntegrityError:
-            return None  # already sent today; the rest waits for tomorrow's
-        now = timezone.now()
-        claimed = Notification.objects.filter(person=person, delivered_at__isnull=True).update(
-            delivered_at=now, digest=digest
-        )
-        if not claimed:
-            transaction.set_rollback(True)
-            return None
-        Digest.objects.filter(pk=digest.pk).update(count=claimed)
-        digest.count = claimed
-        items = list(Notification.objects.filter(digest=digest).order_by("created_at", "pk"))
-        with translation.override(settings.LANGUAGE_CODE):
-            sms_text = _digest_text(items, limit=DIGEST_SMS_ITEMS)
-            body = _digest_text(items, limit=None)
-            subject = gettext("Yishi daily digest")
-        link = outside.absolute(reverse("reminders:inbox"))
-        if link.startswith("http"):
-            body += "\n" + link
-        transaction.on_commit(
-            lambda: outside.send(route, sms_text=sms_text, subject=subject, body=body), robust=True
-        )
-    return digest
-
-
-def send_digests(*, day: datetime.date) -> int:
-    """Digests for everyone who takes one and has news waiting. Returns how many were sent."""
-    waiting = Notification.objects.filter(person=OuterRef("pk"), delivered_at__isnull=True)
-    people = Person.objects.filter(Exists(waiting), is_active=True, notification_preference__digest=True)
-    return sum(1 for person in people.iterator(chunk_size=500) if send_digest(person=person, day=day))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -150,6 +87,23 @@ def mark_read(*, actor, ids: list[int] | None = None) -> int:
     if ids is not None:
         mine = mine.filter(pk__in=ids)
     return mine.update(read_at=timezone.now())
+
+
+def mute_matter(*, actor, matter: Matter, muted: bool) -> bool:
+    """A person stops (or starts again) hearing of a matter's steps; the page still shows them. -> muted now."""
+    _require_person(actor)
+    if muted:
+        Mute.objects.get_or_create(person=actor, matter=matter)
+    else:
+        Mute.objects.filter(person=actor, matter=matter).delete()
+    return muted
+
+
+def has_muted(person, matter: Matter) -> bool:
+    return (
+        bool(person and person.is_authenticated)
+        and Mute.objects.filter(person=person, matter=matter).exists()
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------

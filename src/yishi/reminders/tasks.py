@@ -9,7 +9,7 @@ import datetime
 
 from django_tasks import task
 
-from . import services
+from . import digests, services
 
 
 def _day(day: str | None) -> datetime.date:
@@ -46,7 +46,7 @@ def remind_disclosures(day: str | None = None) -> dict:
 
 @task()
 def send_digests(day: str | None = None) -> dict:
-    return {"digests": services.send_digests(day=_day(day))}
+    return {"digests": digests.send_digests(day=_day(day))}
 
 
 #: What ``schedule-reminders`` enqueues.

@@ -8,4 +8,5 @@ urlpatterns = [
     path("notifications/read/", views.mark_read, name="mark_read"),
     path("notifications/preferences/", views.preferences, name="preferences"),
     path("notifications/drafts/<int:pk>/", views.draft, name="draft"),
+    path("notifications/muted/<int:matter_id>/", views.mute, name="mute"),
 ]

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yishi.errors import Refused, refusal_to_form
+from yishi.matters.queries import get_matter
 
 from . import queries, services
-from .forms import MarkReadForm, PreferencesForm
+from .forms import MarkReadForm, MuteForm, PreferencesForm
 
 
 def _page(request, form=None, status=200):
@@ -32,6 +33,7 @@ def _page(request, form=None, status=200):
             "unread": sum(1 for n in notifications if n.read_at is None),
             "form": form,
             "has_phone": bool(request.user.phone),
+            "followed": queries.followed_matters(request.user),
         },
         status=status,
     )
@@ -67,6 +69,21 @@ def preferences(request):
             messages.success(request, _("Your choices are saved."))
             return redirect("reminders:inbox")
     return _page(request, form, status=status)
+
+
+@require_POST
+@login_required
+def mute(request, matter_id: int):
+    form = MuteForm(request.POST)
+    muted = form.is_valid() and form.cleaned_data["muted"]
+    services.mute_matter(actor=request.user, matter=get_matter(matter_id), muted=muted)
+    if muted:
+        messages.success(
+            request, _("You will hear no more of this matter's steps; its page still shows them.")
+        )
+    else:
+        messages.success(request, _("You will hear of this matter's steps again."))
+    return redirect("reminders:inbox")
 
 
 @login_required
