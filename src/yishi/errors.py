@@ -4,6 +4,9 @@ Services raise ``Refused`` with a reason a community worker understands and a st
 Views turn it into a form error, the API into 403/409 with the same translated text.
 """
 
+import contextlib
+from contextvars import ContextVar
+
 
 class Refused(Exception):
     """A domain action was refused. ``reason`` is user-facing (lazy-translated); ``code`` is stable."""
@@ -29,9 +32,29 @@ class Refused(Exception):
 # entitled person as the reason the action is not open yet.
 
 
+# Refused authority checks met while a request is answered: its middleware writes them to the security log.
+_refused_attempts: ContextVar[list | None] = ContextVar("yishi_refused_attempts", default=None)
+
+
+@contextlib.contextmanager
+def noting_refused_attempts():
+    """Collect the ``attempt`` of every authority refusal a guard raises inside (a list, filled as it goes)."""
+    noted: list = []
+    token = _refused_attempts.set(noted)
+    try:
+        yield noted
+    finally:
+        _refused_attempts.reset(token)
+
+
 def enforce(reason: "Refused | None") -> None:
-    """Raise the refusal a predicate returned, if any: the service's guard."""
+    """Raise the refusal a predicate returned, if any: the service's guard. A refused authority check is noted
+    for the security log (showing what is offered asks the same predicates and notes nothing)."""
     if reason is not None:
+        noted = _refused_attempts.get()
+        attempt = getattr(reason, "attempt", None)
+        if noted is not None and attempt is not None:
+            noted.append(attempt)
         raise reason
 
 

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yishi.web.middleware.ElderlyModeMiddleware",
+    # Writes the authority checks a request was refused to the security log, once it is answered.
+    "yishi.web.security_log.RefusedAttemptsMiddleware",
     # Turns a tripped rate limit into the 429 page (RATELIMIT_VIEW).
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the lock-out page.

@@ -27,6 +27,7 @@ EVERY_ACTION = frozenset(
         "regions.manage_rules",
         "access.assign_roles",
         "access.view_roles",
+        "access.read_security_log",
         "matters.record_matter",
         "matters.screen_matter",
         "procedures.advance",
@@ -116,6 +117,7 @@ MAY: dict[str, frozenset[str]] = {
             "regions.manage_rules",
             "access.assign_roles",
             "access.view_roles",
+            "access.read_security_log",
             "stats.view_figures",
         }
     ),

@@ -156,7 +156,7 @@ def fingerprint(
         _TABLES = sorted(
             name
             for name in connection.introspection.table_names()
-            if name not in ("django_session",) and not name.startswith("axes_")
+            if name not in ("django_session", "access_refusedattempt") and not name.startswith("axes_")
         )
     tables = _TABLES
     q = connection.ops.quote_name

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yishi.regions.models import Region, Unit
 
-from .roles import Expertise, Role
+from .roles import ACTION_LABELS, Expertise, Role
 
 
 class RoleAssignmentQuerySet(models.QuerySet):
@@ -60,3 +61,30 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_role_display()} @ {self.region}"
+
+
+class RefusedAttempt(models.Model):
+    """The security log: an action refused for want of authority (who, what, which object, from where). The
+    bureau reads it for the regions it oversees; a burst of them raises an alarm."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=100)
+    target = models.CharField(_("object"), max_length=100)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.CharField(_("address"), max_length=45, blank=True)
+    path = models.CharField(_("page"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("refused attempt")
+        verbose_name_plural = _("refused attempts")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.action} {self.target}"
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS.get(self.action, self.action)

@@ -1,5 +1,8 @@
 """Reads about authority: who may do what where, as a yes/no and as its queryset twin."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Q
 
 from yishi.regions.models import Region, within
@@ -110,7 +113,37 @@ def authority(actor, action: str, target):
 
     if actor is None or can(actor, action, target):
         return None
-    return Refused(_("You do not have the authority to do this here."), Refused.FORBIDDEN)
+    refusal = Refused(_("You do not have the authority to do this here."), Refused.FORBIDDEN)
+    region = region_of(target)
+    refusal.attempt = Attempt(  # type: ignore[attr-defined]
+        person_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target=f"{target._meta.label_lower}:{target.pk}" if hasattr(target, "_meta") else str(target)[:100],
+        region_id=region.pk if region is not None else None,
+    )
+    return refusal
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An action refused for want of authority: who, what, on which object, where."""
+
+    person_id: int | None
+    action: str
+    target: str
+    region_id: int | None
+
+
+# The security log's alarm: this many refused attempts by one person (or one address) within the window.
+ALARM_ATTEMPTS = 20
+ALARM_WINDOW = datetime.timedelta(minutes=10)
+
+
+def refused_recently(*, person_id: int | None, address: str, since) -> int:
+    from .models import RefusedAttempt
+
+    mine = RefusedAttempt.objects.filter(at__gte=since)
+    return (mine.filter(person_id=person_id) if person_id else mine.filter(address=address)).count()
 
 
 def require(actor, action: str, target) -> None:

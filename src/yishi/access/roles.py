@@ -4,10 +4,15 @@ A role is held at a region and reaches that region and everything below it, neve
 Later issues add their actions here (screening a matter, recording a tally …).
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yishi.regions.models import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
@@ -44,6 +49,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "regions.manage_rules": frozenset({R.BUREAU, R.ADMIN}),
     "access.assign_roles": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
     "access.view_roles": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
+    # Read the security log: the actions refused for want of authority in the regions overseen.
+    "access.read_security_log": frozenset({R.BUREAU, R.ADMIN}),
     # Matters. Raising and supporting are open to every resident who is logged in; these are staff actions.
     "matters.record_matter": frozenset({R.COMMITTEE, R.ADMIN}),
     "matters.screen_matter": frozenset({R.COMMITTEE, R.ADMIN}),
@@ -79,6 +86,46 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "stats.view_figures": frozenset({R.COMMITTEE, R.BUREAU, R.ADMIN}),
     # Hide (with a public reason) or show again a resident's comment on a matter; the trace stays public.
     "comments.moderate": frozenset({R.COMMITTEE, R.ADMIN}),
+}
+
+
+# How each action is named to people (the security log, refusals).
+ACTION_LABELS: dict[str, "StrOrPromise"] = {
+    "people.view_contact": _("See whole phone and ID numbers"),
+    "people.register_person": _("Register a person"),
+    "regions.manage_regions": _("Manage regions"),
+    "regions.import_regions": _("Import regions"),
+    "regions.manage_households": _("Manage households"),
+    "regions.import_households": _("Import a household roster"),
+    "regions.manage_units": _("Manage responsible units"),
+    "regions.manage_rules": _("Change a region's rules"),
+    "access.assign_roles": _("Assign roles"),
+    "access.view_roles": _("See who holds which role"),
+    "access.read_security_log": _("Read the security log"),
+    "matters.record_matter": _("Record a matter raised in person"),
+    "matters.screen_matter": _("Screen a matter"),
+    "procedures.advance": _("Complete a step"),
+    "procedures.record_session": _("Record a consultation session"),
+    "procedures.draft_plan": _("Draft a plan"),
+    "procedures.record_consensus": _("Record the consensus"),
+    "procedures.review_plan": _("Review a plan as an expert"),
+    "procedures.record_vote": _("Record a vote"),
+    "procedures.assign_work": _("Assign a task"),
+    "procedures.publish_result": _("Post a notice"),
+    "meetings.manage_meeting": _("Manage a meeting"),
+    "notices.reply_objection": _("Answer an objection"),
+    "surveys.manage_survey": _("Manage a survey"),
+    "surveys.record_response": _("Enter a paper answer"),
+    "funds.manage_charges": _("Manage shared costs"),
+    "funds.view_charges": _("See shared costs"),
+    "funds.record_payment": _("Record a payment"),
+    "funds.record_ledger": _("Record in the ledger"),
+    "votes.manage_vote": _("Manage a vote"),
+    "votes.enter_tally": _("Enter a tally"),
+    "votes.record_proxy": _("Record a proxy"),
+    "votes.correct": _("Correct a vote"),
+    "stats.view_figures": _("See the figures"),
+    "comments.moderate": _("Moderate comments"),
 }
 
 # Which roles a holder of each role may hand out (always at their own region or below).

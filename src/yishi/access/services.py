@@ -9,7 +9,7 @@ from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.regions.models import Level, Region, Unit
 
-from .models import RoleAssignment
+from .models import RefusedAttempt, RoleAssignment
 from .queries import forget_roles, grantable_roles
 from .roles import LEVELS, Expertise, Role
 
@@ -109,3 +109,19 @@ def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     if actor is not None and actor.pk == person.pk:
         forget_roles(actor)
     return assignment
+
+
+def log_refused(attempts, *, address: str, path: str) -> list[RefusedAttempt]:
+    """Write the authority refusals one request met to the security log (after its answer: the refused
+    change itself was rolled back)."""
+    return RefusedAttempt.objects.bulk_create(
+        RefusedAttempt(
+            person_id=a.person_id,
+            action=a.action[:100],
+            target=a.target[:100],
+            region_id=a.region_id,
+            address=address[:45],
+            path=path[:200],
+        )
+        for a in attempts
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import security_log, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("elderly/", views.toggle_elderly, name="elderly"),
     path("work/", views.workbench, name="workbench"),
     path("healthz", views.healthz, name="healthz"),
+    path("security/refused/", security_log.security_log, name="security_log"),
 ]
