@@ -13,7 +13,7 @@ from tests.procedures import flows
 from yishi.errors import Refused
 from yishi.matters import services as matters
 from yishi.matters.models import Matter, Status
-from yishi.people.phones import mask_phone
+from yishi.people.phones import mask_name, mask_phone
 from yishi.plans.services import record_consensus
 from yishi.procedures import services as engine
 from yishi.works.models import Work
@@ -343,7 +343,9 @@ def test_the_list_is_newest_first_filtered_and_paginated_with_a_total(place):
 def test_the_detail_is_public_and_its_actions_are_the_callers(place):
     m = flows.raise_flood(place)
     anonymous = ok(Client().get(f"{API}/{m.pk}"))
-    assert anonymous["available_actions"] == [] and anonymous["submitter"] == "刘桂兰"
+    # The public reads the submitter masked; the staff who screen it read the whole name (issue 13).
+    assert anonymous["available_actions"] == [] and anonymous["submitter"] == "刘**"
+    assert ok(as_(place.secretary).get(f"{API}/{m.pk}"))["submitter"] == "刘桂兰"
     assert "matters.screen_matter" in ok(as_(place.secretary).get(f"{API}/{m.pk}"))["available_actions"]
     own = ok(as_(place.resident).get(f"{API}/{m.pk}"))
     assert own["own"] and "procedures.withdraw" in own["available_actions"]
@@ -777,7 +779,7 @@ def test_a_notice_is_posted_only_in_a_publishing_step_for_its_period(place):
 
 def test_a_back_to_back_submitter_never_appears_in_any_api_response(place):
     p = place
-    hidden = [p.resident.name, p.resident.phone, mask_phone(p.resident.phone)]
+    hidden = [p.resident.name, mask_name(p.resident.name), p.resident.phone, mask_phone(p.resident.phone)]
     seen: list[str] = []
 
     def keep(response, status=200):
@@ -842,9 +844,13 @@ def test_a_back_to_back_submitter_never_appears_in_any_api_response(place):
     everything = "\n".join(seen)
     for text in hidden:
         assert text not in everything
-    # The scan would have seen a name: a face-to-face matter shows its submitter.
+    # The scan would have seen a name: a face-to-face matter shows its submitter, whole to the staff who
+    # handle it, masked to the public.
     named = flows.raise_flood(p)
-    assert p.resident.name in json.dumps(Client().get(f"{API}/{named.pk}").json(), ensure_ascii=False)
+    assert p.resident.name in json.dumps(secretary.get(f"{API}/{named.pk}").json(), ensure_ascii=False)
+    assert mask_name(p.resident.name) in json.dumps(
+        Client().get(f"{API}/{named.pk}").json(), ensure_ascii=False
+    )
 
 
 def test_responses_are_json_with_the_schema_fields(place):

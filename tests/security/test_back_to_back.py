@@ -4,9 +4,10 @@
 through all eight steps (she confirms its task and rates its result, as its beneficiary), one put on a meeting's
 agenda and discussed there. Then every page of the site that answers GET — each URL pattern filled with every
 object of the world it can take — and every GET operation of the API is read by anonymous, a resident, the
-committee, the bureau, the ADMIN role, an expert and a responsible unit's staff. Her name, her phone, her masked
-phone and her pseudonym in the audit chain must appear in none of them, and no JSON answer may carry her id in
-a field that names a person. Exports are unzipped and searched; the Atom feed and the printables are read as text.
+committee, the bureau, the ADMIN role, an expert and a responsible unit's staff. Her name (whole or masked),
+her phone, her masked phone and her pseudonym in the audit chain must appear in none of them, and no JSON answer
+may carry her id in a field that names a person. Exports are unzipped and searched; the Atom feed and the
+printables are read as text.
 
 Her own pages are the exception the project makes on purpose: she alone is told the matter is hers.
 """
@@ -26,7 +27,7 @@ from tests import builders
 from tests.procedures import flows
 from tests.security import world as world_module
 from tests.security.test_authority import view_methods
-from yishi.people.phones import mask_phone
+from yishi.people.phones import mask_name, mask_phone
 
 NAME, PHONE = "司马慧兰", "13987654321"
 # JSON fields that name a person: her id under any of them links her to what holds it.
@@ -347,7 +348,7 @@ VIEWERS = ["anonymous", "resident", "neighbour", "committee", "bureau", "admin r
 def crawl(w, who, extra=()):
     from yishi.audit.services import actor_ref_for
 
-    needles = [NAME, PHONE, mask_phone(PHONE), actor_ref_for(w.submitter)]
+    needles = [NAME, mask_name(NAME), PHONE, mask_phone(PHONE), actor_ref_for(w.submitter)]
     client = Client()
     if who is not None:
         client.force_login(who)

@@ -8,14 +8,7 @@ resident commenter is "a resident", for everyone: were only the submitter hidden
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.roles import Role
-
-
-def mask_name(name: str) -> str:
-    """The first character and a star for each other one: 刘桂兰 → 刘**."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return "*" if name else ""
-    return name[0] + "*" * (len(name) - 1)
+from yishi.people.phones import mask_name
 
 
 def role_label(comment) -> str:

@@ -2,12 +2,12 @@
 the matter page shows, or None. Authority first: see ``procedures.predicates``.
 
 Commenting is a matter-bound action too, with its predicate where its rule lives:
-``comments.services.comments_refused``.
+``comments.services.comments_refused``. Whose whole name a viewer reads is asked of ``may_see_submitter_name``.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from yishi.access.queries import authority
+from yishi.access.queries import authority, can
 from yishi.errors import Refused
 from yishi.regions.models import Level, Region
 
@@ -73,3 +73,15 @@ def may_record_support(person, matter: Matter) -> Refused | None:
     if person is None or not person.is_authenticated:
         return Refused(_("Log in to support a matter."), Refused.FORBIDDEN)
     return authority(person, "matters.record_matter", matter) or _closed_to_supporters(matter)
+
+
+def may_see_submitter_name(viewer, matter: Matter) -> bool:
+    """Whether ``viewer`` reads the submitter's whole name; everyone else reads it masked (蒋**).
+
+    个人信息保护法: only what is needed, only to whom it is needed. The staff who handle the matter need it, to
+    answer the resident: those who may screen it, at or above its region (a community's committee, not a
+    sibling's, nor the bureau, which sees figures, not people). The submitter reads their own. A back-to-back
+    submitter is named to nobody but themself, staff included (``presenters.submitter_label``)."""
+    if viewer is not None and viewer.is_authenticated and viewer.pk == matter.submitter_id:
+        return True
+    return not matter.back_to_back and can(viewer, "matters.screen_matter", matter)

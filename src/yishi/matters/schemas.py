@@ -204,7 +204,9 @@ class MatterDetail(MatterOut):
     description: str
     location: str
     submitter: str = Field(
-        ..., description="As the caller may see it: a back-to-back submitter is never named"
+        ...,
+        description="As the caller may see it: the whole name only to the staff who handle the matter and to "
+        "the submitter, masked (蒋**) to everyone else; a back-to-back submitter is never named",
     )
     own: bool = Field(..., description="The caller raised this matter")
     stakeholders: str

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from yishi.access.queries import can
-from yishi.people.phones import mask_phone
+from yishi.people.phones import mask_name, mask_phone
 from yishi.regions.models import Level
 
 from .models import Notice, Objection, Reply
@@ -82,8 +82,8 @@ class ObjectionRow:
 
 
 def objector_label(objection: Objection, viewer) -> str:
-    """An objector appears by surname only, with a masked phone to tell two apart; staff of the board see the
-    whole name; the objector sees their own."""
+    """An objector appears masked as every resident does in public (王**, see ``mask_name``), with a masked
+    phone to tell two apart; staff of the board see the whole name; the objector sees their own."""
     person = objection.person
     if (
         viewer is not None
@@ -91,8 +91,8 @@ def objector_label(objection: Objection, viewer) -> str:
         and (viewer.pk == person.pk or can(viewer, "notices.reply_objection", objection.notice.region))
     ):
         return person.name
-    initial = (person.name or "")[:1]
-    return f"{initial}**（{mask_phone(person.phone)}）" if person.phone else f"{initial}**"
+    masked = mask_name(person.name)
+    return f"{masked}（{mask_phone(person.phone)}）" if person.phone else masked
 
 
 def notice_context(notice: Notice, viewer) -> dict:

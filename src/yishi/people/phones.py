@@ -1,4 +1,5 @@
-"""Phone numbers and ID numbers: validation and masking (个人信息保护法; the masking format is ours)."""
+"""Phone numbers and ID numbers: validation and masking; names: masking (个人信息保护法; the masking format is
+ours)."""
 
 import re
 import unicodedata
@@ -47,3 +48,12 @@ def mask_id_number(id_number: str | None) -> str:
     if len(id_number) <= 10:
         return "*" * len(id_number)
     return f"{id_number[:6]}{'*' * (len(id_number) - 10)}{id_number[-4:]}"
+
+
+def mask_name(name: str | None) -> str:
+    """The first character and a star for each other one: 刘桂兰 → 刘**. The one rule for a resident's name
+    wherever the public reads it (a matter's submitter, a commenter, an objector on the board)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" if name else ""
+    return name[0] + "*" * (len(name) - 1)
