@@ -14,11 +14,13 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 
+from yishi.matters.models import Matter, Support
 from yishi.reminders import channels as outside
 from yishi.reminders.models import Mute, Notification
 
@@ -119,10 +121,17 @@ def notify(
 
 
 def followers(matter) -> list:
-    """Who hears of a matter's steps: its submitter and its supporters, less those who muted it."""
+    """Who hears of a matter's steps: its submitter and its supporters, and those of the matters merged into
+    it (their names count here now), less those who muted it."""
     from django.contrib.auth import get_user_model
 
-    people = set(matter.supports.exclude(person=None).values_list("person_id", flat=True))
+    merged = Matter.objects.filter(merged_into=matter)
+    people = set(
+        Support.objects.filter(Q(matter=matter) | Q(matter__in=merged), person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    people |= set(merged.exclude(submitter=None).values_list("submitter_id", flat=True))
     if matter.submitter_id is not None:
         people.add(matter.submitter_id)
     people -= set(Mute.objects.filter(matter=matter).values_list("person_id", flat=True))

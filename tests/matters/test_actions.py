@@ -503,12 +503,13 @@ def test_sending_back_to_a_step_the_current_one_cannot_return_to_is_refused(plac
     )
 
 
-def test_the_submitter_withdraws_their_matter_with_a_reason(place, client):
+def test_the_committee_withdraws_an_accepted_matter_with_a_reason(place, client):
+    # Accepted: the submitter alone may no longer withdraw it (tests/procedures/test_withdrawal.py).
     m = walk(place, "ideas")
 
     done(
         client,
-        place.resident,
+        place.secretary,
         m,
         "withdraw",
         {"reason": "已经自行解决"},
@@ -520,7 +521,7 @@ def test_the_submitter_withdraws_their_matter_with_a_reason(place, client):
 
 def test_withdrawing_without_a_reason_is_bad_input(place, client):
     m = walk(place, "ideas")
-    refused(client, place.resident, m, "withdraw", {"reason": " "}, 400, required())
+    refused(client, place.secretary, m, "withdraw", {"reason": " "}, 400, required())
 
 
 def test_a_closed_matter_cannot_be_withdrawn(place, client):

@@ -683,7 +683,13 @@ def test_return_withdraw_and_close_unresolved(place):
         "invalid_return",
     )
 
-    withdrawn = ok(post(as_(place.resident), f"/{m.pk}/withdraw", {"reason": "已自行解决"}))
+    # Accepted: the submitter alone is refused, the committee withdraws with a public reason.
+    refused(
+        post(as_(place.resident), f"/{m.pk}/withdraw", {"reason": "已自行解决"}),
+        409,
+        "withdraw_after_acceptance",
+    )
+    withdrawn = ok(post(secretary, f"/{m.pk}/withdraw", {"reason": "提出人已自行解决，申请撤回"}))
     assert withdrawn["status"] == "withdrawn"
 
     other = accepted(place)

@@ -108,7 +108,7 @@ def test_a_back_to_back_matter_carried_out_and_confirmed_by_its_submitter_names_
 
 
 def test_a_back_to_back_matter_withdrawn_by_its_submitter_names_nobody(place, client):
-    m = walk(place, "draft", back_to_back=True)
+    m = walk(place, "raise", back_to_back=True)  # the submitter withdraws alone only before acceptance
     engine.withdraw(actor=place.resident, matter=m, reason="已经和邻居协商解决")
 
     assert_never_named(client, place, m)
@@ -172,7 +172,8 @@ def test_the_public_audit_chain_does_not_tie_a_back_to_back_matter_to_its_submit
     )
     report_progress(actor=place.secretary, work=work, text="已修好", done=True)
     supervise(actor=place.resident, work=work, verdict="confirm", rating=5)
-    engine.withdraw(actor=place.resident, matter=hidden, reason="不需要了")
+    withdrawn = walk(place, "raise", back_to_back=True)  # withdrawn by the resident before acceptance
+    engine.withdraw(actor=place.resident, matter=withdrawn, reason="不需要了")
 
     feed = client.get("/api/v1/audit/entries?limit=500").json()["items"]
 
@@ -185,7 +186,11 @@ def test_the_public_audit_chain_does_not_tie_a_back_to_back_matter_to_its_submit
         e
         for e in feed
         if (e["target_type"], e["target_id"])
-        in {("matters.matter", str(hidden.pk)), ("works.work", str(work.pk))}
+        in {
+            ("matters.matter", str(hidden.pk)),
+            ("matters.matter", str(withdrawn.pk)),
+            ("works.work", str(work.pk)),
+        }
     ]
     assert about_named, "the named matter's raise entry carries the resident's pseudonym"
     assert not [e["action"] for e in about_hidden if e["actor_ref"] in about_named]

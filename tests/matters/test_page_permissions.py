@@ -48,7 +48,7 @@ FORMS = {
         "anonymous": set(),
     },
     "ideas": {
-        "resident": {"withdraw"},
+        "resident": set(),  # accepted: withdrawing is the committee's now
         "supporter": set(),
         "other": {"support"},
         "council": {"support", "session"},
@@ -60,7 +60,7 @@ FORMS = {
         "anonymous": set(),
     },
     "draft": {
-        "resident": {"withdraw"},
+        "resident": set(),  # accepted: withdrawing is the committee's now
         "supporter": set(),
         "other": {"support"},
         "council": {"support", "plan"},
@@ -72,7 +72,7 @@ FORMS = {
         "anonymous": set(),
     },
     "consensus": {
-        "resident": {"withdraw"},
+        "resident": set(),  # accepted: withdrawing is the committee's now
         "supporter": set(),
         "other": {"support"},
         "council": {"support", "plan", "session"},
@@ -84,7 +84,7 @@ FORMS = {
         "anonymous": set(),
     },
     "review": {
-        "resident": {"withdraw"},
+        "resident": set(),  # accepted: withdrawing is the committee's now
         "supporter": set(),
         "other": {"support"},
         "council": {"support"},
@@ -96,7 +96,7 @@ FORMS = {
         "anonymous": set(),
     },
     "vote": {
-        "resident": {"withdraw"},
+        "resident": set(),  # accepted: withdrawing is the committee's now
         "supporter": set(),
         "other": {"support"},
         "council": {"support"},
@@ -109,7 +109,7 @@ FORMS = {
     },
     # with one task the fire brigade has reported finished
     "implement": {
-        "resident": {"withdraw", "supervise"},
+        "resident": {"supervise"},
         "supporter": {"supervise"},
         "other": {"support"},
         "council": {"support"},
@@ -121,7 +121,7 @@ FORMS = {
         "anonymous": set(),
     },
     "publish": {
-        "resident": {"withdraw", "rate"},
+        "resident": {"rate"},
         "supporter": {"rate"},
         "other": {"support"},
         "council": {"support"},
@@ -151,7 +151,7 @@ POSTS = {
     "merge": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
     "advance": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
     "return": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
-    "withdraw": (302, 403, 403, 403, 302, 403, 403, 403, 403, L),
+    "withdraw": (409, 403, 403, 403, 302, 403, 403, 403, 403, L),
     "close": (403, 403, 403, 403, 302, 403, 403, 403, 403, L),
     "session": (403, 403, 403, 302, 302, 403, 403, 403, 403, L),
     "plan": (403, 403, 403, 302, 302, 403, 403, 403, 403, L),
@@ -191,6 +191,9 @@ FORBIDDEN = {
 CONFLICT = {
     ("support", "resident"): "You raised this matter yourself; it already counts you.",
     ("support", "supporter"): "You already support this matter.",
+    ("withdraw", "resident"): (
+        "The matter has been accepted: only the community committee can now withdraw it, with a public reason."
+    ),
 }
 
 

@@ -253,7 +253,7 @@ def test_the_matters_step_still_decides_whether_ideas_can_be_recorded(s1):
             actor=s1.p.other_secretary, meeting=meeting, matter=s1.matter, ideas=[("越界", "")]
         )
     assert refused.value.code == Refused.FORBIDDEN
-    engine.withdraw(actor=s1.p.resident, matter=s1.matter, reason="已自行解决")
+    engine.withdraw(actor=s1.p.secretary, matter=s1.matter, reason="提出人已自行解决，申请撤回")
     with pytest.raises(Refused) as refused:
         services.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("a", "")])
     assert refused.value.code == "not_open"

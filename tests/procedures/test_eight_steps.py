@@ -163,11 +163,11 @@ def test_a_sibling_communitys_secretary_cannot_move_the_matter(place):
     assert exc.value.code == "forbidden"
 
 
-def test_withdraw_by_the_submitter_and_close_unresolved_by_staff_need_reasons(place):
+def test_withdraw_by_the_committee_and_close_unresolved_by_staff_need_reasons(place):
     m = accepted(place)
     with pytest.raises(Refused):
-        engine.withdraw(actor=place.resident, matter=m, reason="")
-    m = engine.withdraw(actor=place.resident, matter=m, reason="已自行解决")
+        engine.withdraw(actor=place.secretary, matter=m, reason="")
+    m = engine.withdraw(actor=place.secretary, matter=m, reason="提出人已自行解决，申请撤回")
     assert m.status == Status.WITHDRAWN
     m2 = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="eight_steps")
     with pytest.raises(Refused):

@@ -52,6 +52,7 @@ GATE = frozenset(
         "not_open",  # the matter is new or closed: its procedure does not move
         "wrong_step",  # the current step does not take this action
         "closed",  # closed: no withdrawing, no more supporters
+        "withdraw_after_acceptance",  # accepted: withdrawing is the committee's decision now
         "already_screened",  # screening (and merging) is over
         "own_matter",  # the submitter already counts as a supporter
         "already_supported",

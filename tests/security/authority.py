@@ -200,17 +200,30 @@ def _(w):
     return m.region, lambda: api(f"/matters/{m.pk}/return", RETURN)
 
 
-# The resident who raised it may withdraw it, and so may the committee.
+# Before acceptance the resident who raised it may withdraw it, and so may the committee; once accepted, the
+# committee alone (tests/procedures/test_withdrawal.py).
 @entry("matters:withdraw", action="procedures.advance", named={"resident"})
 def _(w):
-    m = walk(w, "ideas")
+    m = walk(w, "raise")
     return m.region, lambda: page(f"/m/{m.pk}/withdraw/", {"reason": "已经自行解决"})
+
+
+@entry("matters:withdraw#accepted", action="procedures.advance")
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: page(f"/m/{m.pk}/withdraw/", {"reason": "提出人已自行解决，申请撤回"})
 
 
 @entry(f"POST {API}/matters/{{matter_id}}/withdraw", action="procedures.advance", named={"resident"})
 def _(w):
-    m = walk(w, "ideas")
+    m = walk(w, "raise")
     return m.region, lambda: api(f"/matters/{m.pk}/withdraw", {"reason": "已经自行解决"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/withdraw#accepted", action="procedures.advance")
+def _(w):
+    m = walk(w, "ideas")
+    return m.region, lambda: api(f"/matters/{m.pk}/withdraw", {"reason": "提出人已自行解决，申请撤回"})
 
 
 @entry("matters:close", action="procedures.advance")

@@ -47,7 +47,8 @@ def test_an_unused_proxy_is_withdrawn_while_the_vote_is_open_and_not_after_it_cl
 def test_a_plan_vote_is_not_created_for_a_matter_no_longer_open(place):
     m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place))
     flows.to_review(place, m)
-    engine.withdraw(actor=place.resident, matter=m, reason="不需要了")
+    # after acceptance only the committee withdraws a matter (the submitter asks it to)
+    engine.withdraw(actor=place.secretary, matter=m, reason="居民不再需要")
     exc = refused(
         lambda: votes.create_vote(
             actor=place.secretary, region=place.tree.community, question="是否同意方案？", matter=m

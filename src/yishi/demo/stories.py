@@ -570,7 +570,8 @@ class Walk:
 
     def withdraw(self, d):
         with self.at(d, 15):
-            engine.withdraw(actor=self.matter.submitter, matter=self.matter, reason=self.spec.reason)
+            # Accepted before it was withdrawn: the committee decides, at the submitter's request, in public.
+            engine.withdraw(actor=self.secretary, matter=self.matter, reason=self.spec.reason)
 
     def unresolved(self, d):
         with self.at(d, 16):
@@ -2181,7 +2182,7 @@ EVERYDAY = [
         referred_to="朝东社区人民调解委员会",
         reason="邻里纠纷先行调解，已转社区人民调解委员会，调解员三日内约双方见面。",
     ),
-    # Withdrawn by the resident, closed unresolved.
+    # Withdrawn at the resident's request (by the committee: it had been accepted), closed unresolved.
     M(
         "馨泰花园小区",
         "property",
@@ -2190,7 +2191,7 @@ EVERYDAY = [
         "1号楼1单元的门禁时好时坏，外人随便进出，希望更换。",
         24,
         "withdrawn",
-        reason="物业已上门更换门禁主板，现在正常了，撤回。",
+        reason="提出人告知物业已上门更换门禁主板，现已正常，申请撤回。",
         idle=10,
     ),
     M(

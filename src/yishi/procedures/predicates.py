@@ -76,12 +76,22 @@ def may_return(person, matter: Matter) -> Refused | None:
 
 
 def may_withdraw(person, matter: Matter) -> Refused | None:
-    """The submitter withdraws their own matter; staff who may move it do so at their request."""
-    refused = None
-    if not (is_person(person) and person.pk == matter.submitter_id):
-        refused = authority(person, "procedures.advance", matter)
-    if refused is None and matter.is_closed:
-        refused = Refused(_("This matter is already closed."), "closed")
+    """Until it is accepted, the submitter withdraws their own matter (or staff do, at their request). Once
+    accepted, others have joined it (supporters, merged matters, tasks, contracts): withdrawing is then the
+    committee's decision, with a public reason."""
+    own = is_person(person) and person.pk == matter.submitter_id
+    if own and matter.status == Status.NEW:
+        return None
+    refused = authority(person, "procedures.advance", matter)
+    if matter.is_closed and (refused is None or own):
+        return Refused(_("This matter is already closed."), "closed")
+    if refused is not None and own:
+        return Refused(
+            _(
+                "The matter has been accepted: only the community committee can now withdraw it, with a public reason."
+            ),
+            "withdraw_after_acceptance",
+        )
     return refused
 
 

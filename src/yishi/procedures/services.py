@@ -243,6 +243,9 @@ def withdraw(*, actor, matter: Matter, reason: str) -> Matter:
     if not reason:
         raise Refused(_("Give the reason for withdrawing the matter."), "reason_required", field="reason")
     hidden = matter.back_to_back and actor is not None and actor.pk == matter.submitter_id
+    if matter.status != Status.NEW:  # the committee's decision: its reason is posted with the matter
+        Matter.objects.filter(pk=matter.pk).update(public_reason=reason)
+        matter.public_reason = reason
     return _move(
         matter,
         actor=None if hidden else actor,
