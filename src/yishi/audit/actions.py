@@ -64,6 +64,7 @@ class Action(models.TextChoices):
 
     PLANS_DRAFT_VERSION = "plans.draft_version", _("Plan draft written")
     PLANS_RECORD_CONSENSUS = "plans.record_consensus", _("Consensus on the plan recorded")
+    PLANS_RESUBMIT = "plans.resubmit", _("A plan voted down put to the vote again, with the reason")
 
     PROCEDURES_START = "procedures.start", _("Procedure chosen and first step begun")
     PROCEDURES_ADVANCE = "procedures.advance", _("Step completed, on to the next")

@@ -119,6 +119,13 @@ class ConsensusOut(Schema):
     recorded_at: datetime
 
 
+class ResubmissionOut(Schema):
+    id: int
+    version: int = Field(..., description="The plan version put to the vote again unchanged")
+    reason: str = Field(..., description="The committee's reason, shown publicly")
+    at: datetime
+
+
 class ReviewOut(Schema):
     id: int
     version: int
@@ -222,6 +229,9 @@ class MatterDetail(MatterOut):
     sessions: list[SessionOut]
     plan_versions: list[VersionOut]
     consensus: list[ConsensusOut]
+    resubmissions: list[ResubmissionOut] = Field(
+        ..., description="A plan voted down and put to the vote again as it was, each with its public reason"
+    )
     reviews: list[ReviewOut]
     votes: list[VoteOut]
     works: list[WorkOut]

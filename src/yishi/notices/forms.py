@@ -33,3 +33,10 @@ class PublishForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     period_days = forms.IntegerField(label=_("Posting period (days)"), min_value=1, max_value=365, initial=10)
+
+    def __init__(self, *args, due: str | None = None, **kwargs):
+        """``due``: the kind the matter's step posts, the only one offered then."""
+        super().__init__(*args, **kwargs)
+        if due is not None:
+            self.fields["kind"].choices = [(due, NoticeKind(due).label)]
+            self.fields["kind"].initial = due

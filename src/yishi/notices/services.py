@@ -10,6 +10,7 @@ from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
+from yishi.procedures.evidence import notice_due
 from yishi.procedures.services import require_step_action
 from yishi.regions.models import Level
 
@@ -79,6 +80,15 @@ def publish_result(
     require_step_action(actor, matter, "procedures.publish_result")
     if kind not in (NoticeKind.RESULT, NoticeKind.RESOLUTION):
         raise Refused(_("Unknown kind of notice."), "invalid_kind", field="kind")
+    due = notice_due(matter.step)
+    if due is not None and kind != due:
+        if due == NoticeKind.RESOLUTION:
+            text = _(
+                "This step posts the resolution; the result is posted once the work is done and confirmed."
+            )
+        else:
+            text = _("This step posts the result of the work; the resolution was posted at its own step.")
+        raise Refused(text, "wrong_kind", field="kind")
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
         raise Refused(_("A notice needs a title and a text."), "notice_incomplete")

@@ -16,12 +16,12 @@ from yishi.errors import Refused
 from yishi.matters import queries
 from yishi.matters.api import _ref
 from yishi.matters.models import Matter
-from yishi.matters.schemas import ConsensusOut, VersionOut
+from yishi.matters.schemas import ConsensusOut, ResubmissionOut, VersionOut
 from yishi.people.tokens import WRITE_AUTH
 from yishi.regions.models import Unit
 from yishi.regions.queries import units_serving
 
-from .services import draft_version, record_consensus
+from .services import draft_version, record_consensus, resubmit
 
 router = Router(tags=["matters"])
 
@@ -41,6 +41,10 @@ class PlanIn(Schema):
     cost_sharing: str = ""
     timeline: str = ""
     beneficiaries: str = ""
+
+
+class ResubmissionIn(Schema):
+    reason: str = Field(..., description="Why the same plan goes to the vote again; shown publicly")
 
 
 class ConsensusIn(Schema):
@@ -75,6 +79,10 @@ def _version(v) -> dict:
 
 def _consensus(c, numbers: dict) -> dict:
     return {"id": c.pk, "version": numbers[c.version_id], "minutes": c.minutes, "recorded_at": c.recorded_at}
+
+
+def _resubmission(r, numbers: dict) -> dict:
+    return {"id": r.pk, "version": numbers[r.version_id], "reason": r.reason, "at": r.at}
 
 
 def _units_for(matter: Matter):
@@ -137,3 +145,18 @@ def add_consensus(request, matter_id: int, body: ConsensusIn):
         version = get_object_or_404(matter.plan_versions, number=body.version)
     consensus = record_consensus(actor=request.auth, matter=matter, version=version, minutes=body.minutes)
     return created(_consensus(consensus, {version.pk: version.number}))
+
+
+@router.post(
+    "/{int:matter_id}/resubmissions",
+    operation_id="yishi_matters_api_add_resubmission",
+    auth=WRITE_AUTH,
+    response={201: ResubmissionOut, **WRITE_ERRORS},
+    summary="Put the latest plan, voted down, to the vote again unchanged, with a public reason",
+    description="The other way back to the vote is a new version. Refused with `nothing_to_resubmit` when the "
+    "latest version was not voted down, or its failure is already answered.",
+)
+def add_resubmission(request, matter_id: int, body: ResubmissionIn):
+    matter = queries.get_matter(matter_id)
+    done = resubmit(actor=request.auth, matter=matter, reason=body.reason)
+    return created(_resubmission(done, {done.version_id: done.version.number}))

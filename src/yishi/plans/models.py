@@ -32,6 +32,17 @@ class PlanVersion(AppendOnly):
     def __str__(self) -> str:
         return _("version %(n)s") % {"n": self.number}
 
+    def rejected_unchanged(self):
+        """The failed vote on this version that no new version and no recorded reason has answered yet, or
+        None. A plan the residents' representatives voted down goes to a vote again only changed, or with a
+        public reason for putting it as it is (``Resubmission``)."""
+        result = self.vote_results.order_by("-recorded_at", "-pk").first()
+        if result is None or result.passed:
+            return None
+        if self.resubmissions.filter(at__gte=result.recorded_at).exists():
+            return None
+        return result
+
 
 class PlanPart(models.Model):
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="parts")
@@ -78,6 +89,25 @@ class Consensus(models.Model):
         verbose_name = _("consensus")
         verbose_name_plural = _("consensus records")
         ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} · v{self.version_id}"
+
+
+class Resubmission(AppendOnly):
+    """The committee's public reason for putting a plan the representatives voted down to the vote again,
+    unchanged (for instance: too few were present, or the residents were not told in time)."""
+
+    matter = models.ForeignKey("matters.Matter", on_delete=models.PROTECT, related_name="resubmissions")
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="resubmissions")
+    reason = models.TextField(_("why the same plan is put to the vote again"), max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("plan put to the vote again")
+        verbose_name_plural = _("plans put to the vote again")
+        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.matter_id} · v{self.version_id}"

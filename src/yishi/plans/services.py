@@ -14,7 +14,7 @@ from yishi.procedures.predicates import may_draft_plan
 from yishi.regions.models import Unit
 from yishi.regions.queries import units_serving
 
-from .models import Consensus, PlanPart, PlanVersion
+from .models import Consensus, PlanPart, PlanVersion, Resubmission
 from .predicates import may_record_consensus
 
 
@@ -134,6 +134,36 @@ def record_consensus(*, actor, matter: Matter, version: PlanVersion, minutes: st
         data={"matter": matter.pk, "version": version.number},
     )
     return consensus
+
+
+@transaction.atomic
+def resubmit(*, actor, matter: Matter, reason: str) -> Resubmission:
+    """Put the latest plan, voted down, to the vote again as it is: the committee's decision, its reason public.
+    The other way forward is a new version (``draft_version``)."""
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    enforce(may_draft_plan(actor, matter))
+    version = matter.plan_versions.order_by("-number").first()
+    failed = version.rejected_unchanged() if version is not None else None
+    if failed is None:
+        raise Refused(
+            _("No plan here was voted down: there is nothing to put to the vote again."),
+            "nothing_to_resubmit",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(
+            _("Give the reason for putting the same plan to the vote again; it is shown publicly."),
+            "reason_required",
+            field="reason",
+        )
+    resubmission = Resubmission.objects.create(matter=matter, version=version, reason=reason[:2000], by=actor)
+    record(
+        actor=actor,
+        action=Action.PLANS_RESUBMIT,
+        target=resubmission,
+        data={"matter": matter.pk, "version": version.number, "failed_result": failed.pk},
+    )
+    return resubmission
 
 
 def diff(old: PlanVersion | None, new: PlanVersion) -> list[tuple[str, str, str]]:

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_POST
 from yishi.errors import Refused
 from yishi.matters import queries
 from yishi.matters.views import _act, _bind
+from yishi.procedures.forms import ReasonForm
 from yishi.regions.queries import units_serving
 
-from . import forms
+from . import forms, services
 from .services import draft_version, record_consensus
 
 
@@ -32,6 +33,19 @@ def plan(request, pk):
         )
 
     return _act(request, pk, "plan", form, call, _("The plan version has been saved."))
+
+
+@require_POST
+@login_required
+def resubmit(request, pk):
+    return _act(
+        request,
+        pk,
+        "resubmit",
+        _bind("resubmit", ReasonForm, request),
+        lambda matter, d: services.resubmit(actor=request.user, matter=matter, reason=d["reason"]),
+        _("The plan goes to the vote again, with your reason posted."),
+    )
 
 
 @require_POST

@@ -6,6 +6,7 @@ Each reason is written for a community worker: what is missing, in plain words.
 from collections.abc import Callable
 
 from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -42,6 +43,14 @@ def plan_drafted(matter) -> list:
         return [_("The plan does not yet say what is to be done by whom.")]
     if any(not (p.unit_id or p.responsible) for p in parts):
         return [_("Every part of the plan needs a responsible unit or person.")]
+    if version.rejected_unchanged() is not None:
+        return [
+            _(
+                "Version %(n)s of the plan was voted down: draft a new version, or give the reason for putting "
+                "the same plan to the vote again (it is shown publicly)."
+            )
+            % {"n": version.number}
+        ]
     return []
 
 
@@ -105,9 +114,50 @@ def works_confirmed(matter) -> list:
     return []
 
 
+# The notice a step's evidence asks for, by the evidence's key: posting is the step's work (四议两公开's 决议公开
+# and 实施结果公开, the eight steps' last). ``notice_due`` tells the board's service which kind the step posts.
+NOTICE_EVIDENCE = {"resolution_published": "resolution", "result_published": "result"}
+
+
+def notice_due(step) -> str | None:
+    """The kind of notice ``step`` is completed by, or None when it is completed by something else."""
+    for key in step.evidence if step is not None else ():
+        if key in NOTICE_EVIDENCE:
+            return NOTICE_EVIDENCE[key]
+    return None
+
+
+def _reported_since(matter, kind):
+    """When what a notice of ``kind`` reports was settled: the vote that passed the latest plan (a resolution),
+    or the last task confirmed by the residents (a result). None: nothing to wait for."""
+    if kind == "resolution":
+        version = _latest_version(matter)
+        passed = (
+            version.vote_results.filter(passed=True).order_by("-recorded_at").first() if version else None
+        )
+        return passed.recorded_at if passed else None
+    confirmed = [w.confirmed_at for w in matter.works.all() if w.confirmed_at]
+    return max(confirmed) if confirmed else None
+
+
 def _notice_posted(kind):
     def check(matter) -> list:
-        if not matter.notices.filter(kind=kind).exists():
+        notices = matter.notices.filter(kind=kind)
+        since = _reported_since(matter, kind)
+        if since is not None and notices.exists() and not notices.filter(posted_at__gte=since).exists():
+            early = notices.order_by("-posted_at").first()
+            if kind == "resolution":
+                text = _(
+                    "The resolution notice of %(date)s was posted before the vote it reports: post the "
+                    "resolution again now."
+                )
+            else:
+                text = _(
+                    "The result notice of %(date)s was posted before the residents confirmed the work: post the "
+                    "result again now."
+                )
+            return [text % {"date": formats.date_format(timezone.localtime(early.posted_at), "DATE_FORMAT")}]
+        if not notices.exists():
             if kind == "resolution":
                 return [_("The resolution has not been posted on the public board.")]
             return [_("The result has not been posted on the public board.")]

@@ -9,7 +9,7 @@ from yishi.matters.models import Matter
 from yishi.matters.presenters import is_own, submitter_label
 from yishi.meetings.matter_api import _session
 from yishi.notices.matter_api import _notice
-from yishi.plans.api import _consensus, _version
+from yishi.plans.api import _consensus, _resubmission, _version
 from yishi.procedures.models import Transition
 from yishi.procedures.offers import offers
 from yishi.procedures.queries import checklist, deviations
@@ -63,6 +63,7 @@ def detail(matter: Matter, viewer) -> dict:
         ],
         "plan_versions": [_version(v) for v in versions],
         "consensus": [_consensus(c, numbers) for c in matter.consensus_records.order_by("recorded_at", "pk")],
+        "resubmissions": [_resubmission(r, numbers) for r in matter.resubmissions.order_by("at", "pk")],
         "reviews": [
             _review(r, numbers) for r in matter.reviews.select_related("reviewer").order_by("at", "pk")
         ],

@@ -20,10 +20,11 @@ from yishi.meetings.models import Announcement, Session
 from yishi.notices.forms import PublishForm
 from yishi.notices.models import Notice
 from yishi.plans import forms as plan_forms
-from yishi.plans.models import Consensus, PlanPart, PlanVersion
+from yishi.plans.models import Consensus, PlanPart, PlanVersion, Resubmission
 from yishi.plans.services import diff
 from yishi.procedures import definitions
 from yishi.procedures import forms as procedure_forms
+from yishi.procedures.evidence import notice_due
 from yishi.procedures.models import Transition
 from yishi.procedures.offers import NOTHING, WORK_ACTIONS, offers
 from yishi.procedures.queries import checklist, deviations, transitions_of, who_acts
@@ -62,6 +63,7 @@ def page_facts(matter: Matter, viewer) -> PageFacts:
         "sessions": Session.objects.filter(matter=here),
         "versions": PlanVersion.objects.filter(matter=here),
         "consensus": Consensus.objects.filter(matter=here),
+        "resubmissions": Resubmission.objects.filter(matter=here),
         "votes": VoteResult.objects.filter(matter=here),
         "works": Work.objects.filter(matter=here),
         "notices": Notice.objects.filter(matter=here),
@@ -116,21 +118,22 @@ def _fresh_forms(matter, units) -> dict:
         "close": ("procedures.close_unresolved", make("close", procedure_forms.ReasonForm)),
         "session": ("procedures.record_session", make("session", ConsultationForm)),
         "plan": ("procedures.draft_plan", make("plan", plan_forms.PlanForm, units=units)),
+        "resubmit": ("procedures.draft_plan", make("resubmit", procedure_forms.ReasonForm)),
         "consensus": ("procedures.record_consensus", make("consensus", plan_forms.ConsensusForm)),
         "review": ("procedures.review_plan", make("review", ReviewForm)),
         "vote": ("procedures.record_vote", make("vote", VoteResultForm)),
         "work": ("procedures.assign_work", make("work", work_forms.WorkForm, units=units)),
-        "publish": ("procedures.publish_result", make("publish", PublishForm)),
+        "publish": ("procedures.publish_result", make("publish", PublishForm, due=notice_due(step))),
         "rate": ("procedures.rate_result", make("rate", work_forms.RateForm)),
         "record_support": ("matters.record_support", make("support", forms.SupportForm)),
     }
 
 
-def _forms(matter, actions, bound: dict) -> dict:
+def _forms(matter, actions, bound: dict, latest_voted_down: bool) -> dict:
     units = units_for(matter) if actions & {"procedures.draft_plan", "procedures.assign_work"} else None
     shown = {}
     for name, (action, make) in _fresh_forms(matter, units).items():
-        if action in actions:
+        if action in actions and (name != "resubmit" or latest_voted_down):
             shown[name] = bound.get("support" if name == "record_support" else name) or make()
     return shown
 
@@ -364,7 +367,19 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "why_not_support": offered.why_not("matters.support"),
         # Someone not logged in is asked to, where a logged-in resident could add their name.
         "login_to_support": not user.is_authenticated and not dossier and not matter.is_closed,
-        "forms": _forms(matter, actions, bound),
+        "resubmissions": read(
+            "resubmissions", lambda: list(matter.resubmissions.select_related("version").order_by("at", "pk"))
+        ),
+        "forms": _forms(
+            matter,
+            actions,
+            bound,
+            # the way back to the vote for a plan voted down: a new version, or the same one with a reason
+            latest_voted_down="procedures.draft_plan" in actions
+            and facts.has("votes")
+            and bool(versions)
+            and versions[-1].rejected_unchanged() is not None,
+        ),
         "refusals": _refusals(bound),
         "dossier": dossier,
     }
