@@ -9,7 +9,7 @@ from tests import builders
 from tests.api.conftest import anonymous, ok, problem, send, with_session, with_token
 from yishi.meetings import services as meetings
 from yishi.meetings.models import Meeting
-from yishi.votes import services as votes
+from yishi.votes import drafting
 from yishi.votes.models import Vote
 
 
@@ -22,7 +22,7 @@ def town(place):
 
 def _draft_vote(town, **kwargs) -> Vote:
     kwargs.setdefault("question", "是否同意维修小区西侧道路？")
-    return votes.create_vote(actor=town.secretary, region=town.tree.community, **kwargs)
+    return drafting.create_vote(actor=town.secretary, region=town.tree.community, **kwargs)
 
 
 # --- votes ----------------------------------------------------------------------------------------------
@@ -63,7 +63,7 @@ def test_a_choice_votes_options_are_replaced_whole(town):
 
 
 def test_an_open_vote_no_longer_changes(town):
-    vote = votes.open_vote(actor=town.secretary, vote=_draft_vote(town))
+    vote = drafting.open_vote(actor=town.secretary, vote=_draft_vote(town))
     problem(
         send(with_token(town.secretary), "patch", f"/votes/{vote.pk}", {"question": "改过的问题？"}),
         409,
@@ -103,7 +103,7 @@ def test_only_the_organisers_see_and_change_a_draft(town):
 
 
 def test_an_opened_vote_is_public_but_changing_it_needs_authority(town):
-    vote = votes.open_vote(actor=town.secretary, vote=_draft_vote(town))
+    vote = drafting.open_vote(actor=town.secretary, vote=_draft_vote(town))
     problem(
         send(with_token(town.other_secretary), "patch", f"/votes/{vote.pk}", {"question": "别人的问题？"}),
         403,

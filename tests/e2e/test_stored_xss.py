@@ -67,7 +67,7 @@ def plant():
     from yishi.regions.services import create_region, create_unit
     from yishi.reviews.services import submit_review
     from yishi.surveys import services as surveys
-    from yishi.votes import services as votes
+    from yishi.votes import drafting, tallies
     from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
     p = Planter()
@@ -167,7 +167,7 @@ def plant():
     engine.advance(actor=w.secretary, matter=m)
     p("review opinion", submit_review, actor=w.lawyer, matter=m, decision="approve", opinion=PROBE)
     engine.advance(actor=w.secretary, matter=m)
-    votes.record_result(
+    tallies.record_result(
         actor=w.secretary, matter=m, electorate=30, present=30, in_favour=20, against=10, abstain=0
     )
     engine.advance(actor=w.secretary, matter=m)
@@ -295,7 +295,7 @@ def plant():
 
     vote = p(
         "vote question, description, option labels and descriptions",
-        votes.create_vote,
+        drafting.create_vote,
         actor=w.secretary,
         region=t.community,
         question=SHORT,
@@ -307,7 +307,7 @@ def plant():
         preset="plurality",
     )
     if vote:
-        votes.open_vote(actor=w.secretary, vote=vote)
+        drafting.open_vote(actor=w.secretary, vote=vote)
     w.vote = vote
 
     survey = p(

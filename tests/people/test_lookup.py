@@ -21,7 +21,7 @@ from yishi.meetings import services as meetings
 from yishi.people.lookup import person_by_phone
 from yishi.people.models import Person
 from yishi.people.tokens import issue_token
-from yishi.votes import services as votes
+from yishi.votes import drafting
 
 UNKNOWN = "13999999999"
 BACKEND = "yishi.people.backends.PhonePasswordBackend"
@@ -56,12 +56,12 @@ def world(place):
     reps = [builders.person(f"代表{i}") for i in range(3)]
     for rep in reps:
         builders.role(rep, "representative", p.tree.community)
-    p.draft = votes.create_vote(
+    p.draft = drafting.create_vote(
         actor=p.secretary, region=p.tree.community, question="修路吗？", electorate="list", people=reps
     )
-    p.vote = votes.open_vote(
+    p.vote = drafting.open_vote(
         actor=p.secretary,
-        vote=votes.create_vote(
+        vote=drafting.create_vote(
             actor=p.secretary, region=p.tree.community, question="修路吗？", proxies_allowed=True
         ),
     )

@@ -6,7 +6,7 @@ from yishi.notices.services import publish_result
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
 from yishi.reviews.services import submit_review
-from yishi.votes.services import record_result
+from yishi.votes.tallies import record_result
 from yishi.works.services import assign_work, report_progress, supervise
 
 

@@ -10,7 +10,7 @@ from yishi.errors import Refused
 from yishi.meetings import rules, services
 from yishi.regions.queries import rule_for
 from yishi.regions.services import set_region_rule
-from yishi.votes.services import eight_step_threshold
+from yishi.votes.drafting import eight_step_threshold
 
 BACKEND = "yishi.people.backends.PhonePasswordBackend"
 KEY = "meeting_notice_days:consultation"

@@ -716,7 +716,7 @@ def _(w):
 # ---------------------------------------------------------------- votes
 def _vote(w, state="open", **kwargs):
     """A yes/no vote of two listed residents (刘桂兰 and 王建国) in the community."""
-    from yishi.votes import services as vs
+    from yishi.votes import drafting, tallies
 
     fields = {
         "region": w.tree.community,
@@ -725,17 +725,17 @@ def _vote(w, state="open", **kwargs):
         "people": [w.resident, w.neighbour],
         "preset": "eight_step",
     } | kwargs
-    vote = vs.create_vote(actor=w.secretary, **fields)
+    vote = drafting.create_vote(actor=w.secretary, **fields)
     if state == "draft":
         return vote
-    vs.open_vote(actor=w.secretary, vote=vote)
+    drafting.open_vote(actor=w.secretary, vote=vote)
     if state == "counted":
-        vs.record_participation(
+        tallies.record_participation(
             actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)]
         )
-        vs.enter_tally(actor=w.secretary, vote=vote, channel="hands", counts=_counts(vote, 1))
-        vs.enter_tally(actor=w.council_clerk, vote=vote, channel="hands", counts=_counts(vote, 1))
-        vs.close_vote(actor=w.secretary, vote=vote)
+        tallies.enter_tally(actor=w.secretary, vote=vote, channel="hands", counts=_counts(vote, 1))
+        tallies.enter_tally(actor=w.council_clerk, vote=vote, channel="hands", counts=_counts(vote, 1))
+        tallies.close_vote(actor=w.secretary, vote=vote)
     vote.refresh_from_db()
     return vote
 
@@ -750,10 +750,10 @@ def _counts(vote, yes):
 
 
 def _proxied(w):
-    from yishi.votes import services as vs
+    from yishi.votes import casting
 
     vote = _vote(w, proxies_allowed=True)
-    proxy = vs.record_proxy(
+    proxy = casting.record_proxy(
         actor=w.secretary,
         vote=vote,
         holder=w.outsider,
@@ -844,10 +844,10 @@ def _(w):
 
 
 def _participated(w):
-    from yishi.votes import services as vs
+    from yishi.votes import tallies
 
     vote = _vote(w)
-    vs.record_participation(
+    tallies.record_participation(
         actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)]
     )
     return vote

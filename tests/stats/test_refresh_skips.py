@@ -16,7 +16,7 @@ from yishi.matters.services import raise_matter
 from yishi.meetings import services as meetings
 from yishi.stats import receivers, rollups
 from yishi.stats.models import Counter, Source
-from yishi.votes import services as votes
+from yishi.votes import drafting, tallies
 
 
 def tables():
@@ -53,9 +53,9 @@ def last_entry(action: str) -> AuditEntry:
 def test_drafting_and_opening_a_vote_refresh_nothing_and_a_recount_agrees(place, refreshes):
     for i in range(3):
         builders.role(builders.person(f"代表{i}"), "representative", place.tree.community)
-    vote = votes.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？")
-    vote = votes.change_draft(actor=place.secretary, vote=vote, question="是否同意维修？")
-    vote = votes.open_vote(actor=place.secretary, vote=vote)
+    vote = drafting.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？")
+    vote = drafting.change_draft(actor=place.secretary, vote=vote, question="是否同意维修？")
+    vote = drafting.open_vote(actor=place.secretary, vote=vote)
     assert refreshes == []
     for action in ("votes.create_vote", "votes.change_draft", "votes.open_vote"):
         entry = last_entry(action)
@@ -67,12 +67,12 @@ def test_a_vote_with_participation_is_refreshed(place, refreshes):
     """The other side of the skip: a change that counts still reaches the roll-ups."""
     rep = builders.person("代表")
     builders.role(rep, "representative", place.tree.community)
-    vote = votes.open_vote(
+    vote = drafting.open_vote(
         actor=place.secretary,
-        vote=votes.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
+        vote=drafting.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
     )
     elector = vote.electors.get()
-    votes.record_participation(actor=place.secretary, vote=vote, channel="paper", electors=[elector])
+    tallies.record_participation(actor=place.secretary, vote=vote, channel="paper", electors=[elector])
     assert refreshes == ["refresh"]
     assert Source.objects.filter(kind=rollups.VOTE, object_id=vote.pk).exists()
 

@@ -32,7 +32,7 @@ from yishi.stats import plain, rollups
 from yishi.stats.figures import Period, add_months
 from yishi.stats.models import Counter, Participant
 from yishi.stats.receivers import refresh_for
-from yishi.votes import services as votes
+from yishi.votes import drafting, tallies
 from yishi.votes.models import Participation
 from yishi.works.models import Satisfaction, Work
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
@@ -192,7 +192,7 @@ class World:
                 return
         elif step == "vote":
             yes = self.rng.choice([25, 25, 25, 12])
-            votes.record_result(
+            tallies.record_result(
                 actor=secretary,
                 matter=m,
                 electorate=30,
@@ -290,9 +290,9 @@ class World:
 
     def vote(self):
         t, secretary = self.p.tree, self.p.secretary
-        vote = votes.create_vote(actor=secretary, region=t.community, question="是否同意？")
-        vote = votes.open_vote(actor=secretary, vote=vote)
-        votes.record_participation(
+        vote = drafting.create_vote(actor=secretary, region=t.community, question="是否同意？")
+        vote = drafting.open_vote(actor=secretary, vote=vote)
+        tallies.record_participation(
             actor=secretary, vote=vote, channel="paper", electors=self.rng.sample(self.residents[:5], 2)
         )
 

@@ -36,7 +36,7 @@ from yishi.plans.services import record_consensus
 from yishi.procedures import services as engine
 from yishi.surveys import services as surveys
 from yishi.surveys.models import Response
-from yishi.votes import services as votes
+from yishi.votes import drafting
 from yishi.votes.models import Ballot
 from yishi.works.services import assign_work, report_progress
 
@@ -132,9 +132,9 @@ def story(town):
         body="4处破损路面已维修完毕。",
         period_days=10,
     )
-    vote = votes.open_vote(
+    vote = drafting.open_vote(
         actor=p.secretary,
-        vote=votes.create_vote(actor=p.secretary, region=t.community, question="是否同意加装排水口？"),
+        vote=drafting.create_vote(actor=p.secretary, region=t.community, question="是否同意加装排水口？"),
     )
     survey = surveys.create_survey(actor=p.secretary, region=t.compound, title="小区绿化入户调查表")
     surveys.add_question(
@@ -378,9 +378,9 @@ def _fill(town, start: int, n: int):
         )
         meetings.invite(actor=secretary, meeting=meeting, people=residents)
         meetings.announce(actor=secretary, meeting=meeting, late_reason="紧急")
-        vote = votes.create_vote(actor=secretary, region=t.community, question=f"表决{i:02d}")
+        vote = drafting.create_vote(actor=secretary, region=t.community, question=f"表决{i:02d}")
         if i % 2:
-            votes.open_vote(actor=secretary, vote=vote)
+            drafting.open_vote(actor=secretary, vote=vote)
         survey = surveys.create_survey(actor=secretary, region=t.compound, title=f"调查{i:02d}")
         surveys.add_question(
             actor=secretary, survey=survey, kind="single", text="同意吗？", choices=["同意", "不同意"]

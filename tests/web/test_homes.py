@@ -22,7 +22,7 @@ from yishi.procedures import services as engine
 from yishi.reminders.services import escalate
 from yishi.reviews.services import submit_review
 from yishi.surveys import services as surveys
-from yishi.votes import services as votes
+from yishi.votes import casting, drafting, tallies
 from yishi.works.services import assign_work, report_progress
 
 SECTIONS = ("resident", "community", "representative", "expert", "unit", "bureau")
@@ -84,10 +84,10 @@ def raise_(p, title="小区西侧小路积水", who=None):
 
 
 def list_vote(p, people, question="是否同意维修小区西侧道路？"):
-    vote = votes.create_vote(
+    vote = drafting.create_vote(
         actor=p.secretary, region=p.tree.community, question=question, electorate="list", people=people
     )
-    return votes.open_vote(actor=p.secretary, vote=vote)
+    return drafting.open_vote(actor=p.secretary, vote=vote)
 
 
 def survey(p, title="聘请专业绿化队入户调查表"):
@@ -194,7 +194,7 @@ def test_staff_who_are_electors_find_the_vote_waiting_for_them(client, town):
     vote = list_vote(town, [town.secretary, town.clerk], question="两委会议表决")
 
     assert titles(page(client, town.secretary), "home-votes-h") == ["两委会议表决"]
-    votes.cast_ballot(actor=town.secretary, vote=vote, option="yes")
+    casting.cast_ballot(actor=town.secretary, vote=vote, option="yes")
     assert "votes" not in sections(page(client, town.secretary))
 
 
@@ -265,7 +265,7 @@ def test_the_resident_sees_open_votes_they_have_not_voted_in_until_they_vote(cli
     list_vote(town, [town.neighbour], question="不是我的表决")
 
     assert titles(page(client, town.resident), "votes-h") == ["是否同意维修小区西侧道路？"]
-    votes.cast_ballot(actor=town.resident, vote=mine, option="yes")
+    casting.cast_ballot(actor=town.resident, vote=mine, option="yes")
     assert titles(page(client, town.resident), "votes-h") == []
 
 
@@ -384,13 +384,13 @@ def test_the_committee_sees_overdue_tasks(client, town):
 
 def test_a_tally_entered_once_waits_on_another_member_of_staff_not_on_who_entered_it(client, town):
     vote = list_vote(town, [town.resident, town.neighbour])
-    votes.enter_tally(actor=town.clerk, vote=vote, channel="hands", counts={"yes": 0, "no": 0})
+    tallies.enter_tally(actor=town.clerk, vote=vote, channel="hands", counts={"yes": 0, "no": 0})
 
     assert "是否同意维修小区西侧道路？" in titles(page(client, town.secretary), "paper-h")
     assert titles(page(client, town.clerk), "paper-h") == []
     assert escape("李文书") in section(page(client, town.secretary), "community")
 
-    votes.enter_tally(actor=town.secretary, vote=vote, channel="hands", counts={"yes": 0, "no": 0})
+    tallies.enter_tally(actor=town.secretary, vote=vote, channel="hands", counts={"yes": 0, "no": 0})
     assert titles(page(client, town.secretary), "paper-h") == []
 
 
@@ -485,7 +485,7 @@ def _fill(p, n: int, start: int) -> None:
         raise_(p, f"新议题{i}", who=s)  # mine, and the inbox
         matters.accept(actor=s, matter=raise_(p, f"已受理{i}"), procedure_key="eight_steps")  # at a step
         vote = list_vote(p, [s, p.resident], question=f"表决{i}")  # to cast
-        votes.enter_tally(actor=p.clerk, vote=vote, channel="hands", counts={"yes": 0, "no": 0})  # to check
+        tallies.enter_tally(actor=p.clerk, vote=vote, channel="hands", counts={"yes": 0, "no": 0})  # to check
         survey(p, title=f"调查{i}")  # the household's, and paper forms to enter
         meeting_today(p, title=f"会议{i}")  # this week
         meeting = meeting_tomorrow(p, title=f"邀请{i}")
