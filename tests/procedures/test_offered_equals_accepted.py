@@ -30,7 +30,7 @@ from yishi.access.roles import LEVELS, Role
 from yishi.errors import Refused
 from yishi.matters import services as matters
 from yishi.matters.models import Matter
-from yishi.meetings.services import record_session
+from yishi.meetings.holding import record_session
 from yishi.notices.services import publish_result
 from yishi.people.models import Person
 from yishi.people.tokens import issue_token

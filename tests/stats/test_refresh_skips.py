@@ -13,7 +13,7 @@ from tests.stats.test_rollups import tables as counted
 from yishi.audit.models import AuditEntry
 from yishi.comments.services import post_comment
 from yishi.matters.services import raise_matter
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, attending, closing, preparing
 from yishi.stats import receivers, rollups
 from yishi.stats.models import Counter, Source
 from yishi.votes import drafting, tallies
@@ -79,7 +79,7 @@ def test_a_vote_with_participation_is_refreshed(place, refreshes):
 
 def test_inviting_and_confirming_minutes_refresh_nothing_and_a_recount_agrees(place, refreshes, monkeypatch):
     starts = timezone.now() + datetime.timedelta(days=10)
-    meeting = meetings.create_meeting(
+    meeting = preparing.create_meeting(
         actor=place.secretary,
         region=place.tree.community,
         form="consultation",
@@ -88,16 +88,16 @@ def test_inviting_and_confirming_minutes_refresh_nothing_and_a_recount_agrees(pl
         starts_at=starts,
         place="议事厅",
     )
-    meetings.announce(actor=place.secretary, meeting=meeting)
+    announcing.announce(actor=place.secretary, meeting=meeting)
     refreshes.clear()
-    meetings.invite(actor=place.secretary, meeting=meeting, people=[place.resident, place.neighbour])
+    preparing.invite(actor=place.secretary, meeting=meeting, people=[place.resident, place.neighbour])
     assert refreshes == []
     assert forced_refresh_changes_nothing(last_entry("meetings.invite"))
     monkeypatch.setattr(timezone, "now", lambda: starts + datetime.timedelta(minutes=5))
-    meetings.check_in(actor=place.secretary, meeting=meeting, person=place.neighbour)
-    meetings.close_meeting(actor=place.secretary, meeting=meeting)
+    attending.check_in(actor=place.secretary, meeting=meeting, person=place.neighbour)
+    closing.close_meeting(actor=place.secretary, meeting=meeting)
     refreshes.clear()
-    meetings.confirm_minutes(actor=place.secretary, meeting=meeting)
+    closing.confirm_minutes(actor=place.secretary, meeting=meeting)
     assert refreshes == []
     assert forced_refresh_changes_nothing(last_entry("meetings.confirm_minutes"))
     assert Counter.objects.filter(dim="meet", n=1).exists()  # the meeting held was counted, by its close

@@ -29,7 +29,7 @@ from yishi.comments import services as comments
 from yishi.comments.models import Comment
 from yishi.comments.paging import PAGE_SIZE
 from yishi.matters import services as matters
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, preparing
 from yishi.notices.services import post_notice
 from yishi.people.models import Membership
 from yishi.plans.services import record_consensus
@@ -367,7 +367,7 @@ def _fill(town, start: int, n: int):
             body="…",
             period_days=10,
         )
-        meeting = meetings.create_meeting(
+        meeting = preparing.create_meeting(
             actor=secretary,
             region=t.community,
             form="consultation",
@@ -376,8 +376,8 @@ def _fill(town, start: int, n: int):
             starts_at=soon,
             place="议事厅",
         )
-        meetings.invite(actor=secretary, meeting=meeting, people=residents)
-        meetings.announce(actor=secretary, meeting=meeting, late_reason="紧急")
+        preparing.invite(actor=secretary, meeting=meeting, people=residents)
+        announcing.announce(actor=secretary, meeting=meeting, late_reason="紧急")
         vote = drafting.create_vote(actor=secretary, region=t.community, question=f"表决{i:02d}")
         if i % 2:
             drafting.open_vote(actor=secretary, vote=vote)

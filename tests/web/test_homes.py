@@ -14,7 +14,7 @@ from django.utils.html import escape
 from tests import builders
 from tests.procedures import flows
 from yishi.matters import services as matters
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, preparing
 from yishi.notices.services import post_notice
 from yishi.people.models import Membership
 from yishi.plans.services import draft_version, record_consensus
@@ -113,7 +113,7 @@ def implementing(p, who=None):
 
 def meeting_today(p, title="让居民出行安全，对低洼路段进行维修"):
     noon = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(12)))
-    return meetings.create_meeting(
+    return preparing.create_meeting(
         actor=p.secretary,
         region=p.tree.community,
         form="consultation",
@@ -126,7 +126,7 @@ def meeting_today(p, title="让居民出行安全，对低洼路段进行维修"
 
 def meeting_tomorrow(p, title="让居民出行安全，对低洼路段进行维修"):
     """A meeting that can still be announced (its time is ahead), on whatever day this week ends."""
-    return meetings.create_meeting(
+    return preparing.create_meeting(
         actor=p.secretary,
         region=p.tree.community,
         form="consultation",
@@ -406,9 +406,9 @@ def test_open_surveys_wait_for_their_paper_forms(client, town):
 def test_the_representative_sees_votes_to_cast_and_meetings_they_are_invited_to(client, town):
     list_vote(town, [town.rep])
     meeting = meeting_tomorrow(town)
-    meetings.invite(actor=town.secretary, meeting=meeting, representatives=True)
+    preparing.invite(actor=town.secretary, meeting=meeting, representatives=True)
     assert titles(page(client, town.rep), "rep-inv-h") == [], "a meeting being prepared is not shown yet"
-    meetings.announce(actor=town.secretary, meeting=meeting, late_reason="路面积水危及安全，需尽快协商")
+    announcing.announce(actor=town.secretary, meeting=meeting, late_reason="路面积水危及安全，需尽快协商")
 
     html = section(page(client, town.rep), "representative")
 
@@ -489,8 +489,8 @@ def _fill(p, n: int, start: int) -> None:
         survey(p, title=f"调查{i}")  # the household's, and paper forms to enter
         meeting_today(p, title=f"会议{i}")  # this week
         meeting = meeting_tomorrow(p, title=f"邀请{i}")
-        meetings.invite(actor=s, meeting=meeting, people=[s])
-        meetings.announce(actor=s, meeting=meeting, late_reason="紧急")  # an invitation
+        preparing.invite(actor=s, meeting=meeting, people=[s])
+        announcing.announce(actor=s, meeting=meeting, late_reason="紧急")  # an invitation
         done = assign_work(actor=s, matter=m, title=f"完成的任务{i}", unit=p.fire, due_on=p.soon)
         report_progress(actor=p.fire_staff, work=done, text="完成", done=True)  # to confirm
         late = assign_work(

@@ -33,8 +33,8 @@ from yishi.funds.models import ChargeRule, Exemption, Fund, FundEntry, Method, P
 from yishi.funds.queries import collected
 from yishi.matters import services as matters
 from yishi.matters.models import Category, Channel, Matter, Photo, Support
+from yishi.meetings.holding import record_session
 from yishi.meetings.models import Session, SessionForm
-from yishi.meetings.services import record_session
 from yishi.notices.models import Notice, NoticeKind
 from yishi.notices.services import post_notice, publish_result
 from yishi.people.models import Membership, Person
