@@ -15,8 +15,8 @@ from tests.procedures import flows
 from yishi.matters.models import Matter
 from yishi.meetings import announcing, preparing
 from yishi.meetings.models import SheetPhoto
-from yishi.regions.imports import XLSX_CONTENT_TYPE
 from yishi.regions.models import Household, Region
+from yishi.regions.workbooks import XLSX_CONTENT_TYPE
 from yishi.works.models import ProgressReport
 from yishi.works.services import assign_work
 
