@@ -10,7 +10,7 @@ What it does, in one run:
 2. Builds a community (through the region services) with ``--voters`` representatives: people and their
    representative roles are bulk-inserted (no service registers ten thousand people at once). A secretary
    (registered and given the committee role through the services) creates and opens a representatives' vote
-   through ``votes.services``: the 10,000-elector snapshot and the blank ballots are laid out by ``open_vote``.
+   through ``votes.drafting``: the 10,000-elector snapshot and the blank ballots are laid out by ``open_vote``.
 3. Issues a bearer token per voter (``people.tokens.issue_token``), starts gunicorn on a free local port and
    drives ``--concurrency`` client threads (standard-library ``http.client``), each taking the next voter from a
    shared queue and POSTing ``/api/v1/votes/<id>/ballots``. ``--duplicates`` of the voters (5 % by default) are
@@ -126,7 +126,7 @@ def build(args):
     from yishi.people.services import register_person
     from yishi.regions.models import Level
     from yishi.regions.services import create_region
-    from yishi.votes import services
+    from yishi.votes import drafting
 
     city = create_region(actor=None, parent=None, level=Level.CITY, name="沧州市", code="130900000000")
     district = create_region(actor=None, parent=city, level=Level.DISTRICT, name="运河区", code="130903")
@@ -150,7 +150,7 @@ def build(args):
         batch_size=2000,
     )
 
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=secretary,
         region=community,
         question="是否同意维修小区西侧道路？",
@@ -159,7 +159,7 @@ def build(args):
         secret=args.secret,
     )
     started = time.perf_counter()
-    vote = services.open_vote(actor=secretary, vote=vote)
+    vote = drafting.open_vote(actor=secretary, vote=vote)
     return vote, secretary, community, voters, time.perf_counter() - started
 
 
@@ -310,7 +310,7 @@ def check(vote, voters, results, secretary) -> dict:
 
     from yishi.audit.models import AuditEntry
     from yishi.audit.services import verify
-    from yishi.votes import services
+    from yishi.votes import tallies
     from yishi.votes.models import Ballot, NamedChoice, Participation
 
     out = {}
@@ -355,7 +355,7 @@ def check(vote, voters, results, secretary) -> dict:
     out["audit chain intact"] = verify() is None
     out["audit verify seconds"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
-    closed = services.close_vote(actor=secretary, vote=vote)
+    closed = tallies.close_vote(actor=secretary, vote=vote)
     out["close seconds"] = round(time.perf_counter() - started, 2)
     out["closed: present"] = closed.result["present"]
     out["closed: counts"] = closed.result["counts"]
@@ -374,7 +374,7 @@ def raw_rows(vote_id: int, options: dict, electors: list, secret: bool):
     """The rows the API writes for each voter, as (participation row, ballot row), for a fresh vote id."""
     from datetime import UTC, datetime
 
-    from yishi.votes.services import new_receipt
+    from yishi.votes.seats import new_receipt
 
     rng = random.Random(7)
     receipts: set[str] = set()
@@ -397,7 +397,7 @@ def raw_inserts(args, dsn: str, secretary, community, electors: list) -> list:
     """Insert the same row pairs three ways into the same tables (each way under its own draft vote)."""
     import psycopg
 
-    from yishi.votes import services
+    from yishi.votes import drafting
     from yishi.votes.models import Ballot, Participation
 
     # Table names from the models' metadata, values as parameters.
@@ -411,7 +411,7 @@ def raw_inserts(args, dsn: str, secretary, community, electors: list) -> list:
     )
 
     def target():
-        vote = services.create_vote(
+        vote = drafting.create_vote(
             actor=secretary, region=community, question="原始插入基准", secret=args.secret
         )
         return raw_rows(vote.pk, dict(vote.options.values_list("key", "pk")), electors, args.secret)

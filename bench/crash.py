@@ -108,7 +108,7 @@ def build(args):
     from yishi.people.tokens import issue_token
     from yishi.regions.models import Level
     from yishi.regions.services import create_region
-    from yishi.votes import services as votes
+    from yishi.votes import drafting
 
     city = create_region(actor=None, parent=None, level=Level.CITY, name="沧州市", code="130900000000")
     district = create_region(actor=None, parent=city, level=Level.DISTRICT, name="运河区", code="130903")
@@ -142,8 +142,8 @@ def build(args):
         )
         for i in range(args.matters)
     ]
-    vote = votes.create_vote(actor=secretary, region=community, question="是否同意维修小区西侧道路？")
-    vote = votes.open_vote(actor=secretary, vote=vote)
+    vote = drafting.create_vote(actor=secretary, region=community, question="是否同意维修小区西侧道路？")
+    vote = drafting.open_vote(actor=secretary, vote=vote)
     tokens = {p.pk: issue_token(p) for p in [secretary, *electors]}
     return vote, secretary, electors, matters, tokens
 
@@ -341,7 +341,7 @@ def check(log: Log, vote, secretary, electors) -> dict:
     from yishi.audit.services import verify
     from yishi.comments.models import Comment
     from yishi.matters.models import Matter, Support
-    from yishi.votes import services as votes
+    from yishi.votes import tallies
     from yishi.votes.models import Ballot, NamedChoice, Participation
 
     out: dict = {}
@@ -412,7 +412,7 @@ def check(log: Log, vote, secretary, electors) -> dict:
     out["audit chain"] = "intact" if broken is None else f"BROKEN at {broken}"
     out["audit entries"] = AuditEntry.objects.count()
     out["audit verify seconds"] = round(time.perf_counter() - started, 2)
-    closed = votes.close_vote(actor=secretary, vote=vote)
+    closed = tallies.close_vote(actor=secretary, vote=vote)
     out["closed vote: present"] = closed.result["present"]
     out["closed vote: counts"] = closed.result["counts"]
     out["tally equals the ballots"] = closed.result["present"] == len(stored) == participations.count() and {

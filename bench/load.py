@@ -100,7 +100,7 @@ def build(args) -> dict:
     from yishi.people.services import register_person
     from yishi.people.tokens import issue_token
     from yishi.regions.models import Region
-    from yishi.votes import services as votes
+    from yishi.votes import drafting
 
     started = time.perf_counter()
     city.load()
@@ -151,8 +151,8 @@ def build(args) -> dict:
         [RoleAssignment(person=p, role=Role.REPRESENTATIVE, region=community) for p in electors],
         batch_size=2000,
     )
-    vote = votes.create_vote(actor=secretary, region=community, question="是否同意维修小区西侧道路？")
-    vote = votes.open_vote(actor=secretary, vote=vote)
+    vote = drafting.create_vote(actor=secretary, region=community, question="是否同意维修小区西侧道路？")
+    vote = drafting.open_vote(actor=secretary, vote=vote)
     client = Client()
     client.force_login(residents[0], backend="yishi.people.backends.PhonePasswordBackend")
     fixture = {

@@ -27,7 +27,7 @@ UNTIL_MERGED = {
     ("matters/queries.py", "yishi.procedures.definitions"),
     ("matters/services.py", "yishi.notices.services"),
     ("matters/services.py", "yishi.procedures"),
-    ("meetings/services.py", "yishi.plans.services"),
+    ("meetings/holding.py", "yishi.plans.services"),
     ("notices/queries.py", "yishi.access.queries"),
     ("notices/queries.py", "yishi.access.roles"),
     ("notices/queries.py", "yishi.meetings.models"),

@@ -22,7 +22,7 @@ from ninja.parser import Parser
 from ninja.schema import NinjaGenerateJsonSchema
 
 from .errors import Refused, api_refusal_status
-from .regions.imports import ImportRejected
+from .regions.workbooks import ImportRejected
 from .storable_text import unstorable
 
 logger = logging.getLogger("yishi.api")

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from tests import builders
 from tests.api.conftest import anonymous, ok, problem, send, with_session, with_token
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, preparing
 from yishi.meetings.models import Meeting
-from yishi.votes import services as votes
+from yishi.votes import drafting
 from yishi.votes.models import Vote
 
 
@@ -22,7 +22,7 @@ def town(place):
 
 def _draft_vote(town, **kwargs) -> Vote:
     kwargs.setdefault("question", "是否同意维修小区西侧道路？")
-    return votes.create_vote(actor=town.secretary, region=town.tree.community, **kwargs)
+    return drafting.create_vote(actor=town.secretary, region=town.tree.community, **kwargs)
 
 
 # --- votes ----------------------------------------------------------------------------------------------
@@ -63,7 +63,7 @@ def test_a_choice_votes_options_are_replaced_whole(town):
 
 
 def test_an_open_vote_no_longer_changes(town):
-    vote = votes.open_vote(actor=town.secretary, vote=_draft_vote(town))
+    vote = drafting.open_vote(actor=town.secretary, vote=_draft_vote(town))
     problem(
         send(with_token(town.secretary), "patch", f"/votes/{vote.pk}", {"question": "改过的问题？"}),
         409,
@@ -103,7 +103,7 @@ def test_only_the_organisers_see_and_change_a_draft(town):
 
 
 def test_an_opened_vote_is_public_but_changing_it_needs_authority(town):
-    vote = votes.open_vote(actor=town.secretary, vote=_draft_vote(town))
+    vote = drafting.open_vote(actor=town.secretary, vote=_draft_vote(town))
     problem(
         send(with_token(town.other_secretary), "patch", f"/votes/{vote.pk}", {"question": "别人的问题？"}),
         403,
@@ -115,7 +115,7 @@ def test_an_opened_vote_is_public_but_changing_it_needs_authority(town):
 
 
 def _draft_meeting(place) -> Meeting:
-    return meetings.create_meeting(
+    return preparing.create_meeting(
         actor=place.secretary,
         region=place.tree.community,
         form="consultation",
@@ -148,7 +148,7 @@ def test_the_convener_edits_a_meeting_being_prepared(place):
 
 def test_an_announced_meeting_is_changed_by_a_posted_change_not_edited(place):
     meeting = _draft_meeting(place)
-    meetings.announce(actor=place.secretary, meeting=meeting)
+    announcing.announce(actor=place.secretary, meeting=meeting)
     problem(
         send(with_token(place.secretary), "put", f"/meetings/{meeting.pk}", _edit(place)), 409, "announced"
     )
@@ -177,7 +177,7 @@ def test_only_who_manages_the_meeting_edits_it(place):
     for who in (place.other_secretary, place.resident):
         problem(send(with_token(who), "put", f"/meetings/{meeting.pk}", _edit(place)), 404, "not_found")
     problem(send(anonymous(), "put", f"/meetings/{meeting.pk}", _edit(place)), 401, "unauthenticated")
-    meetings.announce(actor=place.secretary, meeting=meeting)
+    announcing.announce(actor=place.secretary, meeting=meeting)
     problem(
         send(with_session(place.other_secretary), "put", f"/meetings/{meeting.pk}", _edit(place)),
         403,

@@ -13,10 +13,10 @@ from tests import builders
 from tests.api.conftest import API, anonymous, ok, problem, with_token
 from tests.procedures import flows
 from yishi.matters.models import Matter
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, preparing
 from yishi.meetings.models import SheetPhoto
-from yishi.regions.imports import XLSX_CONTENT_TYPE
 from yishi.regions.models import Household, Region
+from yishi.regions.workbooks import XLSX_CONTENT_TYPE
 from yishi.works.models import ProgressReport
 from yishi.works.services import assign_work
 
@@ -123,7 +123,7 @@ def test_only_the_responsible_unit_reports_and_nothing_is_saved_otherwise(place)
 
 
 def _announced(place):
-    meeting = meetings.create_meeting(
+    meeting = preparing.create_meeting(
         actor=place.secretary,
         region=place.tree.community,
         form="consultation",
@@ -132,7 +132,7 @@ def _announced(place):
         starts_at=timezone.now() + datetime.timedelta(days=10),
         place="党群议事厅",
     )
-    meetings.announce(actor=place.secretary, meeting=meeting)
+    announcing.announce(actor=place.secretary, meeting=meeting)
     return meeting
 
 
@@ -156,7 +156,7 @@ def test_a_sheet_photo_is_refused_to_others_for_a_draft_and_when_not_a_picture(p
     )
     assert response.status_code == 409
     problem(with_token(place.secretary).post(f"{API}/meetings/{meeting.pk}/sheet", {}), 422, "invalid")
-    draft = meetings.create_meeting(
+    draft = preparing.create_meeting(
         actor=place.secretary,
         region=place.tree.community,
         form="consultation",

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 from tests import builders
 from tests.e2e.test_story_s1 import login_with_password
 from yishi.matters import services as matters
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, attending, preparing
 from yishi.surveys import services as surveys
 
 PASSWORD = "yishi-demo-2026"
@@ -78,7 +78,7 @@ def paper():
         description="那里一下雨就积水，昨天有个老邻居在那儿摔伤了。",
     )
     matters.accept(actor=secretary, matter=matter, procedure_key="short_path", procedure_reason="小型维修")
-    meeting = meetings.create_meeting(
+    meeting = preparing.create_meeting(
         actor=secretary,
         region=t.community,
         form="consultation",
@@ -88,8 +88,8 @@ def paper():
         agenda=[matter],
         starts_at=timezone.now() + datetime.timedelta(days=5),
     )
-    meetings.invite(actor=secretary, meeting=meeting, units=[fire], names=["居民代表王大爷"], capacity="")
-    announcement = meetings.announce(actor=secretary, meeting=meeting)
+    preparing.invite(actor=secretary, meeting=meeting, units=[fire], names=["居民代表王大爷"], capacity="")
+    announcement = announcing.announce(actor=secretary, meeting=meeting)
     for room in ("101", "102", "201"):
         builders.household(t.building, room=room)
     survey = surveys.create_survey(
@@ -134,7 +134,7 @@ def test_printed_notice_agenda_sheet_and_survey_forms_render_to_a4_pdfs_with_qr_
     pdf, html = staff.pdf(f"{base}/meetings/{meeting.pk}/print/sheet/")
     assert pdf_pages(pdf) == 2  # 20 rows (the invited, then blank) and the QR code
     assert "居民代表王大爷" in html
-    assert encodes(html, f"{base}/meetings/sign-in/{meetings.sign_in_token(meeting)}/")
+    assert encodes(html, f"{base}/meetings/sign-in/{attending.sign_in_token(meeting)}/")
 
     # The survey's paper forms: one A4 page per household of the compound.
     pdf, html = staff.pdf(f"{base}/surveys/{survey.pk}/print/")

@@ -59,7 +59,7 @@ def plant():
     from yishi.comments import services as comments
     from yishi.funds import services as funds
     from yishi.matters import services as matters
-    from yishi.meetings import services as meetings
+    from yishi.meetings import announcing, attending, closing, holding, preparing
     from yishi.notices import services as notices
     from yishi.plans.services import draft_version, record_consensus
     from yishi.procedures import services as engine
@@ -67,7 +67,7 @@ def plant():
     from yishi.regions.services import create_region, create_unit
     from yishi.reviews.services import submit_review
     from yishi.surveys import services as surveys
-    from yishi.votes import services as votes
+    from yishi.votes import drafting, tallies
     from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
     p = Planter()
@@ -140,7 +140,7 @@ def plant():
     )
     p(
         "session title, place, ideas, who voiced them, other attendees",
-        meetings.record_session,
+        holding.record_session,
         actor=w.secretary,
         matter=m,
         title=SHORT,
@@ -167,7 +167,7 @@ def plant():
     engine.advance(actor=w.secretary, matter=m)
     p("review opinion", submit_review, actor=w.lawyer, matter=m, decision="approve", opinion=PROBE)
     engine.advance(actor=w.secretary, matter=m)
-    votes.record_result(
+    tallies.record_result(
         actor=w.secretary, matter=m, electorate=30, present=30, in_favour=20, against=10, abstain=0
     )
     engine.advance(actor=w.secretary, matter=m)
@@ -233,7 +233,7 @@ def plant():
     w.matters.append(agenda_matter)
     meeting = p(
         "meeting title, place, platform name",
-        meetings.create_meeting,
+        preparing.create_meeting,
         actor=w.secretary,
         region=t.community,
         form="consultation",
@@ -248,31 +248,31 @@ def plant():
     if meeting:
         p(
             "invitation names and capacity",
-            meetings.invite,
+            preparing.invite,
             actor=w.secretary,
             meeting=meeting,
             names=[SHORT],
             capacity=SHORT,
             people=[w.neighbour],
         )
-        meetings.announce(actor=w.secretary, meeting=meeting, late_reason=PROBE)
-        meetings.check_in(actor=w.secretary, meeting=meeting, person=w.neighbour)
+        announcing.announce(actor=w.secretary, meeting=meeting, late_reason=PROBE)
+        attending.check_in(actor=w.secretary, meeting=meeting, person=w.neighbour)
         meeting.starts_at = now - datetime.timedelta(minutes=5)
         meeting.save(update_fields=["starts_at"])  # it is sitting now: the rule on notice was met above
         p(
             "ideas at the meeting",
-            meetings.record_ideas,
+            holding.record_ideas,
             actor=w.secretary,
             meeting=meeting,
             matter=agenda_matter,
             ideas=[(PROBE, SHORT)],
         )
-        meetings.close_meeting(actor=w.secretary, meeting=meeting)
+        closing.close_meeting(actor=w.secretary, meeting=meeting)
         minutes = meeting.minutes.order_by("pk").first()
-        p("minutes text", meetings.edit_minutes, actor=w.secretary, minutes=minutes, text=PROBE)
-        meetings.confirm_minutes(actor=w.secretary, meeting=meeting)
-        p("addendum", meetings.add_addendum, actor=w.secretary, minutes=minutes, text=PROBE)
-    changed = meetings.create_meeting(
+        p("minutes text", closing.edit_minutes, actor=w.secretary, minutes=minutes, text=PROBE)
+        closing.confirm_minutes(actor=w.secretary, meeting=meeting)
+        p("addendum", closing.add_addendum, actor=w.secretary, minutes=minutes, text=PROBE)
+    changed = preparing.create_meeting(
         actor=w.secretary,
         region=t.community,
         form="consultation",
@@ -281,21 +281,21 @@ def plant():
         starts_at=now + datetime.timedelta(days=12),
         place="议事厅",
     )
-    meetings.announce(actor=w.secretary, meeting=changed)
+    announcing.announce(actor=w.secretary, meeting=changed)
     p(
         "meeting change reason",
-        meetings.change_meeting,
+        announcing.change_meeting,
         actor=w.secretary,
         meeting=changed,
         reason=PROBE,
         place="活动室",
     )
-    p("meeting cancel reason", meetings.cancel_meeting, actor=w.secretary, meeting=changed, reason=PROBE)
+    p("meeting cancel reason", announcing.cancel_meeting, actor=w.secretary, meeting=changed, reason=PROBE)
     w.meetings = [x for x in (meeting, changed) if x]
 
     vote = p(
         "vote question, description, option labels and descriptions",
-        votes.create_vote,
+        drafting.create_vote,
         actor=w.secretary,
         region=t.community,
         question=SHORT,
@@ -307,7 +307,7 @@ def plant():
         preset="plurality",
     )
     if vote:
-        votes.open_vote(actor=w.secretary, vote=vote)
+        drafting.open_vote(actor=w.secretary, vote=vote)
     w.vote = vote
 
     survey = p(

@@ -16,7 +16,7 @@ from tests import builders
 from tests.procedures import flows
 from yishi.matters import services as matters
 from yishi.matters.models import Matter, Photo, Status
-from yishi.meetings.services import record_session
+from yishi.meetings.holding import record_session
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import definitions
 from yishi.procedures import services as engine

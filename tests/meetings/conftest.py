@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests import builders
 from tests.procedures import flows
 from yishi.matters import services as matters
-from yishi.meetings import services
+from yishi.meetings import announcing, preparing
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -86,7 +86,7 @@ def schedule(s, *, days_ahead=10, form="consultation", agenda=None, **kwargs):
     """S1's meeting (让居民出行安全，对低洼路段进行维修, 社区协商议事厅) ``days_ahead`` days from the clock, 9:00."""
     p = s.p
     starts = s.clock.now + datetime.timedelta(days=days_ahead)
-    return services.create_meeting(
+    return preparing.create_meeting(
         actor=p.secretary,
         region=s.t.community,
         form=form,
@@ -102,15 +102,15 @@ def schedule(s, *, days_ahead=10, form="consultation", agenda=None, **kwargs):
 def invite_s1(s, meeting):
     """The two committees, the property company, the resident representatives and the three liaison units."""
     p = s.p
-    services.invite(actor=p.secretary, meeting=meeting, people=[p.secretary, s.deputy], capacity="两委成员")
-    services.invite(actor=p.secretary, meeting=meeting, representatives=True)
-    services.invite(actor=p.secretary, meeting=meeting, units=[p.property, p.fire, s.brigade, s.urban])
+    preparing.invite(actor=p.secretary, meeting=meeting, people=[p.secretary, s.deputy], capacity="两委成员")
+    preparing.invite(actor=p.secretary, meeting=meeting, representatives=True)
+    preparing.invite(actor=p.secretary, meeting=meeting, units=[p.property, p.fire, s.brigade, s.urban])
     return meeting
 
 
 def announced(s, **kwargs):
     meeting = invite_s1(s, schedule(s, **kwargs))
-    services.announce(actor=s.p.secretary, meeting=meeting)
+    announcing.announce(actor=s.p.secretary, meeting=meeting)
     meeting.refresh_from_db()
     return meeting
 

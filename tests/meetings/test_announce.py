@@ -8,7 +8,7 @@ import pytest
 from tests.meetings.conftest import announced, invite_s1, schedule
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
-from yishi.meetings import rules, services
+from yishi.meetings import announcing, preparing, rules
 from yishi.meetings.models import Announcement, Meeting, MeetingStatus
 from yishi.notices import queries as board
 from yishi.notices.models import Notice, NoticeKind
@@ -21,7 +21,7 @@ def late_flags(matter) -> list[str]:
 
 def test_announcing_posts_the_meeting_notice_on_the_community_board_with_agenda_and_invited(s1):
     meeting = invite_s1(s1, schedule(s1, days_ahead=10))
-    announcement = services.announce(actor=s1.p.secretary, meeting=meeting)
+    announcement = announcing.announce(actor=s1.p.secretary, meeting=meeting)
     notice = announcement.notice
     assert notice.region == s1.t.community and notice.kind == NoticeKind.MEETING
     assert "让居民出行安全，对低洼路段进行维修" in notice.title
@@ -47,10 +47,10 @@ def test_announcing_posts_the_meeting_notice_on_the_community_board_with_agenda_
 def test_the_default_minimum_notice_per_form_is_met_on_the_bound_and_missed_a_day_short(s1, form, days):
     assert rules.notice_days(form) == days
     on_time = schedule(s1, form=form, days_ahead=days)
-    assert services.announce(actor=s1.p.secretary, meeting=on_time).late is False
+    assert announcing.announce(actor=s1.p.secretary, meeting=on_time).late is False
     short = schedule(s1, form=form, days_ahead=days - 1)
     with pytest.raises(Refused) as refused:
-        services.announce(actor=s1.p.secretary, meeting=short)
+        announcing.announce(actor=s1.p.secretary, meeting=short)
     assert refused.value.code == "short_notice" and refused.value.field == "late_reason"
     assert Meeting.objects.get(pk=short.pk).status == MeetingStatus.DRAFT
     assert not Announcement.objects.filter(meeting=short).exists()
@@ -59,7 +59,7 @@ def test_the_default_minimum_notice_per_form_is_met_on_the_bound_and_missed_a_da
 def test_the_rule_counts_calendar_days_so_late_evening_of_the_day_before_does_not_count_as_a_day(s1):
     s1.clock.set(s1.clock.now.replace(hour=23, minute=30))
     meeting = schedule(s1, days_ahead=3)  # 23:30 three days later: three calendar days
-    meeting = services.update_meeting(
+    meeting = preparing.update_meeting(
         actor=s1.p.secretary,
         meeting=meeting,
         form="consultation",
@@ -68,22 +68,22 @@ def test_the_rule_counts_calendar_days_so_late_evening_of_the_day_before_does_no
         place=meeting.place,
         starts_at=meeting.starts_at.replace(hour=8),
     )
-    assert services.announce(actor=s1.p.secretary, meeting=meeting).given_days == 3
+    assert announcing.announce(actor=s1.p.secretary, meeting=meeting).given_days == 3
 
 
 def test_a_form_without_a_minimum_may_be_announced_the_day_before(s1):
     meeting = schedule(s1, form="talk", days_ahead=1)
     assert rules.notice_days("talk") is None
-    announcement = services.announce(actor=s1.p.secretary, meeting=meeting)
+    announcement = announcing.announce(actor=s1.p.secretary, meeting=meeting)
     assert announcement.late is False and announcement.required_days is None
 
 
 def test_a_deployment_may_change_the_minimum_by_setting(s1, settings):
     settings.YISHI_MEETING_NOTICE_DAYS = {"consultation": 5}
     with pytest.raises(Refused):
-        services.announce(actor=s1.p.secretary, meeting=schedule(s1, days_ahead=4))
+        announcing.announce(actor=s1.p.secretary, meeting=schedule(s1, days_ahead=4))
     settings.YISHI_MEETING_NOTICE_DAYS = {"consultation": None}
-    assert services.announce(actor=s1.p.secretary, meeting=schedule(s1, days_ahead=1)).late is False
+    assert announcing.announce(actor=s1.p.secretary, meeting=schedule(s1, days_ahead=1)).late is False
 
 
 def test_a_late_announcement_with_its_reason_is_posted_and_flagged_on_every_agenda_matter(s1):
@@ -91,7 +91,7 @@ def test_a_late_announcement_with_its_reason_is_posted_and_flagged_on_every_agen
 
     other = flows.raise_flood(s1.p)
     meeting = schedule(s1, days_ahead=1, agenda=[s1.matter, other])
-    announcement = services.announce(
+    announcement = announcing.announce(
         actor=s1.p.secretary, meeting=meeting, late_reason="汛期将至，必须尽快协商"
     )
     assert announcement.late and announcement.given_days == 1 and announcement.required_days == 3
@@ -103,9 +103,9 @@ def test_a_late_announcement_with_its_reason_is_posted_and_flagged_on_every_agen
 
 def test_a_cancelled_late_meeting_is_no_longer_a_deviation(s1):
     meeting = schedule(s1, days_ahead=1)
-    services.announce(actor=s1.p.secretary, meeting=meeting, late_reason="紧急")
+    announcing.announce(actor=s1.p.secretary, meeting=meeting, late_reason="紧急")
     assert late_flags(s1.matter)
-    services.cancel_meeting(actor=s1.p.secretary, meeting=meeting, reason="改期")
+    announcing.cancel_meeting(actor=s1.p.secretary, meeting=meeting, reason="改期")
     assert late_flags(s1.matter) == []
 
 
@@ -113,15 +113,15 @@ def test_a_meeting_in_the_past_cannot_be_announced(s1):
     meeting = schedule(s1, days_ahead=1)
     s1.clock.advance(days=2)
     with pytest.raises(Refused) as refused:
-        services.announce(actor=s1.p.secretary, meeting=meeting, late_reason="x")
+        announcing.announce(actor=s1.p.secretary, meeting=meeting, late_reason="x")
     assert refused.value.code == "in_the_past"
 
 
 def test_an_announced_meeting_is_not_edited_but_changed_by_a_notice_that_replaces_the_old(s1):
     meeting = announced(s1, days_ahead=10)
-    first = services.current_announcement(meeting).notice
+    first = announcing.current_announcement(meeting).notice
     with pytest.raises(Refused) as refused:
-        services.update_meeting(
+        preparing.update_meeting(
             actor=s1.p.secretary,
             meeting=meeting,
             form="consultation",
@@ -131,7 +131,7 @@ def test_an_announced_meeting_is_not_edited_but_changed_by_a_notice_that_replace
             place="别处",
         )
     assert refused.value.code == "announced"
-    change = services.change_meeting(
+    change = announcing.change_meeting(
         actor=s1.p.secretary, meeting=meeting, place="社区二楼会议室", reason="议事厅漏雨，改在二楼"
     )
     assert change.notice.replaces == first and change.notice.kind == NoticeKind.MEETING_CHANGED
@@ -146,10 +146,10 @@ def test_an_announced_meeting_is_not_edited_but_changed_by_a_notice_that_replace
 def test_a_change_needs_its_reason_and_a_real_change(s1):
     meeting = announced(s1)
     with pytest.raises(Refused) as refused:
-        services.change_meeting(actor=s1.p.secretary, meeting=meeting, place="二楼", reason=" ")
+        announcing.change_meeting(actor=s1.p.secretary, meeting=meeting, place="二楼", reason=" ")
     assert refused.value.code == "reason_required"
     with pytest.raises(Refused) as refused:
-        services.change_meeting(actor=s1.p.secretary, meeting=meeting, place=meeting.place, reason="没变")
+        announcing.change_meeting(actor=s1.p.secretary, meeting=meeting, place=meeting.place, reason="没变")
     assert refused.value.code == "unchanged"
     assert Announcement.objects.filter(meeting=meeting).count() == 1
 
@@ -159,10 +159,10 @@ def test_moving_the_meeting_earlier_falls_under_the_notice_rule_again(s1):
     s1.clock.advance(days=5)
     sooner = s1.clock.now + datetime.timedelta(days=2)
     with pytest.raises(Refused) as refused:
-        services.change_meeting(actor=s1.p.secretary, meeting=meeting, starts_at=sooner, reason="提前")
+        announcing.change_meeting(actor=s1.p.secretary, meeting=meeting, starts_at=sooner, reason="提前")
     assert refused.value.code == "short_notice"
     assert late_flags(s1.matter) == []
-    services.change_meeting(
+    announcing.change_meeting(
         actor=s1.p.secretary,
         meeting=meeting,
         starts_at=sooner,
@@ -178,7 +178,7 @@ def test_a_matter_added_late_is_flagged_but_the_matters_announced_in_time_are_no
     meeting = announced(s1, days_ahead=10)
     s1.clock.advance(days=9)
     added = flows.raise_flood(s1.p)
-    services.change_meeting(
+    announcing.change_meeting(
         actor=s1.p.secretary,
         meeting=meeting,
         agenda=[s1.matter, added],
@@ -191,27 +191,27 @@ def test_a_matter_added_late_is_flagged_but_the_matters_announced_in_time_are_no
 
 def test_cancelling_an_announced_meeting_posts_a_cancellation_that_replaces_its_notice(s1):
     meeting = announced(s1)
-    first = services.current_announcement(meeting).notice
-    services.cancel_meeting(actor=s1.p.secretary, meeting=meeting, reason="台风预警")
-    cancel = services.current_announcement(meeting).notice
+    first = announcing.current_announcement(meeting).notice
+    announcing.cancel_meeting(actor=s1.p.secretary, meeting=meeting, reason="台风预警")
+    cancel = announcing.current_announcement(meeting).notice
     assert (
         cancel.kind == NoticeKind.MEETING_CANCELLED and cancel.replaces == first and "台风预警" in cancel.body
     )
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CANCELLED
     with pytest.raises(Refused):
-        services.announce(actor=s1.p.secretary, meeting=meeting)
+        announcing.announce(actor=s1.p.secretary, meeting=meeting)
 
 
 def test_cancelling_a_meeting_still_being_prepared_posts_nothing(s1):
     meeting = schedule(s1)
-    services.cancel_meeting(actor=s1.p.secretary, meeting=meeting, reason="不开了")
+    announcing.cancel_meeting(actor=s1.p.secretary, meeting=meeting, reason="不开了")
     assert not Notice.objects.filter(kind=NoticeKind.MEETING_CANCELLED).exists()
 
 
 def test_a_sibling_communitys_committee_may_not_schedule_announce_change_or_cancel(s1):
     other = s1.p.other_secretary
     with pytest.raises(Refused) as refused:
-        services.create_meeting(
+        preparing.create_meeting(
             actor=other,
             region=s1.t.community,
             form="consultation",
@@ -224,16 +224,16 @@ def test_a_sibling_communitys_committee_may_not_schedule_announce_change_or_canc
     assert refused.value.code == Refused.FORBIDDEN
     meeting = schedule(s1)
     for call in (
-        lambda: services.announce(actor=other, meeting=meeting),
-        lambda: services.cancel_meeting(actor=other, meeting=meeting, reason="x"),
-        lambda: services.invite(actor=other, meeting=meeting, names=["某人"]),
+        lambda: announcing.announce(actor=other, meeting=meeting),
+        lambda: announcing.cancel_meeting(actor=other, meeting=meeting, reason="x"),
+        lambda: preparing.invite(actor=other, meeting=meeting, names=["某人"]),
     ):
         with pytest.raises(Refused) as refused:
             call()
         assert refused.value.code == Refused.FORBIDDEN
-    services.announce(actor=s1.p.secretary, meeting=meeting)
+    announcing.announce(actor=s1.p.secretary, meeting=meeting)
     with pytest.raises(Refused) as refused:
-        services.change_meeting(actor=other, meeting=meeting, place="别处", reason="x")
+        announcing.change_meeting(actor=other, meeting=meeting, place="别处", reason="x")
     assert refused.value.code == Refused.FORBIDDEN
     assert Announcement.objects.filter(meeting=meeting).count() == 1
 
@@ -262,13 +262,13 @@ def test_the_agenda_takes_only_open_matters_of_the_community(s1):
 def test_units_invited_must_serve_the_community_and_the_convener_must_be_its_staff(s1):
     meeting = schedule(s1)
     with pytest.raises(Refused) as refused:
-        services.invite(actor=s1.p.secretary, meeting=meeting, units=[s1.faraway])
+        preparing.invite(actor=s1.p.secretary, meeting=meeting, units=[s1.faraway])
     assert refused.value.code == "unit_elsewhere"
     with pytest.raises(Refused) as refused:
         schedule(s1, convener=s1.p.resident)
     assert refused.value.code == "invalid_convener"
     with pytest.raises(Refused) as refused:
-        services.create_meeting(
+        preparing.create_meeting(
             actor=s1.p.secretary,
             region=s1.t.community,
             form="consultation",
@@ -284,7 +284,7 @@ def test_inviting_twice_adds_nobody_twice(s1):
     meeting = invite_s1(s1, schedule(s1))
     count = meeting.invitations.count()
     assert (
-        services.invite(
+        preparing.invite(
             actor=s1.p.secretary, meeting=meeting, representatives=True, units=[s1.p.fire], names=[]
         )
         == 0

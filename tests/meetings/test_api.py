@@ -5,7 +5,7 @@ import datetime
 from django.test import Client
 
 from tests.meetings.conftest import announced, at_the_meeting, invite_s1, schedule
-from yishi.meetings import services
+from yishi.meetings import attending
 from yishi.meetings.models import Attendance, Meeting, Minutes, Session
 from yishi.people.tokens import issue_token
 
@@ -86,13 +86,13 @@ def test_s1_meeting_through_the_api(s1):
         post(
             Client(),
             "/sign-in",
-            {"token": services.sign_in_token(meeting)},
+            {"token": attending.sign_in_token(meeting)},
             HTTP_AUTHORIZATION=f"Bearer {token}",
         ),
         201,
     )
     assert signed["method"] == "qr"
-    refused(post(as_(rep), "/sign-in", {"token": services.sign_in_token(meeting)}), 409, "already_signed_in")
+    refused(post(as_(rep), "/sign-in", {"token": attending.sign_in_token(meeting)}), 409, "already_signed_in")
     refused(post(as_(rep), "/sign-in", {"token": "forged"}), 404, "invalid_token")
     assert ok(post(secretary, f"/{pk}/check-in", {"phone": s1.reps[1].phone}), 201)["method"] == "staff"
     invitation = meeting.invitations.get(unit=p.fire)
@@ -196,7 +196,7 @@ def test_anonymous_writes_are_401(s1):
         ("/", {}),
         (f"/{meeting.pk}/announce", {}),
         (f"/{meeting.pk}/close", None),
-        ("/sign-in", {"token": services.sign_in_token(meeting)}),
+        ("/sign-in", {"token": attending.sign_in_token(meeting)}),
         (f"/{meeting.pk}/check-in", {"phone": s1.reps[0].phone}),
         (f"/{meeting.pk}/reply", {"attending": True}),
     ):

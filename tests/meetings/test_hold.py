@@ -11,7 +11,7 @@ from PIL import Image
 from tests import builders
 from tests.meetings.conftest import announced, at_the_meeting, invite_s1, schedule
 from yishi.errors import Refused
-from yishi.meetings import queries, rules, services
+from yishi.meetings import announcing, attending, closing, holding, preparing, queries, rules
 from yishi.meetings.models import Attendance, Session, SignIn
 from yishi.procedures import services as engine
 from yishi.procedures.evidence import consultation_held
@@ -29,22 +29,22 @@ def photo(name="sheet.jpg"):
 def test_the_sign_in_token_names_its_meeting_and_cannot_be_forged_for_another(s1):
     meeting = announced(s1)
     other = announced(s1)
-    token = services.sign_in_token(meeting)
-    assert services.meeting_for_token(token) == meeting
+    token = attending.sign_in_token(meeting)
+    assert attending.meeting_for_token(token) == meeting
     forged = token.replace(str(meeting.pk), str(other.pk), 1)
-    assert forged != token and services.meeting_for_token(forged) is None
-    assert services.meeting_for_token("nonsense") is None
-    assert services.meeting_for_token(services.sign_in_token(other)) == other
+    assert forged != token and attending.meeting_for_token(forged) is None
+    assert attending.meeting_for_token("nonsense") is None
+    assert attending.meeting_for_token(attending.sign_in_token(other)) == other
 
 
 def test_an_invited_resident_signs_in_on_their_phone_once(s1):
     meeting = announced(s1)
     rep = s1.reps[0]
     at_the_meeting(s1, meeting)
-    attendance = services.sign_in(actor=rep, meeting=meeting)
+    attendance = attending.sign_in(actor=rep, meeting=meeting)
     assert attendance.method == SignIn.QR and attendance.invitation.person == rep
     with pytest.raises(Refused) as refused:
-        services.sign_in(actor=rep, meeting=meeting)
+        attending.sign_in(actor=rep, meeting=meeting)
     assert refused.value.code == "already_signed_in"
     assert Attendance.objects.filter(meeting=meeting).count() == 1
 
@@ -53,21 +53,21 @@ def test_qr_sign_in_opens_two_hours_before_the_start_and_closes_when_the_meeting
     meeting = announced(s1)
     s1.clock.set(meeting.starts_at - rules.SELF_SIGN_IN_OPENS_BEFORE - datetime.timedelta(minutes=1))
     with pytest.raises(Refused) as refused:
-        services.sign_in(actor=s1.reps[0], meeting=meeting)
+        attending.sign_in(actor=s1.reps[0], meeting=meeting)
     assert refused.value.code == "sign_in_not_open"
     s1.clock.advance(minutes=1)
-    services.sign_in(actor=s1.reps[0], meeting=meeting)
+    attending.sign_in(actor=s1.reps[0], meeting=meeting)
     at_the_meeting(s1, meeting)
-    services.close_meeting(actor=s1.p.secretary, meeting=meeting)
+    closing.close_meeting(actor=s1.p.secretary, meeting=meeting)
     with pytest.raises(Refused) as refused:
-        services.sign_in(actor=s1.reps[1], meeting=meeting)
+        attending.sign_in(actor=s1.reps[1], meeting=meeting)
     assert refused.value.code == "sign_in_closed"
 
 
 def test_someone_not_invited_may_sign_in_and_is_counted_as_also_attending_not_as_expected(s1):
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
-    attendance = services.sign_in(actor=s1.p.neighbour, meeting=meeting)
+    attendance = attending.sign_in(actor=s1.p.neighbour, meeting=meeting)
     assert attendance.invitation is None
     summary = queries.attendance_summary(meeting)
     assert (summary.expected, summary.present, summary.others, summary.total) == (9, 0, 1, 1)
@@ -76,24 +76,24 @@ def test_someone_not_invited_may_sign_in_and_is_counted_as_also_attending_not_as
 def test_staff_of_an_invited_unit_sign_in_for_their_unit(s1):
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
-    attendance = services.sign_in(actor=s1.p.fire_staff, meeting=meeting)
+    attendance = attending.sign_in(actor=s1.p.fire_staff, meeting=meeting)
     assert attendance.invitation.unit == s1.p.fire
     assert queries.attendance_summary(meeting).present == 1
     with pytest.raises(Refused):  # the unit has signed in; staff cannot sign it in again
-        services.check_in(actor=s1.p.secretary, meeting=meeting, invitation=attendance.invitation)
+        attending.check_in(actor=s1.p.secretary, meeting=meeting, invitation=attendance.invitation)
 
 
 def test_staff_check_in_invited_units_named_people_and_residents_by_mobile_but_nobody_twice(s1):
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
     fire = meeting.invitations.get(unit=s1.p.fire)
-    services.check_in(actor=s1.p.secretary, meeting=meeting, invitation=fire)
-    services.check_in(actor=s1.p.secretary, meeting=meeting, person=s1.reps[1])
+    attending.check_in(actor=s1.p.secretary, meeting=meeting, invitation=fire)
+    attending.check_in(actor=s1.p.secretary, meeting=meeting, person=s1.reps[1])
     with pytest.raises(Refused) as refused:
-        services.check_in(actor=s1.p.secretary, meeting=meeting, invitation=fire)
+        attending.check_in(actor=s1.p.secretary, meeting=meeting, invitation=fire)
     assert refused.value.code == "already_signed_in"
     with pytest.raises(Refused) as refused:
-        services.sign_in(actor=s1.reps[1], meeting=meeting)  # already checked in by staff
+        attending.sign_in(actor=s1.reps[1], meeting=meeting)  # already checked in by staff
     assert refused.value.code == "already_signed_in"
     rows = list(Attendance.objects.filter(meeting=meeting).values_list("name", "method"))
     assert rows == [("市消防救援支队", SignIn.STAFF), ("代表2", SignIn.STAFF)]
@@ -103,7 +103,7 @@ def test_a_sibling_committee_cannot_check_anyone_in(s1):
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
     with pytest.raises(Refused) as refused:
-        services.check_in(actor=s1.p.other_secretary, meeting=meeting, person=s1.reps[0])
+        attending.check_in(actor=s1.p.other_secretary, meeting=meeting, person=s1.reps[0])
     assert refused.value.code == Refused.FORBIDDEN
     assert not Attendance.objects.filter(meeting=meeting).exists()
 
@@ -111,9 +111,9 @@ def test_a_sibling_committee_cannot_check_anyone_in(s1):
 def test_nobody_signs_in_to_a_meeting_still_being_prepared(s1):
     meeting = invite_s1(s1, schedule(s1))
     with pytest.raises(Refused):
-        services.check_in(actor=s1.p.secretary, meeting=meeting, person=s1.reps[0])
+        attending.check_in(actor=s1.p.secretary, meeting=meeting, person=s1.reps[0])
     with pytest.raises(Refused):
-        services.sign_in(actor=s1.reps[0], meeting=meeting)
+        attending.sign_in(actor=s1.reps[0], meeting=meeting)
 
 
 def test_an_attendance_row_is_never_edited():
@@ -136,15 +136,15 @@ def representatives(s1, n):
 def test_the_representatives_assembly_has_its_quorum_at_two_thirds_of_the_representatives(s1):
     reps = representatives(s1, 30)
     meeting = schedule(s1, form="representatives", days_ahead=5)
-    services.invite(actor=s1.p.secretary, meeting=meeting, representatives=True)
-    services.announce(actor=s1.p.secretary, meeting=meeting)
+    preparing.invite(actor=s1.p.secretary, meeting=meeting, representatives=True)
+    announcing.announce(actor=s1.p.secretary, meeting=meeting)
     at_the_meeting(s1, meeting)
-    services.sign_in(actor=s1.p.neighbour, meeting=meeting)  # not a representative: never counts
+    attending.sign_in(actor=s1.p.neighbour, meeting=meeting)  # not a representative: never counts
     for rep in reps[:19]:
-        services.check_in(actor=s1.p.secretary, meeting=meeting, person=rep)
+        attending.check_in(actor=s1.p.secretary, meeting=meeting, person=rep)
     view = queries.quorum(meeting)
     assert (view.expected, view.present, view.needed, view.met) == (30, 19, 20, False)
-    services.sign_in(actor=reps[19], meeting=meeting)
+    attending.sign_in(actor=reps[19], meeting=meeting)
     view = queries.quorum(meeting)
     assert (view.present, view.met) == (20, True)
 
@@ -162,7 +162,7 @@ def test_a_consultation_meeting_has_no_quorum_but_counts_expected_and_present(s1
     meeting = announced(s1)
     assert queries.quorum(meeting) is None
     at_the_meeting(s1, meeting)
-    services.sign_in(actor=s1.reps[0], meeting=meeting)
+    attending.sign_in(actor=s1.reps[0], meeting=meeting)
     summary = queries.attendance_summary(meeting)
     assert (summary.basis, summary.expected, summary.present) == ("invited", 9, 1)
 
@@ -175,13 +175,13 @@ def test_the_villagers_meeting_counts_households_present_against_two_thirds_of_t
     Membership.objects.create(person=s1.p.neighbour, household=homes[0])
     Membership.objects.create(person=s1.reps[0], household=homes[1])
     meeting = schedule(s1, form="villagers", days_ahead=10)
-    services.announce(actor=s1.p.secretary, meeting=meeting)
+    announcing.announce(actor=s1.p.secretary, meeting=meeting)
     at_the_meeting(s1, meeting)
-    services.sign_in(actor=s1.p.resident, meeting=meeting)
-    services.sign_in(actor=s1.p.neighbour, meeting=meeting)  # same household: still one
+    attending.sign_in(actor=s1.p.resident, meeting=meeting)
+    attending.sign_in(actor=s1.p.neighbour, meeting=meeting)  # same household: still one
     view = queries.quorum(meeting)
     assert (view.expected, view.present, view.needed, view.met) == (3, 1, 2, False)
-    services.sign_in(actor=s1.reps[0], meeting=meeting)
+    attending.sign_in(actor=s1.reps[0], meeting=meeting)
     assert queries.quorum(meeting).met
 
 
@@ -202,11 +202,11 @@ def test_ideas_recorded_at_the_meeting_become_the_matters_session_with_who_signe
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
     assert consultation_held(s1.matter)
-    services.check_in(
+    attending.check_in(
         actor=s1.p.secretary, meeting=meeting, invitation=meeting.invitations.get(unit=s1.p.fire)
     )
-    services.sign_in(actor=s1.reps[0], meeting=meeting)
-    session = services.record_ideas(
+    attending.sign_in(actor=s1.reps[0], meeting=meeting)
+    session = holding.record_ideas(
         actor=s1.p.secretary,
         meeting=meeting,
         matter=s1.matter,
@@ -217,7 +217,7 @@ def test_ideas_recorded_at_the_meeting_become_the_matters_session_with_who_signe
     assert session.place == "社区协商议事厅" and session.held_at == meeting.starts_at
     assert consultation_held(s1.matter) == []
     # More ideas on the same matter join the same session.
-    again = services.record_ideas(
+    again = holding.record_ideas(
         actor=s1.p.council, meeting=meeting, matter=s1.matter, ideas=[("物业维持秩序", "")]
     )
     assert again == session and session.ideas.count() == 3
@@ -229,15 +229,15 @@ def test_ideas_wait_for_the_start_for_someone_signed_in_and_for_a_matter_on_the_
 
     meeting = announced(s1)
     with pytest.raises(Refused) as refused:
-        services.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("a", "")])
+        holding.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("a", "")])
     assert refused.value.code == "not_started"
     at_the_meeting(s1, meeting)
     with pytest.raises(Refused) as refused:
-        services.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("a", "")])
+        holding.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("a", "")])
     assert refused.value.code == "nobody_signed_in"
-    services.sign_in(actor=s1.reps[0], meeting=meeting)
+    attending.sign_in(actor=s1.reps[0], meeting=meeting)
     with pytest.raises(Refused) as refused:
-        services.record_ideas(
+        holding.record_ideas(
             actor=s1.p.secretary, meeting=meeting, matter=flows.raise_flood(s1.p), ideas=[("a", "")]
         )
     assert refused.value.code == "not_on_agenda"
@@ -247,15 +247,15 @@ def test_ideas_wait_for_the_start_for_someone_signed_in_and_for_a_matter_on_the_
 def test_the_matters_step_still_decides_whether_ideas_can_be_recorded(s1):
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
-    services.sign_in(actor=s1.reps[0], meeting=meeting)
+    attending.sign_in(actor=s1.reps[0], meeting=meeting)
     with pytest.raises(Refused) as refused:
-        services.record_ideas(
+        holding.record_ideas(
             actor=s1.p.other_secretary, meeting=meeting, matter=s1.matter, ideas=[("越界", "")]
         )
     assert refused.value.code == Refused.FORBIDDEN
     engine.withdraw(actor=s1.p.secretary, matter=s1.matter, reason="提出人已自行解决，申请撤回")
     with pytest.raises(Refused) as refused:
-        services.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("a", "")])
+        holding.record_ideas(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("a", "")])
     assert refused.value.code == "not_open"
 
 
@@ -264,18 +264,18 @@ def test_a_decision_records_the_consensus_on_the_latest_plan_tied_to_the_meeting
 
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
-    services.sign_in(actor=s1.reps[0], meeting=meeting)
+    attending.sign_in(actor=s1.reps[0], meeting=meeting)
     with pytest.raises(Refused) as refused:
-        services.record_decision(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="同意")
+        holding.record_decision(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="同意")
     assert refused.value.code == "no_session"
-    session = services.record_ideas(
+    session = holding.record_ideas(
         actor=s1.p.secretary, meeting=meeting, matter=s1.matter, ideas=[("修路", "")]
     )
     with pytest.raises(Refused) as refused:
-        services.record_decision(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="同意")
+        holding.record_decision(actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="同意")
     assert refused.value.code == "no_plan"
     version = flows.plan(s1.p, s1.matter)
-    consensus = services.record_decision(
+    consensus = holding.record_decision(
         actor=s1.p.secretary, meeting=meeting, matter=s1.matter, text="各单位各负其责"
     )
     assert consensus.session == session and consensus.version == version
@@ -286,23 +286,23 @@ def test_a_decision_records_the_consensus_on_the_latest_plan_tied_to_the_meeting
 
 def test_a_photo_of_the_paper_sign_in_sheet_is_attached_re_encoded(s1):
     meeting = announced(s1)
-    sheet = services.attach_sheet_photo(actor=s1.p.secretary, meeting=meeting, upload=photo())
+    sheet = attending.attach_sheet_photo(actor=s1.p.secretary, meeting=meeting, upload=photo())
     assert sheet.image.name.endswith(".jpg") and (sheet.width, sheet.height) == (80, 60)
     with pytest.raises(Refused) as refused:
-        services.attach_sheet_photo(
+        attending.attach_sheet_photo(
             actor=s1.p.secretary, meeting=meeting, upload=SimpleUploadedFile("x.jpg", b"not a photo")
         )
     assert refused.value.code == "upload_not_image"
     with pytest.raises(Refused) as refused:
-        services.attach_sheet_photo(actor=s1.p.other_secretary, meeting=meeting, upload=photo())
+        attending.attach_sheet_photo(actor=s1.p.other_secretary, meeting=meeting, upload=photo())
     assert refused.value.code == Refused.FORBIDDEN
     assert meeting.sheet_photos.count() == 1
 
 
 def test_an_invited_person_answers_whether_they_will_come(s1):
     meeting = announced(s1)
-    invitation = services.respond(actor=s1.reps[0], meeting=meeting, attending=False)
+    invitation = attending.respond(actor=s1.reps[0], meeting=meeting, attending=False)
     assert invitation.response == "no"
     with pytest.raises(Refused) as refused:
-        services.respond(actor=s1.p.neighbour, meeting=meeting, attending=True)
+        attending.respond(actor=s1.p.neighbour, meeting=meeting, attending=True)
     assert refused.value.code == "not_invited"

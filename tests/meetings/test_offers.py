@@ -14,7 +14,7 @@ from PIL import Image
 from tests import builders, grid
 from yishi.matters import services as matters
 from yishi.matters.models import Matter
-from yishi.meetings import pages, predicates, services
+from yishi.meetings import announcing, attending, closing, holding, pages, predicates, preparing
 from yishi.meetings.models import Invitation, Meeting, Minutes
 
 DAY = datetime.timedelta(days=1)
@@ -27,7 +27,7 @@ def photo():
 
 
 def _meeting(w, title, *, starts_in=10 * DAY, announce=False, started_ago=None, close=False, confirm=False):
-    meeting = services.create_meeting(
+    meeting = preparing.create_meeting(
         actor=w.committee,
         region=w.tree.community,
         form="consultation",
@@ -37,22 +37,22 @@ def _meeting(w, title, *, starts_in=10 * DAY, announce=False, started_ago=None, 
         place="社区协商议事厅",
         agenda=[w.matter],
     )
-    services.invite(actor=w.committee, meeting=meeting, people=[w.resident, w.neighbour], capacity="居民")
+    preparing.invite(actor=w.committee, meeting=meeting, people=[w.resident, w.neighbour], capacity="居民")
     if announce:
-        services.announce(actor=w.committee, meeting=meeting)
+        announcing.announce(actor=w.committee, meeting=meeting)
     if started_ago is not None:
         # The clock has moved on: the meeting started ``started_ago`` ago.
         Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - started_ago)
         meeting.refresh_from_db()
-        services.check_in(
+        attending.check_in(
             actor=w.committee,
             meeting=meeting,
             invitation=Invitation.objects.get(meeting=meeting, person=w.resident),
         )
     if close:
-        services.close_meeting(actor=w.committee, meeting=meeting)
+        closing.close_meeting(actor=w.committee, meeting=meeting)
     if confirm:
-        services.confirm_minutes(actor=w.committee, meeting=meeting)
+        closing.confirm_minutes(actor=w.committee, meeting=meeting)
     return meeting.pk
 
 
@@ -82,7 +82,7 @@ def build():
         ),
     }
     cancelled = _meeting(w, "已取消", announce=True)
-    services.cancel_meeting(actor=w.committee, meeting=Meeting.objects.get(pk=cancelled), reason="天气原因")
+    announcing.cancel_meeting(actor=w.committee, meeting=Meeting.objects.get(pk=cancelled), reason="天气原因")
     w.meetings["cancelled"] = cancelled
     return w
 
@@ -102,7 +102,7 @@ def _calls(person, pk, w) -> dict:
 
     def edit():
         m = meeting()
-        return services.update_meeting(
+        return preparing.update_meeting(
             actor=person,
             meeting=m,
             form=m.form,
@@ -113,27 +113,27 @@ def _calls(person, pk, w) -> dict:
         )
 
     def change():
-        return services.change_meeting(
+        return announcing.change_meeting(
             actor=person, meeting=meeting(), reason="改到下周", starts_at=timezone.now() + 20 * DAY
         )
 
     def check_in():
         m = meeting()
         invitation = Invitation.objects.get(meeting=m, person=w.neighbour)
-        return services.check_in(actor=person, meeting=m, invitation=invitation)
+        return attending.check_in(actor=person, meeting=m, invitation=invitation)
 
     return {
         "edit": edit,
-        "invite": lambda: services.invite(actor=person, meeting=meeting(), names=["王老师"]),
-        "announce": lambda: services.announce(actor=person, meeting=meeting(), late_reason="情况紧急"),
+        "invite": lambda: preparing.invite(actor=person, meeting=meeting(), names=["王老师"]),
+        "announce": lambda: announcing.announce(actor=person, meeting=meeting(), late_reason="情况紧急"),
         "change": change,
-        "cancel": lambda: services.cancel_meeting(actor=person, meeting=meeting(), reason="天气原因"),
+        "cancel": lambda: announcing.cancel_meeting(actor=person, meeting=meeting(), reason="天气原因"),
         "check_in": check_in,
-        "sheet": lambda: services.attach_sheet_photo(actor=person, meeting=meeting(), upload=photo()),
-        "close": lambda: services.close_meeting(actor=person, meeting=meeting()),
-        "confirm": lambda: services.confirm_minutes(actor=person, meeting=meeting()),
-        "respond": lambda: services.respond(actor=person, meeting=meeting(), attending=True),
-        "sign_in": lambda: services.sign_in(actor=person, meeting=meeting()),
+        "sheet": lambda: attending.attach_sheet_photo(actor=person, meeting=meeting(), upload=photo()),
+        "close": lambda: closing.close_meeting(actor=person, meeting=meeting()),
+        "confirm": lambda: closing.confirm_minutes(actor=person, meeting=meeting()),
+        "respond": lambda: attending.respond(actor=person, meeting=meeting(), attending=True),
+        "sign_in": lambda: attending.sign_in(actor=person, meeting=meeting()),
     }
 
 
@@ -189,13 +189,13 @@ def test_recording_on_an_agenda_matter_is_offered_exactly_when_the_service_accep
                     reasons["record_decision"] is None,
                 ), (state, label)
             calls = {
-                "record_ideas": lambda person=person, pk=pk: services.record_ideas(
+                "record_ideas": lambda person=person, pk=pk: holding.record_ideas(
                     actor=person,
                     meeting=_fresh(pk),
                     matter=Matter.objects.get(pk=world.matter.pk),
                     ideas=[("尽快修路", "刘桂兰")],
                 ),
-                "record_decision": lambda person=person, pk=pk: services.record_decision(
+                "record_decision": lambda person=person, pk=pk: holding.record_decision(
                     actor=person,
                     meeting=_fresh(pk),
                     matter=Matter.objects.get(pk=world.matter.pk),
@@ -229,13 +229,13 @@ def test_the_minutes_are_edited_confirmed_and_corrected_exactly_when_offered(wor
                 return Minutes.objects.get(pk=pk)
 
             calls = {
-                "edit_minutes": lambda person=person, fresh=fresh: services.edit_minutes(
+                "edit_minutes": lambda person=person, fresh=fresh: closing.edit_minutes(
                     actor=person, minutes=fresh(), text="会议纪要"
                 ),
-                "redraft_minutes": lambda person=person, fresh=fresh: services.redraft_minutes(
+                "redraft_minutes": lambda person=person, fresh=fresh: closing.redraft_minutes(
                     actor=person, minutes=fresh()
                 ),
-                "addendum": lambda person=person, fresh=fresh: services.add_addendum(
+                "addendum": lambda person=person, fresh=fresh: closing.add_addendum(
                     actor=person, minutes=fresh(), text="更正：时间为九点"
                 ),
             }

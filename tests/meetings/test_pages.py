@@ -13,7 +13,7 @@ from PIL import Image
 
 from tests.meetings.conftest import announced, at_the_meeting, schedule
 from tests.procedures import flows
-from yishi.meetings import services
+from yishi.meetings import announcing, attending, preparing
 from yishi.meetings.models import Attendance, Invitation, Meeting, MeetingStatus, Minutes, Session
 from yishi.notices.models import NoticeKind
 
@@ -90,11 +90,11 @@ def test_a_resident_may_not_schedule_meetings(client, s1):
 
 def test_participants_see_their_invitations_but_not_before_the_meeting_is_announced(client, s1):
     meeting = schedule(s1)
-    services.invite(actor=s1.p.secretary, meeting=meeting, representatives=True, units=[s1.p.fire])
+    preparing.invite(actor=s1.p.secretary, meeting=meeting, representatives=True, units=[s1.p.fire])
     for person in (s1.reps[0], s1.p.fire_staff):
         client.force_login(person)
         assert meeting.title not in html(client.get(reverse("meetings:index")))
-    services.announce(actor=s1.p.secretary, meeting=meeting)
+    announcing.announce(actor=s1.p.secretary, meeting=meeting)
     for person in (s1.reps[0], s1.p.fire_staff):
         client.force_login(person)
         assert meeting.title in html(client.get(reverse("meetings:index")))
@@ -126,7 +126,7 @@ def test_the_public_page_shows_the_meeting_its_agenda_units_and_capacities_witho
         "运河区城管",
         "两委成员（2）",
         s1.matter.title,
-        reverse("notices:detail", args=[services.current_announcement(meeting).notice_id]),
+        reverse("notices:detail", args=[announcing.current_announcement(meeting).notice_id]),
     ):
         assert fragment in text, fragment
     assert "代表1" not in text and s1.reps[0].phone not in text
@@ -136,7 +136,7 @@ def test_the_public_page_shows_the_meeting_its_agenda_units_and_capacities_witho
 def test_the_attendance_fragment_is_what_htmx_polls(client, s1):
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
-    services.sign_in(actor=s1.reps[0], meeting=meeting)
+    attending.sign_in(actor=s1.reps[0], meeting=meeting)
     fragment = client.get(run_url(meeting, "attendance"), HTTP_HX_REQUEST="true")
     assert fragment.status_code == 200 and "HX-Request" in fragment["Vary"]
     assert html(fragment).lstrip().startswith('<div id="attendance"') and "<html" not in html(fragment)
@@ -170,7 +170,7 @@ def test_the_run_page_is_for_the_communitys_staff_only(client, s1):
     assert client.get(run_url(meeting)).status_code == 403
     client.force_login(s1.p.secretary)
     page = client.get(run_url(meeting))
-    assert page.status_code == 200 and "<svg" in html(page) and services.sign_in_token(meeting) in html(page)
+    assert page.status_code == 200 and "<svg" in html(page) and attending.sign_in_token(meeting) in html(page)
 
 
 def test_staff_edit_invite_and_announce_a_draft_from_its_page(staff, s1):
@@ -334,7 +334,7 @@ def test_redrafting_the_minutes_from_the_page(staff, s1):
 def test_the_qr_link_asks_for_login_then_signs_in_once(client, s1):
     meeting = announced(s1)
     at_the_meeting(s1, meeting)
-    url = reverse("meetings:sign_in", args=[services.sign_in_token(meeting)])
+    url = reverse("meetings:sign_in", args=[attending.sign_in_token(meeting)])
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and reverse("people:login") in anonymous["Location"]
     client.force_login(s1.reps[0])
@@ -351,7 +351,7 @@ def test_a_forged_sign_in_link_is_404_and_a_closed_meeting_refuses(client, s1):
     meeting = announced(s1)
     client.force_login(s1.reps[0])
     assert client.get(reverse("meetings:sign_in", args=[f"{meeting.pk}:forged"])).status_code == 404
-    url = reverse("meetings:sign_in", args=[services.sign_in_token(meeting)])
+    url = reverse("meetings:sign_in", args=[attending.sign_in_token(meeting)])
     early = client.get(url)
     assert early.status_code == 200 and '<form method="post" class="panel"' not in html(early)
     assert client.post(url).status_code == 409
@@ -380,4 +380,4 @@ def test_the_printable_sign_in_sheet_lists_the_invited_and_is_for_staff_only(cli
     assert page.status_code == 200
     for name in ("代表1", "市消防救援支队", "运河区消防救援大队", "万泰丽景小区物业服务公司"):
         assert name in html(page)
-    assert re.search(r'<svg[^>]*class="qr"', html(page)) and services.sign_in_token(meeting) in html(page)
+    assert re.search(r'<svg[^>]*class="qr"', html(page)) and attending.sign_in_token(meeting) in html(page)

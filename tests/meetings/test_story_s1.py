@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.meetings.conftest import SHANGHAI
 from tests.procedures import flows
-from yishi.meetings import queries, services
+from yishi.meetings import announcing, attending, closing, holding, preparing, queries
 from yishi.meetings.models import Attendance, MeetingStatus
 from yishi.notices import queries as board
 from yishi.notices.models import NoticeKind
@@ -21,7 +21,7 @@ def test_s1_meeting_announced_held_minuted_and_its_result_posted(s1):
     p, t = s1.p, s1.t
     year = timezone.localdate().year + 1
     s1.clock.set(datetime.datetime(year, 10, 5, 10, 0, tzinfo=SHANGHAI))
-    meeting = services.create_meeting(
+    meeting = preparing.create_meeting(
         actor=p.secretary,
         region=t.community,
         form="consultation",
@@ -31,27 +31,27 @@ def test_s1_meeting_announced_held_minuted_and_its_result_posted(s1):
         starts_at=datetime.datetime(year, 10, 15, 9, 0, tzinfo=SHANGHAI),
         agenda=[s1.matter],
     )
-    services.invite(actor=p.secretary, meeting=meeting, people=[p.secretary, s1.deputy], capacity="两委成员")
-    services.invite(actor=p.secretary, meeting=meeting, representatives=True)
-    services.invite(actor=p.secretary, meeting=meeting, units=[p.property, p.fire, s1.brigade, s1.urban])
-    announcement = services.announce(actor=p.secretary, meeting=meeting)
+    preparing.invite(actor=p.secretary, meeting=meeting, people=[p.secretary, s1.deputy], capacity="两委成员")
+    preparing.invite(actor=p.secretary, meeting=meeting, representatives=True)
+    preparing.invite(actor=p.secretary, meeting=meeting, units=[p.property, p.fire, s1.brigade, s1.urban])
+    announcement = announcing.announce(actor=p.secretary, meeting=meeting)
     assert (announcement.given_days, announcement.required_days, announcement.late) == (10, 3, False)
     notice = announcement.notice
     assert notice in board.current(t.community) and notice.kind == NoticeKind.MEETING
     assert "10月15日" in notice.body  # the board speaks Chinese dates
 
     s1.clock.set(datetime.datetime(year, 10, 15, 8, 50, tzinfo=SHANGHAI))
-    services.sign_in(actor=p.fire_staff, meeting=meeting)  # 市消防救援支队, by the QR code
+    attending.sign_in(actor=p.fire_staff, meeting=meeting)  # 市消防救援支队, by the QR code
     for rep in s1.reps:
-        services.sign_in(actor=rep, meeting=meeting)
+        attending.sign_in(actor=rep, meeting=meeting)
     for unit in (p.property, s1.brigade, s1.urban):
-        services.check_in(actor=p.secretary, meeting=meeting, invitation=meeting.invitations.get(unit=unit))
-    services.check_in(actor=p.secretary, meeting=meeting, person=p.secretary)
+        attending.check_in(actor=p.secretary, meeting=meeting, invitation=meeting.invitations.get(unit=unit))
+    attending.check_in(actor=p.secretary, meeting=meeting, person=p.secretary)
     summary = queries.attendance_summary(meeting)
     assert (summary.expected, summary.present, summary.others) == (9, 8, 0)
 
     s1.clock.set(datetime.datetime(year, 10, 15, 9, 20, tzinfo=SHANGHAI))
-    services.record_ideas(
+    holding.record_ideas(
         actor=p.secretary,
         meeting=meeting,
         matter=s1.matter,
@@ -72,15 +72,15 @@ def test_s1_meeting_announced_held_minuted_and_its_result_posted(s1):
             {"what": "监督文明施工", "unit": s1.urban},
         ],
     )
-    services.record_decision(
+    holding.record_decision(
         actor=p.secretary,
         meeting=meeting,
         matter=s1.matter,
         text="四家单位分工负责，11月15日施工，社区跟进回访",
     )
     s1.clock.set(datetime.datetime(year, 10, 15, 11, 0, tzinfo=SHANGHAI))
-    services.close_meeting(actor=p.secretary, meeting=meeting)
-    (minutes,) = services.confirm_minutes(actor=p.secretary, meeting=meeting)
+    closing.close_meeting(actor=p.secretary, meeting=meeting)
+    (minutes,) = closing.confirm_minutes(actor=p.secretary, meeting=meeting)
     assert "监督文明施工 — 运河区城管" in minutes.text and "四家单位分工负责" in minutes.text
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD and Attendance.objects.filter(meeting=meeting).count() == 8

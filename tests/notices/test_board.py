@@ -12,7 +12,7 @@ from django.utils.html import escape
 from tests.meetings.conftest import announced
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing
 from yishi.notices import queries, rules, services
 from yishi.notices.models import Notice, NoticeKind, Objection, Reply
 
@@ -251,8 +251,8 @@ def test_the_qr_code_encodes_the_notices_address(s1):
 
 def test_a_meeting_notice_links_its_meeting_and_a_change_shows_what_it_replaced(client, s1):
     meeting = announced(s1)
-    first = meetings.current_announcement(meeting).notice
-    meetings.change_meeting(actor=s1.p.secretary, meeting=meeting, place="二楼会议室", reason="议事厅维修")
+    first = announcing.current_announcement(meeting).notice
+    announcing.change_meeting(actor=s1.p.secretary, meeting=meeting, place="二楼会议室", reason="议事厅维修")
     page = client.get(reverse("notices:detail", args=[first.pk]))
     assert reverse("meetings:detail", args=[meeting.pk]) in html(page)
     assert "replaced" in html(page) or "替换" in html(page)

@@ -29,7 +29,7 @@ from yishi.matters.models import Matter, Photo
 from yishi.matters.services import raise_matter, support
 from yishi.ops import backup as ops
 from yishi.people.models import Person
-from yishi.votes import services as votes
+from yishi.votes import casting, drafting
 from yishi.votes.models import Ballot, Participation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,10 +79,10 @@ def community_data():
         photos=[photo("c.png", "green")],
     )
     support(actor=neighbour, matter=first)
-    vote = votes.create_vote(actor=secretary, region=t.community, question="是否同意维修道路？")
-    vote = votes.open_vote(actor=secretary, vote=vote)
+    vote = drafting.create_vote(actor=secretary, region=t.community, question="是否同意维修道路？")
+    vote = drafting.open_vote(actor=secretary, vote=vote)
     receipts = [
-        votes.cast_ballot(actor=rep, vote=vote, option=option)
+        casting.cast_ballot(actor=rep, vote=vote, option=option)
         for rep, option in zip(reps, ("yes", "yes", "no"), strict=False)
     ]
     return receipts

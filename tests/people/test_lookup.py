@@ -17,11 +17,11 @@ from tests.procedures import flows
 from tests.votes.conftest import form_photo
 from yishi.errors import Refused
 from yishi.matters import services as matters
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, preparing
 from yishi.people.lookup import person_by_phone
 from yishi.people.models import Person
 from yishi.people.tokens import issue_token
-from yishi.votes import services as votes
+from yishi.votes import drafting
 
 UNKNOWN = "13999999999"
 BACKEND = "yishi.people.backends.PhonePasswordBackend"
@@ -41,7 +41,7 @@ def world(place):
     p.closed = builders.person("已注销的居民")
     Person.objects.filter(pk=p.closed.pk).update(is_active=False)
     p.matter = matters.accept(actor=p.secretary, matter=flows.raise_flood(p), procedure_key="eight_steps")
-    p.meeting = meetings.create_meeting(
+    p.meeting = preparing.create_meeting(
         actor=p.secretary,
         region=p.tree.community,
         form="consultation",
@@ -51,17 +51,17 @@ def world(place):
         place="社区协商议事厅",
         agenda=[p.matter],
     )
-    meetings.invite(actor=p.secretary, meeting=p.meeting, people=[p.secretary])
-    meetings.announce(actor=p.secretary, meeting=p.meeting)
+    preparing.invite(actor=p.secretary, meeting=p.meeting, people=[p.secretary])
+    announcing.announce(actor=p.secretary, meeting=p.meeting)
     reps = [builders.person(f"代表{i}") for i in range(3)]
     for rep in reps:
         builders.role(rep, "representative", p.tree.community)
-    p.draft = votes.create_vote(
+    p.draft = drafting.create_vote(
         actor=p.secretary, region=p.tree.community, question="修路吗？", electorate="list", people=reps
     )
-    p.vote = votes.open_vote(
+    p.vote = drafting.open_vote(
         actor=p.secretary,
-        vote=votes.create_vote(
+        vote=drafting.create_vote(
             actor=p.secretary, region=p.tree.community, question="修路吗？", proxies_allowed=True
         ),
     )

@@ -1,12 +1,12 @@
 """Walk a matter through steps with the services, as the pages do. Shared by the procedure tests."""
 
 from yishi.matters import services as matters
-from yishi.meetings.services import record_session
+from yishi.meetings.holding import record_session
 from yishi.notices.services import publish_result
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
 from yishi.reviews.services import submit_review
-from yishi.votes.services import record_result
+from yishi.votes.tallies import record_result
 from yishi.works.services import assign_work, report_progress, supervise
 
 

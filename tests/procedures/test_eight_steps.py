@@ -12,7 +12,7 @@ from yishi.matters.models import Status
 from yishi.procedures import services as engine
 from yishi.procedures.models import Transition
 from yishi.reviews.services import submit_review
-from yishi.votes.services import record_result
+from yishi.votes.tallies import record_result
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,7 @@ from yishi.access.roles import LEVELS, Role
 from yishi.errors import Refused
 from yishi.matters import services as matters
 from yishi.matters.models import Matter
-from yishi.meetings.services import record_session
+from yishi.meetings.holding import record_session
 from yishi.notices.services import publish_result
 from yishi.people.models import Person
 from yishi.people.tokens import issue_token
@@ -40,7 +40,7 @@ from yishi.procedures import services as engine
 from yishi.regions.models import Level
 from yishi.regions.services import create_region
 from yishi.reviews.services import submit_review
-from yishi.votes.services import record_result
+from yishi.votes.tallies import record_result
 from yishi.works.models import Work, WorkStatus
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
 

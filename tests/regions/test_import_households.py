@@ -12,10 +12,11 @@ from tests import builders
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
 from yishi.people.models import Membership, Person, Relation
-from yishi.regions import imports
-from yishi.regions.imports import ImportRejected, import_households
+from yishi.regions import household_import
+from yishi.regions.household_import import import_households
 from yishi.regions.models import Household, Level, Occupancy, Region
 from yishi.regions.services import create_region
+from yishi.regions.workbooks import ImportRejected
 
 HEADER = ["楼栋", "单元", "房号", "户号", "居住状态", "建筑面积", "户主姓名", "户主手机"]
 
@@ -329,7 +330,7 @@ def test_a_text_file_is_refused(t):
 
 
 def test_the_template_opens_with_the_headers_an_example_and_notes():
-    workbook = openpyxl.load_workbook(io.BytesIO(imports.household_template()))
+    workbook = openpyxl.load_workbook(io.BytesIO(household_import.household_template()))
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]] == HEADER
     assert [c.value for c in sheet[2]][4] == "常住"
@@ -337,7 +338,7 @@ def test_the_template_opens_with_the_headers_an_example_and_notes():
 
 
 def test_the_templates_example_row_is_not_imported_as_a_real_household(t):
-    template = openpyxl.load_workbook(io.BytesIO(imports.household_template())).worksheets[0]
+    template = openpyxl.load_workbook(io.BytesIO(household_import.household_template())).worksheets[0]
     rows = [[c.value for c in template[2]], ("1号楼", "1", "101", None, "常住", None, None, None)]
     issues = rejected(t.compound, rows)
     assert [(i.row, i.column, i.code) for i in issues] == [(2, "", "example_row")]

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tests import builders
 from yishi.people.models import Person
-from yishi.regions.imports import XLSX_CONTENT_TYPE, too_large_message
 from yishi.regions.models import Household, Region
+from yishi.regions.workbooks import XLSX_CONTENT_TYPE, too_large_message
 
 REGION_HEADER = ["代码", "名称", "级别", "上级代码"]
 HOUSEHOLD_HEADER = ["楼栋", "单元", "房号", "户号", "居住状态", "建筑面积", "户主姓名", "户主手机"]

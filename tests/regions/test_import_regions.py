@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 from tests import builders
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
-from yishi.regions import imports
-from yishi.regions.imports import ImportRejected, import_regions, parse_level
+from yishi.regions import region_import
 from yishi.regions.models import Level, Region
+from yishi.regions.region_import import import_regions, parse_level
+from yishi.regions.workbooks import ImportRejected
 
 HEADER = ["代码", "名称", "级别", "上级代码"]
 
@@ -83,11 +84,11 @@ def test_unknown_level_words_are_not_guessed(word):
 
 
 def test_village_is_a_village_word_or_a_community_named_village():
-    assert imports.is_village(Level.COMMUNITY, True, "东关")
-    assert imports.is_village(Level.COMMUNITY, False, "东关村")
-    assert imports.is_village(Level.COMMUNITY, False, "东关村村民委员会")
-    assert not imports.is_village(Level.COMMUNITY, False, "城中村社区")
-    assert not imports.is_village(Level.STREET, True, "东关村")
+    assert region_import.is_village(Level.COMMUNITY, True, "东关")
+    assert region_import.is_village(Level.COMMUNITY, False, "东关村")
+    assert region_import.is_village(Level.COMMUNITY, False, "东关村村民委员会")
+    assert not region_import.is_village(Level.COMMUNITY, False, "城中村社区")
+    assert not region_import.is_village(Level.STREET, True, "东关村")
 
 
 # --- success ----------------------------------------------------------------------------------------------
@@ -454,16 +455,16 @@ def test_queries_do_not_grow_with_the_number_of_rows(t, django_assert_max_num_qu
 
 
 def test_the_template_opens_with_the_headers_an_example_and_notes():
-    workbook = openpyxl.load_workbook(io.BytesIO(imports.region_template()))
+    workbook = openpyxl.load_workbook(io.BytesIO(region_import.region_template()))
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]][:4] == HEADER
     assert sheet.max_row >= 2 and sheet["B2"].value
     assert "说明" in workbook.sheetnames
-    assert workbook["说明"].max_row > len(imports.REGION_COLUMNS)
+    assert workbook["说明"].max_row > len(region_import.REGION_COLUMNS)
 
 
 def test_the_templates_example_row_is_not_imported(t):
-    template = openpyxl.load_workbook(io.BytesIO(imports.region_template())).worksheets[0]
+    template = openpyxl.load_workbook(io.BytesIO(region_import.region_template())).worksheets[0]
     example = [c.value for c in template[2]]
     issues = rejected(t.street, [example], header=[c.value for c in template[1]])
     assert [(i.row, i.code) for i in issues] == [(2, "example_row")]

@@ -7,10 +7,10 @@ from tests import builders
 from tests.meetings.conftest import clock, s1, schedule  # noqa: F401 (fixtures)
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
-from yishi.meetings import rules, services
+from yishi.meetings import announcing, rules
 from yishi.regions.queries import rule_for
 from yishi.regions.services import set_region_rule
-from yishi.votes.services import eight_step_threshold
+from yishi.votes.drafting import eight_step_threshold
 
 BACKEND = "yishi.people.backends.PhonePasswordBackend"
 KEY = "meeting_notice_days:consultation"
@@ -122,13 +122,13 @@ def test_a_consultation_announced_in_the_district_is_late_at_4_days_with_5_set_a
     builders.role(bureau, "bureau", s1.t.district)
     set_region_rule(actor=bureau, region=s1.t.district, key=KEY, value=5, source="运河区 协商规则")
     on_time = schedule(s1, form="consultation", days_ahead=5)
-    announcement = services.announce(actor=s1.p.secretary, meeting=on_time)
+    announcement = announcing.announce(actor=s1.p.secretary, meeting=on_time)
     assert announcement.late is False and announcement.required_days == 5
     short = schedule(s1, form="consultation", days_ahead=4)  # enough under the default of 3
     with pytest.raises(Refused) as refused:
-        services.announce(actor=s1.p.secretary, meeting=short)
+        announcing.announce(actor=s1.p.secretary, meeting=short)
     assert refused.value.code == "short_notice" and "运河区 协商规则" in str(refused.value)
-    late = services.announce(actor=s1.p.secretary, meeting=short, late_reason="汛期")
+    late = announcing.announce(actor=s1.p.secretary, meeting=short, late_reason="汛期")
     assert late.late is True and late.required_days == 5
 
 

@@ -6,14 +6,14 @@ from django.utils import timezone
 
 from tests import builders
 from tests.reminders.worker import days, schedule_and_run, sms_to, through_the_worker
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, attending, preparing
 from yishi.reminders.models import Notification
 
 pytestmark = through_the_worker
 
 
 def announced(place, starts_at):
-    meeting = meetings.create_meeting(
+    meeting = preparing.create_meeting(
         actor=place.secretary,
         region=place.tree.community,
         form="consultation",
@@ -24,7 +24,7 @@ def announced(place, starts_at):
     )
     place.representative = builders.person("居民代表")
     place.declined = builders.person("不能来的代表")
-    meetings.invite(
+    preparing.invite(
         actor=place.secretary,
         meeting=meeting,
         people=[place.representative, place.declined],
@@ -32,9 +32,9 @@ def announced(place, starts_at):
         names=["万泰丽景小区居民"],
         capacity="居民代表",
     )
-    meetings.announce(actor=place.secretary, meeting=meeting, late_reason="雨季前必须抢修")
+    announcing.announce(actor=place.secretary, meeting=meeting, late_reason="雨季前必须抢修")
     meeting.refresh_from_db()
-    meetings.respond(actor=place.declined, meeting=meeting, attending=False)
+    attending.respond(actor=place.declined, meeting=meeting, attending=False)
     return meeting
 
 

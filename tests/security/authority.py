@@ -412,11 +412,11 @@ def _(w):
 # ---------------------------------------------------------------- meetings
 # Meetings are bound to the clock: the test installs ``w.clock`` (tests/meetings/conftest.py's Clock).
 def _meeting(w, state, matter_step="ideas"):
-    from yishi.meetings import services as ms
+    from yishi.meetings import announcing, attending, closing, holding, preparing
 
     m = walk(w, matter_step)
     starts = w.clock.now + datetime.timedelta(days=10)
-    meeting = ms.create_meeting(
+    meeting = preparing.create_meeting(
         actor=w.secretary,
         region=w.tree.community,
         form="consultation",
@@ -428,20 +428,20 @@ def _meeting(w, state, matter_step="ideas"):
     )
     if state == "draft":
         return meeting, m
-    ms.invite(actor=w.secretary, meeting=meeting, people=[w.resident, w.neighbour], units=[w.fire])
-    ms.announce(actor=w.secretary, meeting=meeting)
+    preparing.invite(actor=w.secretary, meeting=meeting, people=[w.resident, w.neighbour], units=[w.fire])
+    announcing.announce(actor=w.secretary, meeting=meeting)
     if state == "announced":
         return meeting, m
     w.clock.set(meeting.starts_at + datetime.timedelta(minutes=5))
-    ms.check_in(actor=w.secretary, meeting=meeting, person=w.resident)
+    attending.check_in(actor=w.secretary, meeting=meeting, person=w.resident)
     if state == "sitting":
         return meeting, m
-    ms.record_ideas(actor=w.secretary, meeting=meeting, matter=m, ideas=[("先修补坑洼", "居民代表")])
-    ms.close_meeting(actor=w.secretary, meeting=meeting)
+    holding.record_ideas(actor=w.secretary, meeting=meeting, matter=m, ideas=[("先修补坑洼", "居民代表")])
+    closing.close_meeting(actor=w.secretary, meeting=meeting)
     meeting.refresh_from_db()
     if state == "closed":
         return meeting, m
-    ms.confirm_minutes(actor=w.secretary, meeting=meeting)
+    closing.confirm_minutes(actor=w.secretary, meeting=meeting)
     return meeting, m
 
 
@@ -561,7 +561,7 @@ def _(w):
 # The meeting is public: whoever scans its code while it sits is counted as present (the resident already is).
 @entry("meetings:sign_in", residents=True, barred={"resident"})
 def _(w):
-    from yishi.meetings.services import sign_in_token
+    from yishi.meetings.attending import sign_in_token
 
     meeting, _m = _meeting(w, "sitting")
     return meeting.region, lambda: page(f"/meetings/sign-in/{sign_in_token(meeting)}/")
@@ -569,7 +569,7 @@ def _(w):
 
 @entry(f"POST {API}/meetings/sign-in", residents=True, barred={"resident"})
 def _(w):
-    from yishi.meetings.services import sign_in_token
+    from yishi.meetings.attending import sign_in_token
 
     meeting, _m = _meeting(w, "sitting")
     return meeting.region, lambda: api("/meetings/sign-in", {"token": sign_in_token(meeting)})
@@ -609,10 +609,10 @@ def _(w):
 
 
 def _deciding(w):
-    from yishi.meetings import services as ms
+    from yishi.meetings import holding
 
     meeting, m = _meeting(w, "sitting", matter_step="consensus")
-    ms.record_ideas(actor=w.secretary, meeting=meeting, matter=m, ideas=[("同意方案", "居民代表")])
+    holding.record_ideas(actor=w.secretary, meeting=meeting, matter=m, ideas=[("同意方案", "居民代表")])
     return meeting, m
 
 
@@ -663,10 +663,10 @@ def _(w):
 
 
 def _redraftable(w):
-    from yishi.meetings import services as ms
+    from yishi.meetings import closing
 
     meeting, _m = _meeting(w, "closed")
-    ms.edit_minutes(actor=w.secretary, minutes=_minutes(meeting), text="手写的纪要")
+    closing.edit_minutes(actor=w.secretary, minutes=_minutes(meeting), text="手写的纪要")
     return meeting
 
 
@@ -716,7 +716,7 @@ def _(w):
 # ---------------------------------------------------------------- votes
 def _vote(w, state="open", **kwargs):
     """A yes/no vote of two listed residents (刘桂兰 and 王建国) in the community."""
-    from yishi.votes import services as vs
+    from yishi.votes import drafting, tallies
 
     fields = {
         "region": w.tree.community,
@@ -725,17 +725,17 @@ def _vote(w, state="open", **kwargs):
         "people": [w.resident, w.neighbour],
         "preset": "eight_step",
     } | kwargs
-    vote = vs.create_vote(actor=w.secretary, **fields)
+    vote = drafting.create_vote(actor=w.secretary, **fields)
     if state == "draft":
         return vote
-    vs.open_vote(actor=w.secretary, vote=vote)
+    drafting.open_vote(actor=w.secretary, vote=vote)
     if state == "counted":
-        vs.record_participation(
+        tallies.record_participation(
             actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)]
         )
-        vs.enter_tally(actor=w.secretary, vote=vote, channel="hands", counts=_counts(vote, 1))
-        vs.enter_tally(actor=w.council_clerk, vote=vote, channel="hands", counts=_counts(vote, 1))
-        vs.close_vote(actor=w.secretary, vote=vote)
+        tallies.enter_tally(actor=w.secretary, vote=vote, channel="hands", counts=_counts(vote, 1))
+        tallies.enter_tally(actor=w.council_clerk, vote=vote, channel="hands", counts=_counts(vote, 1))
+        tallies.close_vote(actor=w.secretary, vote=vote)
     vote.refresh_from_db()
     return vote
 
@@ -750,10 +750,10 @@ def _counts(vote, yes):
 
 
 def _proxied(w):
-    from yishi.votes import services as vs
+    from yishi.votes import casting
 
     vote = _vote(w, proxies_allowed=True)
-    proxy = vs.record_proxy(
+    proxy = casting.record_proxy(
         actor=w.secretary,
         vote=vote,
         holder=w.outsider,
@@ -844,10 +844,10 @@ def _(w):
 
 
 def _participated(w):
-    from yishi.votes import services as vs
+    from yishi.votes import tallies
 
     vote = _vote(w)
-    vs.record_participation(
+    tallies.record_participation(
         actor=w.secretary, vote=vote, channel="hands", electors=[_elector(vote, w.neighbour)]
     )
     return vote

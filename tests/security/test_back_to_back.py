@@ -55,7 +55,7 @@ PERSON_KEYS = {
 def build():
     from yishi.comments.services import post_comment
     from yishi.matters import services as matters
-    from yishi.meetings import services as ms
+    from yishi.meetings import announcing, preparing
     from yishi.notices.services import object_to, reply_to
     from yishi.procedures import services as engine
     from yishi.works.services import assign_work, rate_result, report_progress, supervise
@@ -94,7 +94,7 @@ def build():
     from django.utils import timezone
 
     starts = timezone.now() + datetime.timedelta(minutes=2)
-    meeting = ms.create_meeting(
+    meeting = preparing.create_meeting(
         actor=w.secretary,
         region=w.tree.community,
         form="consultation",
@@ -104,8 +104,8 @@ def build():
         place="社区协商议事厅",
         agenda=[second],
     )
-    ms.invite(actor=w.secretary, meeting=meeting, people=[w.neighbour], units=[w.property])
-    ms.announce(actor=w.secretary, meeting=meeting, late_reason="照明关系安全，需尽快协商")
+    preparing.invite(actor=w.secretary, meeting=meeting, people=[w.neighbour], units=[w.property])
+    announcing.announce(actor=w.secretary, meeting=meeting, late_reason="照明关系安全，需尽快协商")
     w.second, w.meeting = second, meeting
     _money_and_surveys(w, m)
     return w
@@ -180,7 +180,7 @@ def _ids(queryset):
 
 def objects(w) -> dict[str, list]:
     """Every object of the world a URL may name, by the kind of URL."""
-    from yishi.meetings.services import sign_in_token
+    from yishi.meetings.attending import sign_in_token
     from yishi.notices.models import Notice
     from yishi.reminders.models import ProgressDraft
 

@@ -13,7 +13,7 @@ from yishi.errors import Refused
 from yishi.matters import services as matters
 from yishi.matters.models import Category, Support
 from yishi.procedures import services as engine
-from yishi.votes import services as votes
+from yishi.votes import casting, drafting, tallies
 from yishi.votes.models import Correction, Vote
 
 town = votes_conftest.town  # the votes' fixture: a community with its representatives
@@ -29,17 +29,17 @@ def refused(call) -> Refused:
 
 def test_an_unused_proxy_is_withdrawn_while_the_vote_is_open_and_not_after_it_closed(town):
     vote = opened(town, proxies_allowed=True)
-    kept = votes.record_proxy(
+    kept = casting.record_proxy(
         actor=town.secretary, vote=vote, holder=town.reps[0], principal=town.reps[1], form_photo=form_photo()
     )
-    withdrawn = votes.record_proxy(
+    withdrawn = casting.record_proxy(
         actor=town.secretary, vote=vote, holder=town.reps[2], principal=town.reps[3], form_photo=form_photo()
     )
-    votes.correct(actor=town.secretary, vote=vote, reason="委托人撤回", proxy=withdrawn)
+    tallies.correct(actor=town.secretary, vote=vote, reason="委托人撤回", proxy=withdrawn)
     for rep in town.reps[4:11]:
-        votes.cast_ballot(actor=rep, vote=vote, option="yes")
-    vote = votes.close_vote(actor=town.secretary, vote=vote)
-    exc = refused(lambda: votes.correct(actor=town.secretary, vote=vote, reason="委托人撤回", proxy=kept))
+        casting.cast_ballot(actor=rep, vote=vote, option="yes")
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
+    exc = refused(lambda: tallies.correct(actor=town.secretary, vote=vote, reason="委托人撤回", proxy=kept))
     assert exc.code == "vote_closed"
     assert Correction.objects.filter(vote=vote).count() == 1
 
@@ -50,7 +50,7 @@ def test_a_plan_vote_is_not_created_for_a_matter_no_longer_open(place):
     # after acceptance only the committee withdraws a matter (the submitter asks it to)
     engine.withdraw(actor=place.secretary, matter=m, reason="居民不再需要")
     exc = refused(
-        lambda: votes.create_vote(
+        lambda: drafting.create_vote(
             actor=place.secretary, region=place.tree.community, question="是否同意方案？", matter=m
         )
     )

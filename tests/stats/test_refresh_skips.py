@@ -13,10 +13,10 @@ from tests.stats.test_rollups import tables as counted
 from yishi.audit.models import AuditEntry
 from yishi.comments.services import post_comment
 from yishi.matters.services import raise_matter
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, attending, closing, preparing
 from yishi.stats import receivers, rollups
 from yishi.stats.models import Counter, Source
-from yishi.votes import services as votes
+from yishi.votes import drafting, tallies
 
 
 def tables():
@@ -53,9 +53,9 @@ def last_entry(action: str) -> AuditEntry:
 def test_drafting_and_opening_a_vote_refresh_nothing_and_a_recount_agrees(place, refreshes):
     for i in range(3):
         builders.role(builders.person(f"代表{i}"), "representative", place.tree.community)
-    vote = votes.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？")
-    vote = votes.change_draft(actor=place.secretary, vote=vote, question="是否同意维修？")
-    vote = votes.open_vote(actor=place.secretary, vote=vote)
+    vote = drafting.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？")
+    vote = drafting.change_draft(actor=place.secretary, vote=vote, question="是否同意维修？")
+    vote = drafting.open_vote(actor=place.secretary, vote=vote)
     assert refreshes == []
     for action in ("votes.create_vote", "votes.change_draft", "votes.open_vote"):
         entry = last_entry(action)
@@ -67,19 +67,19 @@ def test_a_vote_with_participation_is_refreshed(place, refreshes):
     """The other side of the skip: a change that counts still reaches the roll-ups."""
     rep = builders.person("代表")
     builders.role(rep, "representative", place.tree.community)
-    vote = votes.open_vote(
+    vote = drafting.open_vote(
         actor=place.secretary,
-        vote=votes.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
+        vote=drafting.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
     )
     elector = vote.electors.get()
-    votes.record_participation(actor=place.secretary, vote=vote, channel="paper", electors=[elector])
+    tallies.record_participation(actor=place.secretary, vote=vote, channel="paper", electors=[elector])
     assert refreshes == ["refresh"]
     assert Source.objects.filter(kind=rollups.VOTE, object_id=vote.pk).exists()
 
 
 def test_inviting_and_confirming_minutes_refresh_nothing_and_a_recount_agrees(place, refreshes, monkeypatch):
     starts = timezone.now() + datetime.timedelta(days=10)
-    meeting = meetings.create_meeting(
+    meeting = preparing.create_meeting(
         actor=place.secretary,
         region=place.tree.community,
         form="consultation",
@@ -88,16 +88,16 @@ def test_inviting_and_confirming_minutes_refresh_nothing_and_a_recount_agrees(pl
         starts_at=starts,
         place="议事厅",
     )
-    meetings.announce(actor=place.secretary, meeting=meeting)
+    announcing.announce(actor=place.secretary, meeting=meeting)
     refreshes.clear()
-    meetings.invite(actor=place.secretary, meeting=meeting, people=[place.resident, place.neighbour])
+    preparing.invite(actor=place.secretary, meeting=meeting, people=[place.resident, place.neighbour])
     assert refreshes == []
     assert forced_refresh_changes_nothing(last_entry("meetings.invite"))
     monkeypatch.setattr(timezone, "now", lambda: starts + datetime.timedelta(minutes=5))
-    meetings.check_in(actor=place.secretary, meeting=meeting, person=place.neighbour)
-    meetings.close_meeting(actor=place.secretary, meeting=meeting)
+    attending.check_in(actor=place.secretary, meeting=meeting, person=place.neighbour)
+    closing.close_meeting(actor=place.secretary, meeting=meeting)
     refreshes.clear()
-    meetings.confirm_minutes(actor=place.secretary, meeting=meeting)
+    closing.confirm_minutes(actor=place.secretary, meeting=meeting)
     assert refreshes == []
     assert forced_refresh_changes_nothing(last_entry("meetings.confirm_minutes"))
     assert Counter.objects.filter(dim="meet", n=1).exists()  # the meeting held was counted, by its close

@@ -3,7 +3,7 @@
 from tests import builders
 from tests.stats.test_rollups import tables
 from yishi.stats import rollups
-from yishi.votes import services as votes
+from yishi.votes import casting, drafting
 
 
 def test_difference_counts_rows_as_multisets():
@@ -17,9 +17,9 @@ def test_each_ballot_spreads_one_person_whatever_the_votes_size_and_a_rebuild_ag
     reps = [builders.person(f"代表{i}") for i in range(6)]
     for rep in reps:
         builders.role(rep, "representative", place.tree.community)
-    vote = votes.open_vote(
+    vote = drafting.open_vote(
         actor=place.secretary,
-        vote=votes.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
+        vote=drafting.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
     )
     spread = []
     real = rollups._spread_people
@@ -31,7 +31,7 @@ def test_each_ballot_spreads_one_person_whatever_the_votes_size_and_a_rebuild_ag
     monkeypatch.setattr(rollups, "_spread_people", counting)
     for rep in reps:
         spread.clear()
-        votes.cast_ballot(actor=rep, vote=vote, option="yes")
+        casting.cast_ballot(actor=rep, vote=vote, option="yes")
         assert sum(spread) == 1  # the new participant, not every participant so far twice
     refreshed = tables()
     rollups.rebuild()

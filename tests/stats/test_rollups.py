@@ -22,7 +22,7 @@ from yishi import figures_hooks
 from yishi.errors import Refused
 from yishi.matters import services as matters
 from yishi.matters.models import Channel, Matter, Status, Support
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, attending, closing, holding, preparing
 from yishi.meetings.models import Attendance, Meeting, MeetingStatus
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
@@ -32,7 +32,7 @@ from yishi.stats import plain, rollups
 from yishi.stats.figures import Period, add_months
 from yishi.stats.models import Counter, Participant
 from yishi.stats.receivers import refresh_for
-from yishi.votes import services as votes
+from yishi.votes import drafting, tallies
 from yishi.votes.models import Participation
 from yishi.works.models import Satisfaction, Work
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
@@ -160,7 +160,7 @@ class World:
         secretary, council = self.staff(m)
         p, step = self.p, m.step_key
         if step in ("ideas", "consult"):
-            meetings.record_session(
+            holding.record_session(
                 actor=secretary,
                 matter=m,
                 title="恳谈",
@@ -192,7 +192,7 @@ class World:
                 return
         elif step == "vote":
             yes = self.rng.choice([25, 25, 25, 12])
-            votes.record_result(
+            tallies.record_result(
                 actor=secretary,
                 matter=m,
                 electorate=30,
@@ -261,19 +261,19 @@ class World:
         if pending and roll < 0.6:
             meeting = self.rng.choice(pending)
             if self.rng.random() < 0.2:
-                meetings.cancel_meeting(actor=secretary, meeting=meeting, reason="改期")
+                announcing.cancel_meeting(actor=secretary, meeting=meeting, reason="改期")
                 return
             if self.clock.now < meeting.starts_at:
                 self.clock.now = meeting.starts_at + datetime.timedelta(minutes=5)
             for r in self.rng.sample(self.residents, 3):
-                meetings.check_in(actor=secretary, meeting=meeting, person=r)
-            meetings.close_meeting(actor=secretary, meeting=meeting)
+                attending.check_in(actor=secretary, meeting=meeting, person=r)
+            closing.close_meeting(actor=secretary, meeting=meeting)
             return
         agenda = list(
             Matter.objects.filter(status=Status.OPEN, region__in=[t.community, t.compound, t.building])[:2]
         )
         days = self.rng.choice([1, 2, 5, 9])
-        meeting = meetings.create_meeting(
+        meeting = preparing.create_meeting(
             actor=secretary,
             region=self.rng.choice([t.community, t.compound]),
             form=self.rng.choice(["consultation", "talk", "representatives"]),
@@ -284,15 +284,15 @@ class World:
             agenda=agenda,
         )
         try:
-            meetings.announce(actor=secretary, meeting=meeting)
+            announcing.announce(actor=secretary, meeting=meeting)
         except Refused:
-            meetings.announce(actor=secretary, meeting=meeting, late_reason="紧急")
+            announcing.announce(actor=secretary, meeting=meeting, late_reason="紧急")
 
     def vote(self):
         t, secretary = self.p.tree, self.p.secretary
-        vote = votes.create_vote(actor=secretary, region=t.community, question="是否同意？")
-        vote = votes.open_vote(actor=secretary, vote=vote)
-        votes.record_participation(
+        vote = drafting.create_vote(actor=secretary, region=t.community, question="是否同意？")
+        vote = drafting.open_vote(actor=secretary, vote=vote)
+        tallies.record_participation(
             actor=secretary, vote=vote, channel="paper", electors=self.rng.sample(self.residents[:5], 2)
         )
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests import builders
 from yishi.people.models import Membership, Relation
-from yishi.votes import services
+from yishi.votes import drafting
 
 
 @pytest.fixture(autouse=True)
@@ -68,5 +68,5 @@ def opened(town, **kwargs):
     """A vote of the community's representatives, created and opened by the secretary."""
     kwargs.setdefault("region", town.tree.community)
     kwargs.setdefault("question", "是否同意维修小区西侧道路？")
-    vote = services.create_vote(actor=town.secretary, **kwargs)
-    return services.open_vote(actor=town.secretary, vote=vote)
+    vote = drafting.create_vote(actor=town.secretary, **kwargs)
+    return drafting.open_vote(actor=town.secretary, vote=vote)

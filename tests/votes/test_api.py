@@ -9,7 +9,7 @@ from django.test import Client
 from tests import builders
 from tests.votes.conftest import form_photo, opened, representatives
 from yishi.people.tokens import issue_token
-from yishi.votes import services
+from yishi.votes import casting, drafting, tallies
 from yishi.votes.models import Ballot, Correction, NamedChoice, Participation, Proxy, TallyEntry, Vote
 
 API = "/api/v1/votes"
@@ -124,11 +124,11 @@ def test_story_s2_three_teams_by_show_of_hands_entered_twice_and_the_winner_publ
 
 def test_the_list_is_paginated_filtered_by_region_and_never_shows_drafts(town):
     votes = [opened(town, question=f"第{i}个表决") for i in range(3)]
-    services.create_vote(actor=town.secretary, region=town.tree.community, question="草稿")
+    drafting.create_vote(actor=town.secretary, region=town.tree.community, question="草稿")
     representatives(town.tree.sibling, 2, prefix="隔壁代表")
-    services.open_vote(
+    drafting.open_vote(
         actor=town.other_secretary,
-        vote=services.create_vote(actor=town.other_secretary, region=town.tree.sibling, question="隔壁"),
+        vote=drafting.create_vote(actor=town.other_secretary, region=town.tree.sibling, question="隔壁"),
     )
     page = ok(as_().get(f"{API}/", {"region": town.tree.community.pk, "limit": 2}))
     assert page["count"] == 3 and len(page["items"]) == 2
@@ -149,7 +149,7 @@ def test_the_presets_are_the_defaults_per_body_each_with_its_source():
 
 
 def test_a_draft_is_404_to_the_public_and_readable_by_its_organisers(town):
-    draft = services.create_vote(actor=town.secretary, region=town.tree.community, question="草稿")
+    draft = drafting.create_vote(actor=town.secretary, region=town.tree.community, question="草稿")
     assert as_().get(f"{API}/{draft.pk}").status_code == 404
     assert as_(town.other_secretary).get(f"{API}/{draft.pk}").status_code == 404
     assert ok(with_token(town.clerk).get(f"{API}/{draft.pk}"))["may_manage"] is True
@@ -158,7 +158,7 @@ def test_a_draft_is_404_to_the_public_and_readable_by_its_organisers(town):
 
 def test_the_detail_tells_a_voter_their_seats_and_whether_they_have_voted(town):
     vote = opened(town, proxies_allowed=True)
-    services.record_proxy(
+    casting.record_proxy(
         actor=town.secretary, vote=vote, holder=town.reps[0], principal=town.reps[1], form_photo=form_photo()
     )
     principal = vote.electors.get(person=town.reps[1]).pk
@@ -178,7 +178,7 @@ def test_the_detail_tells_a_voter_their_seats_and_whether_they_have_voted(town):
 
 def test_my_open_votes(town):
     first, second = opened(town), opened(town, question="第二个")
-    services.cast_ballot(actor=town.reps[0], vote=first, option="yes")
+    casting.cast_ballot(actor=town.reps[0], vote=first, option="yes")
     mine = ok(with_token(town.reps[0]).get(f"{API}/mine"))["items"]
     assert [(row["vote"]["id"], row["voted"]) for row in mine] == [(first.pk, True), (second.pk, False)]
     assert ok(with_token(town.resident).get(f"{API}/mine"))["items"] == []
@@ -229,7 +229,7 @@ def test_creating_needs_authority_and_valid_input_and_saves_nothing_otherwise(to
 
 
 def test_opening_twice_and_opening_elsewhere_are_refused(town):
-    draft = services.create_vote(actor=town.secretary, region=town.tree.community, question="修路吗？")
+    draft = drafting.create_vote(actor=town.secretary, region=town.tree.community, question="修路吗？")
     assert post(as_(town.other_secretary), f"/{draft.pk}/open").status_code == 404  # a draft is not public
     ok(post(as_(town.secretary), f"/{draft.pk}/open"))
     refused(post(as_(town.other_secretary), f"/{draft.pk}/open"), 403, "forbidden")
@@ -263,7 +263,7 @@ def test_casting_refuses_someone_not_entitled_a_closed_vote_and_an_unknown_choic
         "unknown_seat",
     )
     assert not Participation.objects.exists()
-    services.close_vote(actor=town.secretary, vote=vote)
+    tallies.close_vote(actor=town.secretary, vote=vote)
     refused(post(with_token(town.reps[0]), f"/{vote.pk}/ballots", {"option": "yes"}), 409, "vote_closed")
     assert post(Client(), f"/{vote.pk}/ballots", {"option": "yes"}).status_code == 401
 
@@ -307,7 +307,7 @@ def test_session_writes_need_the_csrf_token(town):
 
 def test_the_same_person_cannot_enter_both_counts_and_disagreeing_counts_are_kept(town):
     vote = opened(town)
-    services.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
+    tallies.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
     secretary = with_token(town.secretary)
     ok(post(secretary, f"/{vote.pk}/tallies", {"channel": "paper", "counts": {"yes": 6, "no": 2}}), 201)
     detail = refused(
@@ -375,7 +375,7 @@ def test_a_proxy_is_recorded_with_its_photo_by_multipart(town):
 
 def test_corrections_withdraw_a_proxy_and_recount_a_closed_vote(town):
     vote = opened(town, proxies_allowed=True)
-    proxy = services.record_proxy(
+    proxy = casting.record_proxy(
         actor=town.secretary, vote=vote, holder=town.reps[0], principal=town.reps[1], form_photo=form_photo()
     )
     staff = with_token(town.secretary)
@@ -392,10 +392,10 @@ def test_corrections_withdraw_a_proxy_and_recount_a_closed_vote(town):
         post(staff, f"/{vote.pk}/corrections", {"reason": "再撤", "proxy": proxy.pk}), 409, "proxy_voided"
     )
 
-    services.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
+    tallies.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
     for person in (town.secretary, town.clerk):
-        services.enter_tally(actor=person, vote=vote, channel="paper", counts={"yes": 6, "no": 2})
-    services.close_vote(actor=town.secretary, vote=vote)
+        tallies.enter_tally(actor=person, vote=vote, channel="paper", counts={"yes": 6, "no": 2})
+    tallies.close_vote(actor=town.secretary, vote=vote)
     recount = {"reason": "复核纸质选票", "tallies": {"paper": {"yes": 7, "no": 1}}}
     refused(post(with_token(town.owners_committee), f"/{vote.pk}/corrections", recount), 403, "forbidden")
     made = ok(post(with_token(town.clerk), f"/{vote.pk}/corrections", recount), 201)
@@ -420,7 +420,7 @@ def test_an_open_votes_receipts_and_named_list_are_public_after_closing(town):
     assert ok(with_token(town.reps[0]).get(f"{API}/{vote.pk}/receipt")) == [
         {"who": "yourself", "receipt": mine, "choice": "against"}
     ]
-    services.close_vote(actor=town.secretary, vote=vote)
+    tallies.close_vote(actor=town.secretary, vote=vote)
     found = ok(as_().get(f"{API}/{vote.pk}/receipts", {"code": mine.lower()}))
     assert found["items"] == [{"receipt": mine, "choice": "against"}]
     assert ok(as_().get(f"{API}/{vote.pk}/receipts", {"code": "2222-3333-4444"}))["count"] == 0
@@ -449,7 +449,7 @@ def test_a_secret_vote_never_shows_who_chose_what(town):
         "named_in_secret",
     )
     refused(with_token(town.reps[0]).get(f"{API}/{vote.pk}/receipt"), 409, "secret_vote")
-    services.close_vote(actor=town.secretary, vote=vote)
+    tallies.close_vote(actor=town.secretary, vote=vote)
     texts = [
         as_(viewer).get(f"{API}/{vote.pk}").content.decode()
         for viewer in (None, town.reps[0], town.secretary)
@@ -466,7 +466,7 @@ def test_a_secret_vote_never_shows_who_chose_what(town):
 
 def test_who_took_part_is_for_the_staff_and_never_says_how(town):
     vote = opened(town)
-    services.cast_ballot(actor=town.reps[0], vote=vote, option="no")
+    casting.cast_ballot(actor=town.reps[0], vote=vote, option="no")
     rows = ok(with_token(town.clerk).get(f"{API}/{vote.pk}/electors"))
     assert rows["count"] == 10
     assert {r["label"]: r["channel"] for r in rows["items"]}["代表0"] == "online"
@@ -507,8 +507,8 @@ def test_the_detail_and_the_receipts_cost_as_many_queries_with_forty_voters_as_w
         voters = [builders.person(f"选民{n}-{i}") for i in range(n)]
         vote = opened(town, electorate="list", people=voters, question=f"表决{n}")
         for voter in voters[: n // 2]:
-            services.cast_ballot(actor=voter, vote=vote, option="yes")
-        services.close_vote(actor=town.secretary, vote=vote)
+            casting.cast_ballot(actor=voter, vote=vote, option="yes")
+        tallies.close_vote(actor=town.secretary, vote=vote)
         counted = []
         for path in (f"/{vote.pk}", f"/{vote.pk}/receipts", f"/{vote.pk}/named"):
             with CaptureQueriesContext(connection) as ctx:

@@ -7,7 +7,7 @@ from tests.votes.conftest import opened, owned_household
 from yishi.audit.models import AuditEntry, AuditHead
 from yishi.audit.services import verify
 from yishi.errors import Refused
-from yishi.votes import queries, services
+from yishi.votes import casting, drafting, queries, tallies
 from yishi.votes.models import Ballot, Correction, Vote
 
 
@@ -19,14 +19,14 @@ def refused(code, fn, **kwargs):
 
 
 def cast(vote, voters, option):
-    return [services.cast_ballot(actor=v, vote=vote, option=option) for v in voters]
+    return [casting.cast_ballot(actor=v, vote=vote, option=option) for v in voters]
 
 
 def test_the_closed_result_is_in_the_audit_chain_and_carries_the_chain_head(town):
     vote = opened(town)
     cast(vote, town.reps[:7], "yes")
     cast(vote, town.reps[7:9], "no")
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     assert (vote.status, vote.passed, vote.result_code) == ("closed", True, "passed")
     assert vote.result["counts"] == {"yes": 7, "no": 2, "abstain": 0}
     assert (vote.result["electorate"], vote.result["present"], vote.result["receipts"]) == (10, 9, 9)
@@ -39,18 +39,18 @@ def test_the_closed_result_is_in_the_audit_chain_and_carries_the_chain_head(town
 
 def test_a_vote_closes_once_by_staff_with_authority(town):
     vote = opened(town)
-    refused("forbidden", services.close_vote, actor=town.reps[0], vote=vote)
-    refused("forbidden", services.close_vote, actor=town.other_secretary, vote=vote)
-    services.close_vote(actor=town.secretary, vote=vote)
-    refused("vote_closed", services.close_vote, actor=town.secretary, vote=vote)
-    draft = services.create_vote(actor=town.secretary, region=town.tree.community, question="Q")
-    refused("vote_not_open", services.close_vote, actor=town.secretary, vote=draft)
+    refused("forbidden", tallies.close_vote, actor=town.reps[0], vote=vote)
+    refused("forbidden", tallies.close_vote, actor=town.other_secretary, vote=vote)
+    tallies.close_vote(actor=town.secretary, vote=vote)
+    refused("vote_closed", tallies.close_vote, actor=town.secretary, vote=vote)
+    draft = drafting.create_vote(actor=town.secretary, region=town.tree.community, question="Q")
+    refused("vote_not_open", tallies.close_vote, actor=town.secretary, vote=draft)
 
 
 def test_a_representatives_meeting_short_of_its_quorum_fails_however_it_voted(town):
     vote = opened(town, preset="village_representatives")
     cast(vote, town.reps[:6], "yes")  # 6 of 10 present; 7 needed
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     assert (vote.passed, vote.result_code) == (False, "no_quorum")
     assert queries.public_result(vote).reason == "Only 6 of 10 took part, 7 needed: the vote does not count."
 
@@ -59,11 +59,11 @@ def test_with_its_quorum_a_representatives_meeting_needs_more_than_half_of_those
     vote = opened(town, preset="village_representatives")
     cast(vote, town.reps[:4], "yes")
     cast(vote, town.reps[4:8], "no")  # 8 present, 4 in favour: exactly half is not more than half
-    assert services.close_vote(actor=town.secretary, vote=vote).passed is False
+    assert tallies.close_vote(actor=town.secretary, vote=vote).passed is False
     again = opened(town, preset="village_representatives", question="再表决")
     cast(again, town.reps[:5], "yes")
     cast(again, town.reps[5:8], "no")
-    assert services.close_vote(actor=town.secretary, vote=again).passed is True
+    assert tallies.close_vote(actor=town.secretary, vote=again).passed is True
 
 
 def test_twenty_of_thirty_representatives_pass_the_eight_step_vote_and_nineteen_do_not(town):
@@ -75,8 +75,8 @@ def test_twenty_of_thirty_representatives_pass_the_eight_step_vote_and_nineteen_
     cast(passing, everyone[:20], "yes")
     cast(failing, everyone[:19], "yes")
     cast(failing, everyone[19:20], "abstain")
-    assert services.close_vote(actor=town.secretary, vote=passing).passed is True
-    closed = services.close_vote(actor=town.secretary, vote=failing)
+    assert tallies.close_vote(actor=town.secretary, vote=passing).passed is True
+    closed = tallies.close_vote(actor=town.secretary, vote=failing)
     assert closed.passed is False
     assert queries.public_result(closed).reason == "19 of 30 in favour, 20 needed: not passed."
 
@@ -101,18 +101,18 @@ def bidders(town):
             {"label": "春晖园林", "price": "30000"},
         ],
     )
-    services.record_participation(actor=town.secretary, vote=vote, channel="hands", electors=households[:11])
+    tallies.record_participation(actor=town.secretary, vote=vote, channel="hands", electors=households[:11])
     return vote
 
 
 def hands(town, vote, counts):
     for staff in (town.secretary, town.clerk):
-        services.enter_tally(actor=staff, vote=vote, channel="hands", counts=counts)
+        tallies.enter_tally(actor=staff, vote=vote, channel="hands", counts=counts)
 
 
 def test_the_bidder_with_the_most_hands_wins(town, bidders):
     hands(town, bidders, {"1": 3, "2": 6, "3": 2})
-    vote = services.close_vote(actor=town.secretary, vote=bidders)
+    vote = tallies.close_vote(actor=town.secretary, vote=bidders)
     assert (vote.passed, vote.winner.label) == (True, "青松绿化")
     published = queries.public_result(vote)
     assert published.winner == "青松绿化" and published.reason == "“青松绿化” has the most votes (6)."
@@ -126,7 +126,7 @@ def test_the_bidder_with_the_most_hands_wins(town, bidders):
 
 def test_a_tie_between_bidders_decides_nothing_and_says_to_vote_again_between_them(town, bidders):
     hands(town, bidders, {"1": 5, "2": 5, "3": 1})
-    vote = services.close_vote(actor=town.secretary, vote=bidders)
+    vote = tallies.close_vote(actor=town.secretary, vote=bidders)
     assert (vote.passed, vote.result_code, vote.winner) == (False, "tie", None)
     assert queries.public_result(vote).reason == (
         "绿美园艺、青松绿化 tied with 5 votes each: no option won. Hold a new vote between them."
@@ -151,7 +151,7 @@ def test_an_owners_vote_counts_heads_and_floor_area_and_both_must_pass(town):
     cast(vote, large[:1], "no")
     refused(
         "named_required",
-        services.enter_tally,
+        tallies.enter_tally,
         actor=town.secretary,
         vote=vote,
         channel="paper",
@@ -159,16 +159,16 @@ def test_an_owners_vote_counts_heads_and_floor_area_and_both_must_pass(town):
     )
     refused(
         "named_required",
-        services.record_participation,
+        tallies.record_participation,
         actor=town.secretary,
         vote=vote,
         channel="paper",
         electors=[flats[1]],
     )
-    services.record_participation(
+    tallies.record_participation(
         actor=town.secretary, vote=vote, channel="paper", electors=[flats[1]], choices={flats[1]: "no"}
     )
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     assert (vote.passed, vote.result_code) == (False, "below_threshold_area")
     assert vote.result["counts"] == {"yes": 3, "no": 2, "abstain": 0}
     assert vote.result["area"] == {
@@ -180,10 +180,10 @@ def test_an_owners_vote_counts_heads_and_floor_area_and_both_must_pass(town):
 
 def test_the_public_result_lists_each_receipt_counted_with_its_choice_in_an_open_vote(town):
     vote = opened(town)
-    mine = services.cast_ballot(actor=town.reps[0], vote=vote, option="no")
+    mine = casting.cast_ballot(actor=town.reps[0], vote=vote, option="no")
     cast(vote, town.reps[1:8], "yes")
     assert queries.public_result(vote).receipts == []  # not while the vote runs
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     published = queries.public_result(vote)
     assert (mine, "against") in published.receipts and len(published.receipts) == 8
     assert published.audit_hash == vote.audit_hash and published.passed is True
@@ -196,7 +196,7 @@ def test_a_ballot_filled_behind_the_services_back_stops_the_close(town):
     cast(vote, town.reps[:2], "yes")
     blank = Ballot.objects.filter(vote=vote, option__isnull=True).first()
     Ballot.objects.filter(pk=blank.pk).update(option=vote.options.get(key="yes"))
-    refused("count_mismatch", services.close_vote, actor=town.secretary, vote=vote)
+    refused("count_mismatch", tallies.close_vote, actor=town.secretary, vote=vote)
 
 
 def test_open_votes_for_a_person_lists_where_they_may_vote_and_whether_they_have(town):
@@ -206,7 +206,7 @@ def test_open_votes_for_a_person_lists_where_they_may_vote_and_whether_they_have
         (first.pk, False),
         (second.pk, False),
     ]
-    services.cast_ballot(actor=town.reps[0], vote=first, option="yes")
+    casting.cast_ballot(actor=town.reps[0], vote=first, option="yes")
     assert [(v.pk, v.voted) for v in queries.open_votes_for(town.reps[0])] == [
         (first.pk, True),
         (second.pk, False),
@@ -214,7 +214,7 @@ def test_open_votes_for_a_person_lists_where_they_may_vote_and_whether_they_have
     assert list(queries.open_votes_for(town.resident)) == []
     from tests.votes.conftest import form_photo
 
-    services.record_proxy(
+    casting.record_proxy(
         actor=town.secretary,
         vote=second,
         holder=town.resident,
@@ -222,7 +222,7 @@ def test_open_votes_for_a_person_lists_where_they_may_vote_and_whether_they_have
         form_photo=form_photo(),
     )
     assert [(v.pk, v.voted) for v in queries.open_votes_for(town.resident)] == [(second.pk, False)]
-    services.close_vote(actor=town.secretary, vote=first)
+    tallies.close_vote(actor=town.secretary, vote=first)
     assert [v.pk for v in queries.open_votes_for(town.reps[0])] == [second.pk]
 
 
@@ -231,13 +231,13 @@ def test_open_votes_for_a_person_lists_where_they_may_vote_and_whether_they_have
 
 def test_a_recount_is_a_new_signed_record_beside_the_untouched_original(town):
     vote = opened(town)
-    services.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
+    tallies.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
     for staff in (town.secretary, town.clerk):
-        services.enter_tally(actor=staff, vote=vote, channel="paper", counts={"yes": 6, "no": 2})
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+        tallies.enter_tally(actor=staff, vote=vote, channel="paper", counts={"yes": 6, "no": 2})
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     assert vote.passed is False
     original = dict(vote.result)
-    correction = services.correct(
+    correction = tallies.correct(
         actor=town.clerk,
         vote=vote,
         reason="复核纸质选票，有一张误计为反对",
@@ -257,16 +257,16 @@ def test_a_correction_needs_a_reason_a_closed_vote_and_authority(town):
     vote = opened(town)
     refused(
         "vote_not_closed",
-        services.correct,
+        tallies.correct,
         actor=town.secretary,
         vote=vote,
         reason="r",
         tallies={"paper": {"yes": 1}},
     )
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     refused(
         "reason_required",
-        services.correct,
+        tallies.correct,
         actor=town.secretary,
         vote=vote,
         reason=" ",
@@ -274,7 +274,7 @@ def test_a_correction_needs_a_reason_a_closed_vote_and_authority(town):
     )
     refused(
         "forbidden",
-        services.correct,
+        tallies.correct,
         actor=town.owners_committee,
         vote=vote,
         reason="r",
@@ -282,11 +282,11 @@ def test_a_correction_needs_a_reason_a_closed_vote_and_authority(town):
     )
     refused(
         "tally_exceeds_participants",
-        services.correct,
+        tallies.correct,
         actor=town.secretary,
         vote=vote,
         reason="r",
         tallies={"paper": {"yes": 1}},
     )
-    refused("correction_target_required", services.correct, actor=town.secretary, vote=vote, reason="r")
+    refused("correction_target_required", tallies.correct, actor=town.secretary, vote=vote, reason="r")
     assert not Correction.objects.exists()

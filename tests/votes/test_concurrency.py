@@ -11,7 +11,7 @@ from tests import builders
 from yishi.audit.models import AuditEntry
 from yishi.audit.services import verify
 from yishi.errors import Refused
-from yishi.votes import queries, services
+from yishi.votes import casting, drafting, queries, tallies
 from yishi.votes.models import Ballot, Participation, Vote
 
 # serialized_rollback: a transactional test empties every table; this puts the seeded rows back afterwards.
@@ -65,7 +65,7 @@ def staff(on_postgres):
 def test_two_hundred_voters_each_submitting_twice_at_once_leave_exactly_one_ballot_each(staff):
     t, secretary = staff
     voters = [builders.person(f"居民{i}") for i in range(200)]
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=secretary,
         region=t.community,
         question="是否同意？",
@@ -74,11 +74,11 @@ def test_two_hundred_voters_each_submitting_twice_at_once_leave_exactly_one_ball
         secret=True,
         preset="residents_assembly",
     )
-    vote = services.open_vote(actor=secretary, vote=vote)
+    vote = drafting.open_vote(actor=secretary, vote=vote)
     # Each voter's two submits sit next to each other in the queue, so two workers take them at the same time.
     jobs = [(i, "yes" if i % 4 else "no") for i in range(200) for _ in range(2)]
     results = run_workers(
-        jobs, lambda job: services.cast_ballot(actor=voters[job[0]], vote=vote, option=job[1])
+        jobs, lambda job: casting.cast_ballot(actor=voters[job[0]], vote=vote, option=job[1])
     )
 
     unexpected = [r for _job, r in results if isinstance(r, Exception) and not isinstance(r, Refused)]
@@ -95,7 +95,7 @@ def test_two_hundred_voters_each_submitting_twice_at_once_leave_exactly_one_ball
     assert Participation.objects.filter(vote=vote).values("elector").distinct().count() == 200
     assert AuditEntry.objects.filter(action="votes.cast_ballot").count() == 200
 
-    vote = services.close_vote(actor=secretary, vote=vote)
+    vote = tallies.close_vote(actor=secretary, vote=vote)
     assert vote.result["counts"] == {"yes": 150, "no": 50, "abstain": 0}
     assert (vote.result["present"], vote.passed) == (200, True)
     assert len(queries.receipts_counted(vote)) == 200
@@ -105,7 +105,7 @@ def test_two_hundred_voters_each_submitting_twice_at_once_leave_exactly_one_ball
 def test_ballots_racing_the_close_are_either_counted_or_refused_never_left_out(staff):
     t, secretary = staff
     voters = [builders.person(f"居民{i}") for i in range(120)]
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=secretary,
         region=t.community,
         question="是否同意？",
@@ -113,15 +113,15 @@ def test_ballots_racing_the_close_are_either_counted_or_refused_never_left_out(s
         people=voters,
         preset="residents_assembly",
     )
-    vote = services.open_vote(actor=secretary, vote=vote)
+    vote = drafting.open_vote(actor=secretary, vote=vote)
     closed = []
 
     def work(job):
         if job == "close":
             time.sleep(0.05)  # let some ballots in first
-            closed.append(services.close_vote(actor=secretary, vote=Vote.objects.get(pk=vote.pk)))
+            closed.append(tallies.close_vote(actor=secretary, vote=Vote.objects.get(pk=vote.pk)))
             return "closed"
-        return services.cast_ballot(actor=voters[job], vote=vote, option="yes")
+        return casting.cast_ballot(actor=voters[job], vote=vote, option="yes")
 
     jobs = [*range(40), "close", *range(40, 120)]
     results = run_workers(jobs, work, workers=8)

@@ -7,7 +7,7 @@ from tests.votes.conftest import opened, owned_household, representatives
 from yishi.access.services import revoke_role
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
-from yishi.votes import services
+from yishi.votes import casting, drafting, tallies
 from yishi.votes.models import Ballot, Elector, ElectorVoice, Option, Status, Vote
 from yishi.votes.rules_math import Base, Method, Rule
 
@@ -20,7 +20,7 @@ def refused(code, fn, **kwargs):
 
 
 def test_a_draft_yes_no_vote_has_the_eight_step_rule_and_three_choices(town):
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=town.secretary, region=town.tree.community, question="  是否同意\n方案？ "
     )
     assert (vote.status, vote.question, vote.preset) == (Status.DRAFT, "是否同意 方案？", "eight_step")
@@ -31,7 +31,7 @@ def test_a_draft_yes_no_vote_has_the_eight_step_rule_and_three_choices(town):
 
 
 def test_a_choice_among_bidders_keeps_their_prices_exactly(town):
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=town.secretary,
         region=town.tree.compound,
         question="选择哪家绿化养护队？",
@@ -65,19 +65,19 @@ def test_a_choice_among_bidders_keeps_their_prices_exactly(town):
 def test_only_staff_holding_authority_at_the_place_may_create_a_vote(town, who, where):
     actor = getattr(town, who)
     actor = actor[0] if isinstance(actor, list) else actor
-    refused("forbidden", services.create_vote, actor=actor, region=getattr(town.tree, where), question="Q")
+    refused("forbidden", drafting.create_vote, actor=actor, region=getattr(town.tree, where), question="Q")
 
 
 def test_the_owners_committee_runs_the_votes_of_its_own_compound(town):
     owned_household(town.tree.building, "101", "80.50", town.resident)
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=town.owners_committee,
         region=town.tree.compound,
         question="加装电梯",
         electorate="households",
         preset="owners_special",
     )
-    services.open_vote(actor=town.owners_committee, vote=vote)
+    drafting.open_vote(actor=town.owners_committee, vote=vote)
     assert Vote.objects.get(pk=vote.pk).status == Status.OPEN
 
 
@@ -112,7 +112,7 @@ def test_the_owners_committee_runs_the_votes_of_its_own_compound(town):
 )
 def test_a_vote_that_could_not_be_run_is_refused_and_nothing_is_saved(town, kwargs, code):
     kwargs = {"question": "是否同意？", **kwargs}
-    refused(code, services.create_vote, actor=town.secretary, region=town.tree.community, **kwargs)
+    refused(code, drafting.create_vote, actor=town.secretary, region=town.tree.community, **kwargs)
     assert not Vote.objects.exists() and not Option.objects.exists()
 
 
@@ -126,7 +126,7 @@ def test_a_custom_rule_is_kept_as_data(town):
         base=Base.CAST,
         strict=True,
     )
-    vote = services.create_vote(actor=town.secretary, region=town.tree.community, question="Q", rule=rule)
+    vote = drafting.create_vote(actor=town.secretary, region=town.tree.community, question="Q", rule=rule)
     assert Vote.objects.get(pk=vote.pk).rule == rule and vote.preset == ""
 
 
@@ -158,8 +158,8 @@ def test_the_electorate_does_not_change_after_opening(town):
     revoke_role(actor=None, assignment=town.reps[0].roles.get())
     people = set(vote.electors.values_list("person_id", flat=True))
     assert newcomer.pk not in people and town.reps[0].pk in people
-    refused("not_an_elector", services.cast_ballot, actor=newcomer, vote=vote, option="yes")
-    assert services.cast_ballot(actor=town.reps[0], vote=vote, option="yes")
+    refused("not_an_elector", casting.cast_ballot, actor=newcomer, vote=vote, option="yes")
+    assert casting.cast_ballot(actor=town.reps[0], vote=vote, option="yes")
 
 
 def test_a_body_vote_is_taken_by_the_holders_of_that_role(town):
@@ -199,27 +199,27 @@ def test_in_an_owners_vote_only_owners_speak_for_a_household_and_its_weight_is_i
 def test_an_owners_vote_cannot_open_while_a_household_has_no_floor_area(town):
     builders.household(town.tree.building, room="102")
     owned_household(town.tree.building, "101", "80", town.resident)
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=town.secretary,
         region=town.tree.compound,
         question="Q",
         electorate="households",
         preset="owners_ordinary",
     )
-    refused("area_missing", services.open_vote, actor=town.secretary, vote=vote)
+    refused("area_missing", drafting.open_vote, actor=town.secretary, vote=vote)
     assert not Elector.objects.exists() and Vote.objects.get(pk=vote.pk).status == Status.DRAFT
 
 
 def test_a_vote_with_nobody_to_vote_cannot_open(town):
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=town.secretary, region=town.tree.community, question="Q", electorate="body", body_role="council"
     )
-    refused("empty_electorate", services.open_vote, actor=town.secretary, vote=vote)
+    refused("empty_electorate", drafting.open_vote, actor=town.secretary, vote=vote)
 
 
 def test_a_vote_opens_once(town):
     vote = opened(town)
-    refused("already_open", services.open_vote, actor=town.secretary, vote=vote)
+    refused("already_open", drafting.open_vote, actor=town.secretary, vote=vote)
     assert Elector.objects.filter(vote=vote).count() == 10
 
 
@@ -227,13 +227,13 @@ def test_a_vote_opens_once(town):
 
 
 def test_a_draft_may_change_but_an_open_vote_may_not(town):
-    vote = services.create_vote(actor=town.secretary, region=town.tree.community, question="Q")
-    services.change_draft(
+    vote = drafting.create_vote(actor=town.secretary, region=town.tree.community, question="Q")
+    drafting.change_draft(
         actor=town.secretary, vote=vote, question="新问题", preset="village_representatives"
     )
     vote.refresh_from_db()
     assert (vote.question, vote.threshold_base, vote.quorum_numerator) == ("新问题", "present", 2)
-    services.open_vote(actor=town.secretary, vote=vote)
+    drafting.open_vote(actor=town.secretary, vote=vote)
     for change in (
         {"question": "改"},
         {"preset": "eight_step"},
@@ -241,24 +241,24 @@ def test_a_draft_may_change_but_an_open_vote_may_not(town):
         {"proxy_cap": 5},
         {"rule": Rule(method=Method.THRESHOLD, threshold_numerator=1, threshold_denominator=2)},
     ):
-        refused("vote_frozen", services.change_draft, actor=town.secretary, vote=vote, **change)
+        refused("vote_frozen", drafting.change_draft, actor=town.secretary, vote=vote, **change)
     assert Vote.objects.get(pk=vote.pk).question == "新问题"
 
 
 def test_a_rule_changed_behind_the_services_back_after_opening_stops_the_close(town):
     vote = opened(town)
-    services.cast_ballot(actor=town.reps[0], vote=vote, option="yes")
+    casting.cast_ballot(actor=town.reps[0], vote=vote, option="yes")
     Vote.objects.filter(pk=vote.pk).update(threshold_numerator=1)  # someone edits the database by hand
-    refused("frozen_changed", services.close_vote, actor=town.secretary, vote=vote)
+    refused("frozen_changed", tallies.close_vote, actor=town.secretary, vote=vote)
 
 
 def test_an_option_or_an_elector_added_behind_the_services_back_stops_the_close(town):
     vote = opened(town)
     Option.objects.create(vote=vote, key="maybe", position=9, label="也许")
-    refused("frozen_changed", services.close_vote, actor=town.secretary, vote=vote)
+    refused("frozen_changed", tallies.close_vote, actor=town.secretary, vote=vote)
     Option.objects.filter(key="maybe").delete()
     Elector.objects.create(vote=vote, person=town.resident)
-    refused("frozen_changed", services.close_vote, actor=town.secretary, vote=vote)
+    refused("frozen_changed", tallies.close_vote, actor=town.secretary, vote=vote)
 
 
 def test_electors_are_append_only_rows(town):

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from PIL import Image
 
 from tests import grid
-from yishi.votes import pages, predicates, services
+from yishi.votes import casting, drafting, pages, predicates, tallies
 from yishi.votes.models import Vote
 from yishi.votes.queries import active_proxies
 
@@ -27,9 +27,9 @@ ZERO = {"yes": 0, "no": 0, "abstain": 0}
 def _vote(w, question, *, open_it=False, close=False, **kwargs):
     kwargs.setdefault("electorate", "households")
     kwargs.setdefault("proxies_allowed", True)
-    vote = services.create_vote(actor=w.committee, region=w.tree.compound, question=question, **kwargs)
+    vote = drafting.create_vote(actor=w.committee, region=w.tree.compound, question=question, **kwargs)
     if open_it:
-        vote = services.open_vote(actor=w.committee, vote=vote)
+        vote = drafting.open_vote(actor=w.committee, vote=vote)
     return vote
 
 
@@ -39,20 +39,20 @@ def build():
     nobody = _vote(w, "无人投票", electorate="representatives")
     plain = _vote(w, "是否同意维修？", open_it=True)
     # A proxy recorded for the vacant flat's household: the neighbour holds it.
-    services.record_proxy(
+    casting.record_proxy(
         actor=w.committee, vote=plain, holder=w.neighbour, principal=w.home3, form_photo=form_photo()
     )
     pending = _vote(w, "纸质票待复核", open_it=True)
-    services.record_participation(
+    tallies.record_participation(
         actor=w.committee, vote=pending, channel="paper", electors=[w.home3], choices={w.home3: "yes"}
     )
-    services.enter_tally(actor=w.committee, vote=pending, channel="paper", counts={"yes": 1})
+    tallies.enter_tally(actor=w.committee, vote=pending, channel="paper", counts={"yes": 1})
     voted = _vote(w, "居民已投票", open_it=True)
-    services.cast_ballot(actor=w.resident, vote=voted, option="yes")
+    casting.cast_ballot(actor=w.resident, vote=voted, option="yes")
     secret = _vote(w, "无记名投票", open_it=True, secret=True)
     owners = _vote(w, "业主共同决定", open_it=True, preset="owners_ordinary")
     closed = _vote(w, "已结束", open_it=True)
-    services.close_vote(actor=w.committee, vote=closed)
+    tallies.close_vote(actor=w.committee, vote=closed)
     w.votes = {
         "draft": draft.pk,
         "draft with nobody to vote": nobody.pk,
@@ -81,7 +81,7 @@ def _calls(person, pk, w) -> dict:
 
     def participation():
         v = vote()
-        return services.record_participation(
+        return tallies.record_participation(
             actor=person,
             vote=v,
             channel="paper",
@@ -90,18 +90,18 @@ def _calls(person, pk, w) -> dict:
         )
 
     calls = {
-        "edit": lambda: services.change_draft(actor=person, vote=vote(), question="是否同意新方案？"),
-        "open": lambda: services.open_vote(actor=person, vote=vote()),
+        "edit": lambda: drafting.change_draft(actor=person, vote=vote(), question="是否同意新方案？"),
+        "open": lambda: drafting.open_vote(actor=person, vote=vote()),
         "participation": participation,
-        "tally": lambda: services.enter_tally(actor=person, vote=vote(), channel="hands", counts=ZERO),
-        "proxy": lambda: services.record_proxy(
+        "tally": lambda: tallies.enter_tally(actor=person, vote=vote(), channel="hands", counts=ZERO),
+        "proxy": lambda: casting.record_proxy(
             actor=person, vote=vote(), holder=w.elsewhere, principal=w.home2, form_photo=form_photo()
         ),
-        "withdraw_proxy": lambda: services.correct(
+        "withdraw_proxy": lambda: tallies.correct(
             actor=person, vote=vote(), reason="委托人撤回", proxy=active_proxies(vote()).first()
         ),
-        "close": lambda: services.close_vote(actor=person, vote=vote()),
-        "recount": lambda: services.correct(
+        "close": lambda: tallies.close_vote(actor=person, vote=vote()),
+        "recount": lambda: tallies.correct(
             actor=person, vote=vote(), reason="重新清点", tallies={"paper": ZERO}
         ),
     }
@@ -161,7 +161,7 @@ def test_voting_is_offered_exactly_when_the_service_accepts_it(world, db):
                 principal=label,
                 offered={"vote": reason},
                 calls={
-                    "vote": lambda person=person, pk=pk: services.cast_ballot(
+                    "vote": lambda person=person, pk=pk: casting.cast_ballot(
                         actor=person, vote=_fresh(pk), option="yes"
                     )
                 },

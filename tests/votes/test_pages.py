@@ -17,7 +17,7 @@ from tests.procedures import flows
 from tests.votes.conftest import form_photo, opened, representatives
 from yishi.matters import services as matters
 from yishi.matters.models import Matter
-from yishi.votes import services
+from yishi.votes import casting, drafting, tallies
 from yishi.votes.models import Ballot, Correction, NamedChoice, Participation, Proxy, TallyEntry, Vote
 from yishi.votes.views import RECEIPT_COOKIE
 
@@ -55,13 +55,13 @@ def section(response, heading_id: str) -> str:
 
 
 def cast(vote, voters, option):
-    return [services.cast_ballot(actor=v, vote=vote, option=option) for v in voters]
+    return [casting.cast_ballot(actor=v, vote=vote, option=option) for v in voters]
 
 
 def tallied(town, vote, channel, voters, counts):
-    services.record_participation(actor=town.secretary, vote=vote, channel=channel, electors=voters)
+    tallies.record_participation(actor=town.secretary, vote=vote, channel=channel, electors=voters)
     for staff in (town.secretary, town.clerk):
-        services.enter_tally(actor=staff, vote=vote, channel=channel, counts=counts)
+        tallies.enter_tally(actor=staff, vote=vote, channel=channel, counts=counts)
 
 
 def bidders_vote(town, voters, **kwargs):
@@ -143,7 +143,7 @@ def test_after_closing_the_page_shows_the_result_in_words_the_receipts_and_the_a
     vote = opened(town)
     mine = cast(vote, town.reps[:7], "yes")
     cast(vote, town.reps[7:8], "no")
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     response = client_for().get(f"/votes/{vote.pk}/")
     assert shows(response, "Passed") and shows(response, "7 of 10 in favour, 7 needed: passed.")
     assert vote.audit_hash and vote.audit_hash in html(response) and f"#{vote.audit_seq}" in html(response)
@@ -158,7 +158,7 @@ def test_after_closing_the_page_shows_the_result_in_words_the_receipts_and_the_a
 def test_a_voter_checks_their_code_against_the_list(town):
     vote = opened(town, secret=True)
     mine = cast(vote, town.reps[:7], "yes")[0]
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     client = client_for()
     found = client.get(f"/votes/{vote.pk}/", {"code": mine.lower().replace("-", " ")})
     assert shows(found, f"{mine} is among the ballots counted.")
@@ -169,7 +169,7 @@ def test_a_voter_checks_their_code_against_the_list(town):
 
 
 def test_a_draft_is_not_found_by_the_public_but_its_organisers_see_it(town):
-    draft = services.create_vote(actor=town.secretary, region=town.tree.community, question="草稿")
+    draft = drafting.create_vote(actor=town.secretary, region=town.tree.community, question="草稿")
     assert client_for().get(f"/votes/{draft.pk}/").status_code == 404
     assert client_for(town.reps[0]).get(f"/votes/{draft.pk}/").status_code == 404
     assert client_for(town.other_secretary).get(f"/votes/{draft.pk}/").status_code == 404
@@ -180,11 +180,11 @@ def test_a_draft_is_not_found_by_the_public_but_its_organisers_see_it(town):
 
 def test_a_regions_votes_are_listed_without_drafts_and_without_next_doors(town):
     shown = opened(town, question="本社区的表决")
-    services.create_vote(actor=town.secretary, region=town.tree.community, question="还在起草")
+    drafting.create_vote(actor=town.secretary, region=town.tree.community, question="还在起草")
     representatives(town.tree.sibling, 2)
-    next_door = services.open_vote(
+    next_door = drafting.open_vote(
         actor=town.other_secretary,
-        vote=services.create_vote(
+        vote=drafting.create_vote(
             actor=town.other_secretary, region=town.tree.sibling, question="隔壁的表决"
         ),
     )
@@ -198,8 +198,8 @@ def test_a_regions_votes_are_listed_without_drafts_and_without_next_doors(town):
 def test_corrections_are_shown_beside_the_original(town):
     vote = opened(town)
     tallied(town, vote, "paper", town.reps[:8], {"yes": 6, "no": 2})
-    vote = services.close_vote(actor=town.secretary, vote=vote)
-    services.correct(
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
+    tallies.correct(
         actor=town.clerk,
         vote=vote,
         reason="复核纸质选票，有一张误计为反对",
@@ -223,7 +223,7 @@ def secret_closed(town):
     cast(vote, town.reps[:4], "yes")
     cast(vote, town.reps[4:6], "no")
     tallied(town, vote, "hands", town.reps[6:9], {"yes": 2, "no": 1})
-    return services.close_vote(actor=town.secretary, vote=vote)
+    return tallies.close_vote(actor=town.secretary, vote=vote)
 
 
 def test_a_secret_votes_public_page_names_no_voter_at_all(town, secret_closed):
@@ -282,7 +282,7 @@ def test_the_vote_page_costs_as_many_queries_with_forty_voters_as_with_four(town
             _queries(client_for(viewer), f"/votes/{vote.pk}/"),
             _queries(client_for(town.secretary), f"/votes/{vote.pk}/run/"),
         )
-        vote = services.close_vote(actor=town.secretary, vote=vote)
+        vote = tallies.close_vote(actor=town.secretary, vote=vote)
         closed = (
             _queries(client_for(), f"/votes/{vote.pk}/"),
             _queries(client_for(viewer), f"/votes/{vote.pk}/"),
@@ -390,7 +390,7 @@ def test_only_staff_with_authority_prepare_votes(town):
 
 
 def test_a_draft_is_changed_until_it_opens_and_then_it_is_frozen(town):
-    draft = services.create_vote(
+    draft = drafting.create_vote(
         actor=town.secretary,
         region=town.tree.community,
         question="选哪家？",
@@ -423,7 +423,7 @@ def test_a_draft_is_changed_until_it_opens_and_then_it_is_frozen(town):
     assert (vote.question, vote.proxy_cap) == ("选哪家养护队伍？", 2)
     assert list(vote.options.values_list("label", flat=True))[:3] == ["绿源园林", "四季花木", "常青绿化"]
 
-    services.open_vote(actor=town.secretary, vote=vote)
+    drafting.open_vote(actor=town.secretary, vote=vote)
     frozen = staff.post(f"/votes/{draft.pk}/edit/", {**data, "question": "改一改"})
     assert frozen.status_code == 409
     assert shows(frozen, "The vote is open: its question, rule, options and electorate can no longer change.")
@@ -525,7 +525,7 @@ def test_the_owners_committee_runs_an_owners_vote_in_its_compound(town):
     owners = [builders.person(f"业主{i}") for i in range(3)]
     for i, owner in enumerate(owners):
         owned_household(town.tree.building, f"10{i}", "90.5", owner)
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=town.owners_committee,
         region=town.tree.compound,
         question="加装电梯吗？",
@@ -587,7 +587,7 @@ def test_a_secret_vote_offers_no_named_list_and_ticking_nobody_is_400(town):
 
 def test_double_entry_of_a_count_by_two_different_staff(town):
     vote = opened(town)
-    services.record_participation(actor=town.secretary, vote=vote, channel="hands", electors=town.reps[:8])
+    tallies.record_participation(actor=town.secretary, vote=vote, channel="hands", electors=town.reps[:8])
     counts = {"channel": "hands", "count_yes": "6", "count_no": "1", "count_abstain": "1"}
     secretary, clerk = client_for(town.secretary), client_for(town.clerk)
     page = secretary.get(f"/votes/{vote.pk}/run/")
@@ -616,7 +616,7 @@ def test_double_entry_of_a_count_by_two_different_staff(town):
 
 def test_two_counts_that_disagree_are_both_kept_and_neither_used(town):
     vote = opened(town)
-    services.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
+    tallies.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:8])
     client_for(town.secretary).post(
         f"/votes/{vote.pk}/tally/",
         {"channel": "paper", "count_yes": "6", "count_no": "2", "count_abstain": "0"},
@@ -720,7 +720,7 @@ def test_the_proxy_cap_is_409(town):
 
 def test_an_unused_proxy_is_withdrawn_by_a_signed_correction(town):
     vote = opened(town, proxies_allowed=True)
-    proxy = services.record_proxy(
+    proxy = casting.record_proxy(
         actor=town.secretary, vote=vote, holder=town.reps[0], principal=town.reps[1], form_photo=form_photo()
     )
     staff = client_for(town.secretary)
@@ -744,8 +744,8 @@ def test_an_unused_proxy_is_withdrawn_by_a_signed_correction(town):
 
 def test_closing_with_a_count_entered_once_is_409_and_the_vote_stays_open(town):
     vote = opened(town)
-    services.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:3])
-    services.enter_tally(actor=town.secretary, vote=vote, channel="paper", counts={"yes": 3})
+    tallies.record_participation(actor=town.secretary, vote=vote, channel="paper", electors=town.reps[:3])
+    tallies.enter_tally(actor=town.secretary, vote=vote, channel="paper", counts={"yes": 3})
     response = client_for(town.clerk).post(f"/votes/{vote.pk}/close/")
     assert response.status_code == 409
     assert shows(
@@ -762,7 +762,7 @@ def test_a_recount_is_recorded_by_the_committee_and_refused_to_the_owners_commit
     owned_household(town.tree.building, "101", "80", builders.person("业主"))
     vote = opened(town, region=town.tree.compound, electorate="households", preset="residents_assembly")
     tallied(town, vote, "paper", list(vote.electors.all()), {"yes": 1})
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     data = {"channel": "paper", "count_yes": "0", "count_no": "1", "count_abstain": "0", "reason": "复核"}
     assert 'name="reason"' not in html(client_for(town.owners_committee).get(f"/votes/{vote.pk}/run/"))
     assert client_for(town.owners_committee).post(f"/votes/{vote.pk}/recount/", data).status_code == 403
@@ -819,7 +819,7 @@ def test_a_secret_receipt_is_kept_only_by_the_voters_browser(town):
     name = RECEIPT_COOKIE.format(vote=vote.pk, seat="self")
     shared.cookies[name] = voter.cookies[name].value
     assert code not in html(shared.get(f"/votes/{vote.pk}/receipt/"))
-    services.close_vote(actor=town.secretary, vote=vote)
+    tallies.close_vote(actor=town.secretary, vote=vote)
     counted = voter.get(f"/votes/{vote.pk}/receipt/")
     assert code in html(counted) and shows(counted, "Counted: this code is in the public list.")
 
@@ -848,7 +848,7 @@ def test_a_second_ballot_is_409_and_the_first_stands(town):
 
 
 def test_a_closed_vote_takes_no_ballot(town):
-    vote = services.close_vote(actor=town.secretary, vote=opened(town))
+    vote = tallies.close_vote(actor=town.secretary, vote=opened(town))
     response = client_for(town.reps[0]).post(
         f"/votes/{vote.pk}/ballot/", {"seat": "self", "option": "yes", "confirm": "on"}
     )
@@ -880,7 +880,7 @@ def test_a_ballot_without_a_valid_choice_is_400(town):
 
 def test_the_votes_index_lists_what_is_open_to_me_and_what_i_run(town):
     vote = opened(town)
-    draft = services.create_vote(actor=town.secretary, region=town.tree.community, question="草稿表决")
+    draft = drafting.create_vote(actor=town.secretary, region=town.tree.community, question="草稿表决")
     mine = client_for(town.reps[0]).get("/votes/")
     assert f'href="/votes/{vote.pk}/ballot/"' in html(mine) and "草稿表决" not in html(mine)
     staff = client_for(town.secretary).get("/votes/")

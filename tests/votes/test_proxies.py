@@ -4,7 +4,7 @@ import pytest
 
 from tests.votes.conftest import form_photo, opened
 from yishi.errors import Refused
-from yishi.votes import queries, services
+from yishi.votes import casting, queries, tallies
 from yishi.votes.models import Ballot, Channel, Participation, Proxy
 
 
@@ -16,7 +16,7 @@ def refused(code, fn, **kwargs):
 
 
 def proxy(town, vote, holder, principal, actor=None):
-    return services.record_proxy(
+    return casting.record_proxy(
         actor=actor or town.secretary, vote=vote, holder=holder, principal=principal, form_photo=form_photo()
     )
 
@@ -30,15 +30,15 @@ def test_a_proxy_holder_votes_for_their_principal_once(town, with_proxies):
     vote = with_proxies
     recorded = proxy(town, vote, holder=town.reps[0], principal=town.reps[1])
     assert recorded.form_photo.name.endswith(".jpg") and recorded.recorded_by == town.secretary
-    receipt = services.cast_ballot(actor=town.reps[0], vote=vote, option="yes", principal=town.reps[1])
+    receipt = casting.cast_ballot(actor=town.reps[0], vote=vote, option="yes", principal=town.reps[1])
     participation = Participation.objects.get(elector__person=town.reps[1])
     assert (participation.channel, participation.proxy) == (Channel.PROXY, recorded)
     assert Ballot.objects.get(receipt=receipt).option.key == "yes"
-    services.cast_ballot(actor=town.reps[0], vote=vote, option="no")  # and their own vote besides
-    refused("voted_by_proxy", services.cast_ballot, actor=town.reps[1], vote=vote, option="no")
+    casting.cast_ballot(actor=town.reps[0], vote=vote, option="no")  # and their own vote besides
+    refused("voted_by_proxy", casting.cast_ballot, actor=town.reps[1], vote=vote, option="no")
     refused(
         "voted_by_proxy",
-        services.cast_ballot,
+        casting.cast_ballot,
         actor=town.reps[0],
         vote=vote,
         option="no",
@@ -50,10 +50,10 @@ def test_a_proxy_holder_votes_for_their_principal_once(town, with_proxies):
 def test_a_principal_who_votes_in_person_first_leaves_the_proxy_nothing_to_do(town, with_proxies):
     vote = with_proxies
     proxy(town, vote, holder=town.reps[0], principal=town.reps[1])
-    services.cast_ballot(actor=town.reps[1], vote=vote, option="no")
+    casting.cast_ballot(actor=town.reps[1], vote=vote, option="no")
     error = refused(
         "already_voted",
-        services.cast_ballot,
+        casting.cast_ballot,
         actor=town.reps[0],
         vote=vote,
         option="yes",
@@ -82,7 +82,7 @@ def test_a_secret_ballot_takes_no_proxies_unless_the_rules_allow_them(town):
     refused("proxy_secret", proxy, town=town, vote=vote, holder=town.reps[0], principal=town.reps[1])
     allowed = opened(town, proxies_allowed=True, secret=True, question="另一个", secret_proxies=True)
     proxy(town, allowed, holder=town.reps[0], principal=town.reps[1])
-    assert services.cast_ballot(actor=town.reps[0], vote=allowed, option="yes", principal=town.reps[1])
+    assert casting.cast_ballot(actor=town.reps[0], vote=allowed, option="yes", principal=town.reps[1])
 
 
 def test_a_vote_without_proxies_refuses_them(town):
@@ -93,7 +93,7 @@ def test_a_vote_without_proxies_refuses_them(town):
 def test_nobody_votes_for_someone_without_a_recorded_proxy(town, with_proxies):
     refused(
         "no_proxy",
-        services.cast_ballot,
+        casting.cast_ballot,
         actor=town.reps[0],
         vote=with_proxies,
         option="yes",
@@ -121,7 +121,7 @@ def test_a_second_proxy_for_the_same_principal_is_refused(town, with_proxies):
 def test_a_proxy_needs_the_photo_of_its_signed_form_and_staff_authority(town, with_proxies):
     refused(
         "form_photo_required",
-        services.record_proxy,
+        casting.record_proxy,
         actor=town.secretary,
         vote=with_proxies,
         holder=town.reps[0],
@@ -145,7 +145,7 @@ def test_withdrawing_an_unused_proxy_is_a_signed_correction_that_frees_the_holde
     first = proxy(town, vote, holder=town.reps[0], principal=town.reps[1])
     for principal in town.reps[2:4]:
         proxy(town, vote, holder=town.reps[0], principal=principal)
-    correction = services.correct(actor=town.secretary, vote=vote, proxy=first, reason="本人撤回委托")
+    correction = tallies.correct(actor=town.secretary, vote=vote, proxy=first, reason="本人撤回委托")
     assert (correction.target, correction.target_id, correction.signed_by) == (
         "proxy",
         str(first.pk),
@@ -154,14 +154,14 @@ def test_withdrawing_an_unused_proxy_is_a_signed_correction_that_frees_the_holde
     assert correction.audit_hash
     assert Proxy.objects.filter(pk=first.pk).exists()  # nothing is deleted
     refused(
-        "no_proxy", services.cast_ballot, actor=town.reps[0], vote=vote, option="yes", principal=town.reps[1]
+        "no_proxy", casting.cast_ballot, actor=town.reps[0], vote=vote, option="yes", principal=town.reps[1]
     )
     proxy(town, vote, holder=town.reps[0], principal=town.reps[4])  # the cap counts active proxies
-    refused("proxy_voided", services.correct, actor=town.secretary, vote=vote, proxy=first, reason="再次撤回")
+    refused("proxy_voided", tallies.correct, actor=town.secretary, vote=vote, proxy=first, reason="再次撤回")
 
 
 def test_a_proxy_already_used_cannot_be_withdrawn(town, with_proxies):
     vote = with_proxies
     used = proxy(town, vote, holder=town.reps[0], principal=town.reps[1])
-    services.cast_ballot(actor=town.reps[0], vote=vote, option="yes", principal=town.reps[1])
-    refused("proxy_used", services.correct, actor=town.secretary, vote=vote, proxy=used, reason="撤回")
+    casting.cast_ballot(actor=town.reps[0], vote=vote, option="yes", principal=town.reps[1])
+    refused("proxy_used", tallies.correct, actor=town.secretary, vote=vote, proxy=used, reason="撤回")

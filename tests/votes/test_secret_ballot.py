@@ -15,7 +15,7 @@ from tests.votes.conftest import opened
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
 from yishi.people.models import Person
-from yishi.votes import queries, services
+from yishi.votes import casting, queries, tallies
 from yishi.votes.models import Ballot, Elector, ElectorVoice, NamedChoice, Participation, Proxy
 
 VOTER_TABLES = {m._meta.db_table for m in (Elector, ElectorVoice, Participation, Person, Proxy, NamedChoice)}
@@ -71,7 +71,7 @@ def test_the_database_schema_has_no_foreign_key_from_ballots_to_voters(db):
 def test_secret_ballots_keep_no_time_no_named_list_and_nothing_in_the_audit_chain(secret_vote):
     vote, voters = secret_vote
     receipts = [
-        services.cast_ballot(actor=v, vote=vote, option="yes" if i % 3 else "no")
+        casting.cast_ballot(actor=v, vote=vote, option="yes" if i % 3 else "no")
         for i, v in enumerate(voters[:12])
     ]
     ballots = Ballot.objects.filter(vote=vote, option__isnull=False)
@@ -89,7 +89,7 @@ def test_secret_ballots_keep_no_time_no_named_list_and_nothing_in_the_audit_chai
 def test_a_secret_vote_refuses_a_named_list(secret_vote, town):
     vote, voters = secret_vote
     with pytest.raises(Refused) as exc:
-        services.record_participation(
+        tallies.record_participation(
             actor=town.secretary, vote=vote, channel="hands", electors=[voters[0]], choices={voters[0]: "yes"}
         )
     assert exc.value.code == "named_in_secret"
@@ -98,7 +98,7 @@ def test_a_secret_vote_refuses_a_named_list(secret_vote, town):
 
 def test_neither_keys_receipts_nor_storage_order_follow_the_order_of_voting(secret_vote):
     vote, voters = secret_vote
-    cast_order = [services.cast_ballot(actor=v, vote=vote, option="yes") for v in voters]
+    cast_order = [casting.cast_ballot(actor=v, vote=vote, option="yes") for v in voters]
     ballots = Ballot.objects.filter(vote=vote, option__isnull=False)
     by_key = list(ballots.order_by("id").values_list("receipt", flat=True))
     by_receipt = list(ballots.order_by("receipt").values_list("receipt", flat=True))
@@ -123,10 +123,10 @@ def test_neither_keys_receipts_nor_storage_order_follow_the_order_of_voting(secr
 
 def test_receipts_are_published_when_the_vote_closes_without_the_secret_choices(secret_vote, town):
     vote, voters = secret_vote
-    mine = services.cast_ballot(actor=voters[0], vote=vote, option="no")
-    services.cast_ballot(actor=voters[1], vote=vote, option="yes")
+    mine = casting.cast_ballot(actor=voters[0], vote=vote, option="no")
+    casting.cast_ballot(actor=voters[1], vote=vote, option="yes")
     assert queries.receipts_counted(vote) == []  # a list growing during the vote would date each receipt
-    vote = services.close_vote(actor=town.secretary, vote=vote)
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
     published = queries.receipts_counted(vote)
     assert (mine, None) in published and len(published) == 2
     assert all(choice is None for _code, choice in published)
@@ -138,11 +138,11 @@ def test_what_is_not_achieved_postgresql_transaction_ids_still_link_ballot_and_p
     on_postgres, secret_vote
 ):
     """A database superuser can link them through the system column ``xmin``: the participation (written in a
-    savepoint) and the ballot carry the same or adjacent transaction ids. See votes/services.py."""
+    savepoint) and the ballot carry the same or adjacent transaction ids. See votes/casting.py."""
     vote, voters = secret_vote
     choices = ["no", "yes", "yes", "abstain", "no"]
     for voter, choice in zip(voters, choices, strict=False):
-        services.cast_ballot(actor=voter, vote=vote, option=choice)
+        casting.cast_ballot(actor=voter, vote=vote, option=choice)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT b.xmin::text::bigint, o.key FROM votes_ballot b JOIN votes_option o ON o.id = b.option_id "

@@ -9,7 +9,7 @@ from yishi.matters import services as matters
 from yishi.matters.models import Matter
 from yishi.procedures import services as engine
 from yishi.procedures.models import Transition
-from yishi.votes import services
+from yishi.votes import casting, drafting, tallies
 from yishi.votes.models import Vote, VoteResult
 
 
@@ -36,15 +36,15 @@ def at_vote(place):
 
 
 def plan_vote(p, m):
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=p.secretary, region=p.tree.community, question="是否通过道路维修方案？", matter=m
     )
-    return services.open_vote(actor=p.secretary, vote=vote)
+    return drafting.open_vote(actor=p.secretary, vote=vote)
 
 
 def cast(vote, voters, option):
     for v in voters:
-        services.cast_ballot(actor=v, vote=vote, option=option)
+        casting.cast_ballot(actor=v, vote=vote, option=option)
 
 
 def test_a_passed_vote_writes_the_procedures_result_and_the_matter_may_move_on(at_vote):
@@ -54,7 +54,7 @@ def test_a_passed_vote_writes_the_procedures_result_and_the_matter_may_move_on(a
     cast(vote, p.reps[:7], "yes")
     cast(vote, p.reps[7:8], "no")
     cast(vote, p.reps[8:9], "abstain")
-    services.close_vote(actor=p.secretary, vote=vote)
+    tallies.close_vote(actor=p.secretary, vote=vote)
     result = VoteResult.objects.get(matter=m)
     assert (
         result.electorate,
@@ -73,7 +73,7 @@ def test_a_failed_vote_sends_the_matter_back_to_drafting_with_the_reason(at_vote
     p, m = at_vote
     vote = plan_vote(p, m)
     cast(vote, p.reps[:6], "yes")
-    vote = services.close_vote(actor=p.secretary, vote=vote)
+    vote = tallies.close_vote(actor=p.secretary, vote=vote)
     assert vote.passed is False and VoteResult.objects.get(matter=m).passed is False
     assert Matter.objects.get(pk=m.pk).step_key == "draft"
     back = Transition.objects.filter(matter=m, kind="return").get()
@@ -85,8 +85,8 @@ def test_a_plan_vote_opens_only_while_the_matter_is_at_its_vote_step(place):
     p = place
     representatives(p.tree.community, 3)
     m = at_review(p)
-    vote = services.create_vote(actor=p.secretary, region=p.tree.community, question="提前表决？", matter=m)
-    refused("wrong_step", services.open_vote, actor=p.secretary, vote=vote)
+    vote = drafting.create_vote(actor=p.secretary, region=p.tree.community, question="提前表决？", matter=m)
+    refused("wrong_step", drafting.open_vote, actor=p.secretary, vote=vote)
     assert Vote.objects.get(pk=vote.pk).status == "draft"
 
 
@@ -96,7 +96,7 @@ def test_a_plan_vote_cannot_close_once_the_matter_has_moved_on(at_vote):
     cast(vote, p.reps[:7], "yes")
     flows.vote(p, m, in_favour=25)  # a result recorded by hand meanwhile, and the matter advanced
     engine.advance(actor=p.secretary, matter=m)
-    refused("wrong_step", services.close_vote, actor=p.secretary, vote=vote)
+    refused("wrong_step", tallies.close_vote, actor=p.secretary, vote=vote)
     assert VoteResult.objects.filter(matter=m).count() == 1
 
 
@@ -112,13 +112,13 @@ def test_a_vote_on_an_older_version_of_the_plan_cannot_close(at_vote):
     engine.advance(actor=p.secretary, matter=m)
     flows.approve(p, m)
     assert Matter.objects.get(pk=m.pk).step_key == "vote"
-    refused("stale_version", services.close_vote, actor=p.secretary, vote=vote)
+    refused("stale_version", tallies.close_vote, actor=p.secretary, vote=vote)
 
 
 def test_closing_a_plan_vote_needs_the_authority_to_record_the_vote(at_vote):
     p, m = at_vote
     vote = plan_vote(p, m)
-    refused("forbidden", services.close_vote, actor=p.council, vote=vote)
+    refused("forbidden", tallies.close_vote, actor=p.council, vote=vote)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_a_plan_vote_is_a_yes_no_vote_held_where_the_matter_is(at_vote, kwargs, 
     region = getattr(p.tree, kwargs.pop("region_name", "community"))
     refused(
         code,
-        services.create_vote,
+        drafting.create_vote,
         actor=p.secretary if region == p.tree.community else p.other_secretary,
         region=region,
         question="Q",
@@ -145,23 +145,23 @@ def test_a_plan_vote_is_a_yes_no_vote_held_where_the_matter_is(at_vote, kwargs, 
 def test_a_recount_that_would_turn_a_plan_votes_outcome_is_refused(at_vote):
     p, m = at_vote
     vote = plan_vote(p, m)
-    services.record_participation(actor=p.secretary, vote=vote, channel="paper", electors=p.reps[:10])
+    tallies.record_participation(actor=p.secretary, vote=vote, channel="paper", electors=p.reps[:10])
     clerk = p.reps[0]  # any second committee member
     from tests import builders
 
     builders.role(clerk, "committee", p.tree.community)
     for staff in (p.secretary, clerk):
-        services.enter_tally(actor=staff, vote=vote, channel="paper", counts={"yes": 6, "no": 4})
-    vote = services.close_vote(actor=p.secretary, vote=vote)
+        tallies.enter_tally(actor=staff, vote=vote, channel="paper", counts={"yes": 6, "no": 4})
+    vote = tallies.close_vote(actor=p.secretary, vote=vote)
     refused(
         "correction_changes_matter",
-        services.correct,
+        tallies.correct,
         actor=p.secretary,
         vote=vote,
         reason="复核",
         tallies={"paper": {"yes": 7, "no": 3}},
     )
-    services.correct(
+    tallies.correct(
         actor=p.secretary,
         vote=vote,
         reason="复核：一张反对票实为弃权",

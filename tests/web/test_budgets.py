@@ -29,14 +29,14 @@ from yishi.comments import services as comments
 from yishi.comments.models import Comment
 from yishi.comments.paging import PAGE_SIZE
 from yishi.matters import services as matters
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, preparing
 from yishi.notices.services import post_notice
 from yishi.people.models import Membership
 from yishi.plans.services import record_consensus
 from yishi.procedures import services as engine
 from yishi.surveys import services as surveys
 from yishi.surveys.models import Response
-from yishi.votes import services as votes
+from yishi.votes import drafting
 from yishi.votes.models import Ballot
 from yishi.works.services import assign_work, report_progress
 
@@ -132,9 +132,9 @@ def story(town):
         body="4处破损路面已维修完毕。",
         period_days=10,
     )
-    vote = votes.open_vote(
+    vote = drafting.open_vote(
         actor=p.secretary,
-        vote=votes.create_vote(actor=p.secretary, region=t.community, question="是否同意加装排水口？"),
+        vote=drafting.create_vote(actor=p.secretary, region=t.community, question="是否同意加装排水口？"),
     )
     survey = surveys.create_survey(actor=p.secretary, region=t.compound, title="小区绿化入户调查表")
     surveys.add_question(
@@ -367,7 +367,7 @@ def _fill(town, start: int, n: int):
             body="…",
             period_days=10,
         )
-        meeting = meetings.create_meeting(
+        meeting = preparing.create_meeting(
             actor=secretary,
             region=t.community,
             form="consultation",
@@ -376,11 +376,11 @@ def _fill(town, start: int, n: int):
             starts_at=soon,
             place="议事厅",
         )
-        meetings.invite(actor=secretary, meeting=meeting, people=residents)
-        meetings.announce(actor=secretary, meeting=meeting, late_reason="紧急")
-        vote = votes.create_vote(actor=secretary, region=t.community, question=f"表决{i:02d}")
+        preparing.invite(actor=secretary, meeting=meeting, people=residents)
+        announcing.announce(actor=secretary, meeting=meeting, late_reason="紧急")
+        vote = drafting.create_vote(actor=secretary, region=t.community, question=f"表决{i:02d}")
         if i % 2:
-            votes.open_vote(actor=secretary, vote=vote)
+            drafting.open_vote(actor=secretary, vote=vote)
         survey = surveys.create_survey(actor=secretary, region=t.compound, title=f"调查{i:02d}")
         surveys.add_question(
             actor=secretary, survey=survey, kind="single", text="同意吗？", choices=["同意", "不同意"]

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from tests import builders
 from tests.procedures import flows
 from yishi.matters import services as matters
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, preparing
 from yishi.notices.services import post_notice
 from yishi.people.models import Membership
 from yishi.plans.services import draft_version, record_consensus
@@ -22,7 +22,7 @@ from yishi.procedures import services as engine
 from yishi.reminders.services import escalate
 from yishi.reviews.services import submit_review
 from yishi.surveys import services as surveys
-from yishi.votes import services as votes
+from yishi.votes import casting, drafting, tallies
 from yishi.works.services import assign_work, report_progress
 
 SECTIONS = ("resident", "community", "representative", "expert", "unit", "bureau")
@@ -84,10 +84,10 @@ def raise_(p, title="小区西侧小路积水", who=None):
 
 
 def list_vote(p, people, question="是否同意维修小区西侧道路？"):
-    vote = votes.create_vote(
+    vote = drafting.create_vote(
         actor=p.secretary, region=p.tree.community, question=question, electorate="list", people=people
     )
-    return votes.open_vote(actor=p.secretary, vote=vote)
+    return drafting.open_vote(actor=p.secretary, vote=vote)
 
 
 def survey(p, title="聘请专业绿化队入户调查表"):
@@ -113,7 +113,7 @@ def implementing(p, who=None):
 
 def meeting_today(p, title="让居民出行安全，对低洼路段进行维修"):
     noon = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(12)))
-    return meetings.create_meeting(
+    return preparing.create_meeting(
         actor=p.secretary,
         region=p.tree.community,
         form="consultation",
@@ -126,7 +126,7 @@ def meeting_today(p, title="让居民出行安全，对低洼路段进行维修"
 
 def meeting_tomorrow(p, title="让居民出行安全，对低洼路段进行维修"):
     """A meeting that can still be announced (its time is ahead), on whatever day this week ends."""
-    return meetings.create_meeting(
+    return preparing.create_meeting(
         actor=p.secretary,
         region=p.tree.community,
         form="consultation",
@@ -194,7 +194,7 @@ def test_staff_who_are_electors_find_the_vote_waiting_for_them(client, town):
     vote = list_vote(town, [town.secretary, town.clerk], question="两委会议表决")
 
     assert titles(page(client, town.secretary), "home-votes-h") == ["两委会议表决"]
-    votes.cast_ballot(actor=town.secretary, vote=vote, option="yes")
+    casting.cast_ballot(actor=town.secretary, vote=vote, option="yes")
     assert "votes" not in sections(page(client, town.secretary))
 
 
@@ -265,7 +265,7 @@ def test_the_resident_sees_open_votes_they_have_not_voted_in_until_they_vote(cli
     list_vote(town, [town.neighbour], question="不是我的表决")
 
     assert titles(page(client, town.resident), "votes-h") == ["是否同意维修小区西侧道路？"]
-    votes.cast_ballot(actor=town.resident, vote=mine, option="yes")
+    casting.cast_ballot(actor=town.resident, vote=mine, option="yes")
     assert titles(page(client, town.resident), "votes-h") == []
 
 
@@ -384,13 +384,13 @@ def test_the_committee_sees_overdue_tasks(client, town):
 
 def test_a_tally_entered_once_waits_on_another_member_of_staff_not_on_who_entered_it(client, town):
     vote = list_vote(town, [town.resident, town.neighbour])
-    votes.enter_tally(actor=town.clerk, vote=vote, channel="hands", counts={"yes": 0, "no": 0})
+    tallies.enter_tally(actor=town.clerk, vote=vote, channel="hands", counts={"yes": 0, "no": 0})
 
     assert "是否同意维修小区西侧道路？" in titles(page(client, town.secretary), "paper-h")
     assert titles(page(client, town.clerk), "paper-h") == []
     assert escape("李文书") in section(page(client, town.secretary), "community")
 
-    votes.enter_tally(actor=town.secretary, vote=vote, channel="hands", counts={"yes": 0, "no": 0})
+    tallies.enter_tally(actor=town.secretary, vote=vote, channel="hands", counts={"yes": 0, "no": 0})
     assert titles(page(client, town.secretary), "paper-h") == []
 
 
@@ -406,9 +406,9 @@ def test_open_surveys_wait_for_their_paper_forms(client, town):
 def test_the_representative_sees_votes_to_cast_and_meetings_they_are_invited_to(client, town):
     list_vote(town, [town.rep])
     meeting = meeting_tomorrow(town)
-    meetings.invite(actor=town.secretary, meeting=meeting, representatives=True)
+    preparing.invite(actor=town.secretary, meeting=meeting, representatives=True)
     assert titles(page(client, town.rep), "rep-inv-h") == [], "a meeting being prepared is not shown yet"
-    meetings.announce(actor=town.secretary, meeting=meeting, late_reason="路面积水危及安全，需尽快协商")
+    announcing.announce(actor=town.secretary, meeting=meeting, late_reason="路面积水危及安全，需尽快协商")
 
     html = section(page(client, town.rep), "representative")
 
@@ -485,12 +485,12 @@ def _fill(p, n: int, start: int) -> None:
         raise_(p, f"新议题{i}", who=s)  # mine, and the inbox
         matters.accept(actor=s, matter=raise_(p, f"已受理{i}"), procedure_key="eight_steps")  # at a step
         vote = list_vote(p, [s, p.resident], question=f"表决{i}")  # to cast
-        votes.enter_tally(actor=p.clerk, vote=vote, channel="hands", counts={"yes": 0, "no": 0})  # to check
+        tallies.enter_tally(actor=p.clerk, vote=vote, channel="hands", counts={"yes": 0, "no": 0})  # to check
         survey(p, title=f"调查{i}")  # the household's, and paper forms to enter
         meeting_today(p, title=f"会议{i}")  # this week
         meeting = meeting_tomorrow(p, title=f"邀请{i}")
-        meetings.invite(actor=s, meeting=meeting, people=[s])
-        meetings.announce(actor=s, meeting=meeting, late_reason="紧急")  # an invitation
+        preparing.invite(actor=s, meeting=meeting, people=[s])
+        announcing.announce(actor=s, meeting=meeting, late_reason="紧急")  # an invitation
         done = assign_work(actor=s, matter=m, title=f"完成的任务{i}", unit=p.fire, due_on=p.soon)
         report_progress(actor=p.fire_staff, work=done, text="完成", done=True)  # to confirm
         late = assign_work(

@@ -13,7 +13,7 @@ from tests.votes.conftest import form_photo
 from yishi.comments.services import post_comment, reply
 from yishi.matters import services as matters
 from yishi.matters.models import Status
-from yishi.meetings.services import record_session
+from yishi.meetings.holding import record_session
 from yishi.notices.services import publish_result
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine

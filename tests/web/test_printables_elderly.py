@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests import builders
 from yishi.matters import services as matters
-from yishi.meetings import services as meetings
+from yishi.meetings import announcing, preparing
 from yishi.surveys import services as surveys
 from yishi.web.middleware import ELDERLY_COOKIE
 
@@ -50,7 +50,7 @@ def printed(db):
         description="那里一下雨就积水。",
     )
     matters.accept(actor=secretary, matter=matter, procedure_key="short_path", procedure_reason="小型维修")
-    meeting = meetings.create_meeting(
+    meeting = preparing.create_meeting(
         actor=secretary,
         region=t.community,
         form="consultation",
@@ -60,8 +60,8 @@ def printed(db):
         agenda=[matter],
         starts_at=timezone.now() + datetime.timedelta(days=5),
     )
-    meetings.invite(actor=secretary, meeting=meeting, units=[], names=["居民代表王大爷"], capacity="")
-    notice = meetings.announce(actor=secretary, meeting=meeting).notice
+    preparing.invite(actor=secretary, meeting=meeting, units=[], names=["居民代表王大爷"], capacity="")
+    notice = announcing.announce(actor=secretary, meeting=meeting).notice
     builders.household(t.building, room="101")
     survey = surveys.create_survey(
         actor=secretary,

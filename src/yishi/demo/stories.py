@@ -33,8 +33,8 @@ from yishi.funds.models import ChargeRule, Exemption, Fund, FundEntry, Method, P
 from yishi.funds.queries import collected
 from yishi.matters import services as matters
 from yishi.matters.models import Category, Channel, Matter, Photo, Support
+from yishi.meetings.holding import record_session
 from yishi.meetings.models import Session, SessionForm
-from yishi.meetings.services import record_session
 from yishi.notices.models import Notice, NoticeKind
 from yishi.notices.services import post_notice, publish_result
 from yishi.people.models import Membership, Person
@@ -50,7 +50,7 @@ from yishi.stats.rollups import rebuild as rebuild_figures
 from yishi.surveys import services as surveys
 from yishi.surveys.models import QuestionKind, Response, Survey
 from yishi.surveys.queries import code_for
-from yishi.votes import services as votes
+from yishi.votes import casting, drafting, tallies
 from yishi.votes.models import (
     Ballot,
     Correction,
@@ -63,7 +63,7 @@ from yishi.votes.models import (
     Vote,
     VoteResult,
 )
-from yishi.votes.services import record_result
+from yishi.votes.tallies import record_result
 from yishi.works.models import ProgressReport, Satisfaction, Supervision, Work
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
@@ -1344,7 +1344,7 @@ class GardeningTeam:
         c = self.c
         electorate = [*self.committee, *self.owners, *self.heads]
         with self.at(2026, 1, 8, 16):
-            vote = votes.create_vote(
+            vote = drafting.create_vote(
                 actor=self.secretary,
                 region=self.compound,
                 question=S2_TEAM_VOTE,
@@ -1384,16 +1384,16 @@ class GardeningTeam:
                 ],
             )
         with self.at(2026, 1, 10, 10, 30):
-            votes.open_vote(actor=self.secretary, vote=vote)
+            drafting.open_vote(actor=self.secretary, vote=vote)
         with self.at(2026, 1, 10, 10, 40):
-            votes.record_participation(actor=self.secretary, vote=vote, channel="hands", electors=hands)
+            tallies.record_participation(actor=self.secretary, vote=vote, channel="hands", electors=hands)
         # Counted by the secretary, checked by a second member of the committee: accepted when both agree.
         with self.at(2026, 1, 10, 10, 45):
-            votes.enter_tally(actor=self.secretary, vote=vote, channel="hands", counts=S2_HANDS)
+            tallies.enter_tally(actor=self.secretary, vote=vote, channel="hands", counts=S2_HANDS)
         with self.at(2026, 1, 10, 10, 50):
-            votes.enter_tally(actor=self.checker, vote=vote, channel="hands", counts=S2_HANDS)
+            tallies.enter_tally(actor=self.checker, vote=vote, channel="hands", counts=S2_HANDS)
         with self.at(2026, 1, 10, 11):
-            vote = votes.close_vote(actor=self.secretary, vote=vote)
+            vote = tallies.close_vote(actor=self.secretary, vote=vote)
         self.winner = vote.winner
         others = [t for k, t in teams.items() if k not in (self.winner.key, "abstain")]
         start, end = self.date(2026, 2, 5), self.date(2027, 2, 4)
@@ -1468,7 +1468,7 @@ class GardeningTeam:
     def representatives_vote(self):
         reps = self.town.representatives["三角线社区"]
         with self.at(2026, 1, 15, 17, 30):
-            vote = votes.create_vote(
+            vote = drafting.create_vote(
                 actor=self.secretary,
                 region=self.community,
                 matter=self.main,
@@ -1477,22 +1477,22 @@ class GardeningTeam:
                 f"{md(self.date(2026, 1, 20))}居民代表会议上投纸质票；每人只投一次。",
             )
         with self.at(2026, 1, 16, 9):
-            votes.open_vote(actor=self.secretary, vote=vote)
+            drafting.open_vote(actor=self.secretary, vote=vote)
         # Twelve vote online (the representative whose login the demo prints among them), one abstaining.
         online, paper = reps[:12], reps[12:28]  # the last two were absent
         for k, rep in enumerate(online):
             with self.at(2026, 1, 16 + k // 4, 19 + k % 3, k * 5):
-                votes.cast_ballot(actor=rep, vote=vote, option="abstain" if k == 7 else "yes")
+                casting.cast_ballot(actor=rep, vote=vote, option="abstain" if k == 7 else "yes")
         # The sixteen at the meeting vote on paper; two staff count the ballots.
         with self.at(2026, 1, 20, 15):
-            votes.record_participation(actor=self.secretary, vote=vote, channel="paper", electors=paper)
+            tallies.record_participation(actor=self.secretary, vote=vote, channel="paper", electors=paper)
         counted = {"yes": 13, "no": 1, "abstain": 2}
         with self.at(2026, 1, 20, 15, 20):
-            votes.enter_tally(actor=self.secretary, vote=vote, channel="paper", counts=counted)
+            tallies.enter_tally(actor=self.secretary, vote=vote, channel="paper", counts=counted)
         with self.at(2026, 1, 20, 15, 25):
-            votes.enter_tally(actor=self.checker, vote=vote, channel="paper", counts=counted)
+            tallies.enter_tally(actor=self.checker, vote=vote, channel="paper", counts=counted)
         with self.at(2026, 1, 20, 15, 30):
-            self.plan_vote = votes.close_vote(actor=self.secretary, vote=vote)
+            self.plan_vote = tallies.close_vote(actor=self.secretary, vote=vote)
         with self.at(2026, 1, 21, 9):
             engine.advance(actor=self.secretary, matter=self.main)
 

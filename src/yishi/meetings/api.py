@@ -23,7 +23,7 @@ from yishi.people.models import Person
 from yishi.people.tokens import WRITE_AUTH
 from yishi.regions.models import Region, within
 
-from . import queries, services
+from . import announcing, attending, closing, holding, preparing, queries
 from .models import Invitation, Meeting, MeetingStatus, Minutes, Platform, SessionForm
 
 router = Router(tags=["meetings"])
@@ -302,7 +302,7 @@ def _detail(meeting: Meeting) -> dict:
         **_row(meeting),
         "cancel_reason": meeting.cancel_reason,
         "convener": meeting.convener.name,
-        "agenda": [{"id": m.pk, "title": m.title} for m in services.agenda_of(meeting)],
+        "agenda": [{"id": m.pk, "title": m.title} for m in preparing.agenda_of(meeting)],
         "participants": [str(p) for p in queries.participants_public(meeting)],
         "attendance": vars(summary),
         "quorum": None
@@ -380,7 +380,7 @@ def meeting_detail(request, meeting_id: int):
 def create(request, body: MeetingIn):
     region = get_object_or_404(Region, pk=body.region)
     convener = get_object_or_404(Person, pk=body.convener) if body.convener is not None else None
-    meeting = services.create_meeting(
+    meeting = preparing.create_meeting(
         actor=request.user,
         region=region,
         form=body.form,
@@ -404,7 +404,7 @@ def create(request, body: MeetingIn):
 def edit(request, meeting_id: int, body: MeetingEditIn):
     meeting = _meeting(request, meeting_id)
     convener = get_object_or_404(Person, pk=body.convener) if body.convener is not None else None
-    services.update_meeting(
+    preparing.update_meeting(
         actor=request.user,
         meeting=meeting,
         form=body.form,
@@ -426,7 +426,7 @@ def edit(request, meeting_id: int, body: MeetingEditIn):
     summary="Staff: a photo of the paper sign-in sheet (multipart; re-encoded, staff only)",
 )
 def sheet(request, meeting_id: int, photo: File[UploadedFile]):
-    made = services.attach_sheet_photo(
+    made = attending.attach_sheet_photo(
         actor=request.user, meeting=_meeting(request, meeting_id), upload=photo
     )
     return Status(201, {"id": made.pk, "width": made.width, "height": made.height, "at": made.at})
@@ -441,12 +441,12 @@ def sheet(request, meeting_id: int, photo: File[UploadedFile]):
 def invite(request, meeting_id: int, body: InviteIn):
     meeting = _meeting(request, meeting_id)
     people = [
-        person_by_phone(request.user, raw, action=services.MANAGE, target=meeting, field="phones")
+        person_by_phone(request.user, raw, action=preparing.MANAGE, target=meeting, field="phones")
         for raw in body.phones
     ]
-    serving = services.units_for(meeting.region)
+    serving = preparing.units_for(meeting.region)
     units = [get_object_or_404(serving, pk=pk) for pk in body.units]
-    services.invite(
+    preparing.invite(
         actor=request.user,
         meeting=meeting,
         people=people,
@@ -466,7 +466,7 @@ def invite(request, meeting_id: int, body: InviteIn):
 )
 def announce(request, meeting_id: int, body: AnnounceIn):
     meeting = _meeting(request, meeting_id)
-    services.announce(actor=request.user, meeting=meeting, late_reason=body.late_reason)
+    announcing.announce(actor=request.user, meeting=meeting, late_reason=body.late_reason)
     return _fresh(meeting)
 
 
@@ -478,7 +478,7 @@ def announce(request, meeting_id: int, body: AnnounceIn):
 )
 def change(request, meeting_id: int, body: ChangeIn):
     meeting = _meeting(request, meeting_id)
-    services.change_meeting(
+    announcing.change_meeting(
         actor=request.user,
         meeting=meeting,
         reason=body.reason,
@@ -501,7 +501,7 @@ def change(request, meeting_id: int, body: ChangeIn):
 )
 def cancel(request, meeting_id: int, body: ReasonIn):
     meeting = _meeting(request, meeting_id)
-    services.cancel_meeting(actor=request.user, meeting=meeting, reason=body.reason)
+    announcing.cancel_meeting(actor=request.user, meeting=meeting, reason=body.reason)
     return _fresh(meeting)
 
 
@@ -512,7 +512,7 @@ def cancel(request, meeting_id: int, body: ReasonIn):
     summary="An invited person says whether they will come",
 )
 def reply(request, meeting_id: int, body: ReplyIn):
-    invitation = services.respond(
+    invitation = attending.respond(
         actor=request.user, meeting=_meeting(request, meeting_id), attending=body.attending
     )
     return {"id": invitation.pk, "meeting": invitation.meeting_id, "response": invitation.response}
@@ -537,10 +537,10 @@ def _signed(attendance) -> dict:
     summary="A participant signs in with the token of the meeting's QR code",
 )
 def sign_in(request, body: SignInIn):
-    meeting = services.meeting_for_token(body.token)
+    meeting = attending.meeting_for_token(body.token)
     if meeting is None:
         return Status(404, {"detail": str(_("This sign-in code is not valid")), "code": "invalid_token"})
-    return Status(201, _signed(services.sign_in(actor=request.user, meeting=meeting)))
+    return Status(201, _signed(attending.sign_in(actor=request.user, meeting=meeting)))
 
 
 @router.post(
@@ -553,12 +553,12 @@ def check_in(request, meeting_id: int, body: CheckInIn):
     meeting = _meeting(request, meeting_id)
     if body.invitation is not None:
         invitation = get_object_or_404(Invitation, pk=body.invitation, meeting=meeting)
-        attendance = services.check_in(actor=request.user, meeting=meeting, invitation=invitation)
+        attendance = attending.check_in(actor=request.user, meeting=meeting, invitation=invitation)
     elif body.phone:
-        attendance = services.check_in(
+        attendance = attending.check_in(
             actor=request.user,
             meeting=meeting,
-            person=person_by_phone(request.user, body.phone, action=services.MANAGE, target=meeting),
+            person=person_by_phone(request.user, body.phone, action=preparing.MANAGE, target=meeting),
         )
     else:
         raise Refused(_("Choose who is signing in."), "nobody", field="phone")
@@ -574,7 +574,7 @@ def check_in(request, meeting_id: int, body: CheckInIn):
 def ideas(request, meeting_id: int, matter_id: int, body: IdeasIn):
     meeting = _meeting(request, meeting_id)
     matter = _agenda_matter(meeting, matter_id)
-    session = services.record_ideas(
+    session = holding.record_ideas(
         actor=request.user, meeting=meeting, matter=matter, ideas=[(i.text, i.voiced_by) for i in body.ideas]
     )
     return {"id": session.pk, "matter": matter.pk, "ideas": session.ideas.count()}
@@ -589,7 +589,7 @@ def ideas(request, meeting_id: int, matter_id: int, body: IdeasIn):
 def decision(request, meeting_id: int, matter_id: int, body: TextIn):
     meeting = _meeting(request, meeting_id)
     matter = _agenda_matter(meeting, matter_id)
-    c = services.record_decision(actor=request.user, meeting=meeting, matter=matter, text=body.text)
+    c = holding.record_decision(actor=request.user, meeting=meeting, matter=matter, text=body.text)
     return Status(201, {"id": c.pk, "matter": matter.pk, "version": c.version.number, "minutes": c.minutes})
 
 
@@ -601,7 +601,7 @@ def decision(request, meeting_id: int, matter_id: int, body: TextIn):
 )
 def close(request, meeting_id: int):
     meeting = _meeting(request, meeting_id)
-    services.close_meeting(actor=request.user, meeting=meeting)
+    closing.close_meeting(actor=request.user, meeting=meeting)
     return _fresh(meeting)
 
 
@@ -616,7 +616,7 @@ def close(request, meeting_id: int):
 )
 def minutes(request, meeting_id: int):
     meeting = _meeting(request, meeting_id)
-    require(request.user, services.MANAGE, meeting)
+    require(request.user, preparing.MANAGE, meeting)
     return [_minutes(m) for m in queries.minutes_of(meeting, confirmed_only=False)]
 
 
@@ -628,7 +628,7 @@ def minutes(request, meeting_id: int):
 )
 def confirm(request, meeting_id: int):
     meeting = _meeting(request, meeting_id)
-    services.confirm_minutes(actor=request.user, meeting=meeting)
+    closing.confirm_minutes(actor=request.user, meeting=meeting)
     return [_minutes(m) for m in queries.minutes_of(meeting, confirmed_only=False)]
 
 
@@ -640,7 +640,7 @@ def confirm(request, meeting_id: int):
 )
 def edit_minutes(request, meeting_id: int, minutes_id: int, body: TextIn):
     meeting = _meeting(request, meeting_id)
-    m = services.edit_minutes(
+    m = closing.edit_minutes(
         actor=request.user, minutes=_meeting_minutes(meeting, minutes_id), text=body.text
     )
     return _minutes(m)
@@ -655,7 +655,7 @@ def edit_minutes(request, meeting_id: int, minutes_id: int, body: TextIn):
 def redraft_minutes(request, meeting_id: int, minutes_id: int):
     meeting = _meeting(request, meeting_id)
     return _minutes(
-        services.redraft_minutes(actor=request.user, minutes=_meeting_minutes(meeting, minutes_id))
+        closing.redraft_minutes(actor=request.user, minutes=_meeting_minutes(meeting, minutes_id))
     )
 
 
@@ -667,7 +667,7 @@ def redraft_minutes(request, meeting_id: int, minutes_id: int):
 )
 def addendum(request, meeting_id: int, minutes_id: int, body: TextIn):
     meeting = _meeting(request, meeting_id)
-    a = services.add_addendum(
+    a = closing.add_addendum(
         actor=request.user, minutes=_meeting_minutes(meeting, minutes_id), text=body.text
     )
     return Status(201, {"text": a.text, "at": a.at, "digest": a.digest})

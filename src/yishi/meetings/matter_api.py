@@ -15,8 +15,8 @@ from yishi.matters import queries
 from yishi.matters.schemas import IdeaIn, SessionOut
 from yishi.people.tokens import WRITE_AUTH
 
+from .holding import record_session
 from .models import SessionForm
-from .services import record_session
 
 router = Router(tags=["matters"])
 

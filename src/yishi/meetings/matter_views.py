@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from yishi.matters.views import _act, _bind
 
 from .forms import ConsultationForm
-from .services import record_session
+from .holding import record_session
 
 
 @require_POST

@@ -8,13 +8,14 @@ from yishi.access.queries import regions_where
 from yishi.access.roles import Role
 from yishi.errors import Refused
 from yishi.notices.printing import qr_svg
+from yishi.notices.services import board_of
 from yishi.people.models import Person
 from yishi.regions.models import Level, within
 
-from . import forms, predicates, queries, rules, services
+from . import announcing, attending, forms, predicates, preparing, queries, rules
 from .models import AgendaItem, Attendance, Invitation, MeetingStatus, Session
 
-MANAGE = services.MANAGE
+MANAGE = preparing.MANAGE
 
 
 def manageable_regions(user):
@@ -23,7 +24,7 @@ def manageable_regions(user):
 
 def conveners_for(region, user=None):
     """Who may convene: the committee members of the meeting's community (and the person scheduling it)."""
-    return conveners_in(services.board_of(region).ancestors(), user)
+    return conveners_in(board_of(region).ancestors(), user)
 
 
 def conveners_in(regions, user=None):
@@ -100,7 +101,7 @@ def _minutes_rows(request, meeting, bound: dict) -> list[dict]:
 
 
 def sign_in_url(request, meeting) -> str:
-    return request.build_absolute_uri(reverse("meetings:sign_in", args=[services.sign_in_token(meeting)]))
+    return request.build_absolute_uri(reverse("meetings:sign_in", args=[attending.sign_in_token(meeting)]))
 
 
 def run_context(request, meeting, bound: dict) -> dict:
@@ -114,10 +115,8 @@ def run_context(request, meeting, bound: dict) -> dict:
         Invitation.objects.filter(meeting=meeting).select_related("person", "unit").order_by("pk")
     )
     scope = manageable_regions(request.user)
-    matters = forms.open_matters(
-        scope.filter(within(services.board_of(meeting.region))) if scope.exists() else scope
-    )
-    agenda_ids = [m.pk for m in services.agenda_of(meeting)]
+    matters = forms.open_matters(scope.filter(within(board_of(meeting.region))) if scope.exists() else scope)
+    agenda_ids = [m.pk for m in preparing.agenda_of(meeting)]
     initial = {
         "region": meeting.region_id,
         "title": meeting.title,
@@ -150,14 +149,14 @@ def run_context(request, meeting, bound: dict) -> dict:
         "sheet_photos": list(meeting.sheet_photos.order_by("at", "pk")),
         "notice_days": rules.notice_days(meeting.form, meeting.region),
         "notice_source": rules.notice_source(meeting.form, meeting.region),
-        "days_ahead": services.notice_given(meeting.starts_at, now),
+        "days_ahead": announcing.notice_given(meeting.starts_at, now),
         "refusals": _refusals(bound),
         "forms": {},
     }
     f = context["forms"]
     if "invite" in offers:
         f["invite"] = bound.get("invite") or forms.InviteForm(
-            auto_id=forms.auto_id("invite"), units=services.units_for(meeting.region)
+            auto_id=forms.auto_id("invite"), units=preparing.units_for(meeting.region)
         )
     if "cancel" in offers:
         f["cancel"] = bound.get("cancel") or forms.ReasonForm(auto_id=forms.auto_id("cancel"))
@@ -179,7 +178,7 @@ def run_context(request, meeting, bound: dict) -> dict:
         f["check_in"] = bound.get("check_in") or forms.CheckInForm(auto_id=forms.auto_id("check_in"))
         context["sign_in_url"] = sign_in_url(request, meeting)
         context["sign_in_qr"] = qr_svg(context["sign_in_url"])
-        context["sign_in_opens"] = services.self_sign_in_opens(meeting)
+        context["sign_in_opens"] = predicates.self_sign_in_opens(meeting)
     if "sheet" in offers:
         f["sheet"] = bound.get("sheet") or forms.SheetForm(auto_id=forms.auto_id("sheet"))
     return context
@@ -205,7 +204,7 @@ def detail_context(request, meeting, bound: dict) -> dict:
     offers = predicates.offers(user, meeting, invitation=invitation)
     return {
         "meeting": meeting,
-        "agenda": services.agenda_of(meeting),
+        "agenda": preparing.agenda_of(meeting),
         "participants": queries.participants_public(meeting),
         "summary": summary,
         "quorum": queries.quorum(meeting, summary),

@@ -19,10 +19,10 @@ from yishi.matters.models import Matter
 from yishi.notices.printing import qr_svg
 from yishi.people.lookup import person_by_phone
 
-from . import forms, pages, predicates, queries, services
+from . import announcing, attending, closing, forms, holding, pages, predicates, preparing, queries
 from .models import Invitation, MeetingStatus, Minutes
 
-MANAGE = services.MANAGE
+MANAGE = preparing.MANAGE
 
 
 # --- lists and scheduling -------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ def new(request):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            meeting = services.create_meeting(
+            meeting = preparing.create_meeting(
                 actor=request.user,
                 region=d["region"],
                 form=d["form"],
@@ -147,7 +147,7 @@ def edit(request, pk: int):
             raise Refused(
                 _("A meeting stays with the community that scheduled it."), "region_fixed", field="region"
             )
-        services.update_meeting(
+        preparing.update_meeting(
             actor=request.user,
             meeting=meeting,
             form=d["form"],
@@ -167,14 +167,14 @@ def edit(request, pk: int):
 @login_required
 def invite(request, pk: int):
     meeting = queries.get_meeting_for(request.user, pk)
-    form = _bind("invite", forms.InviteForm, request, units=services.units_for(meeting.region))
+    form = _bind("invite", forms.InviteForm, request, units=preparing.units_for(meeting.region))
 
     def call(meeting, d):
         people = [
             person_by_phone(request.user, raw, action=MANAGE, target=meeting, field="phones")
             for raw in form.phone_list()
         ]
-        services.invite(
+        preparing.invite(
             actor=request.user,
             meeting=meeting,
             people=people,
@@ -191,7 +191,7 @@ def invite(request, pk: int):
 @login_required
 def announce(request, pk: int):
     def call(meeting, d):
-        services.announce(actor=request.user, meeting=meeting, late_reason=d["late_reason"])
+        announcing.announce(actor=request.user, meeting=meeting, late_reason=d["late_reason"])
 
     return _act(
         request,
@@ -209,7 +209,7 @@ def change(request, pk: int):
     regions = pages.manageable_regions(request.user)
 
     def call(meeting, d):
-        services.change_meeting(
+        announcing.change_meeting(
             actor=request.user,
             meeting=meeting,
             reason=d["reason"],
@@ -236,7 +236,7 @@ def change(request, pk: int):
 @login_required
 def cancel(request, pk: int):
     def call(meeting, d):
-        services.cancel_meeting(actor=request.user, meeting=meeting, reason=d["reason"])
+        announcing.cancel_meeting(actor=request.user, meeting=meeting, reason=d["reason"])
 
     return _act(
         request,
@@ -256,9 +256,9 @@ def check_in(request, pk: int):
             invitation = Invitation.objects.filter(pk=d["invitation"], meeting=meeting).first()
             if invitation is None:
                 raise Refused(_("That invitation belongs to another meeting."), "wrong_meeting")
-            services.check_in(actor=request.user, meeting=meeting, invitation=invitation)
+            attending.check_in(actor=request.user, meeting=meeting, invitation=invitation)
         elif d["phone"]:
-            services.check_in(
+            attending.check_in(
                 actor=request.user,
                 meeting=meeting,
                 person=person_by_phone(request.user, d["phone"], action=MANAGE, target=meeting),
@@ -273,7 +273,7 @@ def check_in(request, pk: int):
 @login_required
 def sheet(request, pk: int):
     def call(meeting, d):
-        services.attach_sheet_photo(actor=request.user, meeting=meeting, upload=d["photo"])
+        attending.attach_sheet_photo(actor=request.user, meeting=meeting, upload=d["photo"])
 
     return _act(
         request,
@@ -297,7 +297,7 @@ def ideas(request, pk: int, matter_id: int):
     form = _bind(name, forms.IdeasForm, request)
 
     def call(meeting, d):
-        services.record_ideas(actor=request.user, meeting=meeting, matter=matter, ideas=form.idea_pairs())
+        holding.record_ideas(actor=request.user, meeting=meeting, matter=matter, ideas=form.idea_pairs())
 
     return _act(request, pk, name, form, call, _("The ideas are recorded."))
 
@@ -309,7 +309,7 @@ def decision(request, pk: int, matter_id: int):
     name = f"decision_{matter.pk}"
 
     def call(meeting, d):
-        services.record_decision(actor=request.user, meeting=meeting, matter=matter, text=d["text"])
+        holding.record_decision(actor=request.user, meeting=meeting, matter=matter, text=d["text"])
 
     return _act(
         request, pk, name, _bind(name, forms.DecisionForm, request), call, _("The decision is recorded.")
@@ -320,7 +320,7 @@ def decision(request, pk: int, matter_id: int):
 @login_required
 def close(request, pk: int):
     def call(meeting, d):
-        services.close_meeting(actor=request.user, meeting=meeting)
+        closing.close_meeting(actor=request.user, meeting=meeting)
 
     return _act(
         request,
@@ -343,7 +343,7 @@ def edit_minutes(request, pk: int, minutes_id: int):
     name = f"minutes_{minutes.pk}"
 
     def call(meeting, d):
-        services.edit_minutes(actor=request.user, minutes=minutes, text=d["text"])
+        closing.edit_minutes(actor=request.user, minutes=minutes, text=d["text"])
 
     return _act(request, pk, name, _bind(name, forms.MinutesForm, request), call, _("The minutes are saved."))
 
@@ -354,7 +354,7 @@ def redraft_minutes(request, pk: int, minutes_id: int):
     minutes = _minutes(pk, minutes_id)
 
     def call(meeting, d):
-        services.redraft_minutes(actor=request.user, minutes=minutes)
+        closing.redraft_minutes(actor=request.user, minutes=minutes)
 
     return _act(
         request,
@@ -370,7 +370,7 @@ def redraft_minutes(request, pk: int, minutes_id: int):
 @login_required
 def confirm_minutes(request, pk: int):
     def call(meeting, d):
-        services.confirm_minutes(actor=request.user, meeting=meeting)
+        closing.confirm_minutes(actor=request.user, meeting=meeting)
 
     return _act(
         request,
@@ -389,7 +389,7 @@ def addendum(request, pk: int, minutes_id: int):
     name = f"addendum_{minutes.pk}"
 
     def call(meeting, d):
-        services.add_addendum(actor=request.user, minutes=minutes, text=d["text"])
+        closing.add_addendum(actor=request.user, minutes=minutes, text=d["text"])
 
     return _act(
         request,
@@ -405,7 +405,7 @@ def addendum(request, pk: int, minutes_id: int):
 @login_required
 def respond(request, pk: int):
     def call(meeting, d):
-        services.respond(actor=request.user, meeting=meeting, attending=d["attending"] == "yes")
+        attending.respond(actor=request.user, meeting=meeting, attending=d["attending"] == "yes")
 
     return _act(
         request,
@@ -425,7 +425,7 @@ def respond(request, pk: int):
 @ratelimit(key="user", rate="30/h", method="POST", block=True)
 def sign_in(request, token: str):
     """The meeting's QR code opens this page on a participant's phone; they confirm they are here."""
-    meeting = services.meeting_for_token(token)
+    meeting = attending.meeting_for_token(token)
     if meeting is None:
         return render(
             request,
@@ -440,7 +440,7 @@ def sign_in(request, token: str):
     status = 200
     if request.method == "POST":
         try:
-            services.sign_in(actor=request.user, meeting=meeting)
+            attending.sign_in(actor=request.user, meeting=meeting)
         except Refused as exc:
             context["error"] = exc.reason
             status = refusal_status(exc)
@@ -464,7 +464,7 @@ def print_agenda(request, pk: int):
         "meetings/print_agenda.html",
         {
             "meeting": meeting,
-            "agenda": services.agenda_of(meeting),
+            "agenda": preparing.agenda_of(meeting),
             "participants": queries.participants_public(meeting),
             "url": url,
             "qr": qr_svg(url),

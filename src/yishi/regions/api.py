@@ -4,7 +4,7 @@ from ninja import Field, File, Query, Router, Schema, UploadedFile
 from yishi.api_schemas import WRITE_ERRORS, Paging, created, page_of
 from yishi.people.tokens import WRITE_AUTH
 
-from . import imports, queries, services
+from . import household_import, queries, region_import, services
 from .models import Region
 
 router = Router(tags=["regions"])
@@ -142,7 +142,7 @@ class HouseholdImportOut(Schema):
     "A file with problems saves nothing: 409 import_rejected lists each as errors[]",
 )
 def import_regions(request, region_id: int, file: File[UploadedFile]):
-    result = imports.import_regions(
+    result = region_import.import_regions(
         actor=request.auth, root=get_object_or_404(Region, pk=region_id), file=file
     )
     return created(
@@ -163,7 +163,7 @@ def import_regions(request, region_id: int, file: File[UploadedFile]):
     summary="Import a compound's household roster (.xlsx, multipart): buildings, households, their heads",
 )
 def import_households(request, region_id: int, file: File[UploadedFile]):
-    result = imports.import_households(
+    result = household_import.import_households(
         actor=request.auth, compound=get_object_or_404(Region, pk=region_id), file=file
     )
     return created(

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .imports import XLSX_CONTENT_TYPE, too_large_message
+from .workbooks import XLSX_CONTENT_TYPE, too_large_message
 
 
 class ImportForm(forms.Form):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from yishi.access.queries import can
 from yishi.errors import Refused, refusal_to_form
 
-from . import imports
+from . import household_import, region_import, workbooks
 from . import services as region_services
 from .forms import ImportForm
 from .models import Region
@@ -35,7 +35,7 @@ class ImportKind:
     key: str
     action: str
     title: Promise
-    columns: tuple[imports.Column, ...]
+    columns: tuple[workbooks.Column, ...]
     run: Callable
     template: Callable[[], bytes]
     filename: str
@@ -48,9 +48,9 @@ KINDS = {
         key="regions",
         action="regions.import_regions",
         title=_("Import regions"),
-        columns=imports.REGION_COLUMNS,
-        run=lambda actor, region, file: imports.import_regions(actor=actor, root=region, file=file),
-        template=imports.region_template,
+        columns=region_import.REGION_COLUMNS,
+        run=lambda actor, region, file: region_import.import_regions(actor=actor, root=region, file=file),
+        template=region_import.region_template,
         filename="区划导入模板.xlsx",
         result_template="regions/_region_result.html",
     ),
@@ -58,12 +58,14 @@ KINDS = {
         key="households",
         action="regions.import_households",
         title=_("Import a household roster"),
-        columns=imports.HOUSEHOLD_COLUMNS,
-        run=lambda actor, region, file: imports.import_households(actor=actor, compound=region, file=file),
-        template=imports.household_template,
+        columns=household_import.HOUSEHOLD_COLUMNS,
+        run=lambda actor, region, file: household_import.import_households(
+            actor=actor, compound=region, file=file
+        ),
+        template=household_import.household_template,
         filename="住户导入模板.xlsx",
         result_template="regions/_household_result.html",
-        check_target=imports.check_household_target,
+        check_target=household_import.check_household_target,
     ),
 }
 
@@ -145,7 +147,7 @@ def _submit(request, region: Region, kind: ImportKind, handler: SizeLimitUploadH
         return _page(request, region, kind, form, status=413 if handler.exceeded else 400)
     try:
         result = kind.run(request.user, region, form.cleaned_data["file"])
-    except imports.ImportRejected as exc:
+    except workbooks.ImportRejected as exc:
         return _page(request, region, kind, ImportForm(), status=400, rejected=exc)
     except Refused as exc:
         if exc.code == Refused.FORBIDDEN:
@@ -184,7 +186,7 @@ def import_template(request, pk: int, kind: str):
         raise Http404
     import_kind = KINDS[kind]
     _region_for(request.user, pk, import_kind.action)
-    response = HttpResponse(import_kind.template(), content_type=imports.XLSX_CONTENT_TYPE)
+    response = HttpResponse(import_kind.template(), content_type=workbooks.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=import_kind.filename
     )

@@ -27,7 +27,7 @@ from yishi.people.lookup import person_by_phone
 from yishi.people.tokens import WRITE_AUTH, caller
 from yishi.regions.models import Region, within
 
-from . import predicates, queries, rules_math, services
+from . import casting, drafting, predicates, queries, rules_math, tallies
 from .models import BODY_ROLES, TALLIED_CHANNELS, ElectorateKind, Kind, Status, Vote
 from .queries import MANAGE
 
@@ -630,7 +630,7 @@ def create(request, body: VoteIn):
         person_by_phone(request.auth, phone, action=MANAGE, target=region, field="people")
         for phone in body.people
     ]
-    vote = services.create_vote(
+    vote = drafting.create_vote(
         actor=request.auth,
         region=region,
         question=body.question,
@@ -665,7 +665,7 @@ def change(request, vote_id: int, body: VoteChangeIn):
             person_by_phone(request.auth, phone, action=MANAGE, target=vote, field="people")
             for phone in changes["people"]
         ]
-    vote = services.change_draft(actor=request.auth, vote=vote, **changes)
+    vote = drafting.change_draft(actor=request.auth, vote=vote, **changes)
     return _detail(_vote(request.auth, vote.pk), request.auth)
 
 
@@ -676,7 +676,7 @@ def change(request, vote_id: int, body: VoteChangeIn):
     summary="Open the vote: the electorate is taken now; question, rule and options freeze",
 )
 def open_vote(request, vote_id: int):
-    vote = services.open_vote(actor=request.auth, vote=_vote(request.auth, vote_id))
+    vote = drafting.open_vote(actor=request.auth, vote=_vote(request.auth, vote_id))
     return _detail(_vote(request.auth, vote.pk), request.auth)
 
 
@@ -687,7 +687,7 @@ def open_vote(request, vote_id: int):
     summary="Close: count every channel, decide by the frozen rule, publish with the audit chain's head",
 )
 def close_vote(request, vote_id: int):
-    vote = services.close_vote(actor=request.auth, vote=_vote(request.auth, vote_id))
+    vote = tallies.close_vote(actor=request.auth, vote=_vote(request.auth, vote_id))
     return _detail(_vote(request.auth, vote.pk), request.auth)
 
 
@@ -712,7 +712,7 @@ def cast(request, vote_id: int, body: CastIn):
         kwargs["household"] = seat.elector.household
     elif seat.kind == "proxy":
         kwargs["principal"] = seat.elector
-    receipt = services.cast_ballot(actor=request.auth, vote=vote, option=body.option, **kwargs)
+    receipt = casting.cast_ballot(actor=request.auth, vote=vote, option=body.option, **kwargs)
     return HttpStatus(201, {"receipt": receipt, "seat": seat.key})
 
 
@@ -735,7 +735,7 @@ def record_proxy(
     holder = person_by_phone(
         request.auth, holder_phone, action="votes.record_proxy", target=vote, field="holder_phone"
     )
-    recorded = services.record_proxy(
+    recorded = casting.record_proxy(
         actor=request.auth, vote=vote, holder=holder, principal=elector, form_photo=form_photo
     )
     return HttpStatus(
@@ -764,7 +764,7 @@ def participation(request, vote_id: int, body: ParticipationIn):
         raise Refused(
             _("This person is not entitled to vote in this vote."), "not_an_elector", field="electors"
         )
-    made = services.record_participation(
+    made = tallies.record_participation(
         actor=request.auth,
         vote=vote,
         channel=body.channel,
@@ -785,7 +785,7 @@ def participation(request, vote_id: int, body: ParticipationIn):
 )
 def tally(request, vote_id: int, body: TallyIn):
     vote = _vote(request.auth, vote_id)
-    entry = services.enter_tally(actor=request.auth, vote=vote, channel=body.channel, counts=body.counts)
+    entry = tallies.enter_tally(actor=request.auth, vote=vote, channel=body.channel, counts=body.counts)
     state, _counts = queries.tally_status(vote, body.channel)
     return HttpStatus(
         201,
@@ -806,7 +806,7 @@ def correction(request, vote_id: int, body: CorrectionIn):
         proxy = vote.proxies.filter(pk=body.proxy).first()
         if proxy is None:
             raise Http404
-    made = services.correct(
+    made = tallies.correct(
         actor=request.auth, vote=vote, reason=body.reason, proxy=proxy, tallies=body.tallies
     )
     return HttpStatus(

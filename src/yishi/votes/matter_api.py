@@ -11,7 +11,7 @@ from yishi.matters import queries
 from yishi.matters.schemas import VoteIn, VoteOut
 from yishi.people.tokens import WRITE_AUTH
 
-from .services import record_result
+from .tallies import record_result
 
 router = Router(tags=["matters"])
 

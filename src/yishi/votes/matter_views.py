@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from yishi.matters.views import _act, _bind
 
 from .forms import VoteResultForm
-from .services import record_result
+from .tallies import record_result
 
 
 @require_POST

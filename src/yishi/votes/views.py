@@ -29,7 +29,7 @@ from yishi.matters.queries import community_of, get_matter
 from yishi.people.lookup import person_by_phone
 from yishi.regions.models import Region
 
-from . import forms, pages, predicates, queries, services
+from . import casting, drafting, forms, pages, predicates, queries, tallies
 from .models import Ballot, Vote
 from .rules_math import TallyState
 
@@ -144,7 +144,7 @@ def new(request):
                 )
                 for phone in form.phones()
             ]
-            vote = services.create_vote(
+            vote = drafting.create_vote(
                 actor=request.user,
                 region=d["region"],
                 question=d["question"],
@@ -209,7 +209,7 @@ def edit(request, pk: int):
                     person_by_phone(request.user, phone, action=queries.MANAGE, target=vote, field="people")
                     for phone in form.phones()
                 ]
-            services.change_draft(actor=request.user, vote=vote, **changes)
+            drafting.change_draft(actor=request.user, vote=vote, **changes)
         except Refused as exc:
             status = refusal_to_form(form, exc, FIELD_ALIASES)
         else:
@@ -264,7 +264,7 @@ def _bind(name: str, cls, request, **kwargs):
 @login_required
 def open_vote(request, pk: int):
     def call(vote, d):
-        services.open_vote(actor=request.user, vote=vote)
+        drafting.open_vote(actor=request.user, vote=vote)
 
     return _act(
         request,
@@ -280,7 +280,7 @@ def open_vote(request, pk: int):
 @login_required
 def close_vote(request, pk: int):
     def call(vote, d):
-        services.close_vote(actor=request.user, vote=vote)
+        tallies.close_vote(actor=request.user, vote=vote)
 
     return _act(
         request,
@@ -306,7 +306,7 @@ def participation(request, pk: int):
     )
 
     def call(vote, d):
-        services.record_participation(
+        tallies.record_participation(
             actor=request.user,
             vote=vote,
             channel=d["channel"],
@@ -324,9 +324,7 @@ def tally(request, pk: int):
     form = _bind("tally", forms.TallyForm, request, options=list(vote.options.order_by("position")))
 
     def call(vote, d):
-        entry = services.enter_tally(
-            actor=request.user, vote=vote, channel=d["channel"], counts=form.counts()
-        )
+        entry = tallies.enter_tally(actor=request.user, vote=vote, channel=d["channel"], counts=form.counts())
         if entry.position == 1:
             messages.info(
                 request,
@@ -359,7 +357,7 @@ def proxy(request, pk: int):
         holder = person_by_phone(
             request.user, d["holder_phone"], action="votes.record_proxy", target=vote, field="holder_phone"
         )
-        services.record_proxy(
+        casting.record_proxy(
             actor=request.user,
             vote=vote,
             holder=holder,
@@ -377,7 +375,7 @@ def withdraw_proxy(request, pk: int):
     form = _bind("withdraw", forms.WithdrawProxyForm, request, proxies=list(queries.active_proxies(vote)))
 
     def call(vote, d):
-        services.correct(actor=request.user, vote=vote, reason=d["reason"], proxy=form.chosen())
+        tallies.correct(actor=request.user, vote=vote, reason=d["reason"], proxy=form.chosen())
 
     return _act(
         request, pk, "withdraw", form, call, _("The proxy is withdrawn; the correction is on record.")
@@ -391,7 +389,7 @@ def recount(request, pk: int):
     form = _bind("recount", forms.RecountForm, request, options=list(vote.options.order_by("position")))
 
     def call(vote, d):
-        services.correct(
+        tallies.correct(
             actor=request.user, vote=vote, reason=d["reason"], tallies={d["channel"]: form.counts()}
         )
 
@@ -458,7 +456,7 @@ def ballot(request, pk: int):
         context.update(step="confirm", form=confirm, chosen=chosen)
         return render(request, "votes/ballot.html", context)
     try:
-        receipt = services.cast_ballot(actor=request.user, vote=vote, option=chosen.key, **_cast_kwargs(seat))
+        receipt = casting.cast_ballot(actor=request.user, vote=vote, option=chosen.key, **_cast_kwargs(seat))
     except Refused as exc:
         status = refusal_to_form(form, exc, FIELD_ALIASES)
         return render(request, "votes/ballot.html", context, status=status)

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from yishi.errors import Refused
-from yishi.regions.imports import ImportRejected
 from yishi.regions.models import Region
+from yishi.regions.workbooks import ImportRejected
 
 
 def find_region(ref: str) -> Region:

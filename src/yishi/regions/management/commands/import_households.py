@@ -1,4 +1,4 @@
-from yishi.regions.imports import import_households
+from yishi.regions.household_import import import_households
 from yishi.regions.management.base import ImportCommand
 
 

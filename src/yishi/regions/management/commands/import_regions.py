@@ -1,5 +1,5 @@
-from yishi.regions.imports import import_regions
 from yishi.regions.management.base import ImportCommand
+from yishi.regions.region_import import import_regions
 
 
 class Command(ImportCommand):
