@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from tests import builders
 from yishi.audit.models import AuditEntry
 from yishi.errors import Refused
-from yishi.people.models import Membership, Person, Relation
+from yishi.people.models import HouseholdClaim, Membership, Person, Relation
 from yishi.regions import household_import
 from yishi.regions.household_import import import_households
 from yishi.regions.models import Household, Level, Occupancy, Region
@@ -73,7 +73,7 @@ def test_a_roster_adds_buildings_households_and_their_heads(t):
 
     assert (result.rows, result.households_created, result.households_updated) == (4, 4, 0)
     assert result.buildings_created == ["2号楼"]
-    assert (result.people_registered, result.people_linked) == (2, 1)
+    assert result.heads_named == 3  # 张三 and 王五 new, 李四 registered: asked, not linked
     building2 = Region.objects.get(parent=t.compound, name="2号楼")
     assert building2.level == Level.BUILDING and t.compound.contains(building2)
     first = Household.objects.get(region=t.building, unit="1", room="101")
@@ -86,8 +86,8 @@ def test_a_roster_adds_buildings_households_and_their_heads(t):
     assert zhang.name == "张三" and not zhang.has_usable_password()
     head = Membership.objects.get(person=zhang)
     assert (head.household_id, head.is_head, head.relation) == (first.pk, True, Relation.OWNER)
-    linked = Membership.objects.get(person=neighbour)
-    assert linked.is_head and linked.household.room == "301"
+    assert not Membership.objects.filter(person=neighbour).exists()
+    assert HouseholdClaim.objects.get(person=neighbour, answered_at=None).household.room == "301"
     assert Person.objects.get(name="王五").phone is None
     assert not Membership.objects.filter(household=vacant).exists()
 
@@ -120,7 +120,7 @@ def test_importing_the_same_roster_again_changes_nothing(t):
     again = import_households(actor=None, compound=t.compound, file=xlsx(rows))
 
     assert (again.households_created, again.households_updated, again.households_unchanged) == (0, 0, 2)
-    assert (again.people_registered, again.people_linked, again.buildings_created) == (0, 0, [])
+    assert (again.heads_named, again.buildings_created) == (0, [])
     assert counts()[:4] == before
 
 
@@ -139,7 +139,7 @@ def test_a_phone_without_a_name_reuses_the_name_given_elsewhere_in_the_file(t):
         ("1号楼", "1", "102", None, "常住", None, "张三", "13912340001"),
     ]
     result = import_households(actor=None, compound=t.compound, file=xlsx(rows))
-    assert result.people_registered == 1
+    assert result.heads_named == 2 and Person.objects.filter(phone="13912340001").count() == 1
     assert Membership.objects.filter(person__phone="13912340001", is_head=True).count() == 2
 
 
@@ -174,8 +174,7 @@ def test_one_audit_entry_holds_counts_and_nothing_personal(t):
         "households_updated": 0,
         "households_unchanged": 0,
         "buildings_created": 0,
-        "people_registered": 1,
-        "people_linked": 0,
+        "heads_named": 1,
     }
     clear = json.dumps(entry.data, ensure_ascii=False)
     assert "张三" not in clear and "13912340001" not in clear

@@ -61,6 +61,10 @@ class Action(models.TextChoices):
     NOTICES_REPLY = "notices.reply", _("Objection answered")
 
     PEOPLE_REGISTER_PERSON = "people.register_person", _("Person registered")
+    PEOPLE_ANSWER_HOUSEHOLD_CLAIM = (
+        "people.answer_household_claim",
+        _("A resident answered a household roster"),
+    )
 
     PLANS_DRAFT_VERSION = "plans.draft_version", _("Plan draft written")
     PLANS_RECORD_CONSENSUS = "plans.record_consensus", _("Consensus on the plan recorded")

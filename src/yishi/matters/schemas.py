@@ -145,7 +145,24 @@ class VoteOut(Schema):
     in_favour: int
     against: int
     abstain: int
-    rule: str = Field(..., description="In favour needed, as a share of the electorate (2/3)")
+    rule: str = Field(..., description="In favour needed, as a share of its base (2/3)")
+    body: str = Field(..., description="The body that decided: a vote rule's key (`eight_step`, …)")
+    body_label: str
+    basis: str = Field(..., description="The statute and article the body's rule comes from")
+    quorum: str = Field(..., description="Share of the members who must take part (2/3), or empty for none")
+    base: str = Field(..., description="What the threshold is a share of: electorate, present or cast")
+    seated: int | None = Field(
+        ..., description="The body's members as seated on the day, where a roster counts"
+    )
+    electorate_differs: bool = Field(
+        ...,
+        description="The electorate recorded is not the body as seated: a deviation, with `entitled_names`",
+    )
+    entitled_names: list[str]
+    statement: str = Field(
+        ...,
+        description="The result in words: 应到30人，实到25人，赞成19人；须全体代表三分之二以上即20人赞成：未通过",
+    )
     passed: bool
     recorded_at: datetime
 
@@ -255,7 +272,11 @@ class IdeaIn(Schema):
 
 
 class VoteIn(Schema):
-    electorate: int
+    body: str = Field("", description="The deciding body the step names; its first when left out")
+    electorate: int | None = Field(None, description="Left out: the body as seated today")
+    entitled_names: list[str] = Field(
+        [], description="Who was entitled, by name: needed when `electorate` differs from the body as seated"
+    )
     present: int
     in_favour: int
     against: int

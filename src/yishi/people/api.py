@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.contrib.auth import authenticate, user_logged_in
 from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
@@ -9,12 +10,13 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from yishi.access.queries import active_roles
-from yishi.api_schemas import Problem
+from yishi.api_schemas import WRITE_ERRORS, Problem
 
+from .models import HouseholdClaim
 from .phones import normalize_phone
 from .presenters import present_person
-from .services import code_ttl_minutes, send_login_code
-from .tokens import MAX_AGE, caller, issue_token
+from .services import answer_claim, code_ttl_minutes, open_claims, send_login_code
+from .tokens import MAX_AGE, WRITE_AUTH, caller, issue_token
 
 router = Router(tags=["people"])
 
@@ -189,3 +191,41 @@ def token(request, body: TokenIn):
     if issued is None:
         return _problem(401, _("The phone number or password is wrong."), "invalid_login")
     return issued
+
+
+class ClaimOut(Schema):
+    id: int
+    household: str = Field(..., description="The household the roster names the caller head of")
+    claimed_at: datetime
+    confirmed: bool | None = Field(..., description="Null while it waits for the caller's answer")
+
+
+class ClaimAnswerIn(Schema):
+    confirm: bool = Field(
+        ..., description="true: I head this household (a seat in its votes); false: I do not"
+    )
+
+
+def _claim(c: HouseholdClaim) -> dict:
+    return {"id": c.pk, "household": str(c.household), "claimed_at": c.claimed_at, "confirmed": c.confirmed}
+
+
+@router.get(
+    "/me/household-claims",
+    auth=WRITE_AUTH,
+    response={200: list[ClaimOut], 401: Problem},
+    summary="Household rosters that name the caller head of a household, waiting for their answer",
+)
+def my_claims(request):
+    return [_claim(c) for c in open_claims(request.auth)]
+
+
+@router.post(
+    "/me/household-claims/{int:claim_id}",
+    auth=WRITE_AUTH,
+    response={200: ClaimOut, **WRITE_ERRORS},
+    summary="Confirm or decline that the caller heads the household a roster names",
+)
+def answer_my_claim(request, claim_id: int, body: ClaimAnswerIn):
+    claim = get_object_or_404(HouseholdClaim.objects.select_related("household__region"), pk=claim_id)
+    return _claim(answer_claim(actor=request.auth, claim=claim, confirm=body.confirm))

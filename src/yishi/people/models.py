@@ -85,6 +85,33 @@ class Membership(models.Model):
         return f"{self.person} · {self.household}"
 
 
+class HouseholdClaim(models.Model):
+    """A roster's word that an already registered person heads a household: it gives them nothing (no seat in
+    a household's vote) until they confirm it themselves, logged in. A roster cannot claim other people."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_claims")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="claims")
+    claimed_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    confirmed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("household claim")
+        verbose_name_plural = _("household claims")
+        ordering = ["claimed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "household"],
+                condition=models.Q(answered_at__isnull=True),
+                name="household_claim_open_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.household}"
+
+
 class OneTimeCode(models.Model):
     """A login code sent by SMS. Only its keyed digest is stored."""
 

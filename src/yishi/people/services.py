@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from yishi.audit.chain import personal_digest
 from yishi.audit.services import record
 from yishi.errors import Refused
 
-from .models import Gender, OneTimeCode, Person
+from .models import Gender, HouseholdClaim, Membership, OneTimeCode, Person, Relation
 from .phones import normalize_phone
 from .sms import send_sms
 
@@ -147,3 +147,76 @@ def check_login_code(*, phone: str, code: str) -> Person | None:
             return None
         OneTimeCode.objects.filter(pk=latest.pk).update(used_at=now)
     return Person.objects.filter(phone=phone, is_active=True).first()
+
+
+# ---- a roster's claims on registered people --------------------------------------------------------------
+
+
+def claim_heads(*, by, claims) -> int:
+    """A household roster names registered people as heads: each is asked, not linked (``HouseholdClaim``).
+    ``claims``: (household, person) pairs. Called inside the import's transaction; the texts go on commit.
+    Returns how many were asked (none twice while a claim waits)."""
+    waiting = set(
+        HouseholdClaim.objects.filter(
+            answered_at__isnull=True,
+            person__in=[p for _h, p in claims],
+            household__in=[h for h, _p in claims],
+        ).values_list("household_id", "person_id")
+    )
+    new = [
+        HouseholdClaim(household=h, person=p, claimed_by=by) for h, p in claims if (h.pk, p.pk) not in waiting
+    ]
+    HouseholdClaim.objects.bulk_create(new, batch_size=1000)
+
+    def tell():
+        with translation.override(settings.LANGUAGE_CODE):
+            for claim in new:
+                text = gettext(
+                    "Yishi: a household roster names you head of household %(household)s. If that is right, "
+                    "log in and confirm it on your home page; if not, decline it there."
+                ) % {"household": claim.household}
+                send_sms(claim.person.phone, text)
+
+    transaction.on_commit(tell)
+    return len(new)
+
+
+def may_answer_claim(person, claim: HouseholdClaim) -> Refused | None:
+    """Only the person the roster names answers, once."""
+    if person is None or not person.is_authenticated or person.pk != claim.person_id:
+        return Refused(_("Only the person named may answer this."), Refused.FORBIDDEN)
+    if claim.answered_at is not None:
+        return Refused(_("This has already been answered."), "already_answered")
+    return None
+
+
+@transaction.atomic
+def answer_claim(*, actor, claim: HouseholdClaim, confirm: bool) -> HouseholdClaim:
+    """The person confirms they head the household (a membership, the seat in its votes) or declines."""
+    claim = HouseholdClaim.objects.select_for_update().select_related("household").get(pk=claim.pk)
+    refused = may_answer_claim(actor, claim)
+    if refused is not None:
+        raise refused
+    claim.answered_at, claim.confirmed = timezone.now(), bool(confirm)
+    claim.save(update_fields=["answered_at", "confirmed"])
+    if claim.confirmed:
+        Membership.objects.filter(household=claim.household, is_head=True).exclude(person=actor).update(
+            is_head=False
+        )
+        Membership.objects.update_or_create(
+            person=actor, household=claim.household, defaults={"relation": Relation.OWNER, "is_head": True}
+        )
+    record(
+        actor=actor,
+        action=Action.PEOPLE_ANSWER_HOUSEHOLD_CLAIM,
+        target=claim.household,
+        data={"claim": claim.pk, "confirmed": claim.confirmed},
+    )
+    return claim
+
+
+def open_claims(person):
+    """The rosters waiting for ``person``'s answer."""
+    return HouseholdClaim.objects.filter(person=person, answered_at__isnull=True).select_related(
+        "household__region"
+    )

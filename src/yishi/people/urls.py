@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/code/request/", views.request_code, name="request_code"),
     path("login/code/", views.code_login, name="code_login"),
     path("logout/", views.logout_view, name="logout"),
+    path("me/households/<int:pk>/", views.answer_household, name="answer_household"),
 ]

@@ -4,8 +4,9 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,8 +18,9 @@ from yishi.errors import Refused, refusal_status
 from yishi.web.views import rate_limited
 
 from .forms import CodeLoginForm, CodeRequestForm, PasswordLoginForm
+from .models import HouseholdClaim
 from .phones import normalize_phone
-from .services import code_ttl_minutes, send_login_code
+from .services import answer_claim, code_ttl_minutes, send_login_code
 
 
 def _next_url(request) -> str:
@@ -122,3 +124,24 @@ def code_login(request):
 def logout_view(request):
     logout(request)
     return redirect("/")
+
+
+@require_POST
+@login_required
+def answer_household(request, pk: int):
+    """Confirm or decline, from the home page, that I head the household a roster names."""
+    claim = get_object_or_404(HouseholdClaim.objects.select_related("household__region"), pk=pk)
+    confirm = request.POST.get("answer") == "confirm"
+    try:
+        answer_claim(actor=request.user, claim=claim, confirm=confirm)
+    except Refused as exc:
+        messages.error(request, exc.reason)
+        return redirect("web:workbench")
+    if confirm:
+        messages.success(
+            request,
+            _("Confirmed: you are recorded as head of %(household)s.") % {"household": claim.household},
+        )
+    else:
+        messages.success(request, _("Declined: you are not recorded in that household."))
+    return redirect("web:workbench")

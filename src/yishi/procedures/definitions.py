@@ -22,6 +22,9 @@ class Step:
     returns_to: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     hint: "StrOrPromise" = ""
+    # The bodies that may decide at a step that records a decision, each a vote rule's key
+    # (``votes.rules_math.PRESETS``) carrying its statute; the first is the default.
+    bodies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,11 @@ class Procedure:
 
     def enables(self, step_key: str, action: str) -> bool:
         return action in self.step(step_key).actions
+
+    @property
+    def bodies(self) -> tuple[str, ...]:
+        """The bodies that may take the procedure's decision (its step that names them), or none."""
+        return next((s.bodies for s in self.steps if s.bodies), ())
 
 
 EIGHT_STEPS = Procedure(
@@ -112,6 +120,7 @@ EIGHT_STEPS = Procedure(
             _("Representatives vote (居民表决说了算)"),
             evidence=("vote_passed",),
             returns_to=("draft",),
+            bodies=("eight_step",),
             actions=("procedures.record_vote",),
             hint=_("At least 2/3 of the representatives must agree."),
         ),
@@ -165,6 +174,8 @@ FOUR_AND_TWO = Procedure(
             _("Resolved by the representatives or villagers (村民代表会议或村民会议决议)"),
             evidence=("vote_passed",),
             returns_to=("party_proposal",),
+            # 村民委员会组织法 Art. 24-26: the villagers' representatives' meeting, or the villagers' meeting
+            bodies=("village_representatives", "village_assembly", "village_assembly_households"),
             actions=("procedures.record_vote",),
         ),
         Step(

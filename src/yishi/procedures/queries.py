@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import F
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.roles import Role, roles_for
@@ -96,6 +98,7 @@ def deviations(
     *,
     escalated: bool = True,
     announced_late: bool = True,
+    voted: bool = True,
 ) -> list[Deviation]:
     """What departs from the default eight steps: a shorter procedure (with its reason), returns, early closes.
 
@@ -134,6 +137,22 @@ def deviations(
         found += [Deviation("escalated", text) for text in escalation_notes(matter)]
     if announced_late:  # a meeting on this matter announced at short notice
         found += [Deviation("late_notice", text) for text in late_notices(matter)]
+    if voted:  # an electorate recorded other than the body as seated that day
+        found += [
+            Deviation(
+                "electorate_differs",
+                _(
+                    "The vote of %(date)s counted %(n)s as entitled, though %(seated)s sat in the body; who was: %(names)s"
+                )
+                % {
+                    "date": formats.date_format(timezone.localtime(v.recorded_at), "DATE_FORMAT"),
+                    "n": v.electorate,
+                    "seated": v.seated,
+                    "names": "、".join(v.entitled_names),
+                },
+            )
+            for v in matter.vote_results.filter(seated__isnull=False).exclude(electorate=F("seated"))
+        ]
     return found
 
 

@@ -130,8 +130,10 @@ class HouseholdImportOut(Schema):
     households_updated: int
     households_unchanged: int
     buildings_created: list[str]
-    people_registered: int
-    people_linked: int
+    heads_named: int = Field(
+        ...,
+        description="Heads of household the roster names; a registered person is asked to confirm, not linked",
+    )
 
 
 @router.post(
@@ -173,7 +175,6 @@ def import_households(request, region_id: int, file: File[UploadedFile]):
             "households_updated": result.households_updated,
             "households_unchanged": result.households_unchanged,
             "buildings_created": list(result.buildings_created),
-            "people_registered": result.people_registered,
-            "people_linked": result.people_linked,
+            "heads_named": result.heads_named,
         }
     )

@@ -17,7 +17,7 @@ from yishi.audit.services import record
 from yishi.errors import Refused
 from yishi.people.models import Membership, Person, Relation
 from yishi.people.phones import normalize_phone
-from yishi.people.services import clean_name
+from yishi.people.services import claim_heads, clean_name
 
 from .models import Household, Level, Occupancy, Region
 from .services import bulk_insert_regions, clean_region_name, parse_area, validate_region
@@ -271,8 +271,9 @@ class HouseholdImportResult:
     households_updated: int
     households_unchanged: int
     buildings_created: list[str]
-    people_registered: int
-    people_linked: int
+    # Heads named by the roster, new or already registered alike: the answer does not tell the importer which
+    # numbers are registered. A registered person is asked to confirm (``people.services.claim_heads``).
+    heads_named: int
 
     def as_data(self) -> dict:
         return {
@@ -281,8 +282,7 @@ class HouseholdImportResult:
             "households_updated": self.households_updated,
             "households_unchanged": self.households_unchanged,
             "buildings_created": len(self.buildings_created),
-            "people_registered": self.people_registered,
-            "people_linked": self.people_linked,
+            "heads_named": self.heads_named,
         }
 
 
@@ -299,7 +299,7 @@ class _HouseholdPlan:
     heads: list[tuple[Household, "Person | str"]] = field(
         default_factory=list
     )  # a person or a new_people key
-    linked: set[int] = field(default_factory=set)
+    claims: list[tuple[Household, Person]] = field(default_factory=list)  # registered people, to be asked
 
 
 def _plan_buildings(
@@ -398,7 +398,9 @@ def _plan_households(
             )
             row.ok = False
             continue
-        if head is not None:
+        if isinstance(head, Person) and not any(m.person_id == head.pk for m in current):
+            plan.claims.append((household, head))  # registered: asked, not linked; the household is unchanged
+        elif head is not None:
             plan.heads.append((household, head))
             changed = True
         if household.pk:
@@ -429,7 +431,6 @@ def _plan_head(
             return row.head_phone
         if head is not None and head.person_id == person.pk and head.relation == Relation.OWNER:
             return None
-        plan.linked.add(person.pk)
         return person
     if head is not None and head.person.name == row.head_name:
         return None  # the same head, recorded without a phone
@@ -478,8 +479,7 @@ def _apply_household_plan(rows: list[HouseholdRow], plan: _HouseholdPlan) -> Hou
         households_updated=plan.updated,
         households_unchanged=plan.unchanged,
         buildings_created=[b.name for b in plan.new_buildings],
-        people_registered=len(new_people),
-        people_linked=len(plan.linked),
+        heads_named=len(plan.heads) + len(plan.claims),
     )
 
 
@@ -495,6 +495,7 @@ def import_households(*, actor, compound: Region, file) -> HouseholdImportResult
             if issues:
                 raise ImportRejected(issues)
             result = _apply_household_plan(rows, plan)
+            claim_heads(by=actor, claims=plan.claims)
             registered = sorted([p.name, p.phone or ""] for p in plan.new_people.values())
             record(
                 actor=actor,

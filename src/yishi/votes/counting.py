@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.access.models import RoleAssignment
 from yishi.access.roles import Role
 from yishi.errors import Refused
-from yishi.regions.models import within
+from yishi.regions.models import Household, Level, within
 
 from . import rules_math
 from .models import TALLIED_CHANNELS, Ballot, Channel, ElectorateKind, NamedChoice, Vote
@@ -163,3 +163,34 @@ def electorate_people(vote: Vote) -> list[int]:
         .distinct()
     )
     return sorted(set(holders))
+
+
+# The bodies whose members a roster counts: the representatives (a role held in the community), the households
+# (the household roster). A villagers' or residents' meeting counted by heads has no roster of everyone aged 18.
+_SEATED_BY_ROLE = {"eight_step": Role.REPRESENTATIVE, "village_representatives": Role.REPRESENTATIVE}
+_SEATED_BY_HOUSEHOLD = {"village_assembly_households"}
+
+
+def community_of(region):
+    """The community (or village) a region belongs to: its body decides."""
+    if region.level <= Level.COMMUNITY:
+        return region
+    return region.ancestors().filter(level=Level.COMMUNITY).first() or region
+
+
+def seated(preset: str, region) -> int | None:
+    """How many sit in ``preset``'s body at ``region``'s community today, or None where no roster counts them
+    (a meeting by heads, or a community that has recorded none of the body's members yet)."""
+    community = community_of(region)
+    if preset in _SEATED_BY_ROLE:
+        return (
+            RoleAssignment.objects.active()
+            .filter(role=_SEATED_BY_ROLE[preset], person__is_active=True)
+            .filter(within(community, "region"))
+            .values("person_id")
+            .distinct()
+            .count()
+        ) or None
+    if preset in _SEATED_BY_HOUSEHOLD:
+        return Household.objects.filter(within(community, "region")).count() or None
+    return None

@@ -3,6 +3,7 @@ freeze when it opens; the electorate is taken as it stands at that moment (one s
 ballot is laid out per seat. Each function runs in one transaction with its audit entry.
 """
 
+import dataclasses
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -108,11 +109,28 @@ def _clean_options(kind: str, options) -> list[Option]:
 
 def eight_step_threshold(region: Region | None) -> tuple[int, int]:
     """The eight-step vote's threshold at ``region``: the region's own (or nearest ancestor's), else the city's."""
-    value, _source = rule_for(
-        region, "vote_threshold:eight_steps", (tuple(settings.YISHI_VOTE_THRESHOLD), "")
+    rule = rule_at("eight_step", region)
+    return rule.threshold_numerator, rule.threshold_denominator
+
+
+def rule_at(preset: str, region: Region | None) -> Rule:
+    """The rule of ``preset`` as it holds at ``region``: the statute's, with the quorum and threshold a region
+    (or its nearest ancestor) has set in its rules (``/r/<id>/rules/``). The eight-step threshold's default is
+    the city's setting."""
+    rule = rules_math.PRESETS[preset].rule
+    default = (
+        tuple(settings.YISHI_VOTE_THRESHOLD)
+        if preset == "eight_step"
+        else (rule.threshold_numerator, rule.threshold_denominator)
     )
-    numerator, denominator = value
-    return numerator, denominator
+    if rule.method == rules_math.Method.THRESHOLD:
+        (n, d), _source = rule_for(region, rules_math.threshold_key(preset), (default, ""))
+        rule = dataclasses.replace(rule, threshold_numerator=n, threshold_denominator=d)
+    if rule.has_quorum:
+        default_quorum = (rule.quorum_numerator, rule.quorum_denominator)
+        (n, d), _source = rule_for(region, rules_math.quorum_key(preset), (default_quorum, ""))
+        rule = dataclasses.replace(rule, quorum_numerator=n, quorum_denominator=d)
+    return rule
 
 
 def _rule_for(preset: str, rule: Rule | None, region: Region | None = None) -> tuple[str, Rule]:
@@ -122,12 +140,7 @@ def _rule_for(preset: str, rule: Rule | None, region: Region | None = None) -> t
         return "", rule
     if preset not in rules_math.PRESETS:
         raise Refused(_("Unknown voting rule."), "unknown_rule", field="rule")
-    chosen = rules_math.PRESETS[preset].rule
-    if preset == "eight_step":
-        # The city's setting for the eight-step vote (also what record_result applies).
-        numerator, denominator = eight_step_threshold(region)
-        chosen = Rule(threshold_numerator=numerator, threshold_denominator=denominator)
-    return preset, chosen
+    return preset, rule_at(preset, region)
 
 
 def _rule_fields(rule: Rule) -> dict:
@@ -190,7 +203,7 @@ def create_vote(
     electorate: str = ElectorateKind.REPRESENTATIVES,
     body_role: str = "",
     people=(),
-    preset: str = "eight_step",
+    preset: str = "",
     rule: Rule | None = None,
     secret: bool = False,
     proxies_allowed: bool = False,
@@ -210,7 +223,15 @@ def create_vote(
         raise Refused(_("Unknown kind of vote."), "unknown_kind", field="kind")
     if electorate not in ElectorateKind.values:
         raise Refused(_("Unknown electorate."), "unknown_electorate", field="electorate")
-    preset, chosen = _rule_for(preset, rule, region)
+    bodies = matter.procedure.bodies if matter is not None and matter.procedure is not None else ()
+    if bodies and kind == Kind.YES_NO and rule is None and preset and preset not in bodies:
+        raise Refused(
+            _("This matter's decision is taken by: %(bodies)s.")
+            % {"bodies": "、".join(str(rules_math.PRESETS[b].label) for b in bodies)},
+            "wrong_body",
+            field="rule",
+        )
+    preset, chosen = _rule_for(preset or (bodies[0] if bodies else "eight_step"), rule, region)
     if matter is not None:
         matter = Matter.objects.select_for_update().get(
             pk=matter.pk

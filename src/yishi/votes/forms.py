@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules_math
 from .models import BODY_ROLES, TALLIED_CHANNELS, ElectorateKind, Kind
+from .rules_math import PRESETS
 
 OPTION_ROWS = 6
 
@@ -276,11 +277,43 @@ class ReceiptCheckForm(forms.Form):
     code = forms.CharField(label=_("Receipt code"), max_length=20)
 
 
-class VoteResultForm(forms.Form):
-    """The representatives' vote on a matter's plan, counted elsewhere and recorded on the matter page."""
+def deciding_bodies(matter) -> list[tuple[str, str]]:
+    """(key, label) of the bodies that may decide on ``matter``'s plan at its step, the default first."""
+    step = matter.step
+    keys = (step.bodies if step is not None else ()) or ("eight_step",)
+    return [(key, PRESETS[key].label) for key in keys]
 
-    electorate = forms.IntegerField(label=_("Representatives entitled to vote"), min_value=1)
+
+class VoteResultForm(forms.Form):
+    """The decision on a matter's plan, counted elsewhere and recorded on the matter page."""
+
+    body = forms.ChoiceField(label=_("Decided by"), required=False)
+    electorate = forms.IntegerField(
+        label=_("Entitled to vote"),
+        min_value=1,
+        required=False,
+        help_text=_("Leave empty to take the body as seated today."),
+    )
     present = forms.IntegerField(label=_("Present"), min_value=0)
     in_favour = forms.IntegerField(label=_("In favour"), min_value=0)
     against = forms.IntegerField(label=_("Against"), min_value=0)
     abstain = forms.IntegerField(label=_("Abstaining"), min_value=0)
+    entitled_names = forms.CharField(
+        label=_("Who was entitled to vote, one name per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        help_text=_("Needed only when the number entitled differs from the body as seated today."),
+    )
+
+    def __init__(self, *args, bodies=(), seated=None, **kwargs):
+        """``bodies``: (key, label) of the bodies the step names; ``seated``: the first one's members today."""
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = list(bodies)
+        if seated is not None:
+            self.fields["electorate"].help_text = _(
+                "Leave empty to take the body as seated today: %(n)s members."
+            ) % {"n": seated}
+
+    def clean_entitled_names(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["entitled_names"].splitlines() if line.strip()]

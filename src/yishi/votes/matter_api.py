@@ -26,6 +26,15 @@ def _vote(v, numbers: dict) -> dict:
         "against": v.against,
         "abstain": v.abstain,
         "rule": f"{v.numerator}/{v.denominator}",
+        "body": v.preset.key,
+        "body_label": str(v.preset.label),
+        "basis": v.preset.source,
+        "quorum": f"{v.quorum_numerator}/{v.quorum_denominator}" if v.quorum_numerator else "",
+        "base": v.base,
+        "seated": v.seated,
+        "electorate_differs": v.electorate_differs,
+        "entitled_names": v.entitled_names,
+        "statement": v.statement,
         "passed": v.passed,
         "recorded_at": v.recorded_at,
     }
@@ -36,7 +45,9 @@ def _vote(v, numbers: dict) -> dict:
     operation_id="yishi_matters_api_add_vote",
     auth=WRITE_AUTH,
     response={201: VoteOut, **WRITE_ERRORS},
-    summary="Record the representatives' vote as counted; a failed vote returns to drafting",
+    summary="Record the decision on the plan as the body counted it; a failed vote returns to drafting",
+    description="The body is one the step names (its statute's rule); the electorate is the body as seated "
+    "today unless `entitled_names` lists who was (`entitled_list_required`).",
 )
 def add_vote(request, matter_id: int, body: VoteIn):
     result = record_result(actor=request.auth, matter=queries.get_matter(matter_id), **body.dict())

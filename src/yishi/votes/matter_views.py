@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yishi.matters import queries
 from yishi.matters.views import _act, _bind
 
-from .forms import VoteResultForm
+from .forms import VoteResultForm, deciding_bodies
 from .tallies import record_result
 
 
@@ -19,6 +20,5 @@ def vote(request, pk):
     def call(matter, d):
         record_result(actor=request.user, matter=matter, **d)
 
-    return _act(
-        request, pk, "vote", _bind("vote", VoteResultForm, request), call, _("The vote result is recorded.")
-    )
+    form = _bind("vote", VoteResultForm, request, bodies=deciding_bodies(queries.get_matter(pk)))
+    return _act(request, pk, "vote", form, call, _("The vote result is recorded."))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.access.roles import Role
 from yishi.append_only import AppendOnly
 
-from .rules_math import Base, Method, Rule
+from .rules_math import ABSTAIN, NO, PRESETS, YES, Base, Counts, Method, Rule, statement
 
 
 class VoteResult(models.Model):
@@ -29,9 +29,20 @@ class VoteResult(models.Model):
     in_favour = models.PositiveIntegerField(_("in favour"))
     against = models.PositiveIntegerField(_("against"))
     abstain = models.PositiveIntegerField(_("abstaining"))
-    # The rule as applied, kept with the result: in favour ≥ numerator/denominator of the electorate.
+    # The rule as applied, kept with the result (rules_math.Rule): the body that decided (a preset's key; empty
+    # on results recorded before bodies were named: the eight-step rule), its quorum and its threshold.
+    body = models.CharField(_("deciding body"), max_length=30, blank=True)
+    quorum_numerator = models.PositiveSmallIntegerField(default=0)
+    quorum_denominator = models.PositiveSmallIntegerField(default=1)
+    quorum_strict = models.BooleanField(default=False)
     numerator = models.PositiveSmallIntegerField(default=2)
     denominator = models.PositiveSmallIntegerField(default=3)
+    base = models.CharField(max_length=10, default="electorate")
+    strict = models.BooleanField(default=False)
+    # The body as seated on the day (its roster); None where no roster counts it (a villagers' meeting by
+    # heads). An electorate that differs is recorded only with the named list of who was entitled.
+    seated = models.PositiveIntegerField(_("members seated"), null=True, blank=True)
+    entitled_names = models.JSONField(_("who was entitled to vote"), default=list, blank=True)
     passed = models.BooleanField(_("passed"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -50,6 +61,40 @@ class VoteResult(models.Model):
         if self.pk is not None:
             raise ValueError("vote results are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def rule(self) -> Rule:
+        return Rule(
+            quorum_numerator=self.quorum_numerator,
+            quorum_denominator=self.quorum_denominator,
+            quorum_strict=self.quorum_strict,
+            threshold_numerator=self.numerator,
+            threshold_denominator=self.denominator,
+            base=Base(self.base),
+            strict=self.strict,
+        )
+
+    @property
+    def preset(self):
+        return PRESETS.get(self.body or "eight_step", PRESETS["eight_step"])
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(
+            self.electorate,
+            self.present,
+            {YES: self.in_favour, NO: self.against, ABSTAIN: self.abstain},
+        )
+
+    @property
+    def statement(self) -> str:
+        """应到30人，实到25人，赞成19人；须全体代表三分之二以上即20人赞成：未通过 — in the active language."""
+        return statement(self.rule, self.counts, self.preset.members)
+
+    @property
+    def electorate_differs(self) -> bool:
+        """The electorate recorded is not the body as seated that day (a deviation, shown with the names)."""
+        return self.seated is not None and self.electorate != self.seated
 
 
 class Kind(models.TextChoices):

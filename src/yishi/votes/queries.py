@@ -79,16 +79,37 @@ def rule_source(vote: Vote) -> tuple[str, str]:
 
 
 def region_rules() -> list[RuleKey]:
-    """The vote rules a region may set for itself and below: the eight-step vote's threshold."""
-    return [
-        RuleKey(
-            "vote_threshold:eight_steps",
-            _("Share of all representatives needed to pass an eight-step vote"),
-            "fraction",
-            list(settings.YISHI_VOTE_THRESHOLD),
-            rules_math.PRESETS["eight_step"].source,
-        )
-    ]
+    """The vote rules a region may set for itself and below: each body's threshold and quorum (the statute's
+    by default; the eight-step threshold's default is the city's setting)."""
+    keys = []
+    for preset in rules_math.PRESETS.values():
+        rule = preset.rule
+        if rule.method == rules_math.Method.THRESHOLD:
+            default = (
+                list(settings.YISHI_VOTE_THRESHOLD)
+                if preset.key == "eight_step"
+                else [rule.threshold_numerator, rule.threshold_denominator]
+            )
+            keys.append(
+                RuleKey(
+                    rules_math.threshold_key(preset.key),
+                    _("%(body)s: share in favour needed to pass") % {"body": preset.label},
+                    "fraction",
+                    default,
+                    preset.source,
+                )
+            )
+        if rule.has_quorum:
+            keys.append(
+                RuleKey(
+                    rules_math.quorum_key(preset.key),
+                    _("%(body)s: share of the members who must take part") % {"body": preset.label},
+                    "fraction",
+                    [rule.quorum_numerator, rule.quorum_denominator],
+                    preset.source,
+                )
+            )
+    return keys
 
 
 def _voided_proxy():

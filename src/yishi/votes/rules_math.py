@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ class Preset:
     label: "StrOrPromise"
     rule: Rule
     basis: "StrOrPromise"  # the statute and article, or our source where no statute rules
+    members: "StrOrPromise"  # who sits in the body, as its result names them ("全体代表")
 
     @property
     def source(self) -> str:
@@ -158,6 +160,7 @@ PRESETS: dict[str, Preset] = {
             _(
                 "The city's eight-step method (八步议事): the residents' vote decides; at least 2/3 of all representatives in favour"
             ),
+            _("representatives"),
         ),
         Preset(
             "village_representatives",
@@ -173,6 +176,7 @@ PRESETS: dict[str, Preset] = {
             _(
                 "Organic Law of the Villagers' Committees (2018), Art. 26: at least 2/3 of the members present; more than half of those present in favour"
             ),
+            _("representatives"),
         ),
         Preset(
             "village_assembly",
@@ -189,6 +193,7 @@ PRESETS: dict[str, Preset] = {
             _(
                 "Organic Law of the Villagers' Committees (2018), Art. 22: more than half of the villagers aged 18 or over present; more than half of those present in favour"
             ),
+            _("villagers"),
         ),
         Preset(
             "village_assembly_households",
@@ -204,6 +209,7 @@ PRESETS: dict[str, Preset] = {
             _(
                 "Organic Law of the Villagers' Committees (2018), Art. 22: at least 2/3 of the households represented; more than half of those present in favour"
             ),
+            _("household representatives"),
         ),
         Preset(
             "residents_assembly",
@@ -220,6 +226,7 @@ PRESETS: dict[str, Preset] = {
             _(
                 "Organic Law of the Urban Residents' Committees (2018), Art. 9: more than half present; more than half of those present in favour"
             ),
+            _("residents"),
         ),
         Preset(
             "owners_ordinary",
@@ -236,6 +243,7 @@ PRESETS: dict[str, Preset] = {
             _(
                 "Civil Code, Art. 278: owners of at least 2/3 of the floor area and at least 2/3 of the owners take part; more than half of the participating area and owners in favour"
             ),
+            _("owners"),
         ),
         Preset(
             "owners_special",
@@ -251,6 +259,7 @@ PRESETS: dict[str, Preset] = {
             _(
                 "Civil Code, Art. 278: owners of at least 2/3 of the floor area and at least 2/3 of the owners take part; at least 3/4 of the participating area and owners in favour"
             ),
+            _("owners"),
         ),
         Preset(
             "plurality",
@@ -259,9 +268,21 @@ PRESETS: dict[str, Preset] = {
             _(
                 "A choice among options (such as bidders): the option with the most votes; no statute sets a rule"
             ),
+            _("voters"),
         ),
     )
 }
+
+
+def threshold_key(preset: str) -> str:
+    """The key of a preset's threshold among a region's rules (``/r/<id>/rules/``)."""
+    # The eight-step key predates the others and names the procedure; regions have set it already.
+    return "vote_threshold:eight_steps" if preset == "eight_step" else f"vote_threshold:{preset}"
+
+
+def quorum_key(preset: str) -> str:
+    """The key of a preset's quorum among a region's rules."""
+    return f"vote_quorum:{preset}"
 
 
 @dataclass(frozen=True)
@@ -448,3 +469,75 @@ def tally_state(entries: list[Entry]) -> tuple[TallyState, Mapping[str, int] | N
     if first.entered_by != second.entered_by and dict(first.counts) == dict(second.counts):
         return TallyState.ACCEPTED, dict(first.counts)
     return TallyState.MISMATCH, None
+
+
+# ---- a result in the statutes' words ----------------------------------------------------------------------
+
+_CHINESE_NUMERALS = "零一二三四五六七八九十"
+
+
+def _numeral(k: int) -> str:
+    """A fraction's term as the statutes write it: 三分之二 in Chinese, 2/3 otherwise."""
+    if (translation.get_language() or "").startswith("zh") and 0 <= k <= 10:
+        return _CHINESE_NUMERALS[k]
+    return str(k)
+
+
+def share(numerator: int, denominator: int, strict: bool) -> str:
+    """ "三分之二以上", "过半数": the share a rule asks for, in words."""
+    if strict and (numerator, denominator) == (1, 2):
+        return str(_("more than half"))
+    fraction = _("%(n)s/%(d)s") % {"n": _numeral(numerator), "d": _numeral(denominator)}
+    text = _("more than %(f)s") if strict else _("at least %(f)s")
+    return str(text % {"f": fraction})
+
+
+def statement(rule: Rule, counts: Counts, members) -> str:
+    """The result as the statutes judge it, with every number a resident checks: "应到30人，实到25人，赞成19人；
+    须全体代表三分之二以上即20人赞成：未通过". ``members``: who sits in the body (代表, 村民 …)."""
+    yes = counts.choices.get(YES, 0)
+    said = _("%(electorate)s entitled, %(present)s present, %(yes)s in favour") % {
+        "electorate": counts.electorate,
+        "present": counts.present,
+        "yes": yes,
+    }
+    needs = []
+    if rule.has_quorum:
+        needs.append(
+            _("%(share)s of all %(members)s present, that is %(need)s")
+            % {
+                "share": share(rule.quorum_numerator, rule.quorum_denominator, rule.quorum_strict),
+                "members": members,
+                "need": needed(
+                    counts.electorate, rule.quorum_numerator, rule.quorum_denominator, rule.quorum_strict
+                ),
+            }
+        )
+    decision = decide(rule, counts)
+    if rule.method == Method.THRESHOLD and decision.code != "no_quorum":
+        base_words = {
+            Base.ELECTORATE: _("all %(members)s") % {"members": members},
+            Base.PRESENT: _("the %(members)s present") % {"members": members},
+            Base.CAST: _("the votes cast for and against"),
+        }[rule.base]
+        needs.append(
+            _("%(share)s of %(base)s in favour, that is %(need)s")
+            % {
+                "share": share(rule.threshold_numerator, rule.threshold_denominator, rule.strict),
+                "base": base_words,
+                "need": needed(
+                    _base(rule, counts, area=False),
+                    rule.threshold_numerator,
+                    rule.threshold_denominator,
+                    rule.strict,
+                ),
+            }
+        )
+    if decision.code == "no_quorum":
+        verdict = _("too few present, the vote does not count")
+    else:
+        verdict = _("passed") if decision.passed else _("not passed")
+    return str(
+        _("%(said)s; %(needs)s: %(verdict)s")
+        % {"said": said, "needs": str(_("; ")).join(str(n) for n in needs), "verdict": verdict}
+    )

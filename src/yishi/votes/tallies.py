@@ -26,7 +26,8 @@ from . import predicates, rules_math
 from .counting import CountResult as _Count
 from .counting import count as _count
 from .counting import entries_of as _entries
-from .drafting import eight_step_threshold
+from .counting import seated
+from .drafting import rule_at
 from .models import (
     TALLIED_CHANNELS,
     Channel,
@@ -42,28 +43,73 @@ from .models import (
     VoteResult,
 )
 from .queries import current_result
-from .rules_math import NO, YES, Counts, TallyState, reaches
+from .rules_math import ABSTAIN, NO, YES, Counts, TallyState
 from .seats import acting_person, already_voted, elector_of, frozen_digest, lock_matter, locked, option_of
 
 # ---- recording a result counted elsewhere (kept for the procedure's vote step) ------------------------------
 
 
+def _entitled(names, electorate: int, seated: int | None) -> list[str]:
+    """The named list an electorate other than the seated body's needs: one name per person entitled."""
+    names = [str(n).strip() for n in (names or []) if str(n).strip()]
+    if seated is None or electorate == seated:
+        return names
+    if len(names) != electorate:
+        raise Refused(
+            _(
+                "%(seated)s members sit in this body today. To record %(electorate)s as entitled to vote, list "
+                "the %(electorate)s people who were, one name per line (%(listed)s given)."
+            )
+            % {"seated": seated, "electorate": electorate, "listed": len(names)},
+            "entitled_list_required",
+            field="entitled_names",
+        )
+    if len(set(names)) != len(names):
+        raise Refused(
+            _("A name appears twice in the list of who was entitled to vote."),
+            "entitled_list_repeats",
+            field="entitled_names",
+        )
+    return names
+
+
 @transaction.atomic
 def record_result(
-    *, actor, matter: Matter, electorate: int, present: int, in_favour: int, against: int, abstain: int
+    *,
+    actor,
+    matter: Matter,
+    present: int,
+    in_favour: int,
+    against: int,
+    abstain: int,
+    electorate: int | None = None,
+    body: str = "",
+    entitled_names=(),
 ) -> VoteResult:
-    """Record the representatives' vote on the plan (step 6) as counted. A failed vote returns to drafting."""
+    """Record the decision on the plan as the body counted it elsewhere. The body is one the procedure's
+    decision step names (its statute's rule, as the region sets it); the electorate is the body as seated today
+    unless the list of who was entitled is given. A failed vote returns to drafting."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     enforce(may_record_vote(actor, matter))
+    bodies = matter.step.bodies or ("eight_step",)
+    body = body or bodies[0]
+    if body not in bodies:
+        raise Refused(
+            _("At this step the decision is taken by: %(bodies)s.")
+            % {"bodies": "、".join(str(rules_math.PRESETS[b].label) for b in bodies)},
+            "wrong_body",
+            field="body",
+        )
+    members = seated(body, matter.region)
+    if electorate is None:
+        electorate = members
+    if electorate is None or electorate < 1:
+        raise Refused(
+            _("Give the number of people entitled to vote."), "electorate_required", field="electorate"
+        )
     counts = (electorate, present, in_favour, against, abstain)
     if any(not isinstance(n, int) or n < 0 for n in counts):
         raise Refused(_("Counts must be whole numbers, zero or more."), "invalid_count")
-    if electorate < 1:
-        raise Refused(
-            _("Give the number of representatives entitled to vote."),
-            "electorate_required",
-            field="electorate",
-        )
     if present > electorate:
         raise Refused(
             _("More present than entitled to vote: check the numbers."),
@@ -74,7 +120,11 @@ def record_result(
         raise Refused(
             _("More votes than people present: check the numbers."), "votes_exceed_present", field="in_favour"
         )
-    numerator, denominator = eight_step_threshold(matter.region)
+    names = _entitled(entitled_names, electorate, members)
+    rule = rule_at(body, matter.region)
+    decision = rules_math.decide(
+        rule, Counts(electorate, present, {YES: in_favour, NO: against, ABSTAIN: abstain})
+    )
     version = matter.plan_versions.order_by("-number").first()
     result = VoteResult.objects.create(
         matter=matter,
@@ -84,9 +134,11 @@ def record_result(
         in_favour=in_favour,
         against=against,
         abstain=abstain,
-        numerator=numerator,
-        denominator=denominator,
-        passed=reaches(in_favour, electorate, numerator, denominator),
+        body=body,
+        **result_rule_fields(rule),
+        seated=members,
+        entitled_names=names,
+        passed=decision.passed,
         recorded_by=actor,
     )
     record(
@@ -96,7 +148,10 @@ def record_result(
         data={
             "matter": matter.pk,
             "version": version.number,
+            "body": body,
+            "seated": members,
             "electorate": electorate,
+            "entitled_names": len(names),
             "present": present,
             "in_favour": in_favour,
             "against": against,
@@ -105,13 +160,22 @@ def record_result(
         },
     )
     if not result.passed:
-        reason = _("The vote did not pass: %(yes)s of %(n)s in favour, %(need)s needed.") % {
-            "yes": in_favour,
-            "n": electorate,
-            "need": -(-electorate * numerator // denominator),
-        }
+        reason = _("The vote did not pass: %(why)s") % {"why": result.statement}
         engine.return_after_failure(actor=actor, matter=matter, reason=str(reason))
     return result
+
+
+def result_rule_fields(rule: rules_math.Rule) -> dict:
+    """A ``VoteResult``'s columns for the rule it was judged by."""
+    return {
+        "quorum_numerator": rule.quorum_numerator,
+        "quorum_denominator": rule.quorum_denominator,
+        "quorum_strict": rule.quorum_strict,
+        "numerator": rule.threshold_numerator,
+        "denominator": rule.threshold_denominator,
+        "base": rule.base.value,
+        "strict": rule.strict,
+    }
 
 
 # ---- paper and show of hands ------------------------------------------------------------------------------
@@ -340,8 +404,9 @@ def close_vote(*, actor, vote: Vote) -> Vote:
             in_favour=c.choices[YES],
             against=c.choices[NO],
             abstain=c.present - c.choices[YES] - c.choices[NO],
-            numerator=vote.threshold_numerator,
-            denominator=vote.threshold_denominator,
+            body=vote.preset,
+            **result_rule_fields(vote.rule),
+            seated=c.electorate,  # the electorate frozen when the vote opened is the body as seated then
             passed=decision.passed,
             recorded_by=acting_person(actor),
         )

@@ -13,6 +13,7 @@ from yishi.access.roles import Role
 from yishi.matters import queries as matters
 from yishi.meetings import queries as meetings
 from yishi.notices import queries as notices
+from yishi.people.services import open_claims
 from yishi.procedures.definitions import DEFAULT, PROCEDURES
 from yishi.regions.models import Household
 from yishi.reminders.queries import escalated_in
@@ -139,6 +140,9 @@ def home_context(user) -> dict:
     if roles & RESIDENT_LIKE or not roles or lives_somewhere(user):
         # A representative's votes stand in their own section: shown once.
         sections["resident"] = resident_section(user, with_votes=not is_representative)
+    claims = list(open_claims(user)[:LIST_LIMIT])
+    if claims:  # whoever a household roster names is asked first, whatever roles they hold
+        sections["households"] = {"claims": claims}
     if roles & COMMUNITY_WORK:
         sections["community"] = community_section(user)
     if is_representative:

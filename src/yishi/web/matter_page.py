@@ -32,7 +32,8 @@ from yishi.regions.queries import units_serving
 from yishi.reminders.models import Escalation
 from yishi.reviews.forms import ReviewForm
 from yishi.reviews.models import Review
-from yishi.votes.forms import VoteResultForm
+from yishi.votes.counting import seated
+from yishi.votes.forms import VoteResultForm, deciding_bodies
 from yishi.votes.models import VoteResult
 from yishi.works import forms as work_forms
 from yishi.works.models import Work
@@ -121,12 +122,19 @@ def _fresh_forms(matter, units) -> dict:
         "resubmit": ("procedures.draft_plan", make("resubmit", procedure_forms.ReasonForm)),
         "consensus": ("procedures.record_consensus", make("consensus", plan_forms.ConsensusForm)),
         "review": ("procedures.review_plan", make("review", ReviewForm)),
-        "vote": ("procedures.record_vote", make("vote", VoteResultForm)),
+        "vote": ("procedures.record_vote", lambda: _vote_form(matter)),
         "work": ("procedures.assign_work", make("work", work_forms.WorkForm, units=units)),
         "publish": ("procedures.publish_result", make("publish", PublishForm, due=notice_due(step))),
         "rate": ("procedures.rate_result", make("rate", work_forms.RateForm)),
         "record_support": ("matters.record_support", make("support", forms.SupportForm)),
     }
+
+
+def _vote_form(matter):
+    bodies = deciding_bodies(matter)
+    return VoteResultForm(
+        auto_id=forms.auto_id("vote"), bodies=bodies, seated=seated(bodies[0][0], matter.region)
+    )
 
 
 def _forms(matter, actions, bound: dict, latest_voted_down: bool) -> dict:
@@ -344,7 +352,11 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "procedure_label": procedure_label,
         "checklist": steps,
         "deviations": deviations(
-            matter, transitions, escalated=facts.has("escalations"), announced_late=facts.has("late_notices")
+            matter,
+            transitions,
+            escalated=facts.has("escalations"),
+            announced_late=facts.has("late_notices"),
+            voted=facts.has("votes"),
         ),
         "photos": read("photos", lambda: list(matter.photos.all())),
         "sessions": sessions,

@@ -12,5 +12,5 @@ class Command(ImportCommand):
         return (
             f"{result.rows} rows: {result.households_created} households added, {result.households_updated} updated, "
             f"{result.households_unchanged} unchanged; {len(result.buildings_created)} buildings added; "
-            f"{result.people_registered} people registered, {result.people_linked} linked."
+            f"{result.heads_named} heads of household named (registered people are asked to confirm)."
         )
