@@ -63,7 +63,7 @@ def one(args) -> dict:
     from yishi.people.models import Person
     from yishi.procedures.models import Transition
     from yishi.regions.models import Level, Region
-    from yishi.stats import plain, rollups
+    from yishi.stats import plain, readers
     from yishi.stats.figures import Period
     from yishi.stats.models import Counter, Participant, Source
     from yishi.works.models import Satisfaction, Work
@@ -131,9 +131,9 @@ def one(args) -> dict:
     if args.province and province is not None and Region.objects.filter(level=Level.CITY).count() > 1:
         targets.insert(1, ("province", province))
     for name, region in targets:
-        out["timings"][f"{name} roll-ups"] = timed(dashboard(rollups, region), args.repeat)
+        out["timings"][f"{name} roll-ups"] = timed(dashboard(readers, region), args.repeat)
         out["timings"][f"{name} plain GROUP BY"] = timed(dashboard(plain, region), args.plain_repeat)
-        a, b = rollups.figures(region, period, today=today), plain.figures(region, period, today=today)
+        a, b = readers.figures(region, period, today=today), plain.figures(region, period, today=today)
         out["timings"][f"{name} roll-ups"]["equal_to_plain"] = a == b
 
     bureau = Person.objects.filter(phone="19900000001").first()

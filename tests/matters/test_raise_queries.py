@@ -11,7 +11,7 @@ from tests.stats.test_rollups import tables
 from yishi.matters.models import Matter
 from yishi.matters.services import record_matter
 from yishi.people.tokens import issue_token
-from yishi.stats import rollups
+from yishi.stats import rebuilding, rollups
 from yishi.stats.models import Counter, Participant, Source
 
 # Within the test's transaction (the service's own is a savepoint: two queries), including the detail the
@@ -61,7 +61,7 @@ def test_new_matters_leave_the_roll_ups_a_recount_would(place):
     rollups.refresh(rollups.MATTER, ids)  # recomputed from the raw rows: nothing to add
     assert tables() == kept
     assert dict(Source.objects.filter(kind=rollups.MATTER).values_list("object_id", "data")) == stored
-    rollups.rebuild()
+    rebuilding.rebuild()
     assert tables() == kept
 
 

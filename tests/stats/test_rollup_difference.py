@@ -2,7 +2,7 @@
 
 from tests import builders
 from tests.stats.test_rollups import tables
-from yishi.stats import rollups
+from yishi.stats import rebuilding, rollups
 from yishi.votes import casting, drafting
 
 
@@ -22,17 +22,17 @@ def test_each_ballot_spreads_one_person_whatever_the_votes_size_and_a_rebuild_ag
         vote=drafting.create_vote(actor=place.secretary, region=place.tree.community, question="是否同意？"),
     )
     spread = []
-    real = rollups._spread_people
+    real = rollups.spread_people
 
     def counting(rows, tree, sign, into):
         spread.append(len(rows))
         return real(rows, tree, sign, into)
 
-    monkeypatch.setattr(rollups, "_spread_people", counting)
+    monkeypatch.setattr(rollups, "spread_people", counting)
     for rep in reps:
         spread.clear()
         casting.cast_ballot(actor=rep, vote=vote, option="yes")
         assert sum(spread) == 1  # the new participant, not every participant so far twice
     refreshed = tables()
-    rollups.rebuild()
+    rebuilding.rebuild()
     assert tables() == refreshed

@@ -28,7 +28,7 @@ from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
 from yishi.reminders.services import escalate
 from yishi.reviews.services import submit_review
-from yishi.stats import plain, rollups
+from yishi.stats import plain, readers, rebuilding
 from yishi.stats.figures import Period, add_months
 from yishi.stats.models import Counter, Participant
 from yishi.stats.receivers import refresh_for
@@ -353,23 +353,23 @@ def differences(world) -> list:
     heavy = (world.p.tree.city, world.p.tree.street, world.p.tree.community)
     for region in regions(world.p):
         for period in periods(world):
-            got = asdict(rollups.figures(region, period, today=today))
+            got = asdict(readers.figures(region, period, today=today))
             want = asdict(plain.figures(region, period, today=today))
             for key in want:
                 if key not in ("region", "period") and got[key] != want[key]:
                     found.append((region.name, period.label, key, got[key], want[key]))
             if region in heavy and period in periods(world)[-3:]:
                 for dim in ("category", "channel"):
-                    if rollups.by_dimension(region, period, dim) != plain.by_dimension(region, period, dim):
+                    if readers.by_dimension(region, period, dim) != plain.by_dimension(region, period, dim):
                         found.append((region.name, period.label, dim))
-                if rollups.trend(region, period) != plain.trend(region, period):
+                if readers.trend(region, period) != plain.trend(region, period):
                     found.append((region.name, period.label, "trend"))
-                got_sub = [asdict(r) for r in rollups.subregions(region, period, today=today)]
+                got_sub = [asdict(r) for r in readers.subregions(region, period, today=today)]
                 want_sub = [asdict(r) for r in plain.subregions(region, period, today=today)]
                 if got_sub != want_sub:
                     found.append((region.name, period.label, "subregions", got_sub, want_sub))
         for as_of in (today, today - datetime.timedelta(days=40)):
-            if rollups.silent_communities(region, as_of) != plain.silent_communities(region, as_of):
+            if readers.silent_communities(region, as_of) != plain.silent_communities(region, as_of):
                 found.append((region.name, as_of, "silent"))
     return found
 
@@ -390,12 +390,12 @@ def test_roll_ups_equal_a_full_recount_after_random_events(place, clock):
         total += world.run(70)
         assert differences(world) == []
     assert total > 150, world.refusals
-    f = rollups.figures(place.tree.city, Period.year(2026), today=world.today())
+    f = readers.figures(place.tree.city, Period.year(2026), today=world.today())
     # The sequence reached every kind of figure, or the comparison proves little.
     assert f.raised and f.resolved and f.meetings_held and f.participants and f.tasks_on_time + f.tasks_late
     assert f.steps and f.ratings and f.finished and f.deviations
     kept = tables()
-    result = rollups.rebuild()
+    result = rebuilding.rebuild()
     assert result.counters > 0
     assert tables() == kept
 
@@ -410,5 +410,5 @@ def test_without_the_services_calls_the_comparison_fails(place, clock):
         assert differences(world) != []
     finally:
         figures_hooks.install(installed)
-    rollups.rebuild()
+    rebuilding.rebuild()
     assert differences(world) == []

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from yishi.matters.models import Matter
 from yishi.regions.models import Level, Region
-from yishi.stats import plain, rollups
+from yishi.stats import plain, readers
 from yishi.stats.figures import Period
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +35,11 @@ def test_generated_data_rebuilt_equals_the_plain_recount(capsys):
             Period.months_between(today.replace(year=today.year - 2), today),
         ):
             got, want = (
-                rollups.figures(region, period, today=today),
+                readers.figures(region, period, today=today),
                 plain.figures(region, period, today=today),
             )
             assert got == want, (region, period)
-    f = rollups.figures(city, Period.year(today.year - 1), today=today)
+    f = readers.figures(city, Period.year(today.year - 1), today=today)
     assert f.resolved and f.meetings_held and f.participants and f.ratings and f.steps["vote"].count
     call_command("rebuild_figures")
-    assert rollups.figures(city, Period.year(today.year - 1), today=today) == f
+    assert readers.figures(city, Period.year(today.year - 1), today=today) == f

@@ -46,7 +46,7 @@ from yishi.regions.models import Household, Level, Region, Unit, UnitKind
 from yishi.regions.services import create_unit
 from yishi.reviews.models import Review
 from yishi.reviews.services import submit_review
-from yishi.stats.rollups import rebuild as rebuild_figures
+from yishi.stats.rebuilding import rebuild as rebuild_figures
 from yishi.surveys import services as surveys
 from yishi.surveys.models import QuestionKind, Response, Survey
 from yishi.surveys.queries import code_for

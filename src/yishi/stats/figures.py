@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from yishi.regions.models import Region
 
-from . import rollups
+from . import readers, rollups
 from .shapes import (
     DURATION_BUCKETS,
     OVERFLOW_BUCKET,
@@ -93,7 +93,7 @@ __all__ = [
 
 
 def figures(region: Region, period: Period, *, today: date | None = None) -> Figures:
-    return rollups.figures(region, period, today=today)
+    return readers.figures(region, period, today=today)
 
 
 # The counters the public headline shows: "meet" and "raised" read their by-form and by-category rows too,
@@ -107,26 +107,26 @@ def headline(region: Region, period: Period) -> Figures:
     left at zero (nothing open, no participants, no communities counted): read them through ``figures``."""
     first, last = rollups.month_of(period.start), rollups.month_of(period.end)
     f = Figures(region=region, period=period)
-    rows = rollups._totals([region.pk], first, last, HEADLINE_DIMS).get(region.pk, {})
-    rollups._figures_from(f, rows, {}, timezone.localdate())
+    rows = readers._totals([region.pk], first, last, HEADLINE_DIMS).get(region.pk, {})
+    readers._figures_from(f, rows, {}, timezone.localdate())
     return f
 
 
 def trend(region: Region, period: Period) -> list[MonthRow]:
-    return rollups.trend(region, period)
+    return readers.trend(region, period)
 
 
 def by_category(region: Region, period: Period) -> list[DimensionRow]:
-    return rollups.by_dimension(region, period, "category")
+    return readers.by_dimension(region, period, "category")
 
 
 def by_channel(region: Region, period: Period) -> list[DimensionRow]:
-    return rollups.by_dimension(region, period, "channel")
+    return readers.by_dimension(region, period, "channel")
 
 
 def subregions(region: Region, period: Period, *, today: date | None = None) -> list[SubregionRow]:
-    return rollups.subregions(region, period, today=today)
+    return readers.subregions(region, period, today=today)
 
 
 def silent_communities(region: Region, as_of: date | None = None) -> list[Region]:
-    return rollups.silent_communities(region, as_of or timezone.localdate())
+    return readers.silent_communities(region, as_of or timezone.localdate())

@@ -28,7 +28,7 @@ from yishi.regions.models import Level, Region
 from yishi.regions.services import bulk_insert_regions
 from yishi.works.models import Satisfaction, Work, WorkStatus
 
-from . import rollups
+from . import rebuilding
 
 
 @dataclass(frozen=True)
@@ -455,5 +455,5 @@ def generate(*, size: str, seed: int = 1, log=print, rebuild: bool = True) -> Ge
     result.people = result.rows.get("people.Person", 0)
     result.seconds = time.monotonic() - started
     if rebuild:
-        result.rebuild_seconds = rollups.rebuild(verbose=log).seconds
+        result.rebuild_seconds = rebuilding.rebuild(verbose=log).seconds
     return result

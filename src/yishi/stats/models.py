@@ -1,4 +1,4 @@
-"""Roll-up tables behind the figures. Derived data: ``rollups.rebuild()`` recounts them from the raw tables.
+"""Roll-up tables behind the figures. Derived data: ``rebuilding.rebuild()`` recounts them from the raw tables.
 
 Months are stored as ordinals (year * 12 + month - 1) in the site's time zone.
 """

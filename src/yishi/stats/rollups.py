@@ -3,49 +3,30 @@
 One function per kind of source computes its whole contribution from the raw rows (``_matter_part`` …). A
 change refreshes the source: the new contribution is computed, the one stored in ``Source`` is subtracted,
 the difference is added to ``Counter`` for the region and every ancestor (and to ``Participant``), all in the
-caller's transaction. ``rebuild()`` computes every contribution in bulk, one street's subtree at a time, and
-writes the counters afresh. Both paths use the same contribution functions; the test compares the result
-with ``plain`` (GROUP BY over the raw tables), written independently.
-
-Readers (``figures`` …) sum counter rows: a region's period costs its months × dimensions, never its matters.
+caller's transaction. ``rebuilding.rebuild()`` computes every contribution in bulk, one street's subtree at
+a time, and writes the counters afresh. Both paths use the same contribution functions; the test compares
+the result with ``plain`` (GROUP BY over the raw tables), written independently. The readers are in
+``readers``.
 """
 
-import time
 from collections import Counter as Tally
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from yishi.matters.models import CLOSED_STATUSES, Matter, Status, Support
 from yishi.meetings.models import Announcement, Attendance, Meeting, MeetingStatus, Platform, Session
 from yishi.procedures.models import Transition, TransitionKind
-from yishi.regions.models import PATH_WIDTH, Level, Region, ids_in_path, path_upper_bound, within
+from yishi.regions.models import PATH_WIDTH, Level, Region, ids_in_path
 from yishi.reminders.models import Escalation
 from yishi.votes.models import Participation, Vote
 from yishi.works.models import Satisfaction, Work
 
-from . import rebuild_pg
 from .models import Counter, Participant, Source
-from .shapes import (
-    OVERFLOW_BUCKET,
-    DimensionRow,
-    Figures,
-    MonthRow,
-    Percentiles,
-    Period,
-    SubregionRow,
-    bucket_days,
-    bucket_of,
-    dimension_labels,
-    short_procedures,
-    silence_as_of,
-    silent_since,
-)
+from .shapes import bucket_of, short_procedures
 
 MATTER, MEETING, VOTE = "m", "g", "v"
 CONSULT = "consult:"  # kept at the community only
@@ -338,7 +319,7 @@ def _vote_part(data, tree: Tree) -> Part:
     return part
 
 
-def _parts(kind: str, q: Q, tree: Tree, shorts: set[str]) -> dict[int, Part]:
+def contributions(kind: str, q: Q, tree: Tree, shorts: set[str]) -> dict[int, Part]:
     if kind == MATTER:
         loaded = _load_matters(q)
         tree.ensure({d.row[1] for d in loaded.values()})
@@ -355,7 +336,7 @@ def _parts(kind: str, q: Q, tree: Tree, shorts: set[str]) -> dict[int, Part]:
 # --- spreading over the ancestors and writing -------------------------------------------------------------
 
 
-def _spread_counters(rows, tree: Tree, sign: int, into: dict) -> None:
+def spread_counters(rows, tree: Tree, sign: int, into: dict) -> None:
     for region, month, dim, n in rows:
         targets = (region,) if dim.startswith(CONSULT) else tree.ancestors(region)
         for anc in targets:
@@ -363,7 +344,7 @@ def _spread_counters(rows, tree: Tree, sign: int, into: dict) -> None:
             into[key] = into.get(key, 0) + sign * n
 
 
-def _spread_people(rows, tree: Tree, sign: int, into: dict) -> None:
+def spread_people(rows, tree: Tree, sign: int, into: dict) -> None:
     """(region, year, person) → {month index: count change}."""
     for region, month, person, n in rows:
         year, index = divmod(month, 12)
@@ -371,11 +352,11 @@ def _spread_people(rows, tree: Tree, sign: int, into: dict) -> None:
             into.setdefault((anc, year, person), Tally())[index] += sign * n
 
 
-def _mask(counts) -> int:
+def month_mask(counts) -> int:
     return sum(1 << i for i, c in enumerate(counts) if c)
 
 
-def _people_changes(region: int, year: int, old: list, new: list, into: dict) -> None:
+def people_changes(region: int, year: int, old: list, new: list, into: dict) -> None:
     """The distinct-people counters that change when one person's months go from ``old`` to ``new``."""
     base = year * 12
     for i in range(12):
@@ -428,14 +409,16 @@ def _apply_people(changes: dict, counter_changes: dict) -> None:
         new = [old[i] + delta.get(i, 0) for i in range(12)]
         if any(c < 0 for c in new):
             raise ValueError(f"participation below zero for {key}")
-        _people_changes(key[0], key[1], old, new, counter_changes)
+        people_changes(key[0], key[1], old, new, counter_changes)
         if row is None:
             if any(new):
                 create.append(
-                    Participant(region_id=key[0], year=key[1], person_id=key[2], counts=new, mask=_mask(new))
+                    Participant(
+                        region_id=key[0], year=key[1], person_id=key[2], counts=new, mask=month_mask(new)
+                    )
                 )
         elif any(new):
-            row.counts, row.mask = new, _mask(new)
+            row.counts, row.mask = new, month_mask(new)
             update.append(row)
         else:
             delete.append(row.pk)
@@ -453,7 +436,7 @@ def refresh(kind: str, ids) -> None:
     # No savepoint: an error here fails the caller's change, which rolls back as a whole.
     with transaction.atomic(savepoint=False):
         stored = _stored(kind, ids)
-        parts = _parts(kind, Q(pk__in=ids), tree, set(short_procedures()))
+        parts = contributions(kind, Q(pk__in=ids), tree, set(short_procedures()))
         changes = {pk: (_rows_of(stored.get(pk)), parts[pk].as_json() if pk in parts else None) for pk in ids}
         _apply(kind, changes, stored, tree)
 
@@ -527,10 +510,10 @@ def _apply(kind: str, changes: dict, stored: dict, tree: Tree) -> None:
         gone_c, added_c = _difference(old_rows["c"], new["c"])
         gone_p, added_p = _difference(old_rows["p"], new["p"])
         tree.ensure({r[0] for r in gone_c + added_c + gone_p + added_p})
-        _spread_counters(gone_c, tree, -1, counters)
-        _spread_counters(added_c, tree, 1, counters)
-        _spread_people(gone_p, tree, -1, people)
-        _spread_people(added_p, tree, 1, people)
+        spread_counters(gone_c, tree, -1, counters)
+        spread_counters(added_c, tree, 1, counters)
+        spread_people(gone_p, tree, -1, people)
+        spread_people(added_p, tree, 1, people)
         old = stored.get(pk)
         if new_rows is None:
             Source.objects.filter(kind=kind, object_id=pk).delete()
@@ -541,426 +524,3 @@ def _apply(kind: str, changes: dict, stored: dict, tree: Tree) -> None:
             old.save(update_fields=["data"])
     _apply_people(people, counters)
     _add_to_counters(counters)
-
-
-# --- rebuilding -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Rebuilt:
-    sources: int
-    counters: int
-    participants: int
-    seconds: float
-
-
-def _bulk_insert(model, rows, fields) -> int:
-    """Insert many rows: COPY on PostgreSQL, batched INSERTs elsewhere."""
-    if not rows:
-        return 0
-    if connection.vendor == "postgresql":
-        columns = ", ".join(fields)
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
-        ):  # psycopg 3
-            for row in rows:
-                copy.write_row(row)
-        return len(rows)
-    objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-    model.objects.bulk_create(objs, batch_size=2000)
-    return len(rows)
-
-
-def _json(value):
-    import json
-
-    return json.dumps(value, separators=(",", ":"))
-
-
-def rebuild(*, verbose=None, python: bool = False) -> Rebuilt:
-    """Recount every roll-up from the raw tables in one transaction: on PostgreSQL in SQL (``rebuild_pg``),
-    elsewhere (or with ``python``) through the contribution functions, one street's subtree at a time."""
-    started = time.monotonic()
-    on_pg = connection.vendor == "postgresql"
-    if on_pg and not python:
-        return _rebuild_pg(started, verbose)
-    tree = Tree().load_all()
-    shorts = set(short_procedures())
-    streets = list(Region.objects.filter(level=Level.STREET).order_by("path").values_list("pk", "path"))
-    upper_counters: dict = {}
-    upper_people: dict = {}
-    totals = {"sources": 0, "counters": 0, "participants": 0}
-
-    def flush(root_path: str | None, parts_by_kind: dict) -> None:
-        counters: dict = {}
-        people: dict = {}
-        sources = []
-        for kind, parts in parts_by_kind.items():
-            for pk, part in parts.items():
-                _spread_counters(part.counters, tree, 1, counters)
-                _spread_people(part.people, tree, 1, people)
-                sources.append((kind, pk, _json(part.as_json()) if on_pg else part.as_json()))
-        totals["sources"] += _bulk_insert(Source, sources, ("kind", "object_id", "data"))
-        mine_c, mine_p = {}, {}
-        for key, n in counters.items():
-            if root_path is not None and tree.path[key[0]].startswith(root_path):
-                mine_c[key] = mine_c.get(key, 0) + n
-            else:
-                upper_counters[key] = upper_counters.get(key, 0) + n
-        for key, months in people.items():
-            if root_path is not None and tree.path[key[0]].startswith(root_path):
-                mine_p[key] = months
-            else:
-                upper_people.setdefault(key, Tally()).update(months)
-        _write(mine_c, mine_p)
-
-    def _write(counters: dict, people: dict) -> None:
-        rows = []
-        for (region, year, person), months in people.items():
-            counts = [months.get(i, 0) for i in range(12)]
-            if any(counts):
-                rows.append((region, year, person, _json(counts) if on_pg else counts, _mask(counts)))
-                _people_changes(region, year, [0] * 12, counts, counters)
-        totals["participants"] += _bulk_insert(
-            Participant, rows, ("region_id", "year", "person_id", "counts", "mask")
-        )
-        totals["counters"] += _bulk_insert(
-            Counter,
-            [(r, m, d, n) for (r, m, d), n in counters.items() if n],
-            ("region_id", "month", "dim", "n"),
-        )
-
-    with transaction.atomic():
-        for model in (Counter, Participant, Source):
-            model.objects.all().delete()
-        for i, (_pk, path) in enumerate(streets):
-            inside = Q(region__path__gte=path, region__path__lt=path_upper_bound(path))
-            flush(path, {kind: _parts(kind, inside, tree, shorts) for kind in (MATTER, MEETING, VOTE)})
-            if verbose and i % 100 == 0:
-                verbose(
-                    f"  {i}/{len(streets)} streets, {totals['counters']} counters, "
-                    f"{time.monotonic() - started:.0f} s"
-                )
-        # Sources above every street (a district's meeting), or in a tree with no streets.
-        outside = Q()
-        for _pk, path in streets:
-            outside &= ~Q(region__path__gte=path, region__path__lt=path_upper_bound(path))
-        if len(streets) > 200:
-            outside = Q(region__level__lt=Level.STREET)
-        flush(None, {kind: _parts(kind, outside, tree, shorts) for kind in (MATTER, MEETING, VOTE)})
-        _write(upper_counters, upper_people)
-    if on_pg:
-        with connection.cursor() as cursor:
-            for model in (Counter, Participant, Source):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return Rebuilt(totals["sources"], totals["counters"], totals["participants"], time.monotonic() - started)
-
-
-def _rebuild_pg(started: float, verbose) -> Rebuilt:
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # TRUNCATE refuses while foreign-key checks of this transaction are still deferred: run them first.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for model in (Counter, Participant, Source):
-                cursor.execute(f"TRUNCATE {model._meta.db_table}")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        rebuild_pg.rebuild(verbose)
-    with connection.cursor() as cursor:
-        for model in (Counter, Participant, Source):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return Rebuilt(
-        Source.objects.count(),
-        Counter.objects.count(),
-        Participant.objects.count(),
-        time.monotonic() - started,
-    )
-
-
-# --- reading ----------------------------------------------------------------------------------------------
-
-
-def _period_months(period: Period) -> tuple[int, int]:
-    return month_of(period.start), month_of(period.end)
-
-
-def _filtered(region_ids, first: int, last: int, prefixes=None):
-    qs = Counter.objects.filter(region_id__in=region_ids, month__gte=first, month__lte=last)
-    if prefixes:
-        cond = Q()
-        for p in prefixes:
-            cond |= Q(dim__startswith=p)
-        qs = qs.filter(cond)
-    return qs
-
-
-def _sums(region_ids, first: int, last: int, prefixes=None) -> dict:
-    """{(region, month, dim): n} for the regions and months."""
-    return {
-        (r, m, d): n
-        for r, m, d, n in _filtered(region_ids, first, last, prefixes).values_list(
-            "region_id", "month", "dim", "n"
-        )
-    }
-
-
-def _totals(region_ids, first: int, last: int, prefixes=None) -> dict[int, dict]:
-    """{region: {dim: n summed over the months}}, summed by the database."""
-    out: dict[int, dict] = defaultdict(dict)
-    rows = (
-        _filtered(region_ids, first, last, prefixes)
-        .values_list("region_id", "dim")
-        .annotate(t=Sum("n"))
-        .order_by()
-    )
-    for region, dim, n in rows:
-        out[region][dim] = n
-    return out
-
-
-def _open_before(region_ids, last: int, prefix: str = "open") -> dict:
-    """Open matters at the end of month ``last``: the +1/-1 rows up to it, per region and dim. ``prefix`` "open"
-    reads the total only; "open.c:" or "open.h:" reads per category or channel."""
-    qs = Counter.objects.filter(region_id__in=region_ids, month__lte=last)
-    qs = qs.filter(dim="open") if prefix == "open" else qs.filter(dim__startswith=prefix)
-    rows = qs.values_list("region_id", "dim").annotate(n=Sum("n")).order_by()
-    return {(r, d): n for r, d, n in rows}
-
-
-def _percentiles(hist: Tally) -> Percentiles:
-    n = sum(hist.values())
-    if not n:
-        return Percentiles()
-
-    def rank(p: int) -> float:
-        target, seen = -(-p * n // 100), 0
-        for bucket in sorted(hist):
-            seen += hist[bucket]
-            if seen >= max(target, 1):
-                return bucket_days(bucket)
-        return bucket_days(OVERFLOW_BUCKET)
-
-    return Percentiles(count=n, median=rank(50), p90=rank(90))
-
-
-def _participants(region_ids, period: Period) -> dict[int, int]:
-    """Distinct people per region: one counter row for a month, quarter or year; the bit masks otherwise."""
-    first, last = _period_months(period)
-    p = period.params()
-    if "year" in p:
-        dim = "people.m" if "month" in p else "people.q" if "quarter" in p else "people.y"
-        return dict(
-            Counter.objects.filter(region_id__in=region_ids, month=first, dim=dim).values_list(
-                "region_id", "n"
-            )
-        )
-    people: dict[int, set] = defaultdict(set)
-    for year in range(first // 12, last // 12 + 1):
-        bits = sum(1 << i for i in range(12) if first <= year * 12 + i <= last)
-        rows = (
-            Participant.objects.filter(region_id__in=region_ids, year=year)
-            .alias(hit=F("mask").bitand(bits))
-            .filter(hit__gt=0)
-            .values_list("region_id", "person_id")
-        )
-        for region, person in rows:
-            people[region].add(person)
-    return {r: len(s) for r, s in people.items()}
-
-
-def _silence_counts(region: Region, as_of: date, depth: int | None = None) -> tuple[dict, dict]:
-    """Communities and active communities under ``region``, grouped by the first ``depth`` path characters."""
-    since = silent_since(as_of)
-    width = depth or len(region.path)
-    communities = dict(
-        Region.objects.filter(within(region), level=Level.COMMUNITY)
-        .annotate(g=Substr("path", 1, width))
-        .values_list("g")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    active = dict(
-        Counter.objects.filter(
-            within(region, "region"),
-            region__level=Level.COMMUNITY,
-            month__gte=month_of(since),
-            month__lte=month_of(as_of),
-            dim__startswith=CONSULT,
-            dim__gte=f"{CONSULT}{since.isoformat()}",
-            dim__lte=f"{CONSULT}{as_of.isoformat()}",
-            n__gt=0,
-        )
-        .annotate(g=Substr("region__path", 1, width))
-        .values_list("g")
-        .annotate(n=Count("region_id", distinct=True))
-        .order_by()
-    )
-    return communities, active
-
-
-def _figures_from(f: Figures, rows: dict, open_rows: dict, today: date) -> None:
-    steps: dict[str, Tally] = defaultdict(Tally)
-    res, forms, platforms, ratings, devs = Tally(), Tally(), Tally(), Tally(), Tally()
-    closed: Tally = Tally()
-    today_key = f"task.open:{today.isoformat()}"
-    for dim, n in rows.items():
-        if dim == "raised":
-            f.raised += n
-        elif dim == "accepted":
-            f.accepted += n
-        elif dim.startswith("closed:"):
-            closed[dim[7:]] += n
-        elif dim == "meet":
-            f.meetings_held += n
-        elif dim.startswith("meet.f:"):
-            forms[dim[7:]] += n
-        elif dim.startswith("meet.p:"):
-            platforms[dim[7:]] += n
-        elif dim.startswith("res:"):
-            res[int(dim[4:])] += n
-        elif dim.startswith("step:"):
-            _, key, bucket = dim.split(":")
-            steps[key][int(bucket)] += n
-        elif dim == "task.due":
-            f.tasks_due += n
-        elif dim == "task.ontime":
-            f.tasks_on_time += n
-        elif dim == "task.late":
-            f.tasks_late += n
-        elif dim.startswith("task.open:"):
-            if dim < today_key:
-                f.tasks_overdue += n
-            else:
-                f.tasks_not_yet_due += n
-        elif dim.startswith("sat:"):
-            ratings[int(dim[4:])] += n
-        elif dim == "finished":
-            f.finished += n
-        elif dim == "followed":
-            f.followed += n
-        elif dim.startswith("dev:"):
-            devs[dim[4:]] += n
-    f.referred, f.declined, f.merged = closed[Status.REFERRED], closed[Status.DECLINED], closed[Status.MERGED]
-    f.withdrawn, f.resolved, f.unresolved = (
-        closed[Status.WITHDRAWN],
-        closed[Status.RESOLVED],
-        closed[Status.UNRESOLVED],
-    )
-    f.open = open_rows.get("open", 0)
-    f.resolution = _percentiles(res)
-    f.steps = {key: _percentiles(h) for key, h in sorted(steps.items())}
-    f.meetings_by_form, f.meetings_by_platform = dict(+forms), dict(+platforms)
-    f.ratings, f.deviations = dict(+ratings), dict(+devs)
-
-
-def figures(region: Region, period: Period, *, today: date | None = None) -> Figures:
-    today = today or timezone.localdate()
-    first, last = _period_months(period)
-    f = Figures(region=region, period=period)
-    rows = _totals([region.pk], first, last)[region.pk]
-    open_rows = {d: n for (_r, d), n in _open_before([region.pk], last, "open").items()}
-    _figures_from(f, rows, open_rows, today)
-    f.participants = _participants([region.pk], period).get(region.pk, 0)
-    communities, active = _silence_counts(region, silence_as_of(period, today))
-    f.communities = communities.get(region.path, 0)
-    f.silent = f.communities - active.get(region.path, 0)
-    return f
-
-
-def trend(region: Region, period: Period) -> list[MonthRow]:
-    first, last = _period_months(period)
-    rows = _sums([region.pk], first, last, ["raised", "accepted", "closed:", "meet", "open"])
-    before = sum(n for (_r, d), n in _open_before([region.pk], first - 1, "open").items() if d == "open")
-    out, running = [], before
-    for month in range(first, last + 1):
-        get = lambda dim, m=month: rows.get((region.pk, m, dim), 0)  # noqa: E731
-        closed = sum(get(f"closed:{s}") for s in CLOSED_STATUSES)
-        running += get("open")
-        out.append(
-            MonthRow(
-                month=month_date(month),
-                raised=get("raised"),
-                accepted=get("accepted"),
-                resolved=get(f"closed:{Status.RESOLVED}"),
-                closed=closed,
-                meetings=get("meet"),
-                open=running,
-            )
-        )
-    return out
-
-
-def by_dimension(region: Region, period: Period, dimension: str) -> list[DimensionRow]:
-    first, last = _period_months(period)
-    tag = ".c:" if dimension == "category" else ".h:"
-    rows = _totals([region.pk], first, last, [f"raised{tag}", f"resolved{tag}"])[region.pk]
-    open_rows = {d: n for (_r, d), n in _open_before([region.pk], last, f"open{tag}").items()}
-    out = []
-    for key, label in dimension_labels(dimension):
-        row = DimensionRow(
-            key=key,
-            label=label,
-            raised=rows.get(f"raised{tag}{key}", 0),
-            resolved=rows.get(f"resolved{tag}{key}", 0),
-            open=open_rows.get(f"open{tag}{key}", 0),
-        )
-        if row.raised or row.resolved or row.open:
-            out.append(row)
-    return out
-
-
-def subregions(region: Region, period: Period, *, today: date | None = None) -> list[SubregionRow]:
-    today = today or timezone.localdate()
-    children = list(region.children.order_by("path"))
-    if not children:
-        return []
-    ids = [c.pk for c in children]
-    first, last = _period_months(period)
-    # What a sub-region's row shows: no step histograms.
-    rows = _totals(
-        ids, first, last, ["meet", "raised", "closed:", "res:", "task.", "sat:", "finished", "followed"]
-    )
-    opens = _open_before(ids, last, "open")
-    people = _participants(ids, period)
-    communities, active = _silence_counts(
-        region, silence_as_of(period, today), depth=len(region.path) + PATH_WIDTH
-    )
-    out = []
-    for child in children:
-        f = Figures(region=child, period=period)
-        _figures_from(f, rows.get(child.pk, {}), {"open": opens.get((child.pk, "open"), 0)}, today)
-        n = communities.get(child.path, 0)
-        out.append(
-            SubregionRow(
-                region=child,
-                meetings_held=f.meetings_held,
-                raised=f.raised,
-                resolved=f.resolved,
-                open=f.open,
-                tasks_overdue=f.tasks_overdue,
-                resolution_median=f.resolution.median,
-                satisfaction=f.satisfaction,
-                compliance=f.compliance,
-                participants=people.get(child.pk, 0),
-                communities=n,
-                silent=n - active.get(child.path, 0),
-            )
-        )
-    return out
-
-
-def silent_communities(region: Region, as_of: date) -> list[Region]:
-    since = silent_since(as_of)
-    active = Counter.objects.filter(
-        within(region, "region"),
-        region__level=Level.COMMUNITY,
-        month__gte=month_of(since),
-        month__lte=month_of(as_of),
-        dim__startswith=CONSULT,
-        dim__gte=f"{CONSULT}{since.isoformat()}",
-        dim__lte=f"{CONSULT}{as_of.isoformat()}",
-        n__gt=0,
-    ).values("region_id")
-    return list(
-        Region.objects.filter(within(region), level=Level.COMMUNITY).exclude(pk__in=active).order_by("path")
-    )

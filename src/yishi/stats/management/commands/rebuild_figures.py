@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from yishi.stats.rollups import rebuild
+from yishi.stats.rebuilding import rebuild
 
 
 class Command(BaseCommand):
