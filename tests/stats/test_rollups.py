@@ -32,7 +32,7 @@ from yishi.stats import plain, readers, rebuilding
 from yishi.stats.figures import Period, add_months
 from yishi.stats.models import Counter, Participant
 from yishi.stats.receivers import refresh_for
-from yishi.votes import drafting, tallies
+from yishi.votes import counting, drafting, tallies
 from yishi.votes.models import Participation
 from yishi.works.models import Satisfaction, Work
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
@@ -191,17 +191,23 @@ class World:
             if not ok:
                 return
         elif step == "vote":
-            yes = self.rng.choice([25, 25, 25, 12])
-            tallies.record_result(
+            seated = counting.seated("eight_step", m.region)
+            if seated is None or self.rng.random() < 0.3:  # typed, with the names where a roster counts
+                electorate, names = 30, [f"代表{i}" for i in range(30)]
+            else:
+                electorate, names = seated, []
+            yes = self.rng.choice([electorate, electorate, electorate, electorate // 3])
+            result = tallies.record_result(
                 actor=secretary,
                 matter=m,
-                electorate=30,
-                present=30,
+                electorate=electorate,
+                present=electorate,
                 in_favour=yes,
-                against=30 - yes,
+                against=electorate - yes,
                 abstain=0,
+                entitled_names=names,
             )
-            if yes < 20:
+            if not result.passed:
                 return
         elif step == "implement":
             if not m.works.exists():
@@ -394,6 +400,7 @@ def test_roll_ups_equal_a_full_recount_after_random_events(place, clock):
     # The sequence reached every kind of figure, or the comparison proves little.
     assert f.raised and f.resolved and f.meetings_held and f.participants and f.tasks_on_time + f.tasks_late
     assert f.steps and f.ratings and f.finished and f.deviations
+    assert f.deviations.get("electorate_differs")  # a vote recorded with a typed electorate and its names
     kept = tables()
     result = rebuilding.rebuild()
     assert result.counters > 0

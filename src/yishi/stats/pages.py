@@ -48,6 +48,7 @@ def deviation_labels() -> dict[str, str]:
         "unresolved": _("Closed unresolved"),
         "late_notice": _("Meeting announced at short notice"),
         "escalated": _("Overdue task escalated (督办)"),
+        "electorate_differs": _("Vote recorded with an electorate other than the body as seated"),
     }
 
 

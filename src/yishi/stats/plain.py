@@ -16,7 +16,7 @@ from yishi.meetings.models import Announcement, Attendance, Meeting, MeetingStat
 from yishi.procedures.models import Transition, TransitionKind
 from yishi.regions.models import PATH_WIDTH, Level, Region, within
 from yishi.reminders.models import Escalation
-from yishi.votes.models import Participation
+from yishi.votes.models import Participation, VoteResult
 from yishi.works.models import Satisfaction, Work
 
 from .shapes import (
@@ -144,6 +144,13 @@ def _deviations(finished) -> tuple[int, Counter]:
         .annotate(n=Count("id"))
     ):
         per_matter[pk]["late_notice"] += n
+    for pk, n in (
+        VoteResult.objects.filter(matter__in=ids, seated__isnull=False)
+        .exclude(electorate=F("seated"))
+        .values_list("matter")
+        .annotate(n=Count("id"))
+    ):
+        per_matter[pk]["electorate_differs"] += n
     kinds: Counter = Counter()
     for counts in per_matter.values():
         kinds.update(counts)

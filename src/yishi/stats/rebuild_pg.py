@@ -78,7 +78,8 @@ def statements() -> list[str]:
             WITH f AS (
               SELECT m.id, m.region_id, {m_closed} AS month,
                      (m.procedure_key IN ({shorts}))::int AS short_path, (m.status = 'unresolved')::int AS unresolved,
-                     COALESCE(r.n, 0) AS returned, COALESCE(e.n, 0) AS escalated, COALESCE(l.n, 0) AS late_notice
+                     COALESCE(r.n, 0) AS returned, COALESCE(e.n, 0) AS escalated, COALESCE(l.n, 0) AS late_notice,
+                     COALESCE(v.n, 0) AS electorate_differs
               FROM matters_matter m
               LEFT JOIN (SELECT matter_id, count(*) n FROM procedures_transition WHERE kind = 'return'
                          GROUP BY matter_id) r ON r.matter_id = m.id
@@ -88,14 +89,18 @@ def statements() -> list[str]:
                          JOIN meetings_announcement a ON a.id = am.announcement_id AND a.late
                          JOIN meetings_meeting g ON g.id = a.meeting_id AND g.status <> 'cancelled'
                          GROUP BY am.matter_id) l ON l.matter_id = m.id
+              LEFT JOIN (SELECT matter_id, count(*) n FROM votes_voteresult
+                         WHERE seated IS NOT NULL AND electorate <> seated GROUP BY matter_id) v ON v.matter_id = m.id
               WHERE m.status IN ('resolved', 'unresolved') AND m.closed_at IS NOT NULL)
             SELECT 'm', f.id, f.region_id, f.month, d.dim, d.n FROM f
             CROSS JOIN LATERAL (VALUES
               ('finished', 1),
-              ('followed', CASE WHEN f.short_path + f.unresolved + f.returned + f.escalated + f.late_notice = 0
+              ('followed', CASE WHEN f.short_path + f.unresolved + f.returned + f.escalated + f.late_notice
+                                     + f.electorate_differs = 0
                                 THEN 1 ELSE 0 END),
               ('dev:short_path', f.short_path), ('dev:unresolved', f.unresolved), ('dev:returned', f.returned),
-              ('dev:escalated', f.escalated), ('dev:late_notice', f.late_notice)) d(dim, n)
+              ('dev:escalated', f.escalated), ('dev:late_notice', f.late_notice),
+              ('dev:electorate_differs', f.electorate_differs)) d(dim, n)
             WHERE d.n > 0""",
         # Accepted, and the time in each step: a completion follows the change that entered its step.
         f"""INSERT INTO stats_part

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from yishi.matters.models import CLOSED_STATUSES, Matter, Status, Support
@@ -22,7 +22,7 @@ from yishi.meetings.models import Announcement, Attendance, Meeting, MeetingStat
 from yishi.procedures.models import Transition, TransitionKind
 from yishi.regions.models import PATH_WIDTH, Level, Region, ids_in_path
 from yishi.reminders.models import Escalation
-from yishi.votes.models import Participation, Vote
+from yishi.votes.models import Participation, Vote, VoteResult
 from yishi.works.models import Satisfaction, Work
 
 from .models import Counter, Participant, Source
@@ -136,6 +136,7 @@ class MatterRows:
     sessions: list = field(default_factory=list)
     escalations: int = 0
     late_notices: int = 0
+    electorate_differs: int = 0  # results recorded with an electorate other than the body as seated
 
 
 MATTER_FIELDS = (
@@ -201,6 +202,9 @@ def _load_matter_rows(out: dict[int, MatterRows], ids: list[int]) -> None:
     )
     for m, n in late.values_list("matter").annotate(n=Count("id")).order_by():
         out[m].late_notices = n
+    differs = VoteResult.objects.filter(**sub, seated__isnull=False).exclude(electorate=F("seated"))
+    for m, n in differs.values_list("matter").annotate(n=Count("id")).order_by():
+        out[m].electorate_differs = n
 
 
 def _matter_part(data: MatterRows, tree: Tree, shorts: set[str]) -> Part:
@@ -230,6 +234,7 @@ def _matter_part(data: MatterRows, tree: Tree, shorts: set[str]) -> Part:
             kinds["returned"] += sum(1 for t in data.transitions if t[0] == TransitionKind.RETURN)
             kinds["escalated"] += data.escalations
             kinds["late_notice"] += data.late_notices
+            kinds["electorate_differs"] += data.electorate_differs
             part.add(region, closed, "finished")
             if not +kinds:
                 part.add(region, closed, "followed")
