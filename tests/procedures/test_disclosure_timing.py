@@ -112,6 +112,7 @@ def test_the_page_offers_only_the_notice_the_step_takes(place):
     form = page[page.index('id="id_publish_kind"') :]
     form = form[: form.index("</select>")]
     assert 'value="resolution"' in form and 'value="result"' not in form
+    assert "应到30人，实到30人，赞成21人" in page  # the resolution's text starts from the result in words
     sent = staff.post(
         f"/m/{m.pk}/publish/", {"kind": "result", "title": "结果", "body": "内容", "period_days": 10}
     )

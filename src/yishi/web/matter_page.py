@@ -124,10 +124,19 @@ def _fresh_forms(matter, units) -> dict:
         "review": ("procedures.review_plan", make("review", ReviewForm)),
         "vote": ("procedures.record_vote", lambda: _vote_form(matter)),
         "work": ("procedures.assign_work", make("work", work_forms.WorkForm, units=units)),
-        "publish": ("procedures.publish_result", make("publish", PublishForm, due=notice_due(step))),
+        "publish": ("procedures.publish_result", lambda: _publish_form(matter, notice_due(step))),
         "rate": ("procedures.rate_result", make("rate", work_forms.RateForm)),
         "record_support": ("matters.record_support", make("support", forms.SupportForm)),
     }
+
+
+def _publish_form(matter, due):
+    """The notice the step posts; a resolution's text starts from the result in words, as the body decided it."""
+    initial = {}
+    passed = matter.vote_results.filter(passed=True).order_by("-recorded_at", "-pk").first()
+    if due == "resolution" and passed is not None:
+        initial["body"] = f"{passed.preset.label}：{passed.statement}"
+    return PublishForm(auto_id=forms.auto_id("publish"), due=due, initial=initial)
 
 
 def _vote_form(matter):
