@@ -35,7 +35,7 @@ from yishi.votes.forms import VoteResultForm
 from yishi.votes.models import VoteResult
 from yishi.works import forms as work_forms
 from yishi.works.models import Work
-from yishi.works.queries import satisfaction_columns, satisfaction_from
+from yishi.works.queries import current_parts, satisfaction_columns, satisfaction_from
 
 
 def units_for(matter):
@@ -119,7 +119,12 @@ def _fresh_forms(matter, units) -> dict:
         "consensus": ("procedures.record_consensus", make("consensus", plan_forms.ConsensusForm)),
         "review": ("procedures.review_plan", make("review", ReviewForm)),
         "vote": ("procedures.record_vote", make("vote", VoteResultForm)),
-        "work": ("procedures.assign_work", make("work", work_forms.WorkForm, units=units)),
+        "work": (
+            "procedures.assign_work",
+            lambda: work_forms.WorkForm(
+                auto_id=forms.auto_id("work"), units=units, parts=current_parts(matter)
+            ),
+        ),
         "publish": ("procedures.publish_result", make("publish", PublishForm)),
         "rate": ("procedures.rate_result", make("rate", work_forms.RateForm)),
         "record_support": ("matters.record_support", make("support", forms.SupportForm)),

@@ -29,10 +29,18 @@ VerdictKey = Literal[tuple(Verdict.values)]  # type: ignore[valid-type]
 
 
 class WorkIn(Schema):
-    title: str
-    due_on: date
-    unit: int | None = None
-    part: int | None = Field(None, description="The plan part (id) the task carries out")
+    part: int | None = Field(
+        None,
+        description="The plan part (id) the task carries out; its words, date and unit are the task's when "
+        "they are not given",
+    )
+    title: str = Field("", description="What the task is (the part's words when empty)")
+    due_on: date | None = Field(None, description="By when (the part's date when empty)")
+    unit: int | None = Field(None, description="Given to a unit serving the matter's place (id) …")
+    to_committee: bool = Field(False, description="… or to the committee (两委) of the matter's community …")
+    phone: str = Field(
+        "", description="… or to the person registered with this mobile number: exactly one of the three"
+    )
 
 
 class ReportIn(Schema):
@@ -77,6 +85,7 @@ def _work(w, offered) -> dict:
         "title": w.title,
         "part": w.part_id,
         "unit": _ref(w.unit),
+        "to": str(w.responsible),
         "responsible": w.responsible_label,
         "due_on": w.due_on,
         "status": w.status,
@@ -96,7 +105,7 @@ def _work(w, offered) -> dict:
     operation_id="yishi_matters_api_add_work",
     auth=WRITE_AUTH,
     response={201: WorkOut, **WRITE_ERRORS},
-    summary="Assign a task to a responsible unit",
+    summary="Give a task to a responsible unit, the community committee itself, or a person by their phone",
 )
 def add_work(request, matter_id: int, body: WorkIn):
     matter = queries.get_matter(matter_id)
@@ -106,8 +115,10 @@ def add_work(request, matter_id: int, body: WorkIn):
         matter=matter,
         title=body.title,
         due_on=body.due_on,
-        unit=_unit(matter, body.unit),
         part=part,
+        unit=_unit(matter, body.unit),
+        to_committee=body.to_committee,
+        phone=body.phone,
     )
     matter = queries.get_matter(matter_id)
     work.matter = matter

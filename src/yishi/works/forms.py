@@ -3,20 +3,101 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yishi.plans.models import PlanPart
 from yishi.regions.models import Unit
 
-from .models import Verdict
+from .models import Responsible, Verdict
+
+# Words in a plan part's ``responsible`` text that name the community's own committee (居委会, 村委会, 两委 …).
+COMMITTEE_WORDS = ("居委", "村委", "两委", "党委", "党支部", "党总支", "社区工作站")
+
+
+def suggested_responsible(part) -> str:
+    """Whom the form offers first for a task carrying out ``part``: the unit the plan names, the committee when its
+    text names the community's committee, else a person (whose phone the form asks for). Only a suggestion:
+    whoever assigns sees the part and chooses."""
+    if part is None or part.unit_id:
+        return Responsible.UNIT
+    if any(word in part.responsible for word in COMMITTEE_WORDS):
+        return Responsible.COMMITTEE
+    return Responsible.PERSON
+
+
+class PartChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, part) -> str:
+        label = f"{part.what} — {part.responsible_label}" if part.responsible_label else part.what
+        if getattr(part, "tasked", True):
+            return label
+        return _("%(part)s (no task yet)") % {"part": label}
 
 
 class WorkForm(forms.Form):
-    title = forms.CharField(label=_("Task"), max_length=200)
-    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), required=False)
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    """A task: the part of the plan it carries out, what it is, to whom (one of three), and by when. Left empty,
+    the words, the date and the unit are the part's."""
 
-    def __init__(self, *args, units=None, **kwargs):
+    part = PartChoiceField(
+        label=_("Part of the plan"), queryset=PlanPart.objects.none(), required=False, empty_label="—"
+    )
+    title = forms.CharField(
+        label=_("Task"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the words of the plan part."),
+    )
+    responsible = forms.ChoiceField(
+        label=_("Given to"), choices=Responsible.choices, widget=forms.RadioSelect, required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— the unit the plan part names —"),
+    )
+    phone = forms.CharField(
+        label=_("The person's mobile number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("They must be registered; they report on the task themselves."),
+    )
+    due_on = forms.DateField(
+        label=_("Due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to use the date in the plan."),
+    )
+
+    def __init__(self, *args, units=None, parts=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+        if parts is not None:  # ``works.queries.current_parts``: each part knows whether it has a task
+            field = self.fields["part"]
+            field.queryset = parts
+            if not self.is_bound:  # the choices read once, and the first part without a task offered first
+                rows = list(parts)
+                field.choices = [("", "—")] + [(p.pk, field.label_from_instance(p)) for p in rows]
+                first = next((p for p in rows if not p.tasked), None)
+                self.initial.setdefault("part", first.pk if first else None)
+                self.initial.setdefault("responsible", suggested_responsible(first))
+
+    def clean(self):
+        data = super().clean()
+        chosen, part = data.get("responsible"), data.get("part")
+        if chosen == Responsible.PERSON and not data.get("phone"):
+            self.add_error("phone", _("Give the person's mobile number."))
+        if chosen == Responsible.UNIT and not data.get("unit") and not (part and part.unit_id):
+            self.add_error("unit", _("Choose the responsible unit."))
+        return data
+
+    def assignment(self) -> dict:
+        """The service's arguments for whom the task goes to: the kind chosen, or (none chosen) whatever is filled."""
+        d, chosen = self.cleaned_data, self.cleaned_data.get("responsible")
+        return {
+            "unit": d.get("unit") if chosen in ("", Responsible.UNIT) else None,
+            "to_committee": chosen == Responsible.COMMITTEE,
+            "phone": d.get("phone", "") if chosen in ("", Responsible.PERSON) else "",
+        }
 
 
 class ReportForm(forms.Form):
