@@ -86,7 +86,8 @@ class WorkForm(forms.Form):
         chosen, part = data.get("responsible"), data.get("part")
         if chosen == Responsible.PERSON and not data.get("phone"):
             self.add_error("phone", _("Give the person's mobile number."))
-        if chosen == Responsible.UNIT and not data.get("unit") and not (part and part.unit_id):
+        if chosen == Responsible.UNIT and not data.get("unit") and part is None:
+            # With a part, its unit is taken; a part the plan gives someone else is explained by the service.
             self.add_error("unit", _("Choose the responsible unit."))
         return data
 
