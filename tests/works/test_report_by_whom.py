@@ -136,3 +136,45 @@ def test_a_person_named_finds_their_task_on_their_workbench(tasks):
     other = Client()
     other.force_login(p.neighbour)
     assert "交给我的落实任务" not in other.get("/work/").content.decode()
+
+
+def test_a_person_named_is_shown_whole_only_to_themself_and_the_staff_who_handle_the_matter(tasks):
+    """As a named submitter is (README, residents' names): masked (单****) to the public, other residents and
+    another community's committee; a unit and the committee by their names to everyone."""
+    p = tasks
+    for viewer, shown in (
+        (None, "单****"),
+        (p.neighbour, "单****"),
+        (p.other_secretary, "单****"),
+        (p.fire_staff, "单****"),
+        (p.head, "单元长老周"),
+        (p.secretary, "单元长老周"),
+    ):
+        page, api = Client(), Client()
+        if viewer is not None:
+            page.force_login(viewer)
+            api = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(viewer)}")
+        html = page.get(f"/m/{p.m.pk}/").content.decode()
+        found = re.search(rf'id="work-{p.head_task.pk}"><h3>[^<]*</h3>\s*<p class="meta">([^·<]*) ·', html)
+        assert found and found.group(1).strip() == shown, (viewer, found and found.group(1))
+        works = {w["id"]: w["responsible"] for w in api.get(f"/api/v1/matters/{p.m.pk}").json()["works"]}
+        assert works == {
+            p.fire_task.pk: "市消防救援支队",
+            p.committee_task.pk: "社区（村）两委",
+            p.head_task.pk: shown,
+        }
+        dossier = page.get(f"/m/{p.m.pk}/dossier/").content.decode()
+        assert f"通知各单元居民 — {shown} ·" in dossier
+        if shown != "单元长老周":
+            assert "单元长老周" not in html + dossier
+
+
+def test_the_resident_asked_to_confirm_a_persons_task_reads_their_name_masked(tasks):
+    p = tasks
+    report_progress(actor=p.head, work=p.head_task, text="已逐户通知", done=True)
+    home = Client()
+    home.force_login(p.resident)  # she raised the matter: she confirms its tasks
+
+    html = home.get("/work/").content.decode()
+
+    assert "通知各单元居民" in html and "单****" in html and "单元长老周" not in html

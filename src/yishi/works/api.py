@@ -20,6 +20,7 @@ from yishi.plans.models import PlanPart
 from yishi.procedures.offers import offers
 
 from .models import Verdict, Work
+from .presenters import responsible_shown
 from .queries import satisfaction_of
 from .services import assign_work, rate_result, report_progress, supervise
 
@@ -86,7 +87,7 @@ def _work(w, offered) -> dict:
         "part": w.part_id,
         "unit": _ref(w.unit),
         "to": str(w.responsible),
-        "responsible": w.responsible_label,
+        "responsible": responsible_shown(w, offered.person),
         "due_on": w.due_on,
         "status": w.status,
         "status_label": str(w.get_status_display()),

@@ -63,7 +63,7 @@ def overdue_in(regions, today=None):
     return (
         of_open_matters()
         .filter(q, status=WorkStatus.OPEN, due_on__lt=today)
-        .select_related("matter", "unit")
+        .select_related("matter__region", "unit", "assignee")
         .order_by("due_on", "pk")
     )
 
@@ -73,7 +73,7 @@ def to_confirm(user):
     return (
         of_open_matters()
         .filter(Q(matter__submitter=user) | Q(matter__supports__person=user), status=WorkStatus.DONE)
-        .select_related("matter", "unit")
+        .select_related("matter__region", "unit", "assignee")
         .order_by("done_at", "pk")
         .distinct()
     )
