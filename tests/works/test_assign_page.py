@@ -25,36 +25,58 @@ def part(m, what: str) -> PlanPart:
     return current_parts(m).get(what=what)
 
 
-def task_form(client, m) -> str:
-    page = client.get(f"/m/{m.pk}/").content.decode()
-    found = re.search(rf'<form[^>]*action="/m/{m.pk}/works/".*?</form>', page, re.S)
+def task_form(client, m, query: str = "") -> str:
+    page = client.get(f"/m/{m.pk}/{query}").content.decode()
+    found = re.search(r'<div id="assign">.*?</form>', page, re.S)
     assert found, "the secretary is offered the task form"
     return found.group(0)
 
 
-def chosen_part(form: str) -> str:
-    return re.search(r'<option value="\d+" selected>([^<]*)</option>', form).group(1)
+def chosen_part(form: str) -> str | None:
+    found = re.search(r'<option value="\d+" selected>([^<]*)</option>', form)
+    return found.group(1) if found else None
 
 
-def chosen_kind(form: str) -> str:
-    return re.search(r'name="responsible" value="(\w+)"[^>]*checked', form).group(1)
+def chosen_kind(form: str) -> str | None:
+    found = re.search(r'name="responsible" value="(\w+)"[^>]*checked', form)
+    return found.group(1) if found else None
 
 
-def test_the_form_offers_the_parts_without_a_task_first_and_whom_each_suggests(place, client):
+def asked_for(form: str) -> list[tuple[str, str]]:
+    """The links to the parts without a task: (what, the part's id asked for)."""
+    return [(what, pk) for pk, what in re.findall(r'<a href="\?part=(\d+)#assign">([^<]*)</a>', form)]
+
+
+def test_the_form_lists_the_parts_without_a_task_and_chooses_none_unless_asked(place, client):
     m = flows.implementing(place)
     client.force_login(place.secretary)
+    ids = {p.what: str(p.pk) for p in current_parts(m)}
 
     form = task_form(client, m)
-    assert chosen_part(form) == "维修坑洼路面 — 市消防救援支队（尚未分派）"
-    assert chosen_kind(form) == "unit"
+    assert asked_for(form) == [(what, ids[what]) for what in ("维修坑洼路面", "提示辖区居民", "维持现场秩序")]
+    assert (chosen_part(form), chosen_kind(form)) == (None, None)
     assert "维持现场秩序 — 万泰丽景小区物业服务公司（尚未分派）" in form
-    assert 'name="phone"' in form and 'name="to_committee"' not in form
+    assert 'name="phone"' in form
 
     assign_work(actor=place.secretary, matter=m, part=part(m, "维修坑洼路面"))
     form = task_form(client, m)
-    assert chosen_part(form) == "提示辖区居民 — 丽景社区居委会（尚未分派）"
-    assert chosen_kind(form) == "committee"
-    assert f'<option value="{part(m, "维修坑洼路面").pk}">维修坑洼路面 — 市消防救援支队</option>' in form
+    assert [what for what, _pk in asked_for(form)] == ["提示辖区居民", "维持现场秩序"]
+    assert f'<option value="{ids["维修坑洼路面"]}">维修坑洼路面 — 市消防救援支队</option>' in form
+
+
+@pytest.mark.parametrize(
+    ("what", "kind"),
+    [("维修坑洼路面", "unit"), ("提示辖区居民", "committee"), ("维持现场秩序", "unit")],
+)
+def test_a_part_asked_for_is_chosen_with_whom_it_suggests(place, client, what, kind):
+    m = flows.implementing(place)
+    client.force_login(place.secretary)
+    asked = part(m, what)
+
+    form = task_form(client, m, f"?part={asked.pk}")
+
+    assert chosen_part(form).startswith(f"{what} — ")
+    assert chosen_kind(form) == kind
 
 
 @pytest.mark.parametrize(
@@ -126,27 +148,6 @@ def test_a_person_is_given_a_task_by_their_mobile_number(place, client):
     assert (work.assignee, work.unit, work.to_committee, work.part) == (head, None, False, None)
 
 
-def test_the_kind_chosen_decides_and_the_other_fields_are_left_aside(place, client):
-    m = flows.implementing(place)
-
-    done(
-        client,
-        place.secretary,
-        m,
-        "works",
-        {
-            "part": part(m, "提示辖区居民").pk,
-            "responsible": "committee",
-            "unit": place.fire.pk,
-            "phone": place.neighbour.phone,
-            "due_on": "2026-11-20",
-        },
-    )
-
-    work = Work.objects.get(matter=m)
-    assert (work.to_committee, work.unit, work.assignee) == (True, None, None)
-
-
 @pytest.mark.parametrize(
     ("data", "text"),
     [
@@ -178,6 +179,30 @@ def test_the_kind_chosen_decides_and_the_other_fields_are_left_aside(place, clie
             {"title": "通知居民", "responsible": "person", "phone": "12345", "due_on": "2026-11-20"},
             "这不是内地手机号，请检查后重新填写。",
         ),
+        (
+            {"part": "INFORM", "responsible": "committee", "unit": "UNIT", "due_on": "2026-11-20"},
+            "一项任务只能交给一方：一个责任单位、社区两委或一个人，请只选其一。",
+        ),
+        (
+            {
+                "title": "修路",
+                "responsible": "unit",
+                "unit": "UNIT",
+                "phone": "PHONE",
+                "due_on": "2026-11-20",
+            },
+            "一项任务只能交给一方：一个责任单位、社区两委或一个人，请只选其一。",
+        ),
+        (
+            {
+                "title": "通知居民",
+                "responsible": "person",
+                "unit": "UNIT",
+                "phone": "PHONE",
+                "due_on": "2026-11-20",
+            },
+            "一项任务只能交给一方：一个责任单位、社区两委或一个人，请只选其一。",
+        ),
     ],
     ids=[
         "person without phone",
@@ -187,6 +212,9 @@ def test_the_kind_chosen_decides_and_the_other_fields_are_left_aside(place, clie
         "part for someone else",
         "no date",
         "bad phone",
+        "committee and a unit",
+        "unit and a phone",
+        "person and a unit",
     ],
 )
 def test_what_is_missing_is_said_in_chinese_and_nothing_is_saved(place, client, data, text):

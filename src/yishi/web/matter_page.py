@@ -90,7 +90,8 @@ def page_facts(matter: Matter, viewer) -> PageFacts:
 
 
 # name on the page -> (the action that shows it, how to build it empty)
-def _fresh_forms(matter, units) -> dict:
+def _fresh_forms(matter, units, part=None) -> dict:
+    """``part``: the plan part a task is asked for (``?part=``), which the task form starts from."""
     step = matter.step
     first_return = step.returns_to[0] if step and step.returns_to else ""
 
@@ -122,7 +123,7 @@ def _fresh_forms(matter, units) -> dict:
         "work": (
             "procedures.assign_work",
             lambda: work_forms.WorkForm(
-                auto_id=forms.auto_id("work"), units=units, parts=current_parts(matter)
+                auto_id=forms.auto_id("work"), units=units, parts=current_parts(matter), part=part
             ),
         ),
         "publish": ("procedures.publish_result", make("publish", PublishForm)),
@@ -131,10 +132,10 @@ def _fresh_forms(matter, units) -> dict:
     }
 
 
-def _forms(matter, actions, bound: dict) -> dict:
+def _forms(matter, actions, bound: dict, part=None) -> dict:
     units = units_for(matter) if actions & {"procedures.draft_plan", "procedures.assign_work"} else None
     shown = {}
-    for name, (action, make) in _fresh_forms(matter, units).items():
+    for name, (action, make) in _fresh_forms(matter, units, part).items():
         if action in actions:
             shown[name] = bound.get("support" if name == "record_support" else name) or make()
     return shown
@@ -369,7 +370,7 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "why_not_support": offered.why_not("matters.support"),
         # Someone not logged in is asked to, where a logged-in resident could add their name.
         "login_to_support": not user.is_authenticated and not dossier and not matter.is_closed,
-        "forms": _forms(matter, actions, bound),
+        "forms": _forms(matter, actions, bound, part=request.GET.get("part")),
         "refusals": _refusals(bound),
         "dossier": dossier,
     }

@@ -33,7 +33,10 @@ class PartChoiceField(forms.ModelChoiceField):
 
 class WorkForm(forms.Form):
     """A task: the part of the plan it carries out, what it is, to whom (one of three), and by when. Left empty,
-    the words, the date and the unit are the part's."""
+    the words, the date and the unit are the part's.
+
+    No part is chosen unless asked for (``part``: the link beside each part without a task), so a task that is
+    no part of the plan is never counted as one; a part asked for comes with whom it suggests."""
 
     part = PartChoiceField(
         label=_("Part of the plan"), queryset=PlanPart.objects.none(), required=False, empty_label="—"
@@ -67,37 +70,45 @@ class WorkForm(forms.Form):
         help_text=_("Leave empty to use the date in the plan."),
     )
 
-    def __init__(self, *args, units=None, parts=None, **kwargs):
+    def __init__(self, *args, units=None, parts=None, part=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.untasked: list = []
         if units is not None:
             self.fields["unit"].queryset = units
         if parts is not None:  # ``works.queries.current_parts``: each part knows whether it has a task
             field = self.fields["part"]
             field.queryset = parts
-            if not self.is_bound:  # the choices read once, and the first part without a task offered first
-                rows = list(parts)
-                field.choices = [("", "—")] + [(p.pk, field.label_from_instance(p)) for p in rows]
-                first = next((p for p in rows if not p.tasked), None)
-                self.initial.setdefault("part", first.pk if first else None)
-                self.initial.setdefault("responsible", suggested_responsible(first))
+            rows = list(parts)  # read once: the choices, and the parts still without a task
+            field.choices = [("", "—")] + [(p.pk, field.label_from_instance(p)) for p in rows]
+            self.untasked = [p for p in rows if not p.tasked]
+            asked = next((p for p in rows if str(p.pk) == str(part)), None)
+            if asked is not None and not self.is_bound:
+                self.initial.setdefault("part", asked.pk)
+                self.initial.setdefault("responsible", suggested_responsible(asked))
 
     def clean(self):
         data = super().clean()
-        chosen, part = data.get("responsible"), data.get("part")
-        if chosen == Responsible.PERSON and not data.get("phone"):
+        chosen, unit, phone = data.get("responsible"), data.get("unit"), data.get("phone")
+        if chosen == Responsible.PERSON and not phone:
             self.add_error("phone", _("Give the person's mobile number."))
-        if chosen == Responsible.UNIT and not data.get("unit") and part is None:
+        if chosen == Responsible.UNIT and not unit and data.get("part") is None:
             # With a part, its unit is taken; a part the plan gives someone else is explained by the service.
             self.add_error("unit", _("Choose the responsible unit."))
+        others = {Responsible.UNIT: bool(phone), Responsible.PERSON: bool(unit)}
+        if others.get(chosen) or (chosen == Responsible.COMMITTEE and (unit or phone)):
+            self.add_error(
+                "responsible", _("Give the task to one only: a unit, the community committee, or one person.")
+            )
         return data
 
     def assignment(self) -> dict:
-        """The service's arguments for whom the task goes to: the kind chosen, or (none chosen) whatever is filled."""
-        d, chosen = self.cleaned_data, self.cleaned_data.get("responsible")
+        """The service's arguments for whom the task goes to (whatever is filled: ``clean`` has refused what
+        contradicts the kind chosen)."""
+        d = self.cleaned_data
         return {
-            "unit": d.get("unit") if chosen in ("", Responsible.UNIT) else None,
-            "to_committee": chosen == Responsible.COMMITTEE,
-            "phone": d.get("phone", "") if chosen in ("", Responsible.PERSON) else "",
+            "unit": d.get("unit"),
+            "to_committee": d.get("responsible") == Responsible.COMMITTEE,
+            "phone": d.get("phone", ""),
         }
 
 
