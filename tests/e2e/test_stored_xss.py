@@ -171,7 +171,17 @@ def plant():
         actor=w.secretary, matter=m, electorate=30, present=30, in_favour=20, against=10, abstain=0
     )
     engine.advance(actor=w.secretary, matter=m)
-    work = p("task title", assign_work, actor=w.secretary, matter=m, title=SHORT, unit=w.unit, due_on=soon)
+    first, second = version.parts.order_by("position")
+    work = p(
+        "task title",
+        assign_work,
+        actor=w.secretary,
+        matter=m,
+        title=SHORT,
+        unit=w.unit,
+        due_on=soon,
+        part=first,
+    )
     p(
         "progress report, its photo's file name",
         report_progress,
@@ -184,6 +194,9 @@ def plant():
     p("supervision reason", supervise, actor=w.neighbour, work=work, verdict="reopen", reason=PROBE)
     report_progress(actor=w.staff, work=work, text="已返工", done=True)
     supervise(actor=w.resident, work=work, verdict="confirm", rating=5)
+    other = assign_work(actor=w.secretary, matter=m, part=second, to_committee=True, due_on=soon)
+    report_progress(actor=w.secretary, work=other, text="已完成", done=True)
+    supervise(actor=w.resident, work=other, verdict="confirm", rating=5)
     engine.advance(actor=w.secretary, matter=m)
     notice = p(
         "result notice title and body",

@@ -211,14 +211,29 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(
     assert matter.step_key == "implement"
     expect(secretary.get_by_text("小型维修，无需公约和表决").first).to_be_visible()
 
-    # 6. Each unit gets its task.
-    for title, unit in (
+    # 6. Each part of the plan gets its task, starting from the part's link: the units the plan names, and
+    #    telling the residents to the committee itself (the plan gives it to 丽景社区居委会).
+    for part, title in (
+        ("对坑洼处进行维修", "维修坑洼路面"),
+        ("对辖区居民进行提示", "提示居民施工期间绕行"),
+        ("维持现场秩序", "维持现场秩序"),
+        ("监督文明施工", "监督文明施工"),
+    ):
+        secretary.locator("#assign").get_by_role("link", name=part).click()
+        expect(secretary.locator("#assign select[name=part] option[selected]")).to_contain_text(part)
+        submit(secretary, "/works/", {"title": title, "due_on": due})
+        expect(secretary.locator(".messages")).to_be_visible()
+    expect(secretary.locator("#assign a[href*='?part=']")).to_have_count(0)
+    assert matter.works.count() == 4
+    assert [(w.title, w.unit.name if w.unit else "两委") for w in matter.works.order_by("pk")] == [
         ("维修坑洼路面", "市消防救援支队"),
+        ("提示居民施工期间绕行", "两委"),
         ("维持现场秩序", "万泰丽景小区物业服务公司"),
         ("监督文明施工", "运河区城管"),
-    ):
-        submit(secretary, "/works/", {"title": title, "due_on": due}, selects={"unit": unit})
-    assert matter.works.count() == 3
+    ]
+    told = matter.works.get(to_committee=True)
+    submit(secretary, f"/works/{told.pk}/report/", {"text": "已在楼栋张贴施工提示"}, checks=["done"])
+    expect(secretary.locator(".messages")).to_be_visible()
 
     for who, task in (("fire", "维修坑洼路面"), ("property", "维持现场秩序"), ("chengguan", "监督文明施工")):
         unit_page = phone_page(browser)
@@ -244,7 +259,7 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(
         form.locator("input[name=verdict][value=confirm]").check()
         form.locator("select[name=rating]").select_option("5")
         form.locator("button[type=submit]").click()
-    assert matter.works.filter(status="confirmed").count() == 3
+    assert matter.works.filter(status="confirmed").count() == 4
 
     # 7. The result is posted on the community's board and the matter is closed.
     secretary.goto(f"{base}/m/{matter.pk}/")

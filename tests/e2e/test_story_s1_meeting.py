@@ -269,15 +269,17 @@ def test_s1_meeting_is_announced_held_minuted_and_its_result_posted(browser: Bro
     secretary.goto(f"{base}/m/{matter.pk}/")
     send(secretary, "/advance/")
     expect(secretary.locator(".steps li.done")).to_have_count(2)
-    work = assign_work(
-        actor=people["secretary"],
-        matter=matter,
-        title="维修坑洼路面",
-        unit=units["fire"],
-        due_on=timezone.localdate() + datetime.timedelta(days=30),
-    )
-    report_progress(actor=people["fire"], work=work, text="4处破损路面已维修", done=True)
-    supervise(actor=people["resident"], work=work, verdict="confirm", rating=5)
+    for part in matter.plan_versions.get().parts.order_by("position"):  # each part its task
+        work = assign_work(
+            actor=people["secretary"],
+            matter=matter,
+            part=part,
+            due_on=timezone.localdate() + datetime.timedelta(days=30),
+            **({} if part.unit_id else {"to_committee": True}),
+        )
+        by = people["fire"] if part.unit_id == units["fire"].pk else people["secretary"]
+        report_progress(actor=by, work=work, text="已完成", done=True)
+        supervise(actor=people["resident"], work=work, verdict="confirm", rating=5)
     secretary.goto(f"{base}/m/{matter.pk}/")
     send(secretary, "/advance/")
     send(

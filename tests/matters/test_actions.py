@@ -890,7 +890,10 @@ def test_a_task_without_a_responsible_unit_is_bad_input(place, client):
         "works",
         {"title": "维修", "due_on": "2026-11-15"},
         400,
-        tr("Name the responsible unit or person."),
+        tr(
+            "Say who carries out the task: a responsible unit, the community committee, or a person by their "
+            "mobile number."
+        ),
     )
 
 
@@ -1108,13 +1111,31 @@ def test_the_eight_steps_can_be_walked_through_the_pages_alone(place, client):
         (place.secretary, "advance", {"expected_step": "review"}),
         (place.secretary, "vote", vote_data(20)),
         (place.secretary, "advance", {"expected_step": "vote"}),
-        (place.secretary, "works", {"title": "维修坑洼路面", "unit": place.fire.pk, "due_on": "2026-11-15"}),
     ]
     for who, action, data in steps:
         done(client, who, m, action, data)
-    work = Work.objects.get(matter=m)
-    done(client, place.fire_staff, m, report(work), {"text": "已维修", "done": "on"})
-    done(client, place.neighbour, m, verdict(work), {"verdict": "confirm", "rating": "4"})
+    # Each part of the plan gets its task: the repair goes to the unit the plan names, with its words and date;
+    # telling the residents goes to the committee itself.
+    repair, inform = PlanPart.objects.filter(version__matter=m).order_by("position")
+    done(client, place.secretary, m, "works", {"part": repair.pk, "responsible": "unit"})
+    done(
+        client,
+        place.secretary,
+        m,
+        "works",
+        {"part": inform.pk, "responsible": "committee", "due_on": "2026-11-20"},
+    )
+    fix, tell = Work.objects.filter(matter=m).order_by("pk")
+    assert (fix.unit, fix.title, str(fix.due_on), tell.to_committee) == (
+        place.fire,
+        "维修坑洼路面",
+        "2026-11-15",
+        True,
+    )
+    done(client, place.fire_staff, m, report(fix), {"text": "已维修", "done": "on"})
+    done(client, place.secretary, m, report(tell), {"text": "已在楼栋张贴提示", "done": "on"})
+    for work in (fix, tell):
+        done(client, place.neighbour, m, verdict(work), {"verdict": "confirm", "rating": "4"})
     done(client, place.secretary, m, "advance", {"expected_step": "implement"})
     done(client, place.secretary, m, "publish", publish_data())
     done(client, place.secretary, m, "advance", {"expected_step": "publish"})

@@ -819,7 +819,7 @@ def test_a_back_to_back_submitter_never_appears_in_any_api_response(place):
         ),
         201,
     )
-    keep(
+    version = keep(
         post(
             secretary,
             f"/{m}/plan_versions",
@@ -830,7 +830,12 @@ def test_a_back_to_back_submitter_never_appears_in_any_api_response(place):
     keep(post(secretary, f"/{m}/consensus", {"minutes": "同意"}), 201)
     keep(post(secretary, f"/{m}/advance", {"expected_step": "consult"}))
     work = keep(
-        post(secretary, f"/{m}/works", {"title": "修路", "unit": p.fire.pk, "due_on": str(p.soon)}), 201
+        post(
+            secretary,
+            f"/{m}/works",
+            {"part": version["parts"][0]["id"], "title": "修路", "unit": p.fire.pk, "due_on": str(p.soon)},
+        ),
+        201,
     )
     keep(post(as_(p.fire_staff), f"/{m}/works/{work['id']}/reports", {"text": "修好了", "done": True}), 201)
     keep(post(resident, f"/{m}/works/{work['id']}/supervise", {"verdict": "confirm", "rating": 5}), 201)

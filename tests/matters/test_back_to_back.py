@@ -101,6 +101,7 @@ def test_a_back_to_back_matter_carried_out_and_confirmed_by_its_submitter_names_
     )
     report_progress(actor=place.secretary, work=work, text="电梯已修好", done=True)
     supervise(actor=place.resident, work=work, verdict="confirm", rating=4)
+    flows.implement_and_confirm(place, m, supervisor=place.resident)  # and every part of the plan its task
     engine.advance(actor=place.secretary, matter=m)
     flows.publish(place, m)
 

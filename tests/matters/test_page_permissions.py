@@ -185,7 +185,7 @@ WHERE = {
 }
 
 FORBIDDEN = {
-    "report": "Only the responsible unit reports on this task.",
+    "report": "Only those the task is given to report on it: the unit's staff, the person named, or the committee.",
     "supervise": "Only the residents who raised or supported this matter confirm its tasks.",
 }
 CONFLICT = {

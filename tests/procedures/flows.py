@@ -7,6 +7,7 @@ from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
 from yishi.reviews.services import submit_review
 from yishi.votes.tallies import record_result
+from yishi.works.queries import current_parts
 from yishi.works.services import assign_work, report_progress, supervise
 
 
@@ -84,11 +85,31 @@ def vote(p, m, in_favour, electorate=30):
     )
 
 
+def give_every_part(p, m) -> list:
+    """Each part of the plan as it stands gets its task: the unit the plan names, or the committee itself for a
+    part the plan gives the residents' committee. -> the tasks, in the plan's order."""
+    return [
+        assign_work(
+            actor=p.secretary,
+            matter=m,
+            part=part,
+            due_on=p.soon,
+            **({} if part.unit_id else {"to_committee": True}),
+        )
+        for part in current_parts(m)
+    ]
+
+
 def implement_and_confirm(p, m, supervisor):
-    work = assign_work(actor=p.secretary, matter=m, title="维修坑洼路面", unit=p.fire, due_on=p.soon)
-    report_progress(actor=p.fire_staff, work=work, text="4处破损路面已维修", done=True)
-    supervise(actor=supervisor, work=work, verdict="confirm", rating=5)
-    return work
+    """Every part given its task, each reported finished by those responsible (the fire brigade's staff for the
+    repair, the committee for the rest) and confirmed by ``supervisor``. -> the first task (the repair)."""
+    works = give_every_part(p, m)
+    for work in works:
+        by_fire = work.unit_id == p.fire.pk
+        text = "4处破损路面已维修" if by_fire else f"已完成：{work.title}"
+        report_progress(actor=p.fire_staff if by_fire else p.secretary, work=work, text=text, done=True)
+        supervise(actor=supervisor, work=work, verdict="confirm", rating=5)
+    return works[0]
 
 
 def publish(p, m):

@@ -42,6 +42,7 @@ from yishi.regions.services import create_region
 from yishi.reviews.services import submit_review
 from yishi.votes.tallies import record_result
 from yishi.works.models import Work, WorkStatus
+from yishi.works.queries import current_parts
 from yishi.works.services import assign_work, rate_result, report_progress, supervise
 
 # The codes a service refuses with at its gate: the person may not take the action, or not now. Any other
@@ -193,12 +194,25 @@ def latest(m):
     return m.plan_versions.order_by("-number").first()
 
 
+def give_the_other_parts(w, m):
+    """Every part of the plan still without a task gets one (the unit the plan names, or the committee)."""
+    for part in current_parts(m).filter(tasked=False):
+        given = {} if part.unit_id else {"to_committee": True}
+        assign_work(actor=w.secretary, matter=m, part=part, due_on=w.soon, **given)
+
+
+def reporter(w, work):
+    """Who reports on ``work``: the fire brigade's staff on its tasks, the person named on theirs, else the
+    committee (whose secretary reports on the committee's own tasks and on those of units without staff here)."""
+    if work.unit_id == w.fire.pk:
+        return w.fire_staff
+    return work.assignee or w.secretary
+
+
 def confirm_every_task(w, m):
-    if not m.works.exists():
-        assign_work(actor=w.secretary, matter=m, title="维修坑洼路面", unit=w.fire, due_on=w.soon)
     for work in m.works.exclude(status=WorkStatus.CONFIRMED):
         if work.status != WorkStatus.DONE:
-            report_progress(actor=w.fire_staff, work=work, text="已维修", done=True)
+            report_progress(actor=reporter(w, work), work=work, text="已维修", done=True)
         supervise(actor=w.neighbour, work=work, verdict="confirm", rating=5)
 
 
@@ -211,6 +225,7 @@ EVIDENCE = {
     ),
     "review_approved": lambda w, m: None,  # approved by the expert on arrival (``arrive``)
     "vote_passed": lambda w, m: flows.vote(w, m, 20),
+    "parts_assigned": give_the_other_parts,
     "works_confirmed": confirm_every_task,
     "resolution_published": lambda w, m: publish_result(
         actor=w.secretary, matter=m, kind="resolution", title="决议公开", body="方案已通过。"
@@ -221,8 +236,9 @@ EVIDENCE = {
 
 def arrive(w, m, step) -> list:
     """What is there when the check is made at ``step``: at the review, one expert has approved the latest
-    version and the others have not reviewed it; while the matter is carried out, a task under way, one the
-    unit reports finished and one the residents confirmed. -> the matter's tasks."""
+    version and the others have not reviewed it; while the matter is carried out, a unit's task under way, one
+    the unit reports finished and one the residents confirmed, and a task under way given to the committee
+    itself and one given to a plain resident by name. -> the matter's tasks."""
     if "procedures.review_plan" in step.actions:
         submit_review(actor=w.lawyer, matter=m, decision="approve", opinion="方案合法可行。")
     if "procedures.assign_work" in step.actions:
@@ -232,6 +248,8 @@ def arrive(w, m, step) -> list:
                 report_progress(actor=w.fire_staff, work=work, text="已维修", done=True)
             if confirmed:
                 supervise(actor=w.neighbour, work=work, verdict="confirm", rating=5)
+        assign_work(actor=w.secretary, matter=m, title="提示辖区居民", to_committee=True, due_on=w.soon)
+        assign_work(actor=w.secretary, matter=m, title="看护施工现场", assignee=w.plain, due_on=w.soon)
     return list(m.works.order_by("pk"))
 
 

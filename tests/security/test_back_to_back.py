@@ -71,6 +71,7 @@ def build():
     work = assign_work(actor=w.secretary, matter=m, title="维修坑洼路面", unit=w.fire, due_on=w.soon)
     report_progress(actor=w.fire_staff, work=work, text="4处破损路面已维修", done=True)
     supervise(actor=w.submitter, work=work, verdict="confirm", rating=5)
+    flows.implement_and_confirm(p, m, supervisor=w.submitter)  # and every part of the plan its task
     engine.advance(actor=w.secretary, matter=m)
     notice = flows.publish(w, m)
     objection = object_to(actor=w.neighbour, notice=notice, text="排水沟也要清理")

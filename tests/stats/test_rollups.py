@@ -211,10 +211,16 @@ class World:
                 return
         elif step == "implement":
             if not m.works.exists():
-                for _ in range(self.rng.randint(1, 2)):
+                (part,) = m.plan_versions.order_by("-number").first().parts.all()  # the first task carries it
+                for k in range(self.rng.randint(1, 2)):
                     due = self.today() + datetime.timedelta(days=self.rng.randint(-3, 20))
                     assign_work(
-                        actor=secretary, matter=m, title="施工", due_on=due, assignee=self.residents[0]
+                        actor=secretary,
+                        matter=m,
+                        title="施工",
+                        due_on=due,
+                        assignee=self.residents[0],
+                        part=None if k else part,
                     )
                 return
             if m.works.exclude(status="confirmed").exists():

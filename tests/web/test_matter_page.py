@@ -103,7 +103,9 @@ def test_at_the_review_step_the_experts_act_then_the_committee_completes_it(clie
 
 def test_while_it_is_carried_out_the_units_report_and_the_residents_confirm(client, place):
     next_ = block(html_of(client, walk_to(place, "implement")), "next-h")
-    assert tr("the responsible units, reporting progress with photos") in next_
+    assert (
+        tr("the units, the committee or the people given the tasks, reporting progress with photos") in next_
+    )
     assert tr("the residents who raised or support it, confirming the work is done") in next_
 
 

@@ -131,12 +131,14 @@ def whole_file(p, n: int):
     for _ in range(n):
         flows.vote(p, m, 20)
     engine.advance(actor=p.secretary, matter=m)
-    for i in range(n):
-        work = assign_work(
-            actor=p.secretary, matter=m, title=f"维修第{i + 1}处路面", unit=p.fire, due_on=p.soon
-        )
+    for part in versions[-1].parts.order_by(
+        "position"
+    ):  # each part its task: the fire brigade or the committee
+        given = {"unit": p.fire} if part.unit_id else {"to_committee": True}
+        work = assign_work(actor=p.secretary, matter=m, part=part, title=part.what, due_on=p.soon, **given)
+        by = p.fire_staff if part.unit_id else p.secretary
         for j in range(n):
-            report_progress(actor=p.fire_staff, work=work, text=f"第{j + 1}次：已维修", done=True)
+            report_progress(actor=by, work=work, text=f"第{j + 1}次：已维修", done=True)
             if j < n - 1:
                 supervise(actor=p.resident, work=work, verdict="reopen", reason="还有一处没修好")
         supervise(actor=p.resident, work=work, verdict="confirm", rating=5)

@@ -378,6 +378,16 @@ def _town(demo: Demo) -> Town:
 
 
 # ---------------------------------------------------------------------------------------------------------
+def _given_to(part, secretary: Person) -> dict:
+    """Whom a part's task goes to: the unit the plan names; the committee itself for a part the plan gives the
+    residents' committee (居委会); else the secretary by name, who sees it carried out."""
+    if part.unit_id:
+        return {"unit": part.unit}
+    if "居委会" in part.responsible:
+        return {"to_committee": True}
+    return {"assignee": secretary}
+
+
 # A matter walked through its procedure by the people who hold the authority.
 
 
@@ -775,12 +785,13 @@ class Walk:
                     title=part.what,
                     due_on=due,
                     part=part,
-                    unit=part.unit,
-                    assignee=None if part.unit_id else self.secretary,
+                    **_given_to(part, self.secretary),
                 )
 
     def _reporter(self, work: Work) -> Person:
-        return self.town.unit_staff[work.unit.name] if work.unit_id else work.assignee
+        if work.unit_id:
+            return self.town.unit_staff[work.unit.name]
+        return self.secretary if work.to_committee else work.assignee
 
     def report(self, d):
         for k, work in enumerate(self.matter.works.order_by("pk")):
@@ -959,8 +970,7 @@ def _s1(town: Town) -> Matter:
                     title=part.what,
                     due_on=part.due_on,
                     part=part,
-                    unit=part.unit,
-                    assignee=None if part.unit_id else secretary,
+                    **_given_to(part, secretary),
                 )
             )
     repair, inform, order, supervise_work = works
@@ -1516,7 +1526,7 @@ class GardeningTeam:
         tasks += [
             (fees.what, fees, None, self.owners[0], contract_end),
             (inform.what, inform, None, self.heads[0], self.date(2026, 1, 31)),
-            (disclose.what, disclose, None, self.secretary, contract_end),
+            (disclose.what, disclose, None, None, contract_end),  # the residents' committee discloses itself
         ]
         works = []
         for k, (title, part, unit, person, due) in enumerate(tasks):
@@ -1530,6 +1540,7 @@ class GardeningTeam:
                         part=part,
                         unit=unit,
                         assignee=person,
+                        to_committee=unit is None and person is None,
                     )
                 )
         clear, q1, q2, q3, q4, self.fee_work, told, self.disclose_work = works

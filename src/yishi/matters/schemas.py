@@ -8,6 +8,7 @@ carried every endpoint under a matter.
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -190,6 +191,9 @@ class WorkOut(Schema):
     title: str
     part: int | None = Field(..., description="The plan part (id) this task carries out")
     unit: Ref | None
+    to: Literal["unit", "committee", "person"] = Field(
+        ..., description="Given to a unit, the community committee itself, or a named person"
+    )
     responsible: str
     due_on: date
     status: str

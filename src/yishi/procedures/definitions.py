@@ -127,9 +127,12 @@ EIGHT_STEPS = Procedure(
         Step(
             "implement",
             _("Carry it out (两委督促抓落实)"),
-            evidence=("works_confirmed",),
+            evidence=("parts_assigned", "works_confirmed"),
             actions=("procedures.assign_work", "procedures.report_progress", "procedures.confirm_work"),
-            hint=_("Responsible units do the work; the residents who benefit confirm it."),
+            hint=_(
+                "Each part of the plan goes to a unit, the committee or a person; the residents who benefit "
+                "confirm the work."
+            ),
         ),
         Step(
             "publish",
@@ -187,7 +190,7 @@ FOUR_AND_TWO = Procedure(
         Step(
             "implement",
             _("Carried out"),
-            evidence=("works_confirmed",),
+            evidence=("parts_assigned", "works_confirmed"),
             actions=("procedures.assign_work", "procedures.report_progress", "procedures.confirm_work"),
         ),
         Step(
@@ -217,7 +220,7 @@ SHORT_PATH = Procedure(
         Step(
             "implement",
             _("Carry it out"),
-            evidence=("works_confirmed",),
+            evidence=("parts_assigned", "works_confirmed"),
             actions=("procedures.assign_work", "procedures.report_progress", "procedures.confirm_work"),
         ),
         Step(

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext_lazy
 from yishi.matters.models import Status
 from yishi.reviews.models import Decision
 from yishi.works.models import WorkStatus
+from yishi.works.queries import current_parts
 
 
 def screened(matter) -> list:
@@ -97,6 +98,21 @@ def vote_passed(matter) -> list:
     return []
 
 
+def parts_assigned(matter) -> list:
+    """谁负责谁执行: every part of the plan as it now stands is given to someone, by at least one task."""
+    untasked = [part.what for part in current_parts(matter) if not part.tasked]
+    if untasked:
+        return [
+            ngettext_lazy(
+                "%(n)s part of the plan has no task yet: %(parts)s.",
+                "%(n)s parts of the plan have no task yet: %(parts)s.",
+                len(untasked),
+            )
+            % {"n": len(untasked), "parts": "、".join(f"“{what}”" for what in untasked)}
+        ]
+    return []
+
+
 def works_confirmed(matter) -> list:
     works = list(matter.works.all())
     if not works:
@@ -173,6 +189,7 @@ CHECKS: dict[str, Callable] = {
     "consensus_recorded": consensus_recorded,
     "review_approved": review_approved,
     "vote_passed": vote_passed,
+    "parts_assigned": parts_assigned,
     "works_confirmed": works_confirmed,
     "resolution_published": _notice_posted("resolution"),
     "result_published": _notice_posted("result"),

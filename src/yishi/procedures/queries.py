@@ -175,7 +175,9 @@ def available_actions(user, matter, *, supports: bool | None = None) -> set[str]
 
 # Step actions not in the role table: who takes them is decided per matter (its units, its residents).
 _ACTORS_BY_ACTION = {
-    "procedures.report_progress": _("the responsible units, reporting progress with photos"),
+    "procedures.report_progress": _(
+        "the units, the committee or the people given the tasks, reporting progress with photos"
+    ),
     "procedures.confirm_work": _("the residents who raised or support it, confirming the work is done"),
 }
 
@@ -234,6 +236,6 @@ _ACTION_WORDS = {
     "procedures.record_consensus": _("record the consensus on a plan version"),
     "procedures.review_plan": _("review the plan and sign an opinion"),
     "procedures.record_vote": _("hold and record the representatives' vote"),
-    "procedures.assign_work": _("assign each part to a responsible unit"),
+    "procedures.assign_work": _("give each part of the plan to a unit, the committee itself or a person"),
     "procedures.publish_result": _("post the result on the public board"),
 }

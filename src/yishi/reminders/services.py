@@ -112,19 +112,18 @@ def has_muted(person, matter: Matter) -> bool:
 
 
 def responsible_people(work) -> list:
-    """谁负责谁执行: the person assigned, and the unit's staff whose role reaches the matter's place."""
+    """谁负责谁执行: the person assigned; the unit's staff, or for a task given to the committee itself its members,
+    whose role reaches the matter's place."""
     people = {}
     if work.assignee_id and work.assignee.is_active:
         people[work.assignee_id] = work.assignee
-    if work.unit_id:
+    if work.unit_id or work.to_committee:
+        holders = (
+            {"role": Role.UNIT_STAFF, "unit_id": work.unit_id} if work.unit_id else {"role": Role.COMMITTEE}
+        )
         staff = (
             RoleAssignment.objects.active()
-            .filter(
-                role=Role.UNIT_STAFF,
-                unit_id=work.unit_id,
-                region_id__in=work.matter.region.ancestor_ids,
-                person__is_active=True,
-            )
+            .filter(**holders, region_id__in=work.matter.region.ancestor_ids, person__is_active=True)
             .select_related("person")
             .order_by("person_id")
         )

@@ -256,6 +256,7 @@ class Life:
                         w.works.add(
                             matter_id=mid,
                             title="维修施工",
+                            to_committee=True,  # the generated places have no units: the committee carries it out
                             due_on=due,
                             status=WorkStatus.OPEN,
                             assigned_at=at,
@@ -264,6 +265,7 @@ class Life:
                         w.works.add(
                             matter_id=mid,
                             title="维修施工",
+                            to_committee=True,  # the generated places have no units: the committee carries it out
                             due_on=due,
                             status=WorkStatus.CONFIRMED,
                             assigned_at=at,

@@ -81,6 +81,7 @@ def resident_section(user, *, with_votes: bool) -> dict:
         "mine": list(matters.mine(user)[:LIST_LIMIT]),
         "surveys": [s for s in surveys.open_surveys_for(user) if not s.answered][:LIST_LIMIT],
         "to_confirm": list(works.to_confirm(user)[:LIST_LIMIT]),
+        "given_to_me": list(works.given_to(user)[:LIST_LIMIT]),
         "boards": notices.boards_for(user),
     }
     if with_votes:

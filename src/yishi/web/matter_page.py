@@ -37,7 +37,7 @@ from yishi.votes.forms import VoteResultForm, deciding_bodies
 from yishi.votes.models import VoteResult
 from yishi.works import forms as work_forms
 from yishi.works.models import Work
-from yishi.works.queries import satisfaction_columns, satisfaction_from
+from yishi.works.queries import current_parts, satisfaction_columns, satisfaction_from
 
 
 def units_for(matter):
@@ -93,7 +93,8 @@ def page_facts(matter: Matter, viewer) -> PageFacts:
 
 
 # name on the page -> (the action that shows it, how to build it empty)
-def _fresh_forms(matter, units) -> dict:
+def _fresh_forms(matter, units, part=None) -> dict:
+    """``part``: the plan part a task is asked for (``?part=``), which the task form starts from."""
     step = matter.step
     first_return = step.returns_to[0] if step and step.returns_to else ""
 
@@ -123,7 +124,12 @@ def _fresh_forms(matter, units) -> dict:
         "consensus": ("procedures.record_consensus", make("consensus", plan_forms.ConsensusForm)),
         "review": ("procedures.review_plan", make("review", ReviewForm)),
         "vote": ("procedures.record_vote", lambda: _vote_form(matter)),
-        "work": ("procedures.assign_work", make("work", work_forms.WorkForm, units=units)),
+        "work": (
+            "procedures.assign_work",
+            lambda: work_forms.WorkForm(
+                auto_id=forms.auto_id("work"), units=units, parts=current_parts(matter), part=part
+            ),
+        ),
         "publish": ("procedures.publish_result", lambda: _publish_form(matter, notice_due(step))),
         "rate": ("procedures.rate_result", make("rate", work_forms.RateForm)),
         "record_support": ("matters.record_support", make("support", forms.SupportForm)),
@@ -146,10 +152,10 @@ def _vote_form(matter):
     )
 
 
-def _forms(matter, actions, bound: dict, latest_voted_down: bool) -> dict:
+def _forms(matter, actions, bound: dict, part=None, latest_voted_down: bool = False) -> dict:
     units = units_for(matter) if actions & {"procedures.draft_plan", "procedures.assign_work"} else None
     shown = {}
-    for name, (action, make) in _fresh_forms(matter, units).items():
+    for name, (action, make) in _fresh_forms(matter, units, part).items():
         if action in actions and (name != "resubmit" or latest_voted_down):
             shown[name] = bound.get("support" if name == "record_support" else name) or make()
     return shown
@@ -395,6 +401,7 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
             matter,
             actions,
             bound,
+            part=request.GET.get("part"),
             # the way back to the vote for a plan voted down: a new version, or the same one with a reason
             latest_voted_down="procedures.draft_plan" in actions
             and facts.has("votes")

@@ -20,6 +20,7 @@ from yishi.plans.models import PlanPart
 from yishi.procedures.offers import offers
 
 from .models import Verdict, Work
+from .presenters import responsible_shown
 from .queries import satisfaction_of
 from .services import assign_work, rate_result, report_progress, supervise
 
@@ -29,10 +30,18 @@ VerdictKey = Literal[tuple(Verdict.values)]  # type: ignore[valid-type]
 
 
 class WorkIn(Schema):
-    title: str
-    due_on: date
-    unit: int | None = None
-    part: int | None = Field(None, description="The plan part (id) the task carries out")
+    part: int | None = Field(
+        None,
+        description="The plan part (id) the task carries out; its words, date and unit are the task's when "
+        "they are not given",
+    )
+    title: str = Field("", description="What the task is (the part's words when empty)")
+    due_on: date | None = Field(None, description="By when (the part's date when empty)")
+    unit: int | None = Field(None, description="Given to a unit serving the matter's place (id) …")
+    to_committee: bool = Field(False, description="… or to the committee (两委) of the matter's community …")
+    phone: str = Field(
+        "", description="… or to the person registered with this mobile number: exactly one of the three"
+    )
 
 
 class ReportIn(Schema):
@@ -77,7 +86,8 @@ def _work(w, offered) -> dict:
         "title": w.title,
         "part": w.part_id,
         "unit": _ref(w.unit),
-        "responsible": w.responsible_label,
+        "to": str(w.responsible),
+        "responsible": responsible_shown(w, offered.person),
         "due_on": w.due_on,
         "status": w.status,
         "status_label": str(w.get_status_display()),
@@ -96,7 +106,7 @@ def _work(w, offered) -> dict:
     operation_id="yishi_matters_api_add_work",
     auth=WRITE_AUTH,
     response={201: WorkOut, **WRITE_ERRORS},
-    summary="Assign a task to a responsible unit",
+    summary="Give a task to a responsible unit, the community committee itself, or a person by their phone",
 )
 def add_work(request, matter_id: int, body: WorkIn):
     matter = queries.get_matter(matter_id)
@@ -106,8 +116,10 @@ def add_work(request, matter_id: int, body: WorkIn):
         matter=matter,
         title=body.title,
         due_on=body.due_on,
-        unit=_unit(matter, body.unit),
         part=part,
+        unit=_unit(matter, body.unit),
+        to_committee=body.to_committee,
+        phone=body.phone,
     )
     matter = queries.get_matter(matter_id)
     work.matter = matter

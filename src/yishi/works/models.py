@@ -1,5 +1,5 @@
-"""Implementation tasks (落实任务): assigned to a unit or person, reported on, and confirmed by the residents
-who benefit (谁受益谁监督)."""
+"""Implementation tasks (落实任务): assigned to a unit, to the community committee itself or to a named person,
+reported on, and confirmed by the residents who benefit (谁受益谁监督)."""
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,14 @@ class WorkStatus(models.TextChoices):
     OPEN = "open", _("to do")
     DONE = "done", _("reported done, awaiting confirmation")
     CONFIRMED = "confirmed", _("confirmed by residents")
+
+
+class Responsible(models.TextChoices):
+    """To whom a task is given: exactly one of them (``work_responsible_exactly_one``)."""
+
+    UNIT = "unit", _("a responsible unit")
+    COMMITTEE = "committee", _("the community committee (两委) itself")
+    PERSON = "person", _("a person, by their mobile number")
 
 
 class Work(models.Model):
@@ -35,6 +43,8 @@ class Work(models.Model):
         related_name="works",
         verbose_name=_("responsible person"),
     )
+    # The committee (两委) of the matter's community carries the task out itself: the matter says which one.
+    to_committee = models.BooleanField(_("the community committee itself"), default=False)
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.OPEN)
     assigned_by = models.ForeignKey(
@@ -49,14 +59,34 @@ class Work(models.Model):
         verbose_name_plural = _("tasks")
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            # A unit, the committee, or a person: one of them, never none and never two.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(unit__isnull=False, assignee__isnull=True, to_committee=False)
+                    | models.Q(unit__isnull=True, assignee__isnull=False, to_committee=False)
+                    | models.Q(unit__isnull=True, assignee__isnull=True, to_committee=True)
+                ),
+                name="work_responsible_exactly_one",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     @property
+    def responsible(self) -> str:
+        """``Responsible``: to whom the task is given."""
+        if self.unit_id:
+            return Responsible.UNIT
+        return Responsible.COMMITTEE if self.to_committee else Responsible.PERSON
+
+    @property
     def responsible_label(self) -> str:
         if self.unit_id:
             return self.unit.name
+        if self.to_committee:
+            return str(_("the community committee (两委)"))
         return self.assignee.name if self.assignee_id else ""
 
     def is_overdue(self, today=None) -> bool:

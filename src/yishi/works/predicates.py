@@ -1,4 +1,5 @@
-"""May a person report on a task, confirm it, or rate the result? 谁负责谁执行: the responsible unit reports.
+"""May a person report on a task, confirm it, or rate the result? 谁负责谁执行: whoever the task is given to reports
+(the unit's staff, the person named, the community committee).
 谁受益谁监督: the residents who raised or support the matter confirm its tasks and rate its result.
 
 Each ``may_<action>`` returns the refusal the service raises and the matter page shows, or None; who is
@@ -19,7 +20,8 @@ from .models import Work, WorkStatus
 
 
 def is_responsible(actor, work: Work) -> bool:
-    """The unit's own staff, the person assigned, or the committee where the matter is."""
+    """The unit's own staff, the person assigned, or the committee where the matter is: a task given to the
+    committee itself is theirs, and they answer for every task of the matters they assign."""
     if actor is None or not actor.is_authenticated:
         return False
     if work.assignee_id == actor.pk:
@@ -48,9 +50,15 @@ def may_rate(actor, matter: Matter, *, supports: bool | None = None) -> bool:
 
 
 def may_report_progress(person, matter: Matter, work: Work) -> Refused | None:
-    """The responsible unit reports on its task while the matter is carried out, until the residents confirm it."""
+    """Whoever the task is given to reports on it while the matter is carried out, until the residents confirm
+    it: the unit's staff, the person named, the community committee."""
     if not is_responsible(person, work):
-        return Refused(_("Only the responsible unit reports on this task."), Refused.FORBIDDEN)
+        return Refused(
+            _(
+                "Only those the task is given to report on it: the unit's staff, the person named, or the committee."
+            ),
+            Refused.FORBIDDEN,
+        )
     refused = not_at_step_for(matter, "procedures.report_progress")
     if refused is None and work.status == WorkStatus.CONFIRMED:
         refused = Refused(_("This task is already confirmed by the residents."), "already_confirmed")

@@ -1,11 +1,13 @@
-"""Reads about tasks: a unit's list, overdue ones in a scope, the ones waiting for a resident's verdict."""
+"""Reads about tasks: a unit's list, overdue ones in a scope, the ones waiting for a resident's verdict, and the
+parts of a plan still without a task."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from yishi.access.queries import active_roles
 from yishi.access.roles import Role
 from yishi.matters.models import Status
+from yishi.plans.models import PlanPart, PlanVersion
 from yishi.regions.models import within
 
 from .models import Work, WorkStatus
@@ -17,6 +19,18 @@ def of_open_matters():
     return Work.objects.filter(matter__status=Status.OPEN)
 
 
+def current_parts(matter):
+    """The parts of the matter's plan as it now stands (its latest version: the one agreed, reviewed and voted),
+    in the plan's order, each with ``tasked``: whether a task carries it out. One query."""
+    latest = PlanVersion.objects.filter(matter=matter).order_by("-number").values("pk")[:1]
+    return (
+        PlanPart.objects.filter(version=Subquery(latest))
+        .select_related("unit")
+        .annotate(tasked=Exists(Work.objects.filter(part=OuterRef("pk"))))
+        .order_by("position", "pk")
+    )
+
+
 def for_unit_staff(user):
     units = [a.unit_id for a in active_roles(user) if a.role == Role.UNIT_STAFF]
     return (
@@ -24,6 +38,17 @@ def for_unit_staff(user):
         .filter(Q(unit_id__in=units) | Q(assignee=user))
         .exclude(status=WorkStatus.CONFIRMED)
         .select_related("matter", "unit")
+        .order_by("due_on", "pk")
+    )
+
+
+def given_to(user):
+    """The open tasks given to ``user`` by name (not through a unit), by due date."""
+    return (
+        of_open_matters()
+        .filter(assignee=user)
+        .exclude(status=WorkStatus.CONFIRMED)
+        .select_related("matter")
         .order_by("due_on", "pk")
     )
 
@@ -38,7 +63,7 @@ def overdue_in(regions, today=None):
     return (
         of_open_matters()
         .filter(q, status=WorkStatus.OPEN, due_on__lt=today)
-        .select_related("matter", "unit")
+        .select_related("matter__region", "unit", "assignee")
         .order_by("due_on", "pk")
     )
 
@@ -48,7 +73,7 @@ def to_confirm(user):
     return (
         of_open_matters()
         .filter(Q(matter__submitter=user) | Q(matter__supports__person=user), status=WorkStatus.DONE)
-        .select_related("matter", "unit")
+        .select_related("matter__region", "unit", "assignee")
         .order_by("done_at", "pk")
         .distinct()
     )

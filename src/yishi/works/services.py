@@ -1,6 +1,7 @@
-"""Implementation (step 7): tasks assigned to units, progress reported, confirmed by the residents who benefit.
+"""Implementation (step 7): tasks given to units, the committee or named people, progress reported, confirmed by
+the residents who benefit.
 
-谁负责谁执行: the unit (or person) responsible reports. 谁受益谁监督: the residents who raised or supported the
+谁负责谁执行: the unit, the committee or the person responsible reports. 谁受益谁监督: the residents who raised or supported the
 matter confirm the work, rate it, or say it is not fixed, which reopens it.
 """
 
@@ -13,6 +14,7 @@ from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
+from yishi.people.lookup import person_by_phone
 from yishi.procedures.predicates import may_assign_work
 from yishi.regions.models import Unit
 from yishi.regions.queries import units_serving
@@ -27,28 +29,86 @@ from .predicates import supervises as supervises
 
 @transaction.atomic
 def assign_work(
-    *, actor, matter: Matter, title: str, due_on, unit: Unit | None = None, assignee=None, part=None
+    *,
+    actor,
+    matter: Matter,
+    title: str = "",
+    due_on=None,
+    part=None,
+    unit: Unit | None = None,
+    to_committee: bool = False,
+    assignee=None,
+    phone: str = "",
 ) -> Work:
+    """Give a task to exactly one: a unit serving the matter's place, the committee (两委) of its community itself,
+    or a person (``assignee``, or the person registered with ``phone``, found as ``people.lookup`` finds anyone).
+
+    A task that carries out ``part`` of the plan as it now stands takes the part's words, its date and the unit
+    it names, where they are not given; a part the plan gives to someone else (its ``responsible`` text) needs
+    the committee or a person named."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     enforce(may_assign_work(actor, matter))
-    title = (title or "").strip()
+    if part is not None:
+        if part.version.matter_id != matter.pk:
+            raise Refused(_("That plan part belongs to another matter."), "part_mismatch", field="part")
+        latest = matter.plan_versions.order_by("-number").values_list("pk", flat=True).first()
+        if part.version_id != latest:
+            raise Refused(
+                _(
+                    "That part is from an earlier version of the plan; choose a part of the plan as it now stands."
+                ),
+                "part_outdated",
+                field="part",
+            )
+    title = (title or "").strip() or (part.what if part is not None else "")
     if not title:
         raise Refused(_("Say what the task is."), "title_required", field="title")
-    if unit is None and assignee is None:
-        raise Refused(_("Name the responsible unit or person."), "responsible_required", field="unit")
+    phone = (phone or "").strip()
+    named = [unit is not None, bool(to_committee), assignee is not None, bool(phone)]
+    if sum(named) > 1:
+        raise Refused(
+            _("Give the task to one only: a unit, the community committee, or one person."),
+            "responsible_ambiguous",
+            field="responsible",
+        )
+    if not any(named):
+        if part is not None and part.unit_id:
+            unit = part.unit
+        elif part is not None and part.responsible:
+            raise Refused(
+                _(
+                    "The plan gives “%(what)s” to “%(who)s”: give the task to the community committee, or to "
+                    "that person by their mobile number."
+                )
+                % {"what": part.what, "who": part.responsible},
+                "responsible_required",
+                field="responsible",
+            )
+        else:
+            raise Refused(
+                _(
+                    "Say who carries out the task: a responsible unit, the community committee, or a person by "
+                    "their mobile number."
+                ),
+                "responsible_required",
+                field="responsible",
+            )
+    due_on = due_on or (part.due_on if part is not None else None)
     if due_on is None:
         raise Refused(_("Give a due date."), "due_required", field="due_on")
     if unit is not None and not units_serving(matter.region).filter(pk=unit.pk).exists():
         raise Refused(
             _("%(unit)s does not serve this place.") % {"unit": unit.name}, "unit_not_serving", field="unit"
         )
-    if part is not None and part.version.matter_id != matter.pk:
-        raise Refused(_("That plan part belongs to another matter."), "part_mismatch", field="part")
+    if phone:
+        # Unknown and closed numbers are answered alike, and only to someone who may assign (asked above).
+        assignee = person_by_phone(actor, phone, action="procedures.assign_work", target=matter)
     work = Work.objects.create(
         matter=matter,
         part=part,
         title=title[:200],
         unit=unit,
+        to_committee=bool(to_committee),
         assignee=assignee,
         due_on=due_on,
         assigned_by=actor,
@@ -57,7 +117,14 @@ def assign_work(
         actor=actor,
         action=Action.WORKS_ASSIGN_WORK,
         target=work,
-        data={"matter": matter.pk, "unit": unit.pk if unit else None, "due_on": due_on.isoformat()},
+        data={
+            "matter": matter.pk,
+            "part": part.pk if part is not None else None,
+            "to": str(work.responsible),
+            "unit": unit.pk if unit else None,
+            "due_on": due_on.isoformat(),
+        },
+        personal={"assignee": assignee.pk} if assignee is not None else None,
     )
     figures_hooks.changed(work)
     return work

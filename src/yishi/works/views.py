@@ -11,6 +11,7 @@ from yishi.regions.queries import units_serving
 
 from . import forms
 from .models import Work
+from .queries import current_parts
 from .services import assign_work, rate_result, report_progress, supervise
 
 
@@ -19,17 +20,21 @@ from .services import assign_work, rate_result, report_progress, supervise
 def work_new(request, pk):
     matter = queries.get_matter(pk)
 
-    def call(matter, d):
-        assign_work(actor=request.user, matter=matter, title=d["title"], unit=d["unit"], due_on=d["due_on"])
-
-    return _act(
-        request,
-        pk,
-        "work",
-        _bind("work", forms.WorkForm, request, units=units_serving(matter.region)),
-        call,
-        _("The task has been assigned."),
+    form = _bind(
+        "work", forms.WorkForm, request, units=units_serving(matter.region), parts=current_parts(matter)
     )
+
+    def call(matter, d):
+        assign_work(
+            actor=request.user,
+            matter=matter,
+            title=d["title"],
+            due_on=d["due_on"],
+            part=d["part"],
+            **form.assignment(),
+        )
+
+    return _act(request, pk, "work", form, call, _("The task has been assigned."))
 
 
 @require_POST

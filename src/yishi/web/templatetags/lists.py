@@ -9,6 +9,8 @@ both kept in the render context, so nothing outlives the page being rendered.
 from django import template
 from django.urls import reverse
 
+from yishi.works.presenters import responsible_shown
+
 register = template.Library()
 
 # Stands in for the id while the pattern is reversed; no row has it, and it is what each row's id replaces.
@@ -39,3 +41,10 @@ def label(context, obj, field_name: str):
         labels = context.render_context[key] = {value: str(text) for value, text in field.flatchoices}
     value = getattr(obj, field.attname)
     return labels.get(value, value)
+
+
+@register.simple_tag(takes_context=True)
+def responsible(context, work) -> str:
+    """Whom ``work`` is given to, as the viewer may read it (``works.presenters.responsible_shown``)."""
+    request = context.get("request")
+    return responsible_shown(work, getattr(request, "user", None))
