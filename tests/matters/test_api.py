@@ -760,16 +760,25 @@ def test_a_notice_is_posted_only_in_a_publishing_step_for_its_period(place):
     engine.advance(actor=place.secretary, matter=m)
     flows.implement_and_confirm(place, m, supervisor=place.resident)
     engine.advance(actor=place.secretary, matter=m)
+    refused(  # the last step posts the result, not a resolution
+        post(
+            as_(place.secretary),
+            f"/{m.pk}/notices",
+            {"kind": "resolution", "title": "决议", "body": "决议如下"},
+        ),
+        409,
+        "wrong_kind",
+    )
     notice = ok(
         post(
             as_(place.secretary),
             f"/{m.pk}/notices",
-            {"kind": "resolution", "title": "决议公开", "body": "决议如下", "period_days": 5},
+            {"kind": "result", "title": "结果公开", "body": "已完成", "period_days": 5},
         ),
         201,
     )
     assert (notice["kind"], notice["period_days"], notice["region"]["id"]) == (
-        "resolution",
+        "result",
         5,
         place.tree.community.pk,
     )

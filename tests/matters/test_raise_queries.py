@@ -15,8 +15,9 @@ from yishi.stats import rebuilding, rollups
 from yishi.stats.models import Counter, Participant, Source
 
 # Within the test's transaction (the service's own is a savepoint: two queries), including the detail the
-# answer carries (16 queries at the time of writing, read by the API after the write).
-MAX_QUERIES = {"sqlite": 29, "postgresql": 29}
+# answer carries (17 queries at the time of writing, read by the API after the write; the plans put to the
+# vote again added one).
+MAX_QUERIES = {"sqlite": 30, "postgresql": 30}
 
 
 def post_raise(person, region, **fields):

@@ -6,6 +6,7 @@ from yishi.notices.services import publish_result
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
 from yishi.reviews.services import submit_review
+from yishi.votes.counting import seated
 from yishi.votes.tallies import record_result
 from yishi.works.queries import current_parts
 from yishi.works.services import assign_work, report_progress, supervise
@@ -74,6 +75,11 @@ def approve(p, m):
 
 
 def vote(p, m, in_favour, electorate=30):
+    """The body's vote as counted, all present. Where the community has seated fewer or more than
+    ``electorate``, the list of who was entitled goes with it (a deviation the matter then shows)."""
+    body = (m.step.bodies or ("eight_step",))[0] if m.step else "eight_step"
+    members = seated(body, m.region)
+    names = [f"代表{i}" for i in range(electorate)] if members not in (None, electorate) else []
     return record_result(
         actor=p.secretary,
         matter=m,
@@ -82,6 +88,7 @@ def vote(p, m, in_favour, electorate=30):
         in_favour=in_favour,
         against=electorate - in_favour,
         abstain=0,
+        entitled_names=names,
     )
 
 
