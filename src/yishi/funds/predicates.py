@@ -171,7 +171,7 @@ def may_post_surplus(person, rule: ChargeRule) -> Refused | None:
         refused = Refused(
             _("The rule has no contracted price, so there is no surplus to post."), "no_contract_price"
         )
-    if refused is None:
+    if refused is None and rule.contract_price is not None:  # a rule without one was refused just above
         money_in, posted = collected(rule), posted_surplus(rule)
         if money_in - rule.contract_price - posted <= 0:
             refused = Refused(

@@ -402,6 +402,7 @@ def record_fund_entry(
     )
     if evidence_photo is not None:
         content, _width, _height = clean_photo(evidence_photo)
+        assert content.name is not None  # noqa: S101 - clean_photo names the file it makes
         entry.evidence_photo.save(content.name, content, save=False)
     entry.save()
     record(
@@ -423,7 +424,7 @@ def record_fund_entry(
 def correct_fund_entry(*, actor, entry: FundEntry, reason: str) -> FundEntry:
     """Cancel a mistaken entry by the opposite one (dated today), which points at it. Nothing is deleted."""
     compound = Fund.objects.select_related("region").get(pk=entry.fund_id).region
-    if entry.rule_id is not None:
+    if entry.rule is not None:
         _locked_rule(entry.rule)  # the surplus a reversal may look at changes here
     fund = _locked_fund(compound)
     entry = FundEntry.objects.get(pk=entry.pk)
@@ -474,6 +475,7 @@ def post_surplus(*, actor, rule: ChargeRule, occurred_on: datetime.date | None =
         else _date(occurred_on, field="occurred_on", required=_("Give the date."))
     )
     _not_future(occurred_on, "occurred_on")
+    assert rule.contract_price is not None  # noqa: S101 - may_post_surplus refuses a rule without one
     money_in, posted = collected(rule), posted_surplus(rule)
     surplus = money_in - rule.contract_price - posted
     fund = _locked_fund(rule.region)

@@ -57,6 +57,7 @@ def _add_photos(matter: Matter, photos, actor) -> None:
             height=height,
             uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         )
+        assert content.name is not None  # noqa: S101 - clean_photo names the file it makes
         photo.image.save(content.name, content, save=False)
         photo.save()
 
@@ -220,7 +221,7 @@ def accept(
     from yishi.procedures import services as engine
 
     matter = _screenable(actor, matter)
-    fields = {"stakeholders": (stakeholders or "").strip()[:2000]}
+    fields: dict[str, object] = {"stakeholders": (stakeholders or "").strip()[:2000]}
     if region is not None and region.pk != matter.region_id:
         require(actor, "matters.screen_matter", region)
         enforce(takes_matters(region))
@@ -280,6 +281,7 @@ def merge(*, actor, matter: Matter, into: Matter, reason: str = "") -> Matter:
         with translation.override(settings.LANGUAGE_CODE):  # shown publicly, in the board's language
             reason = str(_("The same matter as “%(title)s”.") % {"title": into.title})
     matter = engine.close_as_merged(actor=actor, matter=matter, into=into, reason=reason.strip()[:2000])
+    assert matter.merged_into is not None  # noqa: S101 - close_as_merged has just set it
     into = matter.merged_into
     people = set(Support.objects.filter(matter=matter).values_list("person_id", flat=True))
     if matter.submitter_id:

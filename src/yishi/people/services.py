@@ -175,6 +175,8 @@ def claim_heads(*, by, claims) -> int:
                     "Yishi: a household roster names you head of household %(household)s. If that is right, "
                     "log in and confirm it on your home page; if not, decline it there."
                 ) % {"household": claim.household}
+                # The roster names heads by their mobile number: a claimed person has one.
+                assert claim.person.phone is not None  # noqa: S101
                 send_sms(claim.person.phone, text)
 
     transaction.on_commit(tell)

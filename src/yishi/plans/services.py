@@ -96,8 +96,8 @@ def draft_version(
         beneficiaries=(beneficiaries or "").strip()[:2000],
         drafted_by=actor,
     )
-    for part in cleaned:
-        part.version = version
+    for plan_part in cleaned:
+        plan_part.version = version
     PlanPart.objects.bulk_create(cleaned)
     record(
         actor=actor,
@@ -115,6 +115,7 @@ def record_consensus(*, actor, matter: Matter, version: PlanVersion, minutes: st
     if version.matter_id != matter.pk:
         raise Refused(_("That plan version belongs to another matter."), "version_mismatch", field="version")
     latest = matter.plan_versions.order_by("-number").first()
+    assert latest is not None  # noqa: S101 - ``version`` is one of this matter's versions (checked above)
     if version.pk != latest.pk:
         raise Refused(
             _("Consensus must name the latest version of the plan (version %(n)s).") % {"n": latest.number},
@@ -144,7 +145,7 @@ def resubmit(*, actor, matter: Matter, reason: str) -> Resubmission:
     enforce(may_draft_plan(actor, matter))
     version = matter.plan_versions.order_by("-number").first()
     failed = version.rejected_unchanged() if version is not None else None
-    if failed is None:
+    if version is None or failed is None:
         raise Refused(
             _("No plan here was voted down: there is nothing to put to the vote again."),
             "nothing_to_resubmit",

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -110,7 +111,7 @@ def nearest_rule(region: Region, key: str):
     )
 
 
-def rule_for(region: Region | None, key: str, default) -> tuple[object, str]:
+def rule_for(region: Region | None, key: str, default) -> tuple[Any, str]:
     """(value, source) of ``key`` at ``region``: its own or its nearest ancestor's setting, else ``default``.
 
     ``default`` is the (value, source) pair that holds where no region has set the rule.

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -167,7 +168,13 @@ def create_household(
 
 @transaction.atomic
 def create_unit(
-    *, actor, name: str, kind: str, home_region: Region, serves: list[Region] = (), contact_phone: str = ""
+    *,
+    actor,
+    name: str,
+    kind: str,
+    home_region: Region,
+    serves: Sequence[Region] = (),
+    contact_phone: str = "",
 ) -> Unit:
     require(actor, "regions.manage_units", home_region)
     name = clean_region_name(name)

@@ -30,6 +30,7 @@ from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
 from yishi.meetings.models import Meeting, MeetingStatus, Response
 from yishi.notifications import notify
+from yishi.people.models import Person
 from yishi.regions.models import Level, Region
 from yishi.works.models import Work, WorkStatus
 from yishi.works.queries import of_open_matters
@@ -295,14 +296,14 @@ def report_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return this_monday - datetime.timedelta(days=7), this_monday - datetime.timedelta(days=1)
 
 
-def _communities_of(region_ids: set[int]) -> dict[int, object]:
+def _communities_of(region_ids: set[int]) -> dict[int, Region]:
     """Map each region id to the community (社区/村) it lies in; regions above a community map to nothing."""
     regions = {r.pk: r for r in Region.objects.filter(pk__in=region_ids).only("pk", "path", "level")}
     ancestor_ids = {a for r in regions.values() for a in r.ancestor_ids}
-    communities = {}
+    communities: dict[int, Region] = {}
     for chunk in _in_chunks(sorted(ancestor_ids), 1000):
         communities.update({c.pk: c for c in Region.objects.filter(pk__in=chunk, level=Level.COMMUNITY)})
-    found = {}
+    found: dict[int, Region] = {}
     for pk, region in regions.items():
         for ancestor in region.ancestor_ids:
             if ancestor in communities:
@@ -436,7 +437,7 @@ MEETING_REMIND_DAYS = 1
 def meeting_participants(meeting) -> list:
     """Who is invited and has not said they cannot come: invited people, and the staff of invited units whose
     role reaches the meeting's place. Stakeholders named only in words have no account to tell."""
-    people = {}
+    people: dict[int, Person] = {}
     invitations = meeting.invitations.exclude(response=Response.NO).select_related("person")
     units = []
     for invitation in invitations:

@@ -38,6 +38,7 @@ def submit_review(*, actor, matter: Matter, decision: str, opinion: str) -> Revi
             _("Write your opinion; it is signed with your name."), "opinion_required", field="opinion"
         )
     version = matter.plan_versions.order_by("-number").first()
+    assert version is not None  # noqa: S101 - may_review_plan refuses while no plan has been drafted
     review = Review.objects.create(
         matter=matter,
         version=version,

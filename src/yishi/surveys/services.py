@@ -5,6 +5,7 @@ two submits for one household queue; the database's unique constraint on live re
 """
 
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -247,7 +248,8 @@ def validated_answers(survey: Survey, answers: Mapping) -> list[Answer]:
                     )
                 picked = [_choice_id(value, question)]
             else:
-                values = [value] if isinstance(value, str | int) else list(value)
+                # Else a list of choice ids: what the callers give (``AnswerIn``, the answer form).
+                values = [value] if isinstance(value, str | int) else list(cast("Iterable[object]", value))
                 picked = [_choice_id(v, question) for v in values]
                 if len(set(picked)) != len(picked):
                     raise Refused(

@@ -202,6 +202,7 @@ def record_proxy(*, actor, vote: Vote, holder: Person, principal, form_photo) ->
     proxy = Proxy(
         vote=vote, holder=holder, principal=elector, token=new_token(), recorded_by=acting_person(actor)
     )
+    assert content.name is not None  # noqa: S101 - clean_photo names the file it makes
     proxy.form_photo.save(content.name, content, save=False)
     proxy.save()
     record(

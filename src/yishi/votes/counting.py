@@ -5,6 +5,7 @@ that closes a vote counts with these, and ``predicates.may_close`` asks them bef
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,8 @@ def channel_counts(vote: Vote, channel: Channel, taking_part: int, keys: list[st
                 % {"n": taking_part, "channel": label},
                 "tally_missing",
             )
+    # ACCEPTED carries its counts; NONE took them from the named list above; the other states refused.
+    assert accepted is not None  # noqa: S101
     counts = {k: int(accepted.get(k, 0)) for k in keys}
     if sum(counts.values()) > taking_part:
         raise Refused(
@@ -110,10 +113,11 @@ def count(vote: Vote) -> CountResult:
             % {"b": sum(online.values()), "p": online_voters},
             "count_mismatch",
         )
-    by_channel = {
-        Channel.ONLINE.value: {"taking_part": online_voters, "counts": {k: online.get(k, 0) for k in keys}}
+    online_counts = {k: online.get(k, 0) for k in keys}
+    by_channel: dict[str, dict] = {
+        Channel.ONLINE.value: {"taking_part": online_voters, "counts": online_counts}
     }
-    choices = dict(by_channel[Channel.ONLINE]["counts"])
+    choices = dict(online_counts)
     for channel in TALLIED_CHANNELS:
         n = taking_part.get(channel, 0)
         counts = channel_counts(vote, channel, n, keys) if n else dict.fromkeys(keys, 0)
@@ -122,7 +126,7 @@ def count(vote: Vote) -> CountResult:
             choices[k] += counts[k]
     electors = list(vote.electors.values_list("pk", "weight"))
     present = sum(taking_part.values())
-    weights = {}
+    weights: dict[str, Any] = {}  # Counts' *_weight fields, in owners' mode
     if vote.by_area:
         weight_of = {pk: hundredths(w) for pk, w in electors}
         took_part = vote.participations.values_list("elector_id", flat=True)

@@ -126,6 +126,8 @@ def record_result(
         rule, Counts(electorate, present, {YES: in_favour, NO: against, ABSTAIN: abstain})
     )
     version = matter.plan_versions.order_by("-number").first()
+    # Every procedure's vote step comes after a step whose evidence is a drafted plan; versions are kept.
+    assert version is not None  # noqa: S101
     result = VoteResult.objects.create(
         matter=matter,
         version=version,
@@ -395,6 +397,8 @@ def close_vote(*, actor, vote: Vote) -> Vote:
     winner = vote.options.get(key=decision.winner) if decision.winner else None
     vote_result = None
     if matter is not None:
+        # A vote on a matter names its plan version (the constraint ``vote_matter_with_version``).
+        assert vote.version_id is not None  # noqa: S101
         c = count.counts
         vote_result = VoteResult.objects.create(
             matter=matter,

@@ -147,6 +147,7 @@ def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=N
     report = ProgressReport(work=work, text=text[:2000], done=done, by=actor)
     if photo is not None:
         content, _w, _h = clean_photo(photo)
+        assert content.name is not None  # noqa: S101 - clean_photo names the file it makes
         report.photo.save(content.name, content, save=False)
     report.save()
     if done:
