@@ -23,6 +23,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests import builders
 from tests.procedures import flows
 
 API = "/api/v1"
@@ -313,13 +314,62 @@ def _(w):
     )
 
 
-VOTE = {"electorate": 30, "present": 30, "in_favour": 20, "against": 10, "abstain": 0}
+# Thirty entitled, by name: the world seats another number of representatives.
+ENTITLED = [f"代表{i}" for i in range(30)]
+VOTE = {
+    "electorate": 30,
+    "present": 30,
+    "in_favour": 20,
+    "against": 10,
+    "abstain": 0,
+    "entitled_names": ENTITLED,
+}
 
 
 @entry("matters:vote", action="procedures.record_vote")
 def _(w):
     m = walk(w, "vote")
-    return m.region, lambda: page(f"/m/{m.pk}/vote/", VOTE)
+    return m.region, lambda: page(f"/m/{m.pk}/vote/", {**VOTE, "entitled_names": "\n".join(ENTITLED)})
+
+
+def _voted_down(w):
+    from yishi.votes.tallies import record_result
+
+    m = walk(w, "vote")
+    record_result(actor=w.secretary, matter=m, **{**VOTE, "in_favour": 10, "against": 20})
+    return m  # back at drafting, the plan voted down
+
+
+@entry("matters:resubmit", action="procedures.draft_plan")
+def _(w):
+    m = _voted_down(w)
+    return m.region, lambda: page(f"/m/{m.pk}/plan/again/", {"reason": "到会人数不足，重新表决"})
+
+
+@entry(f"POST {API}/matters/{{matter_id}}/resubmissions", action="procedures.draft_plan")
+def _(w):
+    m = _voted_down(w)
+    return m.region, lambda: api(f"/matters/{m.pk}/resubmissions", {"reason": "到会人数不足，重新表决"})
+
+
+def _claim(w):
+    """A roster names the resident head of a household: only she answers it."""
+    from yishi.people.models import HouseholdClaim
+
+    household = builders.household(w.tree.building, room="909")
+    return HouseholdClaim.objects.create(person=w.resident, household=household, claimed_by=w.secretary)
+
+
+@entry("people:answer_household", named={"resident"})
+def _(w):
+    claim = _claim(w)
+    return w.tree.building, lambda: page(f"/me/households/{claim.pk}/", {"answer": "confirm"})
+
+
+@entry(f"POST {API}/people/me/household-claims/{{claim_id}}", named={"resident"})
+def _(w):
+    claim = _claim(w)
+    return w.tree.building, lambda: api(f"/people/me/household-claims/{claim.pk}", {"confirm": True})
 
 
 @entry("matters:work_new", action="procedures.assign_work")

@@ -548,10 +548,12 @@ def test_the_experts_home_costs_the_same_with_more_reviews_waiting(client, town)
     assert _queries(client) == one
 
 
-HOME_BUDGET = 15
+# Fifteen until the household rosters waiting for a person's answer were asked first on every home (one
+# query, whatever the roles): sixteen.
+HOME_BUDGET = 16
 
 
-def test_each_roles_home_stays_within_fifteen_queries_with_thirty_of_everything(client, town):
+def test_each_roles_home_stays_within_sixteen_queries_with_thirty_of_everything(client, town):
     # One town filled once for every role: filling it takes seconds, reading a home milliseconds.
     town.busy_matter = implementing(town, who=town.secretary)
     _fill(town, 30, 0)

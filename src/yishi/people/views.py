@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -135,6 +135,8 @@ def answer_household(request, pk: int):
     try:
         answer_claim(actor=request.user, claim=claim, confirm=confirm)
     except Refused as exc:
+        if exc.code == Refused.FORBIDDEN:
+            raise PermissionDenied(exc.reason) from exc  # someone else's household: the 403 page
         messages.error(request, exc.reason)
         return redirect("web:workbench")
     if confirm:
