@@ -19,6 +19,21 @@ def _fast_hashing_everywhere():
         yield
 
 
+# A test reads "today" once and reasons in days; one that starts in the last minutes of a Beijing day would see
+# the day change under it (a digest "sent today" becomes yesterday's). The days themselves are tested across
+# the boundary with a fixed clock (libfaketime runs, the clock fixtures); this only keeps a real-time test whole.
+MIDNIGHT_MARGIN = datetime.timedelta(minutes=2)
+
+
+def _clear_of_midnight():
+    import time
+
+    now = timezone.localtime()
+    midnight = (now + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    if midnight - now < MIDNIGHT_MARGIN:
+        time.sleep((midnight - now).total_seconds() + 1)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Each test: memory SMS outbox, its own media folder, a fresh cache (rate-limit counters)."""
@@ -32,6 +47,7 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     MemoryBackend.outbox.clear()
     cache.clear()
+    _clear_of_midnight()
     yield
 
 
