@@ -50,6 +50,19 @@ def _sync_orm_beside_playwright():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # Django's in-memory SQLite test database is one connection that the live server's request threads
+    # share with the test: two requests at once (a page and its htmx poll) then meet inside one transaction
+    # ("cannot start a transaction within a transaction"). A file gives every thread its own connection,
+    # queued by the write lock as in production.
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "test-browser.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _browser_test_settings(settings):
     settings.AXES_ENABLED = False
