@@ -49,7 +49,7 @@ from yishi.uploads import clean_photo, new_token
 
 from . import predicates
 from .models import Ballot, Channel, Correction, CorrectionTarget, NamedChoice, Participation, Proxy, Vote
-from .seats import acting_person, already_voted, elector_of, locked, new_receipt, option_of
+from .seats import acting_person, already_voted, elector_of, locked, option_of
 
 
 def _locked_shared(vote: Vote) -> Vote:
@@ -89,14 +89,15 @@ def _active_proxies(vote: Vote):
 
 
 def _blank_ballot(vote: Vote) -> Ballot:
-    """A blank ballot chosen at random, locked for this voter (others skip it on PostgreSQL)."""
-    blanks = Ballot.objects.filter(vote=vote, option__isnull=True)
+    """A blank ballot drawn uniformly at random, locked for this voter (others skip it on PostgreSQL).
+
+    Uniformly, not "the next receipt after a random code": that favours ballots after wide gaps, and the
+    order of voting then shows through the order of receipts (a rank correlation above 0.6 in 1 of 300
+    votes of 40). One statement draws and locks, so a voter never holds a blank it does not fill."""
+    blanks = Ballot.objects.filter(vote=vote, option__isnull=True).order_by("?")
     if connection.features.has_select_for_update_skip_locked:
         blanks = blanks.select_for_update(skip_locked=True)
-    start = new_receipt()
-    chosen = blanks.filter(receipt__gte=start).order_by("receipt").first()
-    if chosen is None:
-        chosen = blanks.filter(receipt__lt=start).order_by("receipt").first()
+    chosen = blanks.first()
     if chosen is None:  # cannot happen: one blank per elector, one participation per elector
         raise Refused(_("No blank ballot is left for this vote."), "no_blank_ballot")
     return chosen
