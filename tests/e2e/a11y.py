@@ -1,7 +1,9 @@
 """Accessibility checks with axe-core on every page a browser test visits, in normal and in elderly mode.
 
 ``Audit.watch(context)`` makes a browser context audited: axe-core (shipped by axe_playwright_python) is
-injected into every page and runs in it once the page has loaded, reporting back through a binding. The
+injected into every page and runs in it once the page has loaded, reporting back through a binding, unless a
+page of the same route and the same shape (the kinds of element it is built of, see ``SHAPE``) was checked
+earlier in the run: the same step of a story walked again, or another test's visit, finds nothing new. The
 page's next navigation (a link, a form post, a goto) is held until that report has come, so no page is left
 unchecked however quickly the test moves on; a context the test closes waits for its pages' reports too.
 (Evaluating in a page whose navigation is pending hangs, so the check cannot simply run at that moment.)
@@ -41,9 +43,32 @@ AXE_RUN = """async () => {
     })),
   };
 }"""
-# In every page of a watched context: check it once loaded, and report (null for feeds, PDFs and the like).
-ON_LOAD = f"""if (window.top === window) window.addEventListener("load", () => {{
-  ({AXE_RUN})().then(r => window.__a11yReport(location.href, r), e => window.__a11yReport(location.href, {{error: String(e)}}));
+FRESH_URL = "/__a11y/fresh"
+# A page's shape: the kinds of element it is built of (tag, class, type, role) and its mode, not its text. Two
+# loads of one shape share their violations (a missing label, a colour pair), so one check covers both.
+SHAPE = """() => {
+  const kinds = new Set();
+  for (const e of document.body ? document.body.querySelectorAll("*") : [])
+    kinds.add([e.tagName, e.getAttribute("class") || "", e.getAttribute("type") || "", e.getAttribute("role") || ""].join("."));
+  if (document.body && document.body.classList.contains("elderly")) kinds.add("(elderly)");
+  return [...kinds].sort().join("|");
+}"""
+# In every page of a watched context: once loaded, check it unless a page of its route and shape has been checked
+# in this run, and report (null for feeds, PDFs and the like; {seen} for a shape checked before).
+ON_LOAD = f"""if (window.top === window) window.addEventListener("load", async () => {{
+  const report = r => window.__a11yReport(location.href, r);
+  try {{
+    // Asked by a request the audit answers itself: a binding's answer is delivered by evaluating in the page,
+    // which hangs once the test has started the next navigation.
+    const fresh = document.contentType !== "text/html" || (await (await fetch("{FRESH_URL}", {{
+      method: "POST", body: location.href + "\\n" + ({SHAPE})(),
+    }})).text()) === "1";
+    if (!fresh) {{
+      report({{seen: true, elderly: document.body.classList.contains("elderly")}});
+      return;
+    }}
+    report(await ({AXE_RUN})());
+  }} catch (e) {{ report({{error: String(e)}}); }}
 }});"""
 
 
@@ -80,10 +105,14 @@ class Audit:
     errors: list[str] = field(default_factory=list)
     runs: int = 0
     _pending: dict[Page, str] = field(default_factory=dict)  # pages loaded whose report has not come yet
+    _early: dict[Page, str] = field(default_factory=dict)  # reports that came before their page's load event
     _contexts: list[BrowserContext] = field(default_factory=list)
     # Routes an earlier test of the run has checked in elderly mode: the elderly visit beside this test is
-    # skipped for them (the in-place check still runs on every page this test loads).
+    # skipped for them (the in-place check still runs on every new shape of a page this test loads).
     elderly_done: set[str] = field(default_factory=set)
+    # (route, shape) pairs checked in this run: shared between the tests of a run, like ``elderly_done``.
+    shapes_done: set[tuple[str, str]] = field(default_factory=set)
+    skipped: int = 0
 
     def watch(self, context: BrowserContext) -> BrowserContext:
         context.add_init_script(path=str(AXE_JS))
@@ -103,7 +132,11 @@ class Audit:
         return context
 
     def _track(self, page: Page):
-        page.on("load", lambda: self._pending.__setitem__(page, page.url))
+        def loaded():
+            if self._early.pop(page, None) != page.url:
+                self._pending[page] = page.url
+
+        page.on("load", loaded)
 
     def _wait(self, page: Page, seconds: float = 15):
         deadline = time.monotonic() + seconds
@@ -115,13 +148,18 @@ class Audit:
             self.first_seen[page_key(url)] = (url, page.context.storage_state())
 
     def _before_request(self, route, request):
+        if urlsplit(request.url).path == FRESH_URL:
+            url, _, shape = (request.post_data or "").partition("\n")
+            route.fulfill(status=200, content_type="text/plain", body="1" if self._fresh(url, shape) else "0")
+            return
         if request.is_navigation_request() and request.frame.parent_frame is None:
             self._wait(request.frame.page)
         route.fallback()
 
     def _report(self, source, url, result):
         page = source["page"]
-        self._pending.pop(page, None)
+        if self._pending.pop(page, None) is None:
+            self._early[page] = url  # the report overtook the page's load event: that load needs no wait
         if not url.startswith("http"):
             return
         key = page_key(url)
@@ -139,6 +177,14 @@ class Audit:
             finally:
                 self._visiting -= 1
 
+    def _fresh(self, url: str, shape: str) -> bool:
+        """True the first time a route is seen in this shape in this run (the page is then checked)."""
+        seen = (page_key(url), shape)
+        if seen in self.shapes_done:
+            return False
+        self.shapes_done.add(seen)
+        return True
+
     def _record(self, url: str, result: dict | None):
         key = page_key(url)
         if result is None:
@@ -147,9 +193,12 @@ class Audit:
         if "error" in result:
             self.errors.append(f"{url}: {result['error']}")
             return
-        self.runs += 1
         mode = "elderly" if result["elderly"] else "normal"
         self.checked.setdefault(key, set()).add(mode)
+        if result.get("seen"):
+            self.skipped += 1
+            return
+        self.runs += 1
         for v in result["violations"]:
             for node in v["nodes"]:
                 impact = node["impact"] or v["impact"]

@@ -81,6 +81,8 @@ def _seeded(transactional_db):
 # Routes checked in elderly mode so far in this run. Elderly mode restyles a page (type, spacing, contrast):
 # one elderly check per route in a run covers it, as one check per route already does within a test.
 _ELDERLY_DONE: set[str] = set()
+# (route, shape) pairs checked so far in this run: a page loaded again in a shape already checked is not re-checked.
+_SHAPES_DONE: set[tuple[str, str]] = set()
 
 
 @pytest.fixture
@@ -89,7 +91,7 @@ def a11y(browser, live_server, monkeypatch):
     critical violations. Torn down before the live server and the database flush, which the last checks need."""
     from tests.e2e.a11y import Audit
 
-    audit = Audit(new_context=browser.new_context, elderly_done=_ELDERLY_DONE)
+    audit = Audit(new_context=browser.new_context, elderly_done=_ELDERLY_DONE, shapes_done=_SHAPES_DONE)
     monkeypatch.setattr(browser, "new_context", lambda *a, **kw: audit.watch(audit.new_context(*a, **kw)))
     yield audit
     audit.finish()
