@@ -264,6 +264,10 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(
     # 7. The result is posted on the community's board and the matter is closed.
     secretary.goto(f"{base}/m/{matter.pk}/")
     submit(secretary, "/advance/", {})
+    # The step posts the result, after the work is confirmed: the only kind the form offers (issue 13, point 3).
+    kinds = secretary.locator("form[action$='/publish/'] select[name=kind] option")
+    expect(kinds).to_have_count(1)
+    expect(kinds).to_have_attribute("value", "result")
     submit(
         secretary,
         "/publish/",
