@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from yishi.people.actors import Actor
 from yishi.regions.models import Region, within
 
 from .models import RoleAssignment
@@ -104,7 +105,7 @@ def grantable_roles(user, region: Region) -> set[Role]:
     return granted
 
 
-def authority(actor, action: str, target):
+def authority(actor: Actor, action: str, target):
     """``require`` as a predicate: the refusal when ``actor`` may not take ``action`` on ``target``, else None.
     ``None`` is the system (command line)."""
     from django.utils.translation import gettext_lazy as _
@@ -146,7 +147,7 @@ def refused_recently(*, person_id: int | None, address: str, since) -> int:
     return (mine.filter(person_id=person_id) if person_id else mine.filter(address=address)).count()
 
 
-def require(actor, action: str, target) -> None:
+def require(actor: Actor, action: str, target) -> None:
     """Refuse unless ``actor`` may take ``action`` on ``target``. ``None`` is the system (command line)."""
     from yishi.errors import enforce
 

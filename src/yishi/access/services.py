@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
+from yishi.people.actors import Actor
 from yishi.regions.models import Level, Region, Unit
 
 from .models import RefusedAttempt, RoleAssignment
@@ -14,12 +15,12 @@ from .queries import forget_roles, grantable_roles
 from .roles import LEVELS, Expertise, Role
 
 
-def _may_grant(actor, role: Role, region: Region) -> bool:
+def _may_grant(actor: Actor, role: Role, region: Region) -> bool:
     """``actor=None`` is the system (a command run by the operator); see ``grantable_roles`` for people."""
     return actor is None or role in grantable_roles(actor, region)
 
 
-def _person_acting(actor):
+def _person_acting(actor: Actor):
     """The person to name as granter or revoker: nobody for the system."""
     return actor if actor is not None and actor.is_authenticated else None
 
@@ -30,7 +31,7 @@ def _role_held() -> Refused:
 
 def assign_role(
     *,
-    actor,
+    actor: Actor,
     person,
     role: str,
     region: Region,
@@ -91,7 +92,7 @@ def assign_role(
     return assignment
 
 
-def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
+def revoke_role(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
     if not _may_grant(actor, Role(assignment.role), assignment.region):
         raise Refused(_("You may not take away this role."), Refused.FORBIDDEN)
     person = assignment.person  # the object the caller may hold; refresh_from_db() would drop it

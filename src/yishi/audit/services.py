@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from yishi.people.actors import Actor
+
 from .actions import Action
 from .chain import actor_ref, canonical_json, entry_hash, personal_digest
 from .models import GENESIS_HASH, AuditEntry, AuditHead
@@ -33,7 +35,12 @@ def _locked_head() -> AuditHead:
 
 
 def record(
-    *, actor, action: Action, target: models.Model, data: dict | None = None, personal: dict | None = None
+    *,
+    actor: Actor,
+    action: Action,
+    target: models.Model,
+    data: dict | None = None,
+    personal: dict | None = None,
 ) -> AuditEntry:
     """Append one entry for a state change. Must run inside the transaction that makes the change.
 

@@ -21,6 +21,7 @@ from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
 from yishi.notifications import notify
+from yishi.people.actors import Actor, acting_person, person_of
 
 from . import predicates
 from .models import MAX_BODY, MAX_REASON, Comment
@@ -60,7 +61,7 @@ def _clean_reason(reason: str) -> str:
     return text
 
 
-def staff_role_for(actor, matter: Matter) -> str:
+def staff_role_for(actor: Actor, matter: Matter) -> str:
     """The role under which ``actor`` speaks for the community on ``matter`` ("" for a resident)."""
     if not can(actor, MODERATE, matter):
         return ""
@@ -71,7 +72,7 @@ def staff_role_for(actor, matter: Matter) -> str:
     return Role.ADMIN  # the system administrator (superuser) holds no row
 
 
-def _require_login(actor) -> None:
+def _require_login(actor: Actor) -> None:
     enforce(predicates.login_required(actor))
 
 
@@ -80,7 +81,7 @@ def _locked_matter(matter: Matter) -> Matter:
     return Matter.objects.select_for_update(of=("self",)).select_related("region").get(pk=matter.pk)
 
 
-def _audit(actor, action: Action, comment: Comment, matter: Matter, *, staff: bool) -> None:
+def _audit(actor: Actor, action: Action, comment: Comment, matter: Matter, *, staff: bool) -> None:
     anonymous = matter.back_to_back and not staff
     record(
         actor=None if anonymous else actor,
@@ -122,21 +123,21 @@ def _tell(comment: Comment, matter: Matter) -> None:
 
 
 @transaction.atomic
-def post_comment(*, actor, matter: Matter, body: str) -> Comment:
+def post_comment(*, actor: Actor, matter: Matter, body: str) -> Comment:
     """A logged-in person comments on a matter; staff who moderate there answer for the community."""
     _require_login(actor)
     body = _clean_body(body)
     matter = _locked_matter(matter)
     enforce(predicates.may_comment(actor, matter))
     staff_role = staff_role_for(actor, matter)
-    comment = Comment.objects.create(matter=matter, author=actor, body=body, staff_role=staff_role)
+    comment = Comment.objects.create(matter=matter, author=person_of(actor), body=body, staff_role=staff_role)
     _audit(actor, Action.COMMENTS_POST, comment, matter, staff=bool(staff_role))
     _tell(comment, matter)
     return comment
 
 
 @transaction.atomic
-def reply(*, actor, comment: Comment, body: str) -> Comment:
+def reply(*, actor: Actor, comment: Comment, body: str) -> Comment:
     """A reply to a top-level comment (one level only). A hidden comment takes no replies."""
     _require_login(actor)
     body = _clean_body(body)
@@ -145,7 +146,7 @@ def reply(*, actor, comment: Comment, body: str) -> Comment:
     enforce(predicates.may_reply(actor, parent))
     staff_role = staff_role_for(actor, matter)
     answer = Comment.objects.create(
-        matter=matter, parent=parent, author=actor, body=body, staff_role=staff_role
+        matter=matter, parent=parent, author=person_of(actor), body=body, staff_role=staff_role
     )
     _audit(actor, Action.COMMENTS_REPLY, answer, matter, staff=bool(staff_role))
     _tell(answer, matter)
@@ -157,12 +158,12 @@ def _moderated(comment: Comment) -> Comment:
 
 
 @transaction.atomic
-def hide(*, actor, comment: Comment, reason: str) -> Comment:
+def hide(*, actor: Actor, comment: Comment, reason: str) -> Comment:
     """Hide a comment's text from everyone but moderators; when and why stays public."""
     comment = _moderated(comment)
     enforce(predicates.may_hide(actor, comment))
     reason = _clean_reason(reason)
-    comment.hidden_at, comment.hidden_by, comment.hidden_reason = timezone.now(), actor, reason
+    comment.hidden_at, comment.hidden_by, comment.hidden_reason = timezone.now(), acting_person(actor), reason
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     record(
         actor=actor,
@@ -174,7 +175,7 @@ def hide(*, actor, comment: Comment, reason: str) -> Comment:
 
 
 @transaction.atomic
-def unhide(*, actor, comment: Comment) -> Comment:
+def unhide(*, actor: Actor, comment: Comment) -> Comment:
     """Show a hidden comment again (a mistake, or the reason no longer holds)."""
     comment = _moderated(comment)
     enforce(predicates.may_unhide(actor, comment))

@@ -22,6 +22,7 @@ from yishi.errors import Refused, enforce
 from yishi.matters.queries import community_of
 from yishi.notices.models import Notice, NoticeKind
 from yishi.notices.services import DEFAULT_PERIOD_DAYS, board_of
+from yishi.people.actors import Actor, acting_person
 from yishi.regions.models import Household, Region, within
 from yishi.uploads import clean_photo
 
@@ -75,7 +76,7 @@ def _locked_rule(rule: ChargeRule) -> ChargeRule:
 @transaction.atomic
 def create_charge_rule(
     *,
-    actor,
+    actor: Actor,
     compound: Region,
     title: str,
     period_start: datetime.date,
@@ -128,7 +129,7 @@ def create_charge_rule(
         period_start=period_start,
         period_end=period_end,
         method=method,
-        created_by=actor,
+        created_by=acting_person(actor),
         **fields,
     )
     record(
@@ -147,7 +148,7 @@ def create_charge_rule(
 
 
 @transaction.atomic
-def exempt_household(*, actor, rule: ChargeRule, household: Household, reason: str) -> Exemption:
+def exempt_household(*, actor: Actor, rule: ChargeRule, household: Household, reason: str) -> Exemption:
     """Exempt a household (减免, e.g. 低保) before the charges are issued. The reason stays off the board."""
     rule = _locked_rule(rule)
     enforce(predicates.may_exempt(actor, rule))
@@ -162,7 +163,9 @@ def exempt_household(*, actor, rule: ChargeRule, household: Household, reason: s
     )
     if Exemption.objects.filter(rule=rule, household=household).exists():
         raise Refused(_("This household is already exempt."), "already_exempt", field="household")
-    exemption = Exemption.objects.create(rule=rule, household=household, reason=reason, recorded_by=actor)
+    exemption = Exemption.objects.create(
+        rule=rule, household=household, reason=reason, recorded_by=acting_person(actor)
+    )
     record(
         actor=actor,
         action=Action.FUNDS_EXEMPT_HOUSEHOLD,
@@ -174,7 +177,7 @@ def exempt_household(*, actor, rule: ChargeRule, household: Household, reason: s
 
 
 @transaction.atomic
-def remove_exemption(*, actor, exemption: Exemption) -> None:
+def remove_exemption(*, actor: Actor, exemption: Exemption) -> None:
     rule = _locked_rule(exemption.rule)
     enforce(predicates.may_remove_exemption(actor, rule))
     household_id = exemption.household_id
@@ -189,7 +192,7 @@ def remove_exemption(*, actor, exemption: Exemption) -> None:
 
 
 @transaction.atomic
-def issue_charges(*, actor, rule: ChargeRule) -> ChargeRule:
+def issue_charges(*, actor: Actor, rule: ChargeRule) -> ChargeRule:
     """Create one charge per household of the compound, as ``compute_charges`` shows them. The rule freezes."""
     rule = _locked_rule(rule)
     enforce(predicates.may_exempt(actor, rule))
@@ -212,7 +215,7 @@ def issue_charges(*, actor, rule: ChargeRule) -> ChargeRule:
     rule.status, rule.issued_at, rule.issued_by, rule.issued_total = (
         RuleStatus.ISSUED,
         timezone.now(),
-        actor,
+        acting_person(actor),
         total,
     )
     rule.save(update_fields=["status", "issued_at", "issued_by", "issued_total"])
@@ -238,7 +241,7 @@ def _receipt_taken(number: str) -> Refused:
 
 @transaction.atomic
 def record_payment(
-    *, actor, charge: Charge, amount, paid_on: datetime.date, method: str, receipt_no: str
+    *, actor: Actor, charge: Charge, amount, paid_on: datetime.date, method: str, receipt_no: str
 ) -> Payment:
     """Money received against a charge: partial payments are fine, paying more than is owed is refused."""
     charge = Charge.objects.select_for_update().get(pk=charge.pk)
@@ -276,7 +279,7 @@ def record_payment(
                 paid_on=paid_on,
                 method=method,
                 receipt_no=receipt_no,
-                recorded_by=actor,
+                recorded_by=acting_person(actor),
             )
     except IntegrityError:
         raise _receipt_taken(receipt_no) from None
@@ -298,7 +301,7 @@ def record_payment(
 
 
 @transaction.atomic
-def reverse_payment(*, actor, payment: Payment, reason: str) -> Payment:
+def reverse_payment(*, actor: Actor, payment: Payment, reason: str) -> Payment:
     """Take back a payment recorded by mistake: a new row with the opposite amount that points at it."""
     rule = _locked_rule(payment.charge.rule)
     charge = Charge.objects.select_for_update().get(pk=payment.charge_id)
@@ -320,7 +323,7 @@ def reverse_payment(*, actor, payment: Payment, reason: str) -> Payment:
         receipt_no="",
         reverses=payment,
         reason=reason,
-        recorded_by=actor,
+        recorded_by=acting_person(actor),
     )
     Charge.objects.filter(pk=charge.pk).update(paid=F("paid") - payment.amount)
     record(
@@ -352,7 +355,7 @@ def _check_balance(compound: Region, kind: str, amount: Decimal) -> None:
 @transaction.atomic
 def record_fund_entry(
     *,
-    actor,
+    actor: Actor,
     compound: Region,
     kind: str,
     amount,
@@ -398,7 +401,7 @@ def record_fund_entry(
         occurred_on=occurred_on,
         description=description,
         evidence_text=evidence_text,
-        recorded_by=actor,
+        recorded_by=acting_person(actor),
     )
     if evidence_photo is not None:
         content, _width, _height = clean_photo(evidence_photo)
@@ -421,7 +424,7 @@ def record_fund_entry(
 
 
 @transaction.atomic
-def correct_fund_entry(*, actor, entry: FundEntry, reason: str) -> FundEntry:
+def correct_fund_entry(*, actor: Actor, entry: FundEntry, reason: str) -> FundEntry:
     """Cancel a mistaken entry by the opposite one (dated today), which points at it. Nothing is deleted."""
     compound = Fund.objects.select_related("region").get(pk=entry.fund_id).region
     if entry.rule is not None:
@@ -450,7 +453,7 @@ def correct_fund_entry(*, actor, entry: FundEntry, reason: str) -> FundEntry:
         evidence_text=reason,
         rule=entry.rule,
         corrects=entry,
-        recorded_by=actor,
+        recorded_by=acting_person(actor),
     )
     record(
         actor=actor,
@@ -462,7 +465,7 @@ def correct_fund_entry(*, actor, entry: FundEntry, reason: str) -> FundEntry:
 
 
 @transaction.atomic
-def post_surplus(*, actor, rule: ChargeRule, occurred_on: datetime.date | None = None) -> FundEntry:
+def post_surplus(*, actor: Actor, rule: ChargeRule, occurred_on: datetime.date | None = None) -> FundEntry:
     """Post what the rule has collected beyond its contracted price (and not yet posted) as fund income.
 
     May be called again as more payments come in; each call posts only the new surplus.
@@ -491,7 +494,7 @@ def post_surplus(*, actor, rule: ChargeRule, occurred_on: datetime.date | None =
         description=Truncator(str(description)).chars(200),
         evidence_text=str(evidence),
         rule=rule,
-        recorded_by=actor,
+        recorded_by=acting_person(actor),
     )
     record(
         actor=actor,
@@ -512,7 +515,7 @@ def post_surplus(*, actor, rule: ChargeRule, occurred_on: datetime.date | None =
 
 
 @transaction.atomic
-def publish_disclosure(*, actor, compound: Region, period_days: int = DEFAULT_PERIOD_DAYS) -> Notice:
+def publish_disclosure(*, actor: Actor, compound: Region, period_days: int = DEFAULT_PERIOD_DAYS) -> Notice:
     """Post the fee and fund disclosure (财务公开) on the board: totals and counts, never a name."""
     enforce(predicates.may_publish(actor, compound))
     if not 1 <= period_days <= 365:
@@ -528,7 +531,7 @@ def publish_disclosure(*, actor, compound: Region, period_days: int = DEFAULT_PE
         title=Truncator(str(title)).chars(150),
         body=disclosure_text(compound)[:10000],
         period_days=period_days,
-        posted_by=actor,
+        posted_by=acting_person(actor),
     )
     Disclosure.objects.create(region=compound, notice=notice)
     record(

@@ -11,6 +11,7 @@ from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
+from yishi.people.actors import Actor, acting_person
 from yishi.regions.models import Region
 from yishi.uploads import clean_photo, new_token
 
@@ -44,7 +45,7 @@ def _clean_matter_fields(*, region: Region, title: str, description: str, catego
     )
 
 
-def _add_photos(matter: Matter, photos, actor) -> None:
+def _add_photos(matter: Matter, photos, actor: Actor) -> None:
     photos = list(photos or [])
     if len(photos) > MAX_PHOTOS:
         raise Refused(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, "too_many_photos", field="photos")
@@ -65,7 +66,7 @@ def _add_photos(matter: Matter, photos, actor) -> None:
 @transaction.atomic
 def raise_matter(
     *,
-    actor,
+    actor: Actor,
     region: Region,
     title: str,
     description: str,
@@ -110,7 +111,7 @@ def raise_matter(
 @transaction.atomic
 def record_matter(
     *,
-    actor,
+    actor: Actor,
     region: Region,
     title: str,
     description: str,
@@ -148,7 +149,7 @@ def record_matter(
         submitter=submitter,
         submitter_name=submitter_name,
         back_to_back=back_to_back,
-        recorded_by=actor,
+        recorded_by=acting_person(actor),
     )
     _add_photos(matter, photos, actor)
     record(
@@ -168,7 +169,7 @@ def record_matter(
 
 
 @transaction.atomic
-def support(*, actor, matter: Matter, person=None) -> Support:
+def support(*, actor: Actor, matter: Matter, person=None) -> Support:
     """Add a name to a matter (附议): the resident themself, or staff for a resident who came in person."""
     own = person is None or (actor is not None and person.pk == actor.pk)
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
@@ -192,7 +193,7 @@ def support(*, actor, matter: Matter, person=None) -> Support:
     return support
 
 
-def _screenable(actor, matter: Matter) -> Matter:
+def _screenable(actor: Actor, matter: Matter) -> Matter:
     from yishi.procedures.services import lock_for_screening  # the engine imports these models
 
     return lock_for_screening(actor, matter)
@@ -209,7 +210,7 @@ def _reason(reason: str, *, public: bool = True) -> str:
 @transaction.atomic
 def accept(
     *,
-    actor,
+    actor: Actor,
     matter: Matter,
     procedure_key: str = "eight_steps",
     procedure_reason: str = "",
@@ -249,7 +250,7 @@ def accept(
 
 
 @transaction.atomic
-def decline(*, actor, matter: Matter, reason: str) -> Matter:
+def decline(*, actor: Actor, matter: Matter, reason: str) -> Matter:
     from yishi.notices.services import post_screening_notice
     from yishi.procedures import services as engine
 
@@ -260,7 +261,7 @@ def decline(*, actor, matter: Matter, reason: str) -> Matter:
 
 
 @transaction.atomic
-def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
+def refer(*, actor: Actor, matter: Matter, to: str, reason: str = "") -> Matter:
     """转办: the matter belongs to another body (a department, the street, a court)."""
     from yishi.notices.services import post_screening_notice
     from yishi.procedures import services as engine
@@ -273,7 +274,7 @@ def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
 
 
 @transaction.atomic
-def merge(*, actor, matter: Matter, into: Matter, reason: str = "") -> Matter:
+def merge(*, actor: Actor, matter: Matter, into: Matter, reason: str = "") -> Matter:
     """Merge a duplicate: its supporters, submitter and photos join ``into``; both stay readable."""
     from yishi.procedures import services as engine
 

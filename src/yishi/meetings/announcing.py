@@ -14,6 +14,7 @@ from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
 from yishi.notices.models import NoticeKind
 from yishi.notices.services import MAX_PERIOD_DAYS, board_of, post_notice
+from yishi.people.actors import Actor, acting_person
 
 from . import predicates, rules
 from .models import (
@@ -22,7 +23,7 @@ from .models import (
     Meeting,
     MeetingStatus,
 )
-from .preparing import acting_person, agenda_of, clean_agenda, clean_fields, locked, write_agenda
+from .preparing import agenda_of, clean_agenda, clean_fields, locked, write_agenda
 
 
 def notice_given(starts_at, now) -> int:
@@ -32,7 +33,7 @@ def notice_given(starts_at, now) -> int:
 
 def _post(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     kind: str,
     now,
@@ -148,7 +149,7 @@ def _require_future(starts_at, now) -> None:
 
 
 @transaction.atomic
-def announce(*, actor, meeting: Meeting, late_reason: str = "") -> Announcement:
+def announce(*, actor: Actor, meeting: Meeting, late_reason: str = "") -> Announcement:
     """发布公告: post the meeting's notice on the board. Later than the form's minimum notice only with a reason,
     which is posted and flagged on every agenda matter's compliance."""
     meeting = locked(meeting)
@@ -183,7 +184,7 @@ def announce(*, actor, meeting: Meeting, late_reason: str = "") -> Announcement:
 @transaction.atomic
 def change_meeting(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     reason: str,
     title: str | None = None,
@@ -255,7 +256,7 @@ def change_meeting(
 
 
 @transaction.atomic
-def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
+def cancel_meeting(*, actor: Actor, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a meeting. An announced one gets a cancellation notice that replaces its current notice."""
     meeting = locked(meeting)
     enforce(predicates.may_cancel(actor, meeting))

@@ -13,6 +13,7 @@ from yishi.access.roles import Role
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
+from yishi.people.actors import Actor, acting_person
 from yishi.uploads import clean_photo, new_token
 
 from . import predicates
@@ -24,7 +25,7 @@ from .models import (
     SheetPhoto,
     SignIn,
 )
-from .preparing import acting_person, locked
+from .preparing import locked
 
 SIGN_IN_SALT = "yishi.meetings.sign-in"
 
@@ -42,7 +43,9 @@ def meeting_for_token(token: str) -> Meeting | None:
     return Meeting.objects.select_related("region", "convener").filter(pk=pk).first()
 
 
-def _attend(*, actor, meeting: Meeting, person, invitation: Invitation | None, method: str) -> Attendance:
+def _attend(
+    *, actor: Actor, meeting: Meeting, person, invitation: Invitation | None, method: str
+) -> Attendance:
     name = invitation.label if invitation is not None and person is None else person.name
     taken = Attendance.objects.filter(meeting=meeting)
     if (person is not None and taken.filter(person=person).exists()) or (
@@ -88,7 +91,7 @@ def _unit_invitation_for(person, meeting: Meeting) -> Invitation | None:
 
 
 @transaction.atomic
-def sign_in(*, actor, meeting: Meeting) -> Attendance:
+def sign_in(*, actor: Actor, meeting: Meeting) -> Attendance:
     """A participant opens the meeting's QR link on their phone, logged in, and confirms they are here.
 
     Someone who was not invited may sign in too: the meeting is public; they are counted as attending without
@@ -105,7 +108,9 @@ def sign_in(*, actor, meeting: Meeting) -> Attendance:
 
 
 @transaction.atomic
-def check_in(*, actor, meeting: Meeting, invitation: Invitation | None = None, person=None) -> Attendance:
+def check_in(
+    *, actor: Actor, meeting: Meeting, invitation: Invitation | None = None, person=None
+) -> Attendance:
     """Staff sign someone in: an invited person, unit or named stakeholder, or a resident found by mobile."""
     meeting = locked(meeting)
     enforce(predicates.may_check_in(actor, meeting))
@@ -123,7 +128,7 @@ def check_in(*, actor, meeting: Meeting, invitation: Invitation | None = None, p
 
 
 @transaction.atomic
-def respond(*, actor, meeting: Meeting, attending: bool) -> Invitation:
+def respond(*, actor: Actor, meeting: Meeting, attending: bool) -> Invitation:
     """An invited person says whether they will come."""
     person = acting_person(actor)
     invitation = (
@@ -145,7 +150,7 @@ def respond(*, actor, meeting: Meeting, attending: bool) -> Invitation:
 
 
 @transaction.atomic
-def attach_sheet_photo(*, actor, meeting: Meeting, upload) -> SheetPhoto:
+def attach_sheet_photo(*, actor: Actor, meeting: Meeting, upload) -> SheetPhoto:
     """A photo of the paper sign-in sheet. Re-encoded (no location data); shown to staff only."""
     meeting = locked(meeting)
     enforce(predicates.may_attach_sheet(actor, meeting))

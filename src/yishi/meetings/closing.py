@@ -13,6 +13,7 @@ from yishi import figures_hooks
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
+from yishi.people.actors import Actor, acting_person
 
 from . import predicates
 from .models import (
@@ -21,7 +22,7 @@ from .models import (
     MeetingStatus,
     Minutes,
 )
-from .preparing import acting_person, agenda_of, locked
+from .preparing import agenda_of, locked
 
 
 def _digest(text: str) -> str:
@@ -29,7 +30,7 @@ def _digest(text: str) -> str:
 
 
 @transaction.atomic
-def close_meeting(*, actor, meeting: Meeting) -> Meeting:
+def close_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
     """The meeting is over: sign-in closes and the minutes are drafted, one per agenda matter."""
     from .queries import draft_minutes
 
@@ -60,7 +61,7 @@ def _locked_minutes(minutes: Minutes) -> tuple[Meeting, Minutes]:
 
 
 @transaction.atomic
-def edit_minutes(*, actor, minutes: Minutes, text: str) -> Minutes:
+def edit_minutes(*, actor: Actor, minutes: Minutes, text: str) -> Minutes:
     """The secretary edits the drafted minutes until the convener confirms them."""
     meeting, minutes = _locked_minutes(minutes)
     enforce(predicates.may_edit_minutes(actor, minutes))
@@ -80,7 +81,7 @@ def edit_minutes(*, actor, minutes: Minutes, text: str) -> Minutes:
 
 
 @transaction.atomic
-def redraft_minutes(*, actor, minutes: Minutes) -> Minutes:
+def redraft_minutes(*, actor: Actor, minutes: Minutes) -> Minutes:
     """Draft the minutes again from what is recorded now (ideas added after the meeting closed), replacing
     the edits made so far."""
     from .queries import draft_minutes
@@ -100,7 +101,7 @@ def redraft_minutes(*, actor, minutes: Minutes) -> Minutes:
 
 
 @transaction.atomic
-def confirm_minutes(*, actor, meeting: Meeting) -> list[Minutes]:
+def confirm_minutes(*, actor: Actor, meeting: Meeting) -> list[Minutes]:
     """The convener confirms the meeting's minutes. From then on they are public and never edited; the digest
     of each text goes into the audit chain, so any later change to the stored text is detectable."""
     meeting = locked(meeting)
@@ -120,7 +121,7 @@ def confirm_minutes(*, actor, meeting: Meeting) -> list[Minutes]:
 
 
 @transaction.atomic
-def add_addendum(*, actor, minutes: Minutes, text: str) -> Addendum:
+def add_addendum(*, actor: Actor, minutes: Minutes, text: str) -> Addendum:
     """A correction to confirmed minutes, signed by its author (the convener or the community's staff)."""
     meeting, minutes = _locked_minutes(minutes)
     person = acting_person(actor)

@@ -11,6 +11,7 @@ from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
+from yishi.people.actors import Actor
 from yishi.procedures.services import require_step_action
 
 from . import predicates
@@ -27,7 +28,7 @@ from .preparing import locked
 @transaction.atomic
 def record_session(
     *,
-    actor,
+    actor: Actor,
     matter: Matter,
     title: str,
     held_at,
@@ -80,7 +81,7 @@ def _clean_ideas(ideas) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[str, str]]) -> Session:
+def record_ideas(*, actor: Actor, meeting: Meeting, matter: Matter, ideas: list[tuple[str, str]]) -> Session:
     """Ideas said at the meeting about one agenda matter. The first time, they become the matter's consultation
     session at this meeting (its step evidence), with who signed in; later ideas are added to that session."""
     from .queries import attendance_summary
@@ -117,7 +118,7 @@ def record_ideas(*, actor, meeting: Meeting, matter: Matter, ideas: list[tuple[s
 
 
 @transaction.atomic
-def record_decision(*, actor, meeting: Meeting, matter: Matter, text: str):
+def record_decision(*, actor: Actor, meeting: Meeting, matter: Matter, text: str):
     """What the meeting agreed on an agenda matter: the consensus on the latest plan version, tied to the
     matter's session at this meeting (the procedure checks the matter's step)."""
     from yishi.plans.services import record_consensus

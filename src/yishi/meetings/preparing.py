@@ -24,6 +24,7 @@ from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter, Status
 from yishi.notices.services import board_of
+from yishi.people.actors import Actor, acting_person
 from yishi.regions.models import Level, Unit, within
 
 from . import predicates
@@ -36,10 +37,6 @@ from .models import (
 )
 
 MANAGE = "meetings.manage_meeting"
-
-
-def acting_person(actor):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def locked(meeting: Meeting) -> Meeting:
@@ -137,7 +134,7 @@ def _check_convener(convener, region) -> None:
 @transaction.atomic
 def create_meeting(
     *,
-    actor,
+    actor: Actor,
     region,
     form: str,
     platform: str,
@@ -188,7 +185,7 @@ def create_meeting(
 @transaction.atomic
 def update_meeting(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     form: str,
     platform: str,
@@ -235,7 +232,7 @@ def update_meeting(
 @transaction.atomic
 def invite(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     people=(),
     units=(),

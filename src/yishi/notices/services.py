@@ -10,6 +10,7 @@ from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
+from yishi.people.actors import Actor, acting_person, person_of
 from yishi.procedures.evidence import notice_due
 from yishi.procedures.services import require_step_action
 from yishi.regions.models import Level
@@ -30,7 +31,7 @@ def board_of(region):
 
 def post_notice(
     *,
-    actor,
+    actor: Actor,
     region,
     kind: str,
     title: str,
@@ -50,7 +51,7 @@ def post_notice(
         body=str(body)[:10000] or "—",
         posted_at=timezone.now(),
         period_days=period_days,
-        posted_by=actor if _is_person(actor) else None,
+        posted_by=acting_person(actor) if _is_person(actor) else None,
         replaces=replaces,
     )
     data = {"kind": kind, "region": region.pk, "period_days": period_days}
@@ -62,14 +63,14 @@ def post_notice(
     return notice
 
 
-def _is_person(actor) -> bool:
+def _is_person(actor: Actor) -> bool:
     return actor is not None and actor.is_authenticated
 
 
 @transaction.atomic
 def publish_result(
     *,
-    actor,
+    actor: Actor,
     matter: Matter,
     title: str,
     body: str,
@@ -103,7 +104,7 @@ def publish_result(
     )
 
 
-def post_screening_notice(*, actor, matter: Matter) -> Notice:
+def post_screening_notice(*, actor: Actor, matter: Matter) -> Notice:
     """Screening is public: an accepted, declined or referred matter is posted with its procedure or reason.
 
     The notice names the matter, never who raised it. Called inside the screening's transaction.
@@ -146,7 +147,7 @@ def _screening_text(matter, Status):
 
 
 @transaction.atomic
-def object_to(*, actor, notice: Notice, text: str) -> Objection:
+def object_to(*, actor: Actor, notice: Notice, text: str) -> Objection:
     """A logged-in resident objects to a notice within its objection window. The objection is public."""
     if _is_person(actor):
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -154,7 +155,9 @@ def object_to(*, actor, notice: Notice, text: str) -> Objection:
     text = (text or "").strip()
     if not text:
         raise Refused(_("Write what you object to."), "text_required", field="text")
-    objection = Objection.objects.create(notice=notice, person=actor, text=text[:2000], at=timezone.now())
+    objection = Objection.objects.create(
+        notice=notice, person=person_of(actor), text=text[:2000], at=timezone.now()
+    )
     record(
         actor=actor,
         action=Action.NOTICES_OBJECT,
@@ -166,14 +169,16 @@ def object_to(*, actor, notice: Notice, text: str) -> Objection:
 
 
 @transaction.atomic
-def reply_to(*, actor, objection: Objection, text: str) -> Reply:
+def reply_to(*, actor: Actor, objection: Objection, text: str) -> Reply:
     """Staff of the board's region answer an objection publicly, once. A late answer is shown as late."""
     objection = Objection.objects.select_for_update().select_related("notice__region").get(pk=objection.pk)
     enforce(predicates.may_reply(actor, objection))
     text = (text or "").strip()
     if not text:
         raise Refused(_("Write the answer; it is shown publicly."), "text_required", field="text")
-    reply = Reply.objects.create(objection=objection, text=text[:2000], by=actor, at=timezone.now())
+    reply = Reply.objects.create(
+        objection=objection, text=text[:2000], by=person_of(actor), at=timezone.now()
+    )
     record(
         actor=actor,
         action=Action.NOTICES_REPLY,

@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from yishi.access.queries import require
 from yishi.errors import Refused
 
+from .actors import Actor
 from .models import Person
 from .phones import normalize_phone
 
 
 def person_by_phone(
-    actor, raw_phone: str, *, action: str, target, field: str = "phone", unknown=None
+    actor: Actor, raw_phone: str, *, action: str, target, field: str = "phone", unknown=None
 ) -> Person:
     """The active person registered with ``raw_phone``, for ``actor`` about to take ``action`` on ``target``.
 

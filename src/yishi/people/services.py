@@ -17,6 +17,7 @@ from yishi.audit.chain import personal_digest
 from yishi.audit.services import record
 from yishi.errors import Refused
 
+from .actors import Actor, acting_person
 from .models import Gender, HouseholdClaim, Membership, OneTimeCode, Person, Relation
 from .phones import normalize_phone
 from .sms import send_sms
@@ -46,7 +47,7 @@ def _phone_taken():
 
 
 def register_person(
-    *, actor, name: str, phone: str = "", gender: str = "", password: str | None = None
+    *, actor: Actor, name: str, phone: str = "", gender: str = "", password: str | None = None
 ) -> Person:
     """Record a person. Names are stored as typed (escaped when shown), never interpreted."""
     name = clean_name(name)
@@ -193,7 +194,7 @@ def may_answer_claim(person, claim: HouseholdClaim) -> Refused | None:
 
 
 @transaction.atomic
-def answer_claim(*, actor, claim: HouseholdClaim, confirm: bool) -> HouseholdClaim:
+def answer_claim(*, actor: Actor, claim: HouseholdClaim, confirm: bool) -> HouseholdClaim:
     """The person confirms they head the household (a membership, the seat in its votes) or declines."""
     claim = HouseholdClaim.objects.select_for_update().select_related("household").get(pk=claim.pk)
     refused = may_answer_claim(actor, claim)
@@ -202,11 +203,13 @@ def answer_claim(*, actor, claim: HouseholdClaim, confirm: bool) -> HouseholdCla
     claim.answered_at, claim.confirmed = timezone.now(), bool(confirm)
     claim.save(update_fields=["answered_at", "confirmed"])
     if claim.confirmed:
-        Membership.objects.filter(household=claim.household, is_head=True).exclude(person=actor).update(
-            is_head=False
-        )
+        Membership.objects.filter(household=claim.household, is_head=True).exclude(
+            person=acting_person(actor)
+        ).update(is_head=False)
         Membership.objects.update_or_create(
-            person=actor, household=claim.household, defaults={"relation": Relation.OWNER, "is_head": True}
+            person=acting_person(actor),
+            household=claim.household,
+            defaults={"relation": Relation.OWNER, "is_head": True},
         )
     record(
         actor=actor,

@@ -10,6 +10,7 @@ from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
+from yishi.people.actors import Actor, acting_person
 from yishi.procedures.predicates import may_draft_plan
 from yishi.regions.models import Unit
 from yishi.regions.queries import units_serving
@@ -33,7 +34,7 @@ def _money(raw, field: str) -> Decimal | None:
 @transaction.atomic
 def draft_version(
     *,
-    actor,
+    actor: Actor,
     matter: Matter,
     summary: str,
     parts: list[dict],
@@ -94,7 +95,7 @@ def draft_version(
         cost_sharing=(cost_sharing or "").strip()[:2000],
         timeline=(timeline or "").strip()[:2000],
         beneficiaries=(beneficiaries or "").strip()[:2000],
-        drafted_by=actor,
+        drafted_by=acting_person(actor),
     )
     for plan_part in cleaned:
         plan_part.version = version
@@ -109,7 +110,9 @@ def draft_version(
 
 
 @transaction.atomic
-def record_consensus(*, actor, matter: Matter, version: PlanVersion, minutes: str, session=None) -> Consensus:
+def record_consensus(
+    *, actor: Actor, matter: Matter, version: PlanVersion, minutes: str, session=None
+) -> Consensus:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     enforce(may_record_consensus(actor, matter))
     if version.matter_id != matter.pk:
@@ -126,7 +129,11 @@ def record_consensus(*, actor, matter: Matter, version: PlanVersion, minutes: st
     if not minutes:
         raise Refused(_("Write down what the meeting agreed."), "minutes_required", field="minutes")
     consensus = Consensus.objects.create(
-        matter=matter, version=version, session=session, minutes=minutes[:5000], recorded_by=actor
+        matter=matter,
+        version=version,
+        session=session,
+        minutes=minutes[:5000],
+        recorded_by=acting_person(actor),
     )
     record(
         actor=actor,
@@ -138,7 +145,7 @@ def record_consensus(*, actor, matter: Matter, version: PlanVersion, minutes: st
 
 
 @transaction.atomic
-def resubmit(*, actor, matter: Matter, reason: str) -> Resubmission:
+def resubmit(*, actor: Actor, matter: Matter, reason: str) -> Resubmission:
     """Put the latest plan, voted down, to the vote again as it is: the committee's decision, its reason public.
     The other way forward is a new version (``draft_version``)."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
@@ -157,7 +164,9 @@ def resubmit(*, actor, matter: Matter, reason: str) -> Resubmission:
             "reason_required",
             field="reason",
         )
-    resubmission = Resubmission.objects.create(matter=matter, version=version, reason=reason[:2000], by=actor)
+    resubmission = Resubmission.objects.create(
+        matter=matter, version=version, reason=reason[:2000], by=acting_person(actor)
+    )
     record(
         actor=actor,
         action=Action.PLANS_RESUBMIT,

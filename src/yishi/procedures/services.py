@@ -18,6 +18,7 @@ from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter, Status
 from yishi.matters.predicates import may_merge_matter, may_screen_matter
 from yishi.notifications import matter_moved
+from yishi.people.actors import Actor
 
 from . import definitions
 from .evidence import missing
@@ -49,7 +50,14 @@ def _expect(matter: Matter, expected_step: str | None) -> None:
 
 
 def _move(
-    matter, *, actor, kind, to_step: str, status=Status.OPEN, reason: str = "", also: dict | None = None
+    matter,
+    *,
+    actor: Actor,
+    kind,
+    to_step: str,
+    status=Status.OPEN,
+    reason: str = "",
+    also: dict | None = None,
 ) -> Matter:
     """Compare-and-set the step, then write the transition and the audit entry. Caller holds the lock.
 
@@ -97,7 +105,7 @@ def _move(
     return matter
 
 
-def lock_for_screening(actor, matter: Matter, *, allow_open: bool = False) -> Matter:
+def lock_for_screening(actor: Actor, matter: Matter, *, allow_open: bool = False) -> Matter:
     """The matter, locked, once ``actor`` may screen it and it still waits for screening (or, for a merge,
     is open). Every decision of screening starts here, so of two screenings at once the second is refused."""
     matter = _locked(matter)
@@ -106,7 +114,7 @@ def lock_for_screening(actor, matter: Matter, *, allow_open: bool = False) -> Ma
 
 
 @transaction.atomic
-def start(*, actor, matter: Matter, procedure_key: str, reason: str = "") -> Matter:
+def start(*, actor: Actor, matter: Matter, procedure_key: str, reason: str = "") -> Matter:
     """Put a matter waiting for screening on its procedure, at its first step (screening's acceptance)."""
     matter = lock_for_screening(actor, matter)
     try:
@@ -127,7 +135,7 @@ def start(*, actor, matter: Matter, procedure_key: str, reason: str = "") -> Mat
 
 
 @transaction.atomic
-def decline(*, actor, matter: Matter, reason: str) -> Matter:
+def decline(*, actor: Actor, matter: Matter, reason: str) -> Matter:
     """Screening declines the matter; ``reason`` (required by the caller) is shown publicly."""
     matter = lock_for_screening(actor, matter)
     return _move(
@@ -142,7 +150,7 @@ def decline(*, actor, matter: Matter, reason: str) -> Matter:
 
 
 @transaction.atomic
-def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
+def refer(*, actor: Actor, matter: Matter, to: str, reason: str = "") -> Matter:
     """Screening refers the matter to the body ``to`` it belongs to (转办)."""
     matter = lock_for_screening(actor, matter)
     return _move(
@@ -157,7 +165,7 @@ def refer(*, actor, matter: Matter, to: str, reason: str = "") -> Matter:
 
 
 @transaction.atomic
-def close_as_merged(*, actor, matter: Matter, into: Matter, reason: str) -> Matter:
+def close_as_merged(*, actor: Actor, matter: Matter, into: Matter, reason: str) -> Matter:
     """Close a duplicate (waiting for screening, or open) as merged into ``into``, an open matter; the
     duplicate's submitter and supporters are told. Its people and photos are the caller's to carry over."""
     # Both rows locked in one order, so two merges of the same pair in opposite directions do not deadlock.
@@ -184,14 +192,14 @@ def evidence_missing(matter: Matter) -> list:
 
 
 @transaction.atomic
-def advance(*, actor, matter: Matter, expected_step: str | None = None) -> Matter:
+def advance(*, actor: Actor, matter: Matter, expected_step: str | None = None) -> Matter:
     """Complete the current step and move to the next; completing the last step resolves the matter."""
     matter = _locked(matter)
     enforce(may_advance(actor, matter))
     return advance_locked(actor=actor, matter=matter, expected_step=expected_step)
 
 
-def advance_locked(*, actor, matter: Matter, expected_step: str | None = None) -> Matter:
+def advance_locked(*, actor: Actor, matter: Matter, expected_step: str | None = None) -> Matter:
     _require_open(matter)
     _expect(matter, expected_step)
     procedure, step = matter.procedure, matter.step
@@ -210,7 +218,7 @@ def advance_locked(*, actor, matter: Matter, expected_step: str | None = None) -
     return _move(matter, actor=actor, kind=TransitionKind.ADVANCE, to_step=following.key)
 
 
-def return_locked(*, actor, matter: Matter, step_key: str, reason: str) -> Matter:
+def return_locked(*, actor: Actor, matter: Matter, step_key: str, reason: str) -> Matter:
     """Send the matter back (a rejected review, a failed vote). Caller holds the lock and has checked authority."""
     _require_open(matter)
     reason = (reason or "").strip()
@@ -226,7 +234,7 @@ def return_locked(*, actor, matter: Matter, step_key: str, reason: str) -> Matte
 
 @transaction.atomic
 def return_to(
-    *, actor, matter: Matter, step_key: str, reason: str, expected_step: str | None = None
+    *, actor: Actor, matter: Matter, step_key: str, reason: str, expected_step: str | None = None
 ) -> Matter:
     matter = _locked(matter)
     enforce(may_return(actor, matter))
@@ -235,7 +243,7 @@ def return_to(
 
 
 @transaction.atomic
-def withdraw(*, actor, matter: Matter, reason: str) -> Matter:
+def withdraw(*, actor: Actor, matter: Matter, reason: str) -> Matter:
     """The submitter withdraws their matter, or staff do so at their request."""
     matter = _locked(matter)
     enforce(may_withdraw(actor, matter))
@@ -257,7 +265,7 @@ def withdraw(*, actor, matter: Matter, reason: str) -> Matter:
 
 
 @transaction.atomic
-def close_unresolved(*, actor, matter: Matter, reason: str) -> Matter:
+def close_unresolved(*, actor: Actor, matter: Matter, reason: str) -> Matter:
     matter = _locked(matter)
     enforce(may_close_unresolved(actor, matter))
     reason = (reason or "").strip()
@@ -279,13 +287,13 @@ def close_unresolved(*, actor, matter: Matter, reason: str) -> Matter:
     )
 
 
-def require_step_action(actor, matter: Matter, action: str) -> None:
+def require_step_action(actor: Actor, matter: Matter, action: str) -> None:
     """The guard of a step action with no rule of its own (``predicates.may_take_step_action``): the actor holds
     the authority the role table gives for ``action`` (asked first), and the current step enables it."""
     enforce(may_take_step_action(actor, matter, action))
 
 
-def return_after_failure(*, actor, matter: Matter, reason: str) -> Matter:
+def return_after_failure(*, actor: Actor, matter: Matter, reason: str) -> Matter:
     """A rejected review or a failed vote sends the matter to the first step its current step returns to."""
     if matter.step.returns_to:
         return return_locked(actor=actor, matter=matter, step_key=matter.step.returns_to[0], reason=reason)

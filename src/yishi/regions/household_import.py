@@ -15,6 +15,7 @@ from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
+from yishi.people.actors import Actor
 from yishi.people.models import Membership, Person, Relation
 from yishi.people.phones import normalize_phone
 from yishi.people.services import claim_heads, clean_name
@@ -483,7 +484,7 @@ def _apply_household_plan(rows: list[HouseholdRow], plan: _HouseholdPlan) -> Hou
     )
 
 
-def import_households(*, actor, compound: Region, file) -> HouseholdImportResult:
+def import_households(*, actor: Actor, compound: Region, file) -> HouseholdImportResult:
     """Import a compound's household roster (.xlsx): buildings, households and their heads."""
     require(actor, "regions.import_households", compound)
     check_household_target(compound)

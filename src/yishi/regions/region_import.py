@@ -14,6 +14,7 @@ from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
+from yishi.people.actors import Actor
 
 from .codes import CodeError, normalize_code
 from .models import Level, Region
@@ -470,7 +471,7 @@ def _insert_regions(rows: list[RegionRow]) -> dict[int, int]:
     return by_level
 
 
-def import_regions(*, actor, root: Region, file) -> RegionImportResult:
+def import_regions(*, actor: Actor, root: Region, file) -> RegionImportResult:
     """Import part of the region tree under ``root`` from the official division-code list (.xlsx)."""
     require(actor, "regions.import_regions", root)
     table = read_table(file, REGION_COLUMNS)

@@ -13,6 +13,7 @@ from yishi.access.queries import require
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused
+from yishi.people.actors import Actor, person_of
 
 from .codes import CodeError, code_belongs_under, normalize_code
 from .models import PATH_WIDTH, Household, Level, Occupancy, Region, RegionRule, Unit, UnitKind
@@ -66,7 +67,7 @@ def validate_region(*, parent: Region | None, level: int, name: str, code) -> tu
 @transaction.atomic
 def create_region(
     *,
-    actor,
+    actor: Actor,
     parent: Region | None,
     level: int,
     name: str,
@@ -138,7 +139,13 @@ def parse_area(raw) -> Decimal | None:
 
 @transaction.atomic
 def create_household(
-    *, actor, region: Region, room: str, unit: str = "", occupancy: str = Occupancy.OCCUPIED, floor_area=None
+    *,
+    actor: Actor,
+    region: Region,
+    room: str,
+    unit: str = "",
+    occupancy: str = Occupancy.OCCUPIED,
+    floor_area=None,
 ) -> Household:
     require(actor, "regions.manage_households", region)
     if region.level not in (Level.BUILDING, Level.COMPOUND, Level.COMMUNITY):
@@ -169,7 +176,7 @@ def create_household(
 @transaction.atomic
 def create_unit(
     *,
-    actor,
+    actor: Actor,
     name: str,
     kind: str,
     home_region: Region,
@@ -235,7 +242,7 @@ def clean_rule_value(kind: str, value):
 
 
 @transaction.atomic
-def set_region_rule(*, actor, region: Region, key: str, value, source: str) -> RegionRule:
+def set_region_rule(*, actor: Actor, region: Region, key: str, value, source: str) -> RegionRule:
     """Set ``key`` at ``region`` (for it and everything below it). ``source`` says who decided and why."""
     require(actor, "regions.manage_rules", region)
     known = known_rules().get(key)
@@ -250,7 +257,7 @@ def set_region_rule(*, actor, region: Region, key: str, value, source: str) -> R
     rule, _created = RegionRule.objects.update_or_create(
         region=region,
         key=key,
-        defaults={"value": value, "source": source, "set_by": actor, "set_at": timezone.now()},
+        defaults={"value": value, "source": source, "set_by": person_of(actor), "set_at": timezone.now()},
     )
     record(
         actor=actor,

@@ -30,6 +30,7 @@ from yishi.errors import Refused
 from yishi.matters.models import Matter, Status
 from yishi.meetings.models import Meeting, MeetingStatus, Response
 from yishi.notifications import notify
+from yishi.people.actors import Actor, acting_person
 from yishi.people.models import Person
 from yishi.regions.models import Level, Region
 from yishi.works.models import Work, WorkStatus
@@ -52,13 +53,15 @@ def _setting(name: str, default: int) -> int:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _require_person(actor) -> None:
+def _require_person(actor: Actor) -> None:
     if actor is None or not actor.is_authenticated:
         raise Refused(_("Log in first."), Refused.FORBIDDEN)
 
 
 @transaction.atomic
-def set_preferences(*, actor, sms: bool, email: bool, email_address: str = "", digest: bool) -> Preference:
+def set_preferences(
+    *, actor: Actor, sms: bool, email: bool, email_address: str = "", digest: bool
+) -> Preference:
     """A person chooses their channels. Turning the digest off sends nothing old: it stays in the list."""
     _require_person(actor)
     email_address = (email_address or "").strip()
@@ -66,9 +69,9 @@ def set_preferences(*, actor, sms: bool, email: bool, email_address: str = "", d
         raise Refused(
             _("Give an e-mail address to be told by e-mail."), "email_required", field="email_address"
         )
-    pref, _created = Preference.objects.select_for_update().get_or_create(person=actor)
+    pref, _created = Preference.objects.select_for_update().get_or_create(person=acting_person(actor))
     if pref.digest and not digest:
-        Notification.objects.filter(person=actor, delivered_at__isnull=True).update(
+        Notification.objects.filter(person=acting_person(actor), delivered_at__isnull=True).update(
             delivered_at=timezone.now()
         )
     pref.sms, pref.email, pref.email_address, pref.digest = (
@@ -81,22 +84,22 @@ def set_preferences(*, actor, sms: bool, email: bool, email_address: str = "", d
     return pref
 
 
-def mark_read(*, actor, ids: list[int] | None = None) -> int:
+def mark_read(*, actor: Actor, ids: list[int] | None = None) -> int:
     """Mark the actor's own notifications read: the ones named, or all unread ones."""
     _require_person(actor)
-    mine = Notification.objects.filter(person=actor, read_at__isnull=True)
+    mine = Notification.objects.filter(person=acting_person(actor), read_at__isnull=True)
     if ids is not None:
         mine = mine.filter(pk__in=ids)
     return mine.update(read_at=timezone.now())
 
 
-def mute_matter(*, actor, matter: Matter, muted: bool) -> bool:
+def mute_matter(*, actor: Actor, matter: Matter, muted: bool) -> bool:
     """A person stops (or starts again) hearing of a matter's steps; the page still shows them. -> muted now."""
     _require_person(actor)
     if muted:
-        Mute.objects.get_or_create(person=actor, matter=matter)
+        Mute.objects.get_or_create(person=acting_person(actor), matter=matter)
     else:
-        Mute.objects.filter(person=actor, matter=matter).delete()
+        Mute.objects.filter(person=acting_person(actor), matter=matter).delete()
     return muted
 
 

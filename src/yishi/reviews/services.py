@@ -10,6 +10,7 @@ from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
+from yishi.people.actors import Actor, person_of
 from yishi.procedures import services as engine
 
 from .models import Decision, Review
@@ -17,7 +18,7 @@ from .predicates import may_review_plan
 
 
 @transaction.atomic
-def submit_review(*, actor, matter: Matter, decision: str, opinion: str) -> Review:
+def submit_review(*, actor: Actor, matter: Matter, decision: str, opinion: str) -> Review:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     enforce(may_review_plan(actor, matter))
     expertise = next(
@@ -42,7 +43,7 @@ def submit_review(*, actor, matter: Matter, decision: str, opinion: str) -> Revi
     review = Review.objects.create(
         matter=matter,
         version=version,
-        reviewer=actor,
+        reviewer=person_of(actor),
         expertise=expertise,
         decision=decision,
         opinion=opinion[:5000],

@@ -18,6 +18,7 @@ from yishi.errors import Refused, enforce
 from yishi.matters.queries import community_of
 from yishi.notices.models import Notice, NoticeKind
 from yishi.notices.services import DEFAULT_PERIOD_DAYS, board_of
+from yishi.people.actors import Actor, acting_person
 from yishi.regions.models import Household, Region, within
 
 from . import predicates
@@ -50,7 +51,7 @@ def _locked(survey: Survey) -> Survey:
 @transaction.atomic
 def create_survey(
     *,
-    actor,
+    actor: Actor,
     region: Region,
     title: str,
     description: str = "",
@@ -75,7 +76,7 @@ def create_survey(
     if matter is not None and community_of(matter.region).pk != community_of(region).pk:
         raise Refused(_("The matter belongs to another community."), "matter_elsewhere", field="matter")
     survey = Survey.objects.create(
-        region=region, matter=matter, title=title, description=description, created_by=actor
+        region=region, matter=matter, title=title, description=description, created_by=acting_person(actor)
     )
     record(
         actor=actor,
@@ -97,7 +98,7 @@ def create_survey(
 
 @transaction.atomic
 def add_question(
-    *, actor, survey: Survey, kind: str, text: str, choices: Iterable[str] = (), required: bool = True
+    *, actor: Actor, survey: Survey, kind: str, text: str, choices: Iterable[str] = (), required: bool = True
 ) -> Question:
     survey = _locked(survey)
     enforce(predicates.may_add_question(actor, survey))
@@ -153,7 +154,7 @@ def add_question(
 
 
 @transaction.atomic
-def remove_question(*, actor, question: Question) -> None:
+def remove_question(*, actor: Actor, question: Question) -> None:
     survey = _locked(question.survey)
     enforce(predicates.may_remove_question(actor, survey))
     pk = question.pk
@@ -162,7 +163,7 @@ def remove_question(*, actor, question: Question) -> None:
 
 
 @transaction.atomic
-def open_survey(*, actor, survey: Survey) -> Survey:
+def open_survey(*, actor: Actor, survey: Survey) -> Survey:
     survey = _locked(survey)
     enforce(predicates.may_open(actor, survey))
     survey.status, survey.opened_at = SurveyStatus.OPEN, timezone.now()
@@ -172,7 +173,7 @@ def open_survey(*, actor, survey: Survey) -> Survey:
 
 
 @transaction.atomic
-def close_survey(*, actor, survey: Survey) -> Survey:
+def close_survey(*, actor: Actor, survey: Survey) -> Survey:
     survey = _locked(survey)
     enforce(predicates.may_close(actor, survey))
     survey.status, survey.closed_at = SurveyStatus.CLOSED, timezone.now()
@@ -276,7 +277,7 @@ def validated_answers(survey: Survey, answers: Mapping) -> list[Answer]:
 
 
 def _save_response(
-    *, actor, survey: Survey, household: Household, answers: Mapping, channel: str, respondent
+    *, actor: Actor, survey: Survey, household: Household, answers: Mapping, channel: str, respondent
 ) -> Response:
     if Response.objects.filter(survey=survey, household=household, voided_at__isnull=True).exists():
         raise predicates.already_answered()
@@ -284,7 +285,11 @@ def _save_response(
     try:
         with transaction.atomic():
             response = Response.objects.create(
-                survey=survey, household=household, channel=channel, respondent=respondent, recorded_by=actor
+                survey=survey,
+                household=household,
+                channel=channel,
+                respondent=respondent,
+                recorded_by=acting_person(actor),
             )
     except IntegrityError:
         raise predicates.already_answered() from None
@@ -305,12 +310,12 @@ def _save_response(
 
 @transaction.atomic
 def submit_response(
-    *, actor, survey: Survey, answers: Mapping, household: Household | None = None
+    *, actor: Actor, survey: Survey, answers: Mapping, household: Household | None = None
 ) -> Response:
     """A member of a household answers online. ``household`` is needed only by someone in two households here."""
     survey = _locked(survey)
     enforce(predicates.may_answer(actor, survey))
-    mine = Household.objects.filter(within(survey.region, "region"), memberships__person=actor)
+    mine = Household.objects.filter(within(survey.region, "region"), memberships__person=acting_person(actor))
     if household is not None:
         mine = mine.filter(pk=household.pk)
     found = list(mine.distinct()[:2])
@@ -337,7 +342,7 @@ def submit_response(
 
 @transaction.atomic
 def record_paper_response(
-    *, actor, survey: Survey, answers: Mapping, code: str = "", household: Household | None = None
+    *, actor: Actor, survey: Survey, answers: Mapping, code: str = "", household: Household | None = None
 ) -> Response:
     """Staff key in a paper form: the household is the one whose code is printed on it.
 
@@ -376,7 +381,7 @@ def record_paper_response(
 
 
 @transaction.atomic
-def void_response(*, actor, response: Response, reason: str) -> Response:
+def void_response(*, actor: Actor, response: Response, reason: str) -> Response:
     """Set a mistaken response aside (a form keyed under the wrong code). It stays on record; the household
     may answer again."""
     survey = _locked(response.survey)
@@ -390,7 +395,11 @@ def void_response(*, actor, response: Response, reason: str) -> Response:
         required=_("Give the reason."),
         too_long=_("A reason has at most 200 characters."),
     )
-    response.voided_at, response.voided_by, response.void_reason = timezone.now(), actor, reason
+    response.voided_at, response.voided_by, response.void_reason = (
+        timezone.now(),
+        acting_person(actor),
+        reason,
+    )
     response.save(update_fields=["voided_at", "voided_by", "void_reason"])
     record(
         actor=actor,
@@ -406,7 +415,7 @@ def void_response(*, actor, response: Response, reason: str) -> Response:
 
 
 @transaction.atomic
-def publish_results(*, actor, survey: Survey, period_days: int = DEFAULT_PERIOD_DAYS) -> Notice:
+def publish_results(*, actor: Actor, survey: Survey, period_days: int = DEFAULT_PERIOD_DAYS) -> Notice:
     """Post the results of a closed survey on the board: counts per choice and the response rate, no names."""
     survey = _locked(survey)
     enforce(predicates.may_publish(actor, survey))
@@ -422,7 +431,7 @@ def publish_results(*, actor, survey: Survey, period_days: int = DEFAULT_PERIOD_
         title=Truncator(str(title)).chars(150),
         body=results_text(outcome)[:10000],
         period_days=period_days,
-        posted_by=actor,
+        posted_by=acting_person(actor),
     )
     survey.notice = notice
     survey.save(update_fields=["notice"])

@@ -43,13 +43,14 @@ from yishi import figures_hooks
 from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
+from yishi.people.actors import Actor, acting_person
 from yishi.people.models import Person
 from yishi.regions.models import Household
 from yishi.uploads import clean_photo, new_token
 
 from . import predicates
 from .models import Ballot, Channel, Correction, CorrectionTarget, NamedChoice, Participation, Proxy, Vote
-from .seats import acting_person, already_voted, elector_of, locked, option_of
+from .seats import already_voted, elector_of, locked, option_of
 
 
 def _locked_shared(vote: Vote) -> Vote:
@@ -104,7 +105,9 @@ def _blank_ballot(vote: Vote) -> Ballot:
 
 
 @transaction.atomic
-def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None, principal=None) -> str:
+def cast_ballot(
+    *, actor: Actor, vote: Vote, option, household: Household | None = None, principal=None
+) -> str:
     """An elector votes online and gets a receipt code. ``principal``: vote for them, holding their proxy."""
     if acting_person(actor) is None:
         raise Refused(_("Log in to vote."), Refused.FORBIDDEN)
@@ -119,7 +122,7 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
         proxy = next(
             (
                 p
-                for p in vote.proxies.filter(holder=actor, principal=elector).order_by("-pk")
+                for p in vote.proxies.filter(holder=acting_person(actor), principal=elector).order_by("-pk")
                 if not predicates.proxy_voided(p)
             ),
             None,
@@ -131,7 +134,10 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
         channel = Channel.PROXY
     else:
         elector = elector_of(vote, household if household is not None else actor)
-        if elector.household_id is not None and not elector.voices.filter(person=actor).exists():
+        if (
+            elector.household_id is not None
+            and not elector.voices.filter(person=acting_person(actor)).exists()
+        ):
             raise Refused(_("You are not registered as a member of this household."), "not_an_elector")
         channel = Channel.ONLINE
     # One participation per elector is the unique index's to keep: a seat already used (online, on paper, or
@@ -139,7 +145,7 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
-                vote=vote, elector=elector, channel=channel, proxy=proxy, recorded_by=actor
+                vote=vote, elector=elector, channel=channel, proxy=proxy, recorded_by=acting_person(actor)
             )
     except IntegrityError:
         earlier = Participation.objects.filter(vote=vote, elector=elector).first()
@@ -154,7 +160,12 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
         raise RuntimeError("a blank ballot was filled twice")
     if not vote.secret:
         NamedChoice.objects.create(
-            vote=vote, elector=elector, option=chosen, channel=channel, ballot_id=ballot.pk, recorded_by=actor
+            vote=vote,
+            elector=elector,
+            option=chosen,
+            channel=channel,
+            ballot_id=ballot.pk,
+            recorded_by=acting_person(actor),
         )
     # Nothing about the ballot itself: neither its option nor its receipt enters the chain.
     record(
@@ -171,7 +182,7 @@ def cast_ballot(*, actor, vote: Vote, option, household: Household | None = None
 
 
 @transaction.atomic
-def record_proxy(*, actor, vote: Vote, holder: Person, principal, form_photo) -> Proxy:
+def record_proxy(*, actor: Actor, vote: Vote, holder: Person, principal, form_photo) -> Proxy:
     """Record a written authorisation: ``holder`` votes for ``principal``. ``form_photo``: the signed form."""
     vote = locked(vote)
     enforce(predicates.may_record_proxy(actor, vote))

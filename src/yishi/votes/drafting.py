@@ -18,6 +18,7 @@ from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
 from yishi.matters.models import Status as MatterStatus
+from yishi.people.actors import Actor, acting_person
 from yishi.people.models import Membership, Relation
 from yishi.regions.models import Household, Region, within
 from yishi.regions.queries import rule_for
@@ -37,7 +38,7 @@ from .models import (
     Vote,
 )
 from .rules_math import ABSTAIN, NO, YES, Method, Rule
-from .seats import acting_person, frozen_digest, lock_matter, locked, new_receipt
+from .seats import frozen_digest, lock_matter, locked, new_receipt
 
 # ---- drafting ---------------------------------------------------------------------------------------------
 
@@ -195,7 +196,7 @@ def _check_setup(vote: Vote) -> None:
 @transaction.atomic
 def create_vote(
     *,
-    actor,
+    actor: Actor,
     region: Region,
     question: str,
     kind: str = Kind.YES_NO,
@@ -309,7 +310,7 @@ def create_vote(
 @transaction.atomic
 def change_draft(
     *,
-    actor,
+    actor: Actor,
     vote: Vote,
     question=_UNSET,
     description=_UNSET,
@@ -366,7 +367,7 @@ def change_draft(
 
 
 @transaction.atomic
-def open_vote(*, actor, vote: Vote) -> Vote:
+def open_vote(*, actor: Actor, vote: Vote) -> Vote:
     """Open the vote: the electorate is taken as it stands now, and rule, options and electorate freeze."""
     vote = locked(vote)
     lock_matter(vote)

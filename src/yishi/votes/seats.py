@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.audit.chain import canonical_json
 from yishi.errors import Refused
 from yishi.matters.models import Matter
+from yishi.people.actors import Actor
 from yishi.people.models import Person
 from yishi.regions.models import Household
 
@@ -24,10 +25,6 @@ def new_receipt() -> str:
     """12 random characters (60 bits), in three groups: "7KQ2-M9XA-3FHD"."""
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def acting_person(actor):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def locked(vote: Vote) -> Vote:
@@ -68,7 +65,7 @@ def elector_of(vote: Vote, who) -> Elector:
     return found
 
 
-def already_voted(participation: Participation, actor=None) -> Refused:
+def already_voted(participation: Participation, actor: Actor = None) -> Refused:
     """The refusal of a second vote by ``participation.elector``, addressed to the voter when it is them."""
     return predicates.already(participation.elector, participation.channel, actor)
 

@@ -19,6 +19,7 @@ from yishi.audit.chain import canonical_json
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
+from yishi.people.actors import Actor, acting_person, person_of
 from yishi.procedures import services as engine
 from yishi.procedures.predicates import may_record_vote
 
@@ -44,7 +45,7 @@ from .models import (
 )
 from .queries import current_result
 from .rules_math import ABSTAIN, NO, YES, Counts, TallyState
-from .seats import acting_person, already_voted, elector_of, frozen_digest, lock_matter, locked, option_of
+from .seats import already_voted, elector_of, frozen_digest, lock_matter, locked, option_of
 
 # ---- recording a result counted elsewhere (kept for the procedure's vote step) ------------------------------
 
@@ -76,7 +77,7 @@ def _entitled(names, electorate: int, seated: int | None) -> list[str]:
 @transaction.atomic
 def record_result(
     *,
-    actor,
+    actor: Actor,
     matter: Matter,
     present: int,
     in_favour: int,
@@ -141,7 +142,7 @@ def record_result(
         seated=members,
         entitled_names=names,
         passed=decision.passed,
-        recorded_by=actor,
+        recorded_by=acting_person(actor),
     )
     record(
         actor=actor,
@@ -192,7 +193,9 @@ def _tallied_channel(channel) -> Channel:
 
 
 @transaction.atomic
-def record_participation(*, actor, vote: Vote, channel: str, electors, choices=None) -> list[Participation]:
+def record_participation(
+    *, actor: Actor, vote: Vote, channel: str, electors, choices=None
+) -> list[Participation]:
     """Tick off who took part on paper or by show of hands, so that none of them can also vote online.
 
     ``choices`` (an open vote only): the named list of who voted how, elector → option key.
@@ -274,7 +277,7 @@ def _clean_counts(vote: Vote, counts) -> dict[str, int]:
 
 
 @transaction.atomic
-def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
+def enter_tally(*, actor: Actor, vote: Vote, channel: str, counts) -> TallyEntry:
     """One member of staff's count of the paper ballots or raised hands: option key → votes.
 
     The count is accepted when a second, different member of staff enters the same figures. If the two
@@ -301,7 +304,7 @@ def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
         )
     if state == TallyState.PENDING:
         first = max(entries, key=lambda e: (e.round, e.position))
-        if first.entered_by == actor.pk:
+        if first.entered_by == person_of(actor).pk:
             raise Refused(
                 _("You entered the first count; a second member of staff must enter the check count."),
                 "same_staff",
@@ -317,7 +320,7 @@ def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
                 round=place[0],
                 position=place[1],
                 counts=cleaned,
-                entered_by=actor,
+                entered_by=person_of(actor),
             )
     except IntegrityError:  # pragma: no cover - the vote row is locked
         raise Refused(
@@ -325,7 +328,9 @@ def enter_tally(*, actor, vote: Vote, channel: str, counts) -> TallyEntry:
         ) from None
     agrees = None
     if place[1] == 2:
-        state, _accepted = rules_math.tally_state([*entries, rules_math.Entry(*place, actor.pk, cleaned)])
+        state, _accepted = rules_math.tally_state(
+            [*entries, rules_math.Entry(*place, person_of(actor).pk, cleaned)]
+        )
         agrees = state == TallyState.ACCEPTED
     record(
         actor=actor,
@@ -373,7 +378,7 @@ def _result_json(count: _Count, decision: rules_math.Decision) -> dict:
 
 
 @transaction.atomic
-def close_vote(*, actor, vote: Vote) -> Vote:
+def close_vote(*, actor: Actor, vote: Vote) -> Vote:
     """Count every channel, decide by the frozen rule, publish the result with the audit chain's head.
 
     A vote on a matter's plan also writes the procedure's ``VoteResult`` (the vote step's evidence); a failed
@@ -446,7 +451,7 @@ def close_vote(*, actor, vote: Vote) -> Vote:
 
 
 @transaction.atomic
-def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, tallies=None) -> Correction:
+def correct(*, actor: Actor, vote: Vote, reason: str, proxy: Proxy | None = None, tallies=None) -> Correction:
     """A correction is a new record, signed and in the audit chain, pointing at what it corrects.
 
     ``proxy``: void an unused proxy (e.g. the principal withdrew it). ``tallies``: a recount of a closed vote's
@@ -470,7 +475,11 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
         # Once closed, an unused proxy changes nothing: withdrawing it would only add noise.
         enforce(predicates.may_withdraw(actor, proxy))
         correction = Correction.objects.create(
-            vote=vote, target=CorrectionTarget.PROXY, target_id=str(proxy.pk), reason=reason, signed_by=actor
+            vote=vote,
+            target=CorrectionTarget.PROXY,
+            target_id=str(proxy.pk),
+            reason=reason,
+            signed_by=acting_person(actor),
         )
     else:
         correction = _recount(actor, vote, reason, tallies)
@@ -490,7 +499,7 @@ def correct(*, actor, vote: Vote, reason: str, proxy: Proxy | None = None, talli
     return correction
 
 
-def _recount(actor, vote: Vote, reason: str, tallies) -> Correction:
+def _recount(actor: Actor, vote: Vote, reason: str, tallies) -> Correction:
     enforce(predicates.may_recount(actor, vote))
     if not tallies:
         raise Refused(_("Give the recounted figures."), "tallies_required", field="tallies")
@@ -536,6 +545,6 @@ def _recount(actor, vote: Vote, reason: str, tallies) -> Correction:
         target=CorrectionTarget.RESULT,
         target_id=str(vote.pk),
         reason=reason,
-        signed_by=actor,
+        signed_by=acting_person(actor),
         data={"tallies": recounted, "result": result},
     )

@@ -14,12 +14,13 @@ from yishi.access.queries import active_roles, can
 from yishi.access.roles import Role
 from yishi.errors import Refused
 from yishi.matters.models import Matter, Status, Support
+from yishi.people.actors import Actor
 from yishi.procedures.predicates import not_at_step_for
 
 from .models import Work, WorkStatus
 
 
-def is_responsible(actor, work: Work) -> bool:
+def is_responsible(actor: Actor, work: Work) -> bool:
     """The unit's own staff, the person assigned, or the committee where the matter is: a task given to the
     committee itself is theirs, and they answer for every task of the matters they assign."""
     if actor is None or not actor.is_authenticated:
@@ -43,7 +44,7 @@ def supervises(person, matter: Matter, *, supports: bool | None = None) -> bool:
     return Support.objects.filter(matter=matter, person=person).exists() if supports is None else supports
 
 
-def may_rate(actor, matter: Matter, *, supports: bool | None = None) -> bool:
+def may_rate(actor: Actor, matter: Matter, *, supports: bool | None = None) -> bool:
     """Residents who raised or supported a matter rate its result once it is being published or resolved."""
     at_last_step = matter.status == Status.OPEN and matter.procedure.next_after(matter.step_key) is None
     return (at_last_step or matter.status == Status.RESOLVED) and supervises(actor, matter, supports=supports)

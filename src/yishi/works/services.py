@@ -14,6 +14,7 @@ from yishi.audit.actions import Action
 from yishi.audit.services import record
 from yishi.errors import Refused, enforce
 from yishi.matters.models import Matter
+from yishi.people.actors import Actor, acting_person, person_of
 from yishi.people.lookup import person_by_phone
 from yishi.procedures.predicates import may_assign_work
 from yishi.regions.models import Unit
@@ -30,7 +31,7 @@ from .predicates import supervises as supervises
 @transaction.atomic
 def assign_work(
     *,
-    actor,
+    actor: Actor,
     matter: Matter,
     title: str = "",
     due_on=None,
@@ -111,7 +112,7 @@ def assign_work(
         to_committee=bool(to_committee),
         assignee=assignee,
         due_on=due_on,
-        assigned_by=actor,
+        assigned_by=acting_person(actor),
     )
     record(
         actor=actor,
@@ -137,14 +138,14 @@ def _locked_work(work: Work) -> Work:
 
 
 @transaction.atomic
-def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=None) -> ProgressReport:
+def report_progress(*, actor: Actor, work: Work, text: str, done: bool = False, photo=None) -> ProgressReport:
     work = _locked_work(work)
     matter = work.matter
     enforce(may_report_progress(actor, matter, work))
     text = (text or "").strip()
     if not text:
         raise Refused(_("Say what has been done."), "text_required", field="text")
-    report = ProgressReport(work=work, text=text[:2000], done=done, by=actor)
+    report = ProgressReport(work=work, text=text[:2000], done=done, by=acting_person(actor))
     if photo is not None:
         content, _w, _h = clean_photo(photo)
         assert content.name is not None  # noqa: S101 - clean_photo names the file it makes
@@ -163,7 +164,9 @@ def report_progress(*, actor, work: Work, text: str, done: bool = False, photo=N
 
 
 @transaction.atomic
-def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, reason: str = "") -> Supervision:
+def supervise(
+    *, actor: Actor, work: Work, verdict: str, rating: int | None = None, reason: str = ""
+) -> Supervision:
     work = _locked_work(work)
     matter = work.matter
     enforce(may_confirm_work(actor, matter, work))
@@ -177,14 +180,14 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
             _("Say what is still wrong, so the unit can fix it."), "reason_required", field="reason"
         )
     supervision = Supervision.objects.create(
-        work=work, supervisor=actor, verdict=verdict, rating=rating, reason=reason[:2000]
+        work=work, supervisor=person_of(actor), verdict=verdict, rating=rating, reason=reason[:2000]
     )
     if verdict == Verdict.CONFIRM:
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.CONFIRMED, confirmed_at=timezone.now())
     else:
         Work.objects.filter(pk=work.pk).update(status=WorkStatus.OPEN, done_at=None)
     # A back-to-back submitter's verdict must not carry their pseudonym: it would tie them to the matter.
-    hidden = matter.back_to_back and actor.pk == matter.submitter_id
+    hidden = matter.back_to_back and person_of(actor).pk == matter.submitter_id
     record(
         actor=None if hidden else actor,
         action=Action.WORKS_SUPERVISE,
@@ -196,17 +199,17 @@ def supervise(*, actor, work: Work, verdict: str, rating: int | None = None, rea
 
 
 @transaction.atomic
-def rate_result(*, actor, matter: Matter, rating: int, comment: str = "") -> Satisfaction:
+def rate_result(*, actor: Actor, matter: Matter, rating: int, comment: str = "") -> Satisfaction:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     enforce(may_rate_result(actor, matter))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise Refused(_("A rating is 1 to 5 stars."), "invalid_rating", field="rating")
     satisfaction, _created = Satisfaction.objects.update_or_create(
         matter=matter,
-        person=actor,
+        person=acting_person(actor),
         defaults={"rating": rating, "comment": (comment or "").strip()[:1000], "at": timezone.now()},
     )
-    hidden = matter.back_to_back and actor.pk == matter.submitter_id
+    hidden = matter.back_to_back and person_of(actor).pk == matter.submitter_id
     record(
         actor=None if hidden else actor,
         action=Action.WORKS_RATE_RESULT,
