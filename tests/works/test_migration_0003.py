@@ -19,7 +19,9 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: its flush then leaves the tables empty for the next one
+# to load the seeded rows into, instead of re-creating content types that the next load would collide with.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_tasks_the_rule_would_refuse_are_put_right_before_it_holds(place):
     m = flows.implementing(place)
     try:
