@@ -7,6 +7,8 @@ Views turn it into a form error, the API into 403/409 with the same translated t
 import contextlib
 from contextvars import ContextVar
 
+from django.core.exceptions import PermissionDenied
+
 
 class Refused(Exception):
     """A domain action was refused. ``reason`` is user-facing (lazy-translated); ``code`` is stable."""
@@ -97,7 +99,11 @@ def refusal_to_form(form, exc: Refused, aliases: "dict[str, str | None] | None" 
     """Put the refusal's reason on ``form`` and return the page's status (``refusal_status``).
 
     The reason goes on the field the service named, or on the form's own name for it in ``aliases`` (a
-    service names its arguments, a form may call them differently); failing both, above the whole form."""
+    service names its arguments, a form may call them differently); failing both, above the whole form.
+    A refusal for want of authority is the 403 page instead, with its reason: the person was offered no such
+    form, so there is nothing to show it on (and the page it came from is not drawn again for them)."""
+    if exc.code == Refused.FORBIDDEN:
+        raise PermissionDenied(exc.reason) from exc
     field = exc.field if exc.field in form.fields else (aliases or {}).get(exc.field or "")
     form.add_error(field if field in form.fields else None, exc.reason)
     return refusal_status(exc)
