@@ -92,6 +92,22 @@ def vote(p, m, in_favour, electorate=30):
     )
 
 
+def four_and_two_voted(p, in_favour: int):
+    """A flood matter under 四议两公开 taken through the party's proposal, the two committees and the party
+    members to the village's resolution, voted with ``in_favour`` of 30. -> the matter as the vote left it."""
+    m = matters.accept(actor=p.secretary, matter=raise_flood(p), procedure_key="four_and_two")
+    assert m.step_key == "party_proposal"
+    version = plan(p, m)
+    engine.advance(actor=p.secretary, matter=m)
+    session(p, m)
+    engine.advance(actor=p.secretary, matter=m)
+    record_consensus(actor=p.secretary, matter=m, version=version, minutes="党员大会审议通过")
+    engine.advance(actor=p.secretary, matter=m)
+    vote(p, m, in_favour=in_favour)
+    m.refresh_from_db()
+    return m
+
+
 def give_every_part(p, m) -> list:
     """Each part of the plan as it stands gets its task: the unit the plan names, or the committee itself for a
     part the plan gives the residents' committee. -> the tasks, in the plan's order."""

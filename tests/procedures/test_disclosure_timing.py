@@ -27,15 +27,7 @@ def _english():
 
 
 def at_publish_resolution(p):
-    m = matters.accept(actor=p.secretary, matter=flows.raise_flood(p), procedure_key="four_and_two")
-    version = flows.plan(p, m)
-    engine.advance(actor=p.secretary, matter=m)
-    flows.session(p, m)
-    engine.advance(actor=p.secretary, matter=m)
-    record_consensus(actor=p.secretary, matter=m, version=version, minutes="党员大会审议通过")
-    engine.advance(actor=p.secretary, matter=m)
-    flows.vote(p, m, in_favour=21)
-    m = engine.advance(actor=p.secretary, matter=m)
+    m = engine.advance(actor=p.secretary, matter=flows.four_and_two_voted(p, in_favour=21))
     assert m.step_key == "publish_resolution"
     return m
 

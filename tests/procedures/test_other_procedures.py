@@ -13,15 +13,7 @@ from yishi.procedures.models import Transition
 
 
 def test_four_deliberations_two_disclosures_runs_end_to_end(place):
-    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="four_and_two")
-    assert m.step_key == "party_proposal"
-    version = flows.plan(place, m)
-    engine.advance(actor=place.secretary, matter=m)
-    flows.session(place, m)
-    engine.advance(actor=place.secretary, matter=m)
-    record_consensus(actor=place.secretary, matter=m, version=version, minutes="党员大会审议通过")
-    engine.advance(actor=place.secretary, matter=m)
-    flows.vote(place, m, in_favour=21)
+    m = flows.four_and_two_voted(place, in_favour=21)
     engine.advance(actor=place.secretary, matter=m)
     with pytest.raises(Refused):
         engine.advance(actor=place.secretary, matter=m)  # the resolution is not posted yet
@@ -35,15 +27,7 @@ def test_four_deliberations_two_disclosures_runs_end_to_end(place):
 
 
 def test_a_failed_village_resolution_returns_to_the_party_proposal(place):
-    m = matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="four_and_two")
-    version = flows.plan(place, m)
-    engine.advance(actor=place.secretary, matter=m)
-    flows.session(place, m)
-    engine.advance(actor=place.secretary, matter=m)
-    record_consensus(actor=place.secretary, matter=m, version=version, minutes="审议")
-    engine.advance(actor=place.secretary, matter=m)
-    flows.vote(place, m, in_favour=10)
-    m.refresh_from_db()
+    m = flows.four_and_two_voted(place, in_favour=10)
     assert m.step_key == "party_proposal"
 
 
