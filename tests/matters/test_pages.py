@@ -568,6 +568,16 @@ def test_recording_is_for_staff_only(place, client):
     assert client.get("/m/record/").status_code == 200
 
 
+def test_the_record_form_hides_the_residents_name_not_the_workers(place, client):
+    """A worker fills it for a resident: "my name" on it read as the worker's (issue 16, point 4)."""
+    client.force_login(place.secretary)
+    page = client.get("/m/record/").content.decode()
+    assert "背靠背：不向工作人员和公众显示这位居民的姓名" in page
+    assert "显示我的姓名" not in page
+    client.force_login(place.resident)
+    assert "背靠背：不向工作人员和公众显示我的姓名" in client.get("/m/new/").content.decode()
+
+
 def test_staff_may_record_only_in_their_own_community(place, client):
     client.force_login(place.other_secretary)
 

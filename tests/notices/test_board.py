@@ -258,3 +258,10 @@ def test_a_meeting_notice_links_its_meeting_and_a_change_shows_what_it_replaced(
     assert "replaced" in html(page) or "替换" in html(page)
     board = client.get(reverse("notices:board", args=[s1.t.community.pk]))
     assert "二楼会议室" in html(board)
+
+
+def test_the_acceptance_notice_reads_rightly_whatever_the_procedure_is_called(s1):
+    """ "将按照“小事简易程序”程序办理" said 程序 twice (issue 16, point 4)."""
+    notice = Notice.objects.get(matter=s1.matter, kind=NoticeKind.ACCEPTED)
+    assert notice.body.startswith("社区已受理这个议题，将按“小事简易程序”办理。"), notice.body
+    assert "程序”程序" not in notice.body

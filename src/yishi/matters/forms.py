@@ -59,6 +59,13 @@ class RecordForm(RaiseForm):
     )
     submitter_name = forms.CharField(label=_("Resident's name (optional)"), max_length=50, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A worker fills this form for a resident: it is the resident's name that is kept hidden.
+        self.fields["back_to_back"].label = _(
+            "Back to back: keep the resident's name hidden from staff and the public"
+        )
+
     field_order = [
         "channel",
         "submitter_name",

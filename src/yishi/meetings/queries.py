@@ -108,6 +108,12 @@ class QuorumView:
     needed: int
     met: bool
 
+    @property
+    def no_roster(self) -> bool:
+        """Nobody is on record as a member of the body (no representatives, no households): there is nothing
+        to count a quorum against, which is not the same as too few present."""
+        return self.expected == 0
+
 
 def _representative_ids(meeting: Meeting) -> set[int]:
     return set(representatives_of(meeting.region).values_list("pk", flat=True))
