@@ -109,7 +109,8 @@ def cast_ballot(
     *, actor: Actor, vote: Vote, option, household: Household | None = None, principal=None
 ) -> str:
     """An elector votes online and gets a receipt code. ``principal``: vote for them, holding their proxy."""
-    if acting_person(actor) is None:
+    voter = acting_person(actor)
+    if voter is None:
         raise Refused(_("Log in to vote."), Refused.FORBIDDEN)
     vote = _locked_shared(vote)
     _require_open(vote)
@@ -122,7 +123,7 @@ def cast_ballot(
         proxy = next(
             (
                 p
-                for p in vote.proxies.filter(holder=acting_person(actor), principal=elector).order_by("-pk")
+                for p in vote.proxies.filter(holder=voter, principal=elector).order_by("-pk")
                 if not predicates.proxy_voided(p)
             ),
             None,
@@ -133,11 +134,8 @@ def cast_ballot(
             )
         channel = Channel.PROXY
     else:
-        elector = elector_of(vote, household if household is not None else actor)
-        if (
-            elector.household_id is not None
-            and not elector.voices.filter(person=acting_person(actor)).exists()
-        ):
+        elector = elector_of(vote, household if household is not None else voter)
+        if elector.household_id is not None and not elector.voices.filter(person=voter).exists():
             raise Refused(_("You are not registered as a member of this household."), "not_an_elector")
         channel = Channel.ONLINE
     # One participation per elector is the unique index's to keep: a seat already used (online, on paper, or
@@ -145,7 +143,7 @@ def cast_ballot(
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
-                vote=vote, elector=elector, channel=channel, proxy=proxy, recorded_by=acting_person(actor)
+                vote=vote, elector=elector, channel=channel, proxy=proxy, recorded_by=voter
             )
     except IntegrityError:
         earlier = Participation.objects.filter(vote=vote, elector=elector).first()
@@ -165,7 +163,7 @@ def cast_ballot(
             option=chosen,
             channel=channel,
             ballot_id=ballot.pk,
-            recorded_by=acting_person(actor),
+            recorded_by=voter,
         )
     # Nothing about the ballot itself: neither its option nor its receipt enters the chain.
     record(
