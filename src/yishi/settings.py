@@ -308,6 +308,18 @@ YISHI_VOTE_THRESHOLD = (2, 3)
 
 # Personal data in the audit log is kept only as a keyed digest; the key never leaves the server.
 AUDIT_KEY = os.environ.get("AUDIT_KEY") or SECRET_KEY
+# The record's signing key signs its checkpoints; it lives in a file outside the database, so that whoever
+# can write to the database cannot sign a rewritten record (`yishi audit-keygen` makes one). Development
+# makes its own under var/ on first use; production refuses to start without one.
+AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE") or ""
+if not AUDIT_SIGNING_KEY_FILE:
+    if PRODUCTION:
+        raise ImproperlyConfigured("AUDIT_SIGNING_KEY_FILE must name the record's signing key in production")
+    AUDIT_SIGNING_KEY_FILE = str(VAR_DIR / "record_signing_key")
+# The record's name in its checkpoints and the name of its key: unique to this deployment.
+AUDIT_LOG_ORIGIN = os.environ.get("AUDIT_LOG_ORIGIN") or "yishi.localhost/record"
+# While entries arrive, a new signed checkpoint at most this often (a receipt's proof waits for the next).
+AUDIT_CHECKPOINT_SECONDS = env_int("AUDIT_CHECKPOINT_SECONDS", 1)
 
 LOGGING = {
     "version": 1,

@@ -60,7 +60,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "test-browser.sqlite3")
+        # One file per xdist worker: each worker runs its own live server.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / f"test-browser-{worker}.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -104,6 +104,8 @@ def production(code: str, **extra) -> dict:
         "DATABASE_URL": "sqlite:///:memory:",
         "DEBUG": "",
         "DJANGO_SETTINGS_MODULE": "yishi.settings",
+        # Named, not read: these answers sign no checkpoint (the deploy check tests the key itself).
+        "AUDIT_SIGNING_KEY_FILE": "/nonexistent/record.key",
         **extra,
     }
     env.pop("YISHI_VAR_DIR", None)

@@ -1,9 +1,13 @@
 from datetime import datetime
 
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
-from yishi.api_schemas import DateRange, page_of, within_dates
+from yishi.api_schemas import DateRange, Problem, page_of, within_dates
+from yishi.errors import Refused
 
+from . import signing, tree
 from .models import AuditEntry
 from .services import verify_recent
 
@@ -63,3 +67,96 @@ def verify_chain(request):
         "entries": AuditEntry.objects.count(),
         "first_break": str(broken) if broken else None,
     }
+
+
+# --------------------------------------------------------------------------------- the tree, for anyone to check
+NOTE_TYPE = "text/plain; charset=utf-8"
+
+
+@router.get(
+    "/checkpoint",
+    response={200: str, 409: Problem},
+    summary="The latest signed checkpoint of the record (a C2SP tlog-checkpoint signed note, text/plain)",
+    openapi_extra={"responses": {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}},
+)
+def checkpoint(request):
+    latest = tree.latest_checkpoint()
+    if latest is None:
+        raise Refused(_("The record has no signed checkpoint yet."), "no_checkpoint")
+    return HttpResponse(latest.note, content_type=NOTE_TYPE)
+
+
+@router.get(
+    "/key",
+    response={200: str},
+    summary="The verifier key of the record's checkpoints (name+id+key, as C2SP signed-note publishes it)",
+    openapi_extra={"responses": {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}},
+)
+def key(request):
+    return HttpResponse(signing.log_signer().verifier_key() + "\n", content_type=NOTE_TYPE)
+
+
+class ProofOut(Schema):
+    size: int
+    index: int | None = None
+    proof: list[str] = Field(description="Hashes, hex, in the order of RFC 9162 §2.1.3 / §2.1.4")
+
+
+class InclusionQuery(Schema):
+    size: int | None = Field(
+        None, ge=1, le=2**62, description="Tree size; the latest checkpoint's by default"
+    )
+    index: int | None = Field(None, ge=0, le=2**62, description="The leaf's place (an entry's seq minus one)")
+    leaf_hash: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$", description="Or the leaf hash, hex: SHA-256(0x00 ‖ entry bytes)"
+    )
+
+
+def _size(asked: int | None) -> int:
+    held = tree.size()
+    if asked is None:
+        latest = tree.latest_checkpoint()
+        if latest is None:
+            raise Refused(_("The record has no signed checkpoint yet."), "no_checkpoint")
+        return latest.size
+    if asked > held:
+        raise Refused(_("The record's tree is not that large yet."), "beyond_tree")
+    return asked
+
+
+@router.get(
+    "/proof/inclusion",
+    response={200: ProofOut, 409: Problem},
+    summary="Proof that an entry is in the tree of a given size",
+)
+def inclusion(request, q: Query[InclusionQuery]):
+    size = _size(q.size)
+    index = q.index
+    if q.leaf_hash is not None:
+        index = tree.leaf_index(bytes.fromhex(q.leaf_hash))
+        if index is None:
+            raise Refused(_("No entry of the record has this leaf hash yet."), "not_in_tree")
+    if index is None:
+        raise Refused(_("Give the entry's index or its leaf hash."), "no_entry_given")
+    if index >= size:
+        raise Refused(_("That entry is not in the tree of that size."), "not_in_tree")
+    return {"size": size, "index": index, "proof": [h.hex() for h in tree.inclusion_proof(index, size)]}
+
+
+class ConsistencyQuery(Schema):
+    old: int = Field(..., ge=1, le=2**62, description="The size of a tree seen before")
+    size: int | None = Field(
+        None, ge=1, le=2**62, description="Tree size; the latest checkpoint's by default"
+    )
+
+
+@router.get(
+    "/proof/consistency",
+    response={200: ProofOut, 409: Problem},
+    summary="Proof that a smaller tree is a prefix of a larger",
+)
+def consistency(request, q: Query[ConsistencyQuery]):
+    size = _size(q.size)
+    if q.old > size:
+        raise Refused(_("The older tree cannot be larger than the newer."), "beyond_tree")
+    return {"size": size, "proof": [h.hex() for h in tree.consistency_proof(q.old, size)]}

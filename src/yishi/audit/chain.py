@@ -42,6 +42,39 @@ def entry_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+ENTRY_FORMAT = "yishi-record-entry/1"
+
+
+def entry_bytes(
+    *,
+    at: datetime,
+    actor_ref: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    data: dict,
+    personal_digest: str,
+) -> bytes:
+    """What a leaf of the record's tree hashes: the entry's public fields as canonical JSON (docs/record.md).
+
+    Not its place in the log: an entry is written before the log gives it its index, and the tree's
+    shape already fixes the order.
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("entry_bytes needs an aware datetime")
+    return canonical_json(
+        {
+            "format": ENTRY_FORMAT,
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": actor_ref,
+            "action": action,
+            "target": [target_type, target_id],
+            "data": data,
+            "personal": personal_digest,
+        }
+    ).encode()
+
+
 def personal_digest(key: str, personal: dict | None) -> str:
     """A keyed digest: a plain hash of a phone number could be reversed by trying every number."""
     if not personal:

@@ -63,3 +63,40 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash}"
+
+
+class TreeNode(models.Model):
+    """A complete subtree of the record's Merkle tree (RFC 9162): the leaves [index·2^level, (index+1)·2^level).
+
+    Level 0 holds the leaf hashes, one per entry in sequence order. Only the sequencer writes here, and never
+    changes a row: proofs are read from these, and ``verify`` recomputes every one from the entries.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("record tree node")
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="audit_treenode_place")]
+        indexes = [models.Index(fields=["hash"], name="audit_treenode_leaf", condition=models.Q(level=0))]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.index} {self.hash}"
+
+
+class Checkpoint(AppendOnly):
+    """A signed statement of the tree's size and root (a C2SP checkpoint in a signed note)."""
+
+    size = models.PositiveBigIntegerField(_("size"), unique=True)
+    root = models.CharField(_("root hash"), max_length=64)
+    at = models.DateTimeField(_("time"))
+    note = models.TextField(_("signed note"))
+
+    class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        ordering = ["size"]
+
+    def __str__(self) -> str:
+        return f"{self.size} {self.root}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from yishi.people.actors import Actor
 
+from . import signing, tree
 from .actions import Action
 from .chain import actor_ref, canonical_json, entry_hash, personal_digest
 from .models import GENESIS_HASH, AuditEntry, AuditHead
@@ -67,16 +68,23 @@ def record(
     entry = AuditEntry(**fields, hash=entry_hash(**fields))
     entry.save()
     AuditHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
+    # Into the tree once committed, unless a sequencer is at it already; one that fails is logged and the
+    # next write or the sequencer (yishi sequence-record) catches up: the change itself has been made.
+    transaction.on_commit(_sequence_soon, robust=True)
     return entry
+
+
+def _sequence_soon() -> None:
+    tree.extend(wait=False)
 
 
 @dataclass(frozen=True)
 class Break:
-    seq: int
+    seq: int | None  # None: the tree or a checkpoint, not one entry
     reason: str
 
     def __str__(self) -> str:
-        return f"entry #{self.seq}: {self.reason}"
+        return self.reason if self.seq is None else f"entry #{self.seq}: {self.reason}"
 
 
 _HASHED_FIELDS = (
@@ -98,6 +106,15 @@ def _head() -> tuple[int, str]:
 
 
 def verify(batch_size: int = 5000) -> Break | None:
+    """Check the chain, then the tree and the signed checkpoints; the first break, or None when all is whole."""
+    broken = verify_chain(batch_size)
+    if broken is not None:
+        return broken
+    problem = tree.check(tree.size()) or tree.check_checkpoints(signing.log_verifier())
+    return None if problem is None else Break(None, problem)
+
+
+def verify_chain(batch_size: int = 5000) -> Break | None:
     """Walk the chain from the start; return the first broken entry, or None when it is whole.
 
     The head is read before the walk: every entry up to it was committed together with it, so entries
