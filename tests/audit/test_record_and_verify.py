@@ -271,7 +271,7 @@ def test_verify_names_a_row_deleted_in_the_middle(chain):
     raw("DELETE FROM {table} WHERE seq = %s", [3])
     broken = verify()
     assert (broken.seq, "missing" in broken.reason) == (3, True)
-    assert verify_command().startswith("ERROR audit chain broken at entry #3:")
+    assert verify_command().startswith("ERROR audit record broken: entry #3:")
 
 
 def test_verify_names_the_first_row_when_it_is_deleted(chain):

@@ -309,6 +309,8 @@ def test_postgresql_restore_into_a_scratch_database_by_the_command(scratch_datab
         "DATABASE_URL": database_url(scratch_database),
         "MEDIA_ROOT": str(media),
         "YISHI_VAR_DIR": str(tmp_path / "var"),
+        # The record's signing key is no part of a backup: the restoring server is configured with it.
+        "AUDIT_SIGNING_KEY_FILE": settings.AUDIT_SIGNING_KEY_FILE,
         "DJANGO_SETTINGS_MODULE": "yishi.settings",
     }
 

@@ -8,6 +8,7 @@ from yishi.api_schemas import DateRange, Problem, page_of, within_dates
 from yishi.errors import Refused
 
 from . import signing, tree
+from .chain import hashed_time
 from .models import AuditEntry
 from .services import verify_recent
 
@@ -25,6 +26,16 @@ class EntryOut(Schema):
     personal_digest: str
     prev_hash: str
     hash: str
+    at_hashed: str = Field(description="The time exactly as hashed: UTC, six decimals (docs/record.md)")
+    leaf_hash: str = Field(description="SHA-256(0x00 ‖ entry bytes), hex: the entry's leaf in the record's tree")
+
+    @staticmethod
+    def resolve_at_hashed(obj) -> str:
+        return hashed_time(obj.at)
+
+    @staticmethod
+    def resolve_leaf_hash(obj) -> str:
+        return tree.entry_leaf({field: getattr(obj, field) for field in tree.LEAF_FIELDS}).hex()
 
 
 class VerifyOut(Schema):

@@ -11,6 +11,14 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def hashed_time(at: datetime) -> str:
+    """A time as every hash of the record holds it: UTC, ISO 8601, six decimals of seconds."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        # A naive time would be read in the checking machine's own zone: the same entry, different hashes.
+        raise ValueError("the record hashes aware datetimes only")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def entry_hash(
     *,
     seq: int,
@@ -23,13 +31,10 @@ def entry_hash(
     personal_digest: str,
     prev_hash: str,
 ) -> str:
-    if at.tzinfo is None or at.utcoffset() is None:
-        # A naive time would be read in the checking machine's own zone: the same entry, different hashes.
-        raise ValueError("entry_hash needs an aware datetime")
     body = canonical_json(
         [
             seq,
-            at.astimezone(UTC).isoformat(timespec="microseconds"),
+            hashed_time(at),
             actor_ref,
             action,
             target_type,
@@ -60,12 +65,10 @@ def entry_bytes(
     Not its place in the log: an entry is written before the log gives it its index, and the tree's
     shape already fixes the order.
     """
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("entry_bytes needs an aware datetime")
     return canonical_json(
         {
             "format": ENTRY_FORMAT,
-            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "at": hashed_time(at),
             "actor": actor_ref,
             "action": action,
             "target": [target_type, target_id],

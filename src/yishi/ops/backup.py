@@ -533,7 +533,7 @@ def restore(path: str | os.PathLike, *, force: bool = False) -> Report:
         )
     broken = verify()
     if broken is not None:
-        problems.append(f"the audit chain is broken at {broken}")
+        problems.append(f"the audit record does not hold: {broken}")
     if problems:
         raise BackupError("the restore did not verify: " + "; ".join(problems))
     report = Report(path, manifest)

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         broken = verify()
         if broken is not None:
-            raise CommandError(f"audit chain broken at {broken}")
+            raise CommandError(f"audit record broken: {broken}")
         latest = tree.latest_checkpoint()
         self.stdout.write(
             self.style.SUCCESS(
