@@ -27,7 +27,9 @@ class EntryOut(Schema):
     prev_hash: str
     hash: str
     at_hashed: str = Field(description="The time exactly as hashed: UTC, six decimals (docs/record.md)")
-    leaf_hash: str = Field(description="SHA-256(0x00 ‖ entry bytes), hex: the entry's leaf in the record's tree")
+    leaf_hash: str = Field(
+        description="SHA-256(0x00 ‖ entry bytes), hex: the entry's leaf in the record's tree"
+    )
 
     @staticmethod
     def resolve_at_hashed(obj) -> str:
