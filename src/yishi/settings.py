@@ -318,6 +318,8 @@ if not AUDIT_SIGNING_KEY_FILE:
     AUDIT_SIGNING_KEY_FILE = str(VAR_DIR / "record_signing_key")
 # The record's name in its checkpoints and the name of its key: unique to this deployment.
 AUDIT_LOG_ORIGIN = os.environ.get("AUDIT_LOG_ORIGIN") or "yishi.localhost/record"
+# The witnesses whose cosignatures the record accepts and publishes: their verifier keys (name+id+key).
+AUDIT_WITNESSES = env_list("AUDIT_WITNESSES", [])
 # While entries arrive, a new signed checkpoint at most this often (a receipt's proof waits for the next).
 AUDIT_CHECKPOINT_SECONDS = env_int("AUDIT_CHECKPOINT_SECONDS", 1)
 

@@ -1509,6 +1509,17 @@ def _password(w):
     secretary.save(update_fields=["password"])
 
 
+@entry(f"POST {API}/audit/cosignatures", anyone=True)
+def _(w):
+    """No account: a witness's signature says who it is (refused shapes in tests/audit/test_witness.py)."""
+    from yishi.audit import notes, tree
+
+    checkpoint = tree.extend(checkpoint_now=True).checkpoint or tree.latest_checkpoint()
+    text = notes.parse(checkpoint.note).text
+    line = w.witness.signature_line(text, timestamp=int(checkpoint.at.timestamp())).rstrip("\n")
+    return w.tree.city, lambda: api("/audit/cosignatures", {"size": checkpoint.size, "signature": line})
+
+
 @entry("people:login", anyone=True, changes=False)
 def _(w):
     _password(w)

@@ -252,10 +252,11 @@ def check(entry, w) -> tuple[list[str], int]:
 
 
 @pytest.fixture
-def clocked(world, monkeypatch):
+def clocked(world, monkeypatch, settings):
     """Services read the time through timezone.now: a clock the builders move (a meeting sits at its hour)."""
     from tests.meetings.conftest import Clock
 
+    settings.AUDIT_WITNESSES = [world.witness.verifier_key()]
     world.clock = Clock(timezone.now())
     monkeypatch.setattr(timezone, "now", world.clock)
     return world

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests import builders
 from yishi.access.roles import LEVELS, Role
+from yishi.audit import notes
 from yishi.people.models import Membership
 from yishi.regions.models import Level
 from yishi.regions.services import create_region
@@ -29,6 +30,8 @@ def build():
     )
     t.city2 = create_region(actor=None, parent=None, level=Level.CITY, name="衡水市", code="131100000000")
     w = SimpleNamespace(tree=t)
+    # A witness of the record (a key, no person): the tests put it among the witnesses the record knows.
+    w.witness = notes.generate("bureau.example/witness", notes.COSIGNATURE_V1)
     w.secretary = builders.person("张金利", password="pw-12345678x")
     builders.role(w.secretary, "committee", t.community, title="社区党委书记")
     w.council = builders.person("议事会成员")

@@ -3,6 +3,7 @@ from datetime import datetime
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from yishi.api_schemas import DateRange, Problem, page_of, within_dates
 from yishi.errors import Refused
@@ -96,7 +97,7 @@ def checkpoint(request):
     latest = tree.latest_checkpoint()
     if latest is None:
         raise Refused(_("The record has no signed checkpoint yet."), "no_checkpoint")
-    return HttpResponse(latest.note, content_type=NOTE_TYPE)
+    return HttpResponse(tree.published(latest), content_type=NOTE_TYPE)
 
 
 @router.get(
@@ -173,3 +174,27 @@ def consistency(request, q: Query[ConsistencyQuery]):
     if q.old > size:
         raise Refused(_("The older tree cannot be larger than the newer."), "beyond_tree")
     return {"size": size, "proof": [h.hex() for h in tree.consistency_proof(q.old, size)]}
+
+
+class CosignatureIn(Schema):
+    size: int = Field(..., ge=1, le=2**62, description="The size of the checkpoint cosigned")
+    signature: str = Field(
+        ..., max_length=1000, description="The witness's signature line: em dash, space, name, space, base64"
+    )
+
+
+class CosignatureOut(Schema):
+    size: int
+    witness: str
+    signed_at: datetime
+
+
+@router.post(
+    "/cosignatures",
+    response={201: CosignatureOut, 409: Problem},
+    summary="A witness hands in its cosignature of a checkpoint (C2SP tlog-cosignature); known witnesses only",
+)
+def cosign(request, body: CosignatureIn):
+    # No account: the signature itself says who sends it, and only the witnesses the record knows are kept.
+    kept = tree.add_cosignature(body.size, body.signature)
+    return Status(201, {"size": kept.checkpoint.size, "witness": kept.witness, "signed_at": kept.signed_at})

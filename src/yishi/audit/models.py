@@ -100,3 +100,24 @@ class Checkpoint(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.size} {self.root}"
+
+
+class Cosignature(AppendOnly):
+    """A witness's statement that a checkpoint is consistent with every one it saw before (C2SP tlog-cosignature)."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField(_("witness"), max_length=200)
+    key_id = models.CharField(max_length=8)
+    line = models.TextField(_("signature line"))
+    signed_at = models.DateTimeField(_("signed at"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cosignature")
+        verbose_name_plural = _("cosignatures")
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness", "key_id"], name="audit_cosignature_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness} @ {self.checkpoint.size}"

@@ -5,6 +5,7 @@ and the tree's unique places). Entries enter the tree in sequence order; a check
 record's key states each size the tree reached, at most once per ``AUDIT_CHECKPOINT_SECONDS``.
 """
 
+import base64
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,14 +14,20 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yishi.errors import Refused
 
 from . import merkle, notes
 from .chain import entry_bytes
-from .models import AuditEntry, Checkpoint, TreeNode
+from .models import AuditEntry, Checkpoint, Cosignature, TreeNode
 from .signing import log_signer
 
 # Any 64-bit number that no other part of Yishi takes: pg_advisory locks share one key space.
 SEQUENCER_LOCK = 0x59_49_53_48_49_4C_4F_47  # "YISHILOG"
+
+# How far a witness's clock may stand from the record's.
+CLOCK_SKEW = 300
 
 LEAF_FIELDS = ("at", "actor_ref", "action", "target_type", "target_id", "data", "personal_digest")
 
@@ -163,6 +170,51 @@ def sign_checkpoint(tree_size: int, now: datetime.datetime) -> Checkpoint:
 
 def latest_checkpoint() -> Checkpoint | None:
     return Checkpoint.objects.order_by("-size").first()
+
+
+def published(checkpoint: Checkpoint) -> str:
+    """The checkpoint as the record publishes it: its signed note with the witnesses' cosignatures added."""
+    lines = checkpoint.cosignatures.order_by("witness", "key_id").values_list("line", flat=True)
+    return checkpoint.note + "".join(lines)
+
+
+def witnesses() -> list[notes.Verifier]:
+    return [notes.parse_verifier_key(key) for key in settings.AUDIT_WITNESSES]
+
+
+def add_cosignature(size: int, line: str) -> Cosignature:
+    """Keep a witness's cosignature of the checkpoint of ``size``; only a known witness's valid one is kept."""
+    checkpoint = Checkpoint.objects.filter(size=size).first()
+    if checkpoint is None:
+        raise Refused(_("The record has no checkpoint of that size."), "no_checkpoint")
+    note = notes.parse(checkpoint.note)
+    try:
+        (name, signature), *rest = notes.parse(note.text + "\n" + line.rstrip("\n") + "\n").signatures
+    except (notes.NoteError, ValueError) as exc:
+        raise Refused(_("That is not one signature line of a signed note."), "bad_cosignature") from exc
+    if rest:
+        raise Refused(_("That is not one signature line of a signed note."), "bad_cosignature")
+    witness = next((w for w in witnesses() if w.name == name and w.id == signature[:4]), None)
+    if witness is None or witness.kind != notes.COSIGNATURE_V1:
+        raise Refused(_("The record does not know this witness."), "unknown_witness")
+    stamp = witness.verify(note.text, signature[4:])
+    if stamp is None:
+        raise Refused(_("The cosignature does not verify for this checkpoint."), "bad_cosignature")
+    now = timezone.now()
+    if not checkpoint.at.timestamp() - CLOCK_SKEW <= stamp <= now.timestamp() + CLOCK_SKEW:
+        raise Refused(
+            _("The cosignature's time is before the checkpoint or in the future."), "bad_cosignature"
+        )
+    found = checkpoint.cosignatures.filter(witness=name, key_id=witness.id.hex()).first()
+    if found is not None:
+        return found
+    return Cosignature.objects.create(
+        checkpoint=checkpoint,
+        witness=name,
+        key_id=witness.id.hex(),
+        line=f"{notes.SIGNATURE_DASH}{name} {base64.b64encode(signature).decode()}\n",
+        signed_at=datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC),
+    )
 
 
 # ------------------------------------------------------------------------------------------ checking it whole
