@@ -390,3 +390,15 @@ def test_the_second_extraction_sees_a_call_inside_an_f_string():
         ("", "residents invited by name"),
         ("month", "May"),
     ]
+
+
+def test_one_english_word_reads_as_each_place_means_it():
+    """"online" is four things: a matter sent in online, a meeting held online, a survey and a ballot answered online."""
+    from yishi.matters.models import Channel as MatterChannel
+    from yishi.meetings.models import Platform
+    from yishi.surveys.models import Channel as SurveyChannel
+    from yishi.votes.models import Channel as BallotChannel
+
+    with translation.override("zh-hans"):
+        labels = [str(c.ONLINE.label) for c in (MatterChannel, Platform, SurveyChannel, BallotChannel)]
+    assert labels == ["网上提交", "线上会议", "网上填写", "网上投票"]

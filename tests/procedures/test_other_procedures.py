@@ -1,6 +1,7 @@
 """四议两公开 end to end, and the short path with its recorded reason (story S1's way)."""
 
 import pytest
+from django.utils import translation
 
 from tests.procedures import flows
 from yishi.errors import Refused
@@ -9,6 +10,7 @@ from yishi.matters.models import Status
 from yishi.notices.services import publish_result
 from yishi.plans.services import record_consensus
 from yishi.procedures import services as engine
+from yishi.procedures.evidence import missing
 from yishi.procedures.models import Transition
 
 
@@ -35,6 +37,19 @@ def test_the_short_path_needs_a_reason(place):
     with pytest.raises(Refused) as exc:
         matters.accept(actor=place.secretary, matter=flows.raise_flood(place), procedure_key="short_path")
     assert exc.value.code == "reason_required"
+
+
+def test_the_short_paths_step_names_a_missing_plan_once(place):
+    """Its step needs a session, a plan and a consensus on the plan: without a plan, two checks fail for it."""
+    m = matters.accept(
+        actor=place.secretary,
+        matter=flows.raise_flood(place),
+        procedure_key="short_path",
+        procedure_reason="小型维修，无需表决",
+    )
+    with translation.override("zh-hans"):
+        reasons = [str(r) for r in missing(m, m.procedure.step(m.step_key))]
+    assert reasons == ["还没有记录恳谈。", "还没有拟定方案。"]
 
 
 def test_the_short_path_skips_covenant_and_vote_and_shows_why(place):

@@ -42,7 +42,7 @@ from yishi.plans.models import Consensus, PlanVersion
 from yishi.plans.services import draft_version, record_consensus
 from yishi.procedures import services as engine
 from yishi.procedures.models import Transition
-from yishi.regions.models import Household, Level, Region, Unit, UnitKind
+from yishi.regions.models import Household, Level, Region, Unit, UnitKind, dwelling_order
 from yishi.regions.services import create_unit
 from yishi.reviews.models import Review
 from yishi.reviews.services import submit_review
@@ -1145,7 +1145,7 @@ class GardeningTeam:
         self.households = list(
             Household.objects.filter(region__parent=self.compound)
             .select_related("region")
-            .order_by("region__path", "unit", "room", "pk")
+            .order_by(*dwelling_order(), "pk")
         )
         self.head_of = {
             m.household_id: m.person

@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.regions.models import dwelling_order
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -136,7 +138,7 @@ class Charge(models.Model):
     class Meta:
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
-        ordering = ["rule", "household__region__path", "household__unit", "household__room", "pk"]
+        ordering = ["rule", *dwelling_order("household__"), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["rule", "household"], name="charge_once_per_household"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="charge_amount_not_negative"),

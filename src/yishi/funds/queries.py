@@ -17,7 +17,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from yishi.access.queries import can
 from yishi.errors import Refused
 from yishi.formats import yuan
-from yishi.regions.models import Household, Level, Region, within
+from yishi.regions.models import Household, Level, Region, dwelling_order, within
 
 from .apportion import FEN, by_area, by_occupancy, equal_shares, from_fen
 from .models import Charge, ChargeRule, EntryKind, Fund, FundEntry, Method, RuleStatus
@@ -40,7 +40,7 @@ def roster(compound: Region):
     return (
         Household.objects.filter(within(compound, "region"))
         .select_related("region")
-        .order_by("region__path", "unit", "room", "pk")
+        .order_by(*dwelling_order(), "pk")
     )
 
 
@@ -102,7 +102,7 @@ def charges_of(rule: ChargeRule):
         Charge.objects.filter(rule=rule)
         .select_related("household__region")
         .annotate(owed_amount=F("amount") - F("paid"))
-        .order_by("household__region__path", "household__unit", "household__room", "household__pk")
+        .order_by(*dwelling_order("household__"), "household__pk")
     )
 
 
@@ -413,7 +413,7 @@ def exemptions_of(rule: ChargeRule):
     return (
         Exemption.objects.filter(rule=rule)
         .select_related("household__region")
-        .order_by("household__region__path", "household__unit", "household__room", "pk")
+        .order_by(*dwelling_order("household__"), "pk")
     )
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yishi.append_only import AppendOnly
 
@@ -34,7 +35,7 @@ class Platform(models.TextChoices):
     PARTY_HALL = "party_hall", _("Party and masses consultation hall (党群议事厅)")
     BENCH = "bench", _("“little bench” meeting (“小板凳”议事会)")
     WOMEN_HOME = "women_home", _("women's home (妇女之家)")
-    ONLINE = "online", _("online")
+    ONLINE = "online", pgettext_lazy("meeting platform", "online")
     OTHER = "other", _("other")
 
 

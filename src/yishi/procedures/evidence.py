@@ -197,8 +197,9 @@ CHECKS: dict[str, Callable] = {
 
 
 def missing(matter, step) -> list:
-    """Every reason the step's evidence is not yet complete."""
-    reasons = []
+    """Every reason the step's evidence is not yet complete, each once: checks that build on one another (a
+    consensus needs a plan) would otherwise each say the plan is missing."""
+    reasons: list = []
     for key in step.evidence:
-        reasons += CHECKS[key](matter)
+        reasons += [r for r in CHECKS[key](matter) if str(r) not in map(str, reasons)]
     return reasons

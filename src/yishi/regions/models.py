@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 # Each ancestor contributes one zero-padded id to the path. Digits only: a range over digit strings is
@@ -98,6 +99,18 @@ class Region(models.Model):
         return self.get_level_display()
 
 
+def dwelling_order(prefix: str = "") -> list:
+    """Households in the order people number them: by building, then entrance and room, a shorter number before
+    a longer one (101 before 1001, 2 before 10), numbers of one length as text. ``prefix``: "household__"."""
+    return [
+        f"{prefix}region__path",
+        Length(f"{prefix}unit").asc(),
+        f"{prefix}unit",
+        Length(f"{prefix}room").asc(),
+        f"{prefix}room",
+    ]
+
+
 class Occupancy(models.TextChoices):
     OCCUPIED = "occupied", _("occupied")
     VACANT = "vacant", _("vacant")
@@ -121,7 +134,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        ordering = ["region__path", "unit", "room"]
+        ordering = dwelling_order()
         constraints = [
             models.UniqueConstraint(fields=["region", "unit", "room"], name="household_unique_dwelling"),
             models.CheckConstraint(

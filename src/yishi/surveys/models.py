@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SurveyStatus(models.TextChoices):
@@ -110,7 +111,7 @@ class Choice(models.Model):
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("online")
+    ONLINE = "online", pgettext_lazy("survey answer channel", "online")
     PAPER = "paper", _("paper form")
 
 

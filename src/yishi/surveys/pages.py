@@ -4,7 +4,7 @@ responses there are."""
 from django.forms.forms import NON_FIELD_ERRORS
 
 from yishi.access.queries import can, regions_where
-from yishi.regions.models import Level
+from yishi.regions.models import Level, dwelling_order
 
 from . import forms, predicates, queries
 from .models import SurveyStatus
@@ -80,7 +80,7 @@ def paper_form(survey, data=None) -> forms.PaperForm:
     households = queries.households_in(survey.region)
     roster = None
     if households.count() <= ROSTER_LIMIT:
-        roster = list(households.select_related("region").order_by("region__path", "unit", "room", "pk"))
+        roster = list(households.select_related("region").order_by(*dwelling_order(), "pk"))
     return forms.PaperForm(data, questions=questions_of(survey), roster=roster)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from yishi.access.queries import can, regions_where
-from yishi.regions.models import Household, Region, within
+from yishi.regions.models import Household, Region, dwelling_order, within
 
 from .codes import household_code
 from .models import Answer, QuestionKind, Response, Survey, SurveyStatus
@@ -205,9 +205,7 @@ def results_text(outcome: SurveyResults) -> str:
 
 def paper_forms(survey: Survey) -> list[tuple[Household, str]]:
     """Every household of the survey's area with the code printed on its paper form, in roster order."""
-    households = (
-        households_in(survey.region).select_related("region").order_by("region__path", "unit", "room", "pk")
-    )
+    households = households_in(survey.region).select_related("region").order_by(*dwelling_order(), "pk")
     return [(household, household_code(survey.pk, household.pk)) for household in households]
 
 
@@ -305,7 +303,7 @@ def answering(user, survey: Survey) -> list[tuple[Household, bool]]:
         Household.objects.filter(within(survey.region, "region"), memberships__person=user)
         .select_related("region")
         .distinct()
-        .order_by("region__path", "unit", "room", "pk")
+        .order_by(*dwelling_order(), "pk")
     )
     if not households:
         return []

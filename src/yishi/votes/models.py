@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yishi.access.roles import Role
 from yishi.append_only import AppendOnly
@@ -353,7 +354,7 @@ class ElectorVoice(AppendOnly):
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("online")
+    ONLINE = "online", pgettext_lazy("ballot channel", "online")
     PAPER = "paper", _("paper ballot")
     HANDS = "hands", _("show of hands")
     PROXY = "proxy", _("by proxy")
