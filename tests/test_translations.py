@@ -393,7 +393,7 @@ def test_the_second_extraction_sees_a_call_inside_an_f_string():
 
 
 def test_one_english_word_reads_as_each_place_means_it():
-    """"online" is four things: a matter sent in online, a meeting held online, a survey and a ballot answered online."""
+    """The word online means four things: a matter sent in, a meeting held, a survey and a ballot answered online."""
     from yishi.matters.models import Channel as MatterChannel
     from yishi.meetings.models import Platform
     from yishi.surveys.models import Channel as SurveyChannel

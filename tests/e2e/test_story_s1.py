@@ -94,11 +94,15 @@ def submit(
     *,
     selects: dict | None = None,
     choices: dict | None = None,
+    radios: dict | None = None,
     checks=(),
     files=None,
 ):
-    """Fill and send the form posting to ``action``: ``selects`` by visible label, ``choices`` by value."""
+    """Fill and send the form posting to ``action``: ``selects`` by visible label, ``choices`` and ``radios`` by
+    value. A radio is chosen first: it may show the fields that belong to it (screening)."""
     form = page.locator(f"form[action$='{action}']").first
+    for name, value in (radios or {}).items():
+        form.locator(f"input[name={name}][value='{value}']").check()
     for name, value in fields.items():
         form.locator(f"[name={name}]").fill(str(value))
     for name, label in (selects or {}).items():
@@ -160,12 +164,20 @@ def test_s1_the_flooded_road_from_a_residents_report_to_the_published_result(
     matter.refresh_from_db()
     assert matter.supporter_count == 1
 
-    # 2. Screening: accepted on the short path, with its reason.
+    # 2. Screening: accepted on the short path, with its reason. Each decision's fields show only once it is
+    # chosen (issue 16, point 2), and that works without a script: it is CSS alone.
+    screen = secretary.locator("form[action$='/screen/']")
+    expect(screen.locator("[name=procedure]")).to_be_hidden()
+    expect(screen.locator("[name=reason]")).to_be_hidden()
+    screen.locator("input[name=decision][value=decline]").check()
+    expect(screen.locator("[name=reason]")).to_be_visible()
+    expect(screen.locator("[name=procedure]")).to_be_hidden()
     submit(
         secretary,
         "/screen/",
         {"stakeholders": "万泰丽景小区居民、物业公司", "procedure_reason": "小型维修，无需公约和表决"},
-        choices={"decision": "accept", "procedure": "short_path"},
+        radios={"decision": "accept"},
+        choices={"procedure": "short_path"},
     )
     expect(secretary.locator(".steps li.current")).to_be_visible()
     matter.refresh_from_db()

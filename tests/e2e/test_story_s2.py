@@ -107,14 +107,15 @@ def send(
 ):
     """Fill and send the form posting to ``action``: ``choices``/``radios`` by value, ``selects`` by label."""
     form = page.locator(f"form[action$='{action}']").first
+    # A choice first: it may show the fields that belong to it (screening).
+    for name, value in (radios or {}).items():
+        form.locator(f"input[name={name}][value='{value}']").check()
     for name, value in (fields or {}).items():
         form.locator(f"[name={name}]").fill(str(value))
     for name, value in (choices or {}).items():
         form.locator(f"select[name={name}]").select_option(value=str(value))
     for name, label in (selects or {}).items():
         form.locator(f"select[name={name}]").select_option(label=label)
-    for name, value in (radios or {}).items():
-        form.locator(f"input[name={name}][value='{value}']").check()
     form.locator("button[type=submit]").click()
 
 
@@ -155,7 +156,8 @@ def test_s2_the_gardening_team_from_a_survey_to_the_published_fund(browser: Brow
         secretary,
         "/screen/",
         {"stakeholders": "建材城小区全体住户、业主委员会、单元长"},
-        choices={"decision": "accept", "procedure": "eight_steps"},
+        radios={"decision": "accept"},
+        choices={"procedure": "eight_steps"},
     )
     expect_step(secretary, "多方恳谈出主意")
     matter.refresh_from_db()

@@ -177,7 +177,8 @@ def test_s3_the_rubbish_heap_from_many_complaints_to_a_rated_result(browser: Bro
         secretary,
         "/screen/",
         {"stakeholders": "戒毒所小区全体居民、运河区城管、施工单位、体育部门"},
-        choices={"decision": "accept", "procedure": "eight_steps"},
+        radios={"decision": "accept"},
+        choices={"procedure": "eight_steps"},
     )
     expect_step(secretary, "多方恳谈出主意")
     film.shot(secretary, "secretary", "screened")

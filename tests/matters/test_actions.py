@@ -325,6 +325,41 @@ def test_referring_names_the_receiving_body(place, client):
     assert "运河区住建局" in html(page)
 
 
+def test_a_referral_keeps_its_own_reason_apart_from_a_declines(place, client):
+    m = walk(place, "raise")
+    done(
+        client,
+        place.secretary,
+        m,
+        "screen",
+        # The hidden decline field is sent empty beside it, as a browser sends every field of the form.
+        {
+            "decision": "refer",
+            "referred_to": "运河区住建局",
+            "referral_reason": "属于住建部门职责",
+            "reason": "",
+        },
+    )
+    assert fresh(m).public_reason == "属于住建部门职责"
+
+
+def test_the_screening_form_puts_each_decisions_fields_under_its_choice(place, client):
+    m = walk(place, "raise")
+    client.force_login(place.secretary)
+    page = html(client.get(f"/m/{m.pk}/"))
+    form = page[page.index('class="panel screen"') :]
+    form = form[: form.index("</form>")]
+    options = form.split('<div class="option">')[1:]
+    assert len(options) == 3
+    under = [re.findall(r'name="(\w+)"', option) for option in options]
+    assert under == [
+        ["decision", "procedure", "procedure_reason", "stakeholders", "category"],
+        ["decision", "reason"],
+        ["decision", "referred_to", "referral_reason"],
+    ]
+    assert 'type="radio"' in options[0]
+
+
 def test_an_unknown_screening_decision_is_bad_input(place, client):
     m = walk(place, "raise")
     refused(

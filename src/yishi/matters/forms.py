@@ -88,6 +88,7 @@ class ScreenForm(forms.Form):
             ("decline", _("decline")),
             ("refer", _("refer elsewhere (转办)")),
         ],
+        widget=forms.RadioSelect,
     )
     procedure = forms.ChoiceField(
         label=_("Procedure"),
@@ -105,6 +106,11 @@ class ScreenForm(forms.Form):
     )
     referred_to = forms.CharField(label=_("Refer to"), max_length=100, required=False)
     reason = forms.CharField(
+        label=_("Reason (shown publicly)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # The referral's own reason: under its choice on the page, apart from the decline's (one name, two
+    # inputs, would send the hidden one's empty text too).
+    referral_reason = forms.CharField(
         label=_("Reason (shown publicly)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 

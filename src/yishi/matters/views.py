@@ -255,7 +255,8 @@ def screen(request, pk):
         elif d["decision"] == "decline":
             services.decline(actor=request.user, matter=matter, reason=d["reason"])
         else:
-            services.refer(actor=request.user, matter=matter, to=d["referred_to"], reason=d["reason"])
+            reason = d["referral_reason"] or d["reason"]  # a client posting one ``reason`` for any decision
+            services.refer(actor=request.user, matter=matter, to=d["referred_to"], reason=reason)
 
     return _act(
         request,
