@@ -508,6 +508,17 @@ def test_s2_the_gardening_team_from_a_survey_to_the_published_fund(browser: Brow
     anonymous.goto(f"{base}/r/{compound.pk}/funds/")
     expect(anonymous.locator("dl.figures")).to_contain_text("170.00")
     expect(anonymous.locator("table.ledger")).to_contain_text("建材城小区绿化管护费")
+    # On a phone the ledger is a column of cards that fits the screen, in both modes (issue 16, point 5).
+    width = "document.documentElement.scrollWidth"
+    assert anonymous.evaluate(width) <= 390
+    card = anonymous.locator("table.ledger tbody tr").first
+    assert card.evaluate("r => getComputedStyle(r).display") == "block"
+    purpose = card.locator("td.what")
+    assert purpose.evaluate("td => td.getBoundingClientRect().width") > 250  # not one character a line
+    anonymous.get_by_role("button", name="大字模式").click()
+    expect(anonymous.locator("body")).to_have_class(re.compile("elderly"))
+    assert anonymous.evaluate(width) <= 390
+    anonymous.get_by_role("button", name="标准字号").click()
     anonymous.locator("#disc-h + ul a").first.click()
     notice = anonymous.locator("main")
     for figure in ("2900.00", "1450.00", "1280.00", "170.00"):  # charged, paid, the team's price, the surplus
