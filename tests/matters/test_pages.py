@@ -303,7 +303,9 @@ def test_a_consultation_with_several_missing_pieces_lists_each_in_words(place, c
 
     response = client.get(f"/m/{m.pk}/")
 
-    assert missing_on_page(response) == [escape(tr("No plan has been drafted."))] * 2
+    # The plan and the consensus on it are both missing, but the consensus is missing because the plan is: the
+    # page says so once (it said it twice; issue 16, point 4).
+    assert missing_on_page(response) == [escape(tr("No plan has been drafted."))]
 
 
 def test_a_matter_closed_at_screening_shows_no_step_indicator_but_its_public_reason(place, client):

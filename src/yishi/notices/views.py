@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from yishi.audit import receipts
+from yishi.audit.actions import Action
 from yishi.errors import Refused, refusal_to_form
 from yishi.regions.models import Region
 
@@ -80,6 +82,11 @@ def detail(request, pk: int, bound: dict | None = None, status: int = 200):
     for row in context["objections"]:
         name = f"reply_{row.objection.pk}"
         row.form = bound.get(name) or forms.ReplyForm(auto_id=forms.auto_id(name))
+    if request.GET.get(
+        "record"
+    ):  # the QR link of a printed notice: does the record hold what the paper says?
+        context["paper"] = receipts.check_paper(notice, Action.NOTICES_PUBLISH, request.GET["record"][:80])
+        context["paper_asked"] = True
     return render(request, "notices/detail.html", context, status=status)
 
 
@@ -88,7 +95,11 @@ def printable(request, pk: int):
     notice = queries.get_notice(pk)
     context = queries.notice_context(notice, None)
     url = request.build_absolute_uri(reverse("notices:detail", args=[notice.pk]))
-    context.update({"url": url, "qr": qr_svg(url)})
+    # Printed with the checkpoint it was published under, once the record has signed one that holds it.
+    recorded = receipts.recorded(notice, Action.NOTICES_PUBLISH)
+    if recorded is not None:
+        url += f"?record={recorded.token}"
+    context.update({"url": url, "qr": qr_svg(url), "recorded": recorded})
     return render(request, "notices/print.html", context)
 
 
