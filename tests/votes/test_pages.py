@@ -155,6 +155,33 @@ def test_after_closing_the_page_shows_the_result_in_words_the_receipts_and_the_a
     assert "<td>代表7</td><td>against</td><td>online</td>" in named
 
 
+def test_the_result_names_the_signed_checkpoint_holding_it_once_there_is_one(town):
+    from yishi.audit import merkle, tree
+
+    vote = opened(town)
+    cast(vote, town.reps[:7], "yes")
+    vote = tallies.close_vote(actor=town.secretary, vote=vote)
+    assert 'id="record-checkpoint"' not in html(client_for().get(f"/votes/{vote.pk}/"))
+    checkpoint = tree.extend(checkpoint_now=True).checkpoint
+    page = html(client_for().get(f"/votes/{vote.pk}/"))
+    held = re.search(r'id="record-checkpoint">(.*?)</small>', page, re.S).group(1)
+    assert str(checkpoint.size) in held and checkpoint.root[:12] in held
+    proof_url = re.search(r'href="([^"]+)"', held).group(1).replace("&amp;", "&")
+    proof = client_for().get(proof_url).json()
+    leaf = bytes.fromhex(
+        client_for()
+        .get("/api/v1/audit/entries", {"after": vote.audit_seq - 1, "limit": 1})
+        .json()["items"][0]["leaf_hash"]
+    )
+    assert merkle.verify_inclusion(
+        leaf,
+        vote.audit_seq - 1,
+        checkpoint.size,
+        [bytes.fromhex(h) for h in proof["proof"]],
+        bytes.fromhex(checkpoint.root),
+    )
+
+
 def test_a_voter_checks_their_code_against_the_list(town):
     vote = opened(town, secret=True)
     mine = cast(vote, town.reps[:7], "yes")[0]
@@ -886,3 +913,16 @@ def test_the_votes_index_lists_what_is_open_to_me_and_what_i_run(town):
     staff = client_for(town.secretary).get("/votes/")
     assert f'href="/votes/{draft.pk}/run/"' in html(staff) and 'href="/votes/new/"' in html(staff)
     assert "草稿表决" not in html(client_for(town.other_secretary).get("/votes/"))
+
+
+def test_the_matter_page_links_its_votes_once_opened_and_never_a_draft(at_vote):
+    p, m = at_vote
+    draft = drafting.create_vote(
+        actor=p.secretary, region=p.tree.community, question="是否同意第1版方案？", matter=m
+    )
+    page = html(client_for().get(f"/m/{m.pk}/"))
+    assert 'id="about-h"' not in page and f"/votes/{draft.pk}/" not in page
+    drafting.open_vote(actor=p.secretary, vote=draft)
+    page = html(client_for().get(f"/m/{m.pk}/"))
+    about = page[page.index('id="about-h"') :]
+    assert f'href="/votes/{draft.pk}/"' in about[: about.index("</section>")]

@@ -41,8 +41,11 @@ def recorded(target: models.Model, action: Action) -> Recorded | None:
         .values_list("seq", flat=True)
         .first()
     )
-    if seq is None:
-        return None
+    return None if seq is None else holding(seq)
+
+
+def holding(seq: int) -> Recorded | None:
+    """Entry ``seq`` with the first signed checkpoint that holds it; None until one does."""
     checkpoint = Checkpoint.objects.filter(size__gte=seq).order_by("size").values_list("size", "root").first()
     if checkpoint is None:
         return None

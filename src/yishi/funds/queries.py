@@ -322,11 +322,15 @@ def get_compound(pk) -> Region:
         raise Http404 from None
 
 
+# Whose charges anyone may read: the issued rules; a draft is for those who manage it.
+PUBLIC = Q(status=RuleStatus.ISSUED)
+
+
 def rules_for(user, compound: Region):
     """The compound's rules as ``user`` may list them: the issued ones, and drafts for those who manage them."""
     rules = rules_of(compound)
     if not can(user, MANAGE, compound):
-        rules = rules.filter(status=RuleStatus.ISSUED)
+        rules = rules.filter(PUBLIC)
     return rules
 
 

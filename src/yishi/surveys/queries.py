@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -255,11 +255,15 @@ def get_survey_for(user, pk: int) -> Survey:
     return survey
 
 
+# Who may read a survey: anyone, once it is opened; a draft is for the staff preparing it.
+PUBLIC = ~Q(status=SurveyStatus.DRAFT)
+
+
 def public_surveys(region: Region):
     """Surveys at or below ``region`` that anyone may read: every one but drafts, newest first."""
     return (
         Survey.objects.filter(within(region, "region"))
-        .exclude(status=SurveyStatus.DRAFT)
+        .filter(PUBLIC)
         .select_related("region")
         .order_by("-created_at", "-pk")
     )
@@ -274,12 +278,10 @@ RECORD = "surveys.record_response"
 def surveys_for(user, region: Region):
     """Surveys at or below ``region`` as ``user`` may list them: every open, closed or published one, and the
     drafts of the places where the user manages surveys. Newest first."""
-    from django.db.models import Q
-
     managed = regions_where(user, MANAGE).values("pk")
     return (
         Survey.objects.filter(within(region, "region"))
-        .filter(~Q(status=SurveyStatus.DRAFT) | Q(region__in=managed))
+        .filter(PUBLIC | Q(region__in=managed))
         .select_related("region", "notice")
         .order_by("-created_at", "-pk")
     )

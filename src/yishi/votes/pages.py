@@ -9,6 +9,7 @@ from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import regions_where
+from yishi.audit import receipts
 from yishi.regions.models import Level
 
 from . import forms, predicates, queries, rules_math
@@ -115,6 +116,8 @@ def detail_context(request, vote) -> dict:
     may_vote = predicates.may_vote(request.user, vote, seats) is None
     context["to_vote"] = [s for s in seats if not s.used] if may_vote else []
     context["voted"] = any(s.used for s in seats)
+    if vote.is_closed and vote.audit_seq:
+        context["recorded"] = receipts.holding(vote.audit_seq)
     if vote.is_closed:
         context["receipts"] = Paginator(queries.counted_ballots(vote), LIST_PAGE).get_page(
             request.GET.get("page")

@@ -46,11 +46,15 @@ def get_vote_for(user, vote_id: int, action: str | None = None) -> Vote:
     return vote
 
 
+# Who may read a vote: anyone, once it is opened; a draft is for the staff preparing it.
+PUBLIC = ~Q(status=Status.DRAFT)
+
+
 def public_votes(region: Region) -> QuerySet:
     """The opened and closed votes held at ``region`` and below, the most recently opened first."""
     return (
         Vote.objects.filter(within(region, "region"))
-        .exclude(status=Status.DRAFT)
+        .filter(PUBLIC)
         .select_related("region")
         .order_by("-opened_at", "-pk")
     )

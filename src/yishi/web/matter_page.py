@@ -12,6 +12,8 @@ from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.models import RoleAssignment
+from yishi.funds import queries as fund_queries
+from yishi.funds.models import ChargeRule
 from yishi.matters import forms
 from yishi.matters.models import Matter, Photo, Status, Support
 from yishi.matters.presenters import is_own, submitter_label
@@ -32,9 +34,12 @@ from yishi.regions.queries import units_serving
 from yishi.reminders.models import Escalation
 from yishi.reviews.forms import ReviewForm
 from yishi.reviews.models import Review
+from yishi.surveys import queries as survey_queries
+from yishi.surveys.models import Survey
+from yishi.votes import queries as vote_queries
 from yishi.votes.counting import seated
 from yishi.votes.forms import VoteResultForm, deciding_bodies
-from yishi.votes.models import VoteResult
+from yishi.votes.models import Vote, VoteResult
 from yishi.works import forms as work_forms
 from yishi.works.models import Work
 from yishi.works.queries import current_parts, satisfaction_columns, satisfaction_from
@@ -72,6 +77,10 @@ def page_facts(matter: Matter, viewer) -> PageFacts:
         "merged_from": Matter.objects.filter(merged_into=here),
         "escalations": Escalation.objects.filter(work__matter=here),
         "late_notices": Announcement.objects.filter(matters=here, late=True),
+        # What else was decided or asked about the matter, each where anyone may read it.
+        "online_votes": Vote.objects.filter(vote_queries.PUBLIC, matter=here),
+        "surveys": Survey.objects.filter(survey_queries.PUBLIC, matter=here),
+        "charge_rules": ChargeRule.objects.filter(fund_queries.PUBLIC, matter=here),
     }
     signed_in = viewer is not None and viewer.is_authenticated
     supports = Exists(Support.objects.filter(matter=here, person=viewer.pk)) if signed_in else Value(False)
@@ -389,6 +398,18 @@ def matter_context(request, matter, bound: dict, dossier: bool = False) -> dict:
         "history": _history(matter, transitions, submitter),
         "next": who_acts(matter),
         "merged_from": read("merged_from", lambda: list(matter.merged_from.all())),
+        "online_votes": read(
+            "online_votes",
+            lambda: list(Vote.objects.filter(vote_queries.PUBLIC, matter=matter).order_by("pk")),
+        ),
+        "surveys": read(
+            "surveys",
+            lambda: list(Survey.objects.filter(survey_queries.PUBLIC, matter=matter).order_by("pk")),
+        ),
+        "charge_rules": read(
+            "charge_rules",
+            lambda: list(ChargeRule.objects.filter(fund_queries.PUBLIC, matter=matter).order_by("pk")),
+        ),
         "actions": actions,
         "closed": closed,
         "why_not_support": offered.why_not("matters.support"),
