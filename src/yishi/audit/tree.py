@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,13 +45,15 @@ def _nodes(places: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     places = set(places)
     if not places:
         return {}
-    found: dict[tuple[int, int], bytes] = {}
     by_level: dict[int, list[int]] = {}
     for level, index in places:
         by_level.setdefault(level, []).append(index)
+    # One query for all: a proof or the tree's right edge touches about one node per level.
+    wanted = Q()
     for level, indexes in by_level.items():
-        rows = TreeNode.objects.filter(level=level, index__in=indexes).values_list("index", "hash")
-        found.update({(level, index): bytes.fromhex(h) for index, h in rows})
+        wanted |= Q(level=level, index__in=indexes)
+    rows = TreeNode.objects.filter(wanted).values_list("level", "index", "hash")
+    found = {(level, index): bytes.fromhex(h) for level, index, h in rows}
     missing = places - found.keys()
     if missing:
         raise LookupError(f"the tree has no node at {sorted(missing)[:3]}: it was deleted or never built")
