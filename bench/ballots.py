@@ -51,6 +51,8 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+import benchkeys  # bench/benchkeys.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -94,6 +96,7 @@ def configure_environment(args) -> dict:
         "RATELIMIT_ENABLE": "0",
         "AXES_ENABLED": "0",
         "YISHI_VAR_DIR": str(ROOT / "var" / "bench"),
+        "AUDIT_SIGNING_KEY_FILE": benchkeys.record_key(ROOT / "var" / "bench"),
         "YISHI_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "yishi.settings",
     }

@@ -39,6 +39,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import benchkeys  # bench/benchkeys.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 DATABASE = "yishi_bench_crash"
@@ -63,6 +65,7 @@ def environment(args, port: int) -> dict:
         "DATABASE_URL": f"{args.server}/{DATABASE}",
         "SECRET_KEY": secrets.token_urlsafe(50),  # shared with this process: it signs the bearer tokens
         "YISHI_VAR_DIR": str(ROOT / "var" / "bench" / "crash"),
+        "AUDIT_SIGNING_KEY_FILE": benchkeys.record_key(ROOT / "var" / "bench" / "crash"),
         "CACHE_URL": "redis://127.0.0.1:6379/3",
         "RATELIMIT_ENABLE": "0",
         "AXES_ENABLED": "0",

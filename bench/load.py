@@ -36,6 +36,8 @@ import threading
 import time
 from pathlib import Path
 
+import benchkeys  # bench/benchkeys.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -69,6 +71,7 @@ def environment(args) -> dict:
         "DATABASE_URL": f"{args.server}/{DATABASE}",
         "SECRET_KEY": key_file.read_text().strip(),  # the same key signs this process's tokens and sessions
         "YISHI_VAR_DIR": str(VAR),
+        "AUDIT_SIGNING_KEY_FILE": benchkeys.record_key(VAR),
         "CACHE_URL": "redis://127.0.0.1:6379/4",
         "RATELIMIT_ENABLE": "0",
         "AXES_ENABLED": "0",
