@@ -926,3 +926,29 @@ def test_the_matter_page_links_its_votes_once_opened_and_never_a_draft(at_vote):
     page = html(client_for().get(f"/m/{m.pk}/"))
     about = page[page.index('id="about-h"') :]
     assert f'href="/votes/{draft.pk}/"' in about[: about.index("</section>")]
+
+
+def test_my_receipt_says_where_the_record_holds_that_i_voted_and_never_what_i_chose(town):
+    from yishi.audit import merkle, tree
+
+    vote = opened(town, secret=True)
+    voter = town.reps[0]
+    cast(vote, [voter], "yes")
+    page = html(client_for(voter).get(f"/votes/{vote.pk}/receipt/"))
+    assert 'id="in-record-self"' in page and "within seconds" in page  # written, not yet signed
+    checkpoint = tree.extend(checkpoint_now=True).checkpoint
+    page = html(client_for(voter).get(f"/votes/{vote.pk}/receipt/"))
+    line = re.search(r'id="in-record-self">(.*?)</p>', page, re.S).group(1)
+    assert str(checkpoint.size) in line and checkpoint.root[:12] in line
+    proof_url = re.search(r'href="([^"]+)"', line).group(1).replace("&amp;", "&")
+    index = int(re.search(r"index=(\d+)", proof_url).group(1))
+    entry = client_for().get("/api/v1/audit/entries", {"after": index, "limit": 1}).json()["items"][0]
+    assert (
+        entry["action"] == "votes.cast_ballot" and "option" not in entry["data"] and "yes" not in str(entry)
+    )
+    proof = [bytes.fromhex(h) for h in client_for().get(proof_url).json()["proof"]]
+    assert merkle.verify_inclusion(
+        bytes.fromhex(entry["leaf_hash"]), index, checkpoint.size, proof, bytes.fromhex(checkpoint.root)
+    )
+    # Someone who did not vote is told nothing of the kind.
+    assert "in-record-" not in html(client_for(town.reps[1]).get(f"/votes/{vote.pk}/receipt/"))

@@ -9,6 +9,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from yishi.access.queries import can, regions_where, require
+from yishi.audit import receipts
+from yishi.audit.actions import Action
 from yishi.regions.models import Region, within
 from yishi.regions.queries import RuleKey
 
@@ -216,6 +218,20 @@ def find_seat(seats: list[Seat], key: str | None) -> Seat | None:
     if not key:
         return next((s for s in seats if not s.used), None)
     return next((s for s in seats if s.key == key), None)
+
+
+def recorded_participations(vote: Vote, seats: list[Seat]) -> list[tuple[Seat, receipts.Recorded | None]]:
+    """For each seat that took part, where the record holds its taking part (``audit.receipts.Recorded``, or
+    None until a signed checkpoint holds it). The record holds that a seat voted, never what it chose."""
+    taken = {
+        p.elector_id: p
+        for p in Participation.objects.filter(vote=vote, elector__in=[s.elector for s in seats])
+    }
+    return [
+        (seat, receipts.recorded(taken[seat.elector.pk], Action.VOTES_CAST_BALLOT))
+        for seat in seats
+        if seat.elector.pk in taken
+    ]
 
 
 def participation_by_channel(vote: Vote) -> dict[str, int]:

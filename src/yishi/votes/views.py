@@ -510,6 +510,7 @@ def receipt(request, pk: int):
             "rows": rows,
             "seats": seats,
             "used": any(s.used for s in seats),
+            "in_record": queries.recorded_participations(vote, seats) if seats else [],
             "to_vote": [s for s in seats if not s.used]
             if predicates.may_vote(request.user, vote, seats) is None
             else [],
